@@ -1,0 +1,35 @@
+# vncbridge — see README.md. Every target a fresh Debian machine needs is here:
+# `make run` starts the proxy, `make test` installs what the tests need and runs them all.
+
+GO      ?= go
+BIN     := bin/vncbridge
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: all build run deps test unit fuzz-seed bench clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/vncbridge
+
+# Until the tray exists: the proxy on loopback in front of a local VNC server.
+run: build
+	@echo "vncbridge: ws://127.0.0.1:6080/ -> localhost:5900 (Ctrl-C stops)"
+	./$(BIN) proxy --verbose 127.0.0.1:6080 localhost:5900
+
+# Debian packages and npm modules the tests use; quick when they are there.
+deps:
+	./scripts/deps.sh
+
+# The whole suite: vet, unit and integration tests (real clients on loopback),
+# and the seed corpus of every fuzz target.
+test: deps build
+	$(GO) vet ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+bench: deps build
+	@echo "make bench: not written yet" >&2; exit 1
+
+clean:
+	rm -rf bin dist

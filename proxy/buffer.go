@@ -1,0 +1,25 @@
+package proxy
+
+import "sync"
+
+// Relay buffers are borrowed from a pool for one read and its write, and
+// returned as soon as the data has been passed on: an idle session holds no
+// buffer at all, which is what keeps thousands of open sessions cheap.
+const (
+	// relayBufferSize is the payload capacity of a relay buffer: large enough
+	// to move a framebuffer update in a few system calls.
+	relayBufferSize = 64 << 10
+	// frameHeaderRoom is kept in front of the payload so that a frame header
+	// can be written there and the frame sent with one Write.
+	frameHeaderRoom = maxServerHeader
+)
+
+var relayBuffers = sync.Pool{
+	New: func() any {
+		b := make([]byte, frameHeaderRoom+relayBufferSize)
+		return &b
+	},
+}
+
+func getBuffer() *[]byte  { return relayBuffers.Get().(*[]byte) }
+func putBuffer(b *[]byte) { relayBuffers.Put(b) }

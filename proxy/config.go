@@ -1,0 +1,117 @@
+// Package proxy is vncbridge's WebSocket-to-TCP proxy: it accepts WebSocket
+// clients (and, on the same port, TLS and plain HTTP for static files) and
+// relays each session's bytes to a fixed target, usually a VNC server.
+//
+// The package knows nothing of trays, menus or services: the command line
+// (`vncbridge proxy`) and the tray application are two faces over one Server.
+package proxy
+
+import (
+	"crypto/tls"
+	"io/fs"
+	"log/slog"
+	"time"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultHandshakeTimeout = 10 * time.Second
+	DefaultMaxHeaderBytes   = 16 << 10
+	DefaultDialTimeout      = 10 * time.Second
+)
+
+// Config says where a Server relays to and how it treats its clients.
+// The zero value of every field is a safe default.
+type Config struct {
+	// Target is the host:port every session is relayed to.
+	Target string
+	// UnixTarget, when set, is a Unix socket path used instead of Target.
+	UnixTarget string
+	// TargetTLS, when not nil, makes the Server speak TLS to the target.
+	TargetTLS *tls.Config
+	// PreferIPv6 dials the target's IPv6 addresses before its IPv4 ones.
+	PreferIPv6 bool
+	// DialTimeout bounds the connection to the target (DefaultDialTimeout).
+	DialTimeout time.Duration
+
+	// TLS, when not nil, lets clients that open with a TLS ClientHello
+	// (first byte 0x16) use wss:// and https:// on the same port.
+	TLS *tls.Config
+	// TLSUnavailable says why TLS is nil (for example "certificate file
+	// self.pem not found"); it is logged when a TLS client is refused.
+	TLSUnavailable string
+	// TLSOnly refuses clients that do not open with TLS.
+	TLSOnly bool
+
+	// Web, when not nil, is served as static files (GET and HEAD) to plain
+	// HTTP requests on the same port. Without it such requests get 405.
+	Web fs.FS
+	// WebListing allows directory listings under Web.
+	WebListing bool
+
+	// AllowOrigins lists the browser origins (scheme://host[:port]) that may
+	// open a WebSocket besides the proxy's own origin; "*" allows any.
+	AllowOrigins []string
+	// AllowHosts lists extra Host header values accepted when the Server
+	// listens on loopback (where only loopback names are accepted, against
+	// DNS rebinding); "*" allows any.
+	AllowHosts []string
+
+	// Record, when set, is a path prefix: session N is recorded to Record.N
+	// in the playback format of noVNC.
+	Record string
+
+	// Heartbeat, when positive, pings every client at this interval; a
+	// client that sends nothing (not even a pong) for two intervals is
+	// dropped.
+	Heartbeat time.Duration
+	// HandshakeTimeout bounds the time from accept to a complete handshake
+	// (DefaultHandshakeTimeout).
+	HandshakeTimeout time.Duration
+	// MaxHeaderBytes bounds the request line and headers of a handshake
+	// (DefaultMaxHeaderBytes).
+	MaxHeaderBytes int
+
+	// RunOnce makes Serve return after the first WebSocket session ends.
+	RunOnce bool
+	// Timeout, when positive, stops accepting this long after Serve begins;
+	// Serve returns once the open sessions have ended.
+	Timeout time.Duration
+	// IdleTimeout, when positive, makes Serve return after this long with
+	// no open session.
+	IdleTimeout time.Duration
+
+	// Traffic logs a mark per frame (websockify's --traffic).
+	Traffic bool
+	// Logger receives the Server's log; nil discards it.
+	Logger *slog.Logger
+}
+
+func (c *Config) handshakeTimeout() time.Duration {
+	if c.HandshakeTimeout > 0 {
+		return c.HandshakeTimeout
+	}
+	return DefaultHandshakeTimeout
+}
+
+func (c *Config) maxHeaderBytes() int {
+	if c.MaxHeaderBytes > 0 {
+		return c.MaxHeaderBytes
+	}
+	return DefaultMaxHeaderBytes
+}
+
+func (c *Config) dialTimeout() time.Duration {
+	if c.DialTimeout > 0 {
+		return c.DialTimeout
+	}
+	return DefaultDialTimeout
+}
+
+// targetName is how the target is named in logs and close reasons.
+func (c *Config) targetName() string {
+	if c.UnixTarget != "" {
+		return "unix:" + c.UnixTarget
+	}
+	return c.Target
+}

@@ -1,0 +1,275 @@
+package proxy
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/tls"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// websocketGUID is the constant of RFC 6455 section 1.3.
+const websocketGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+// Subprotocols this server speaks, in order of preference.
+const (
+	protoBinary = "binary"
+	protoBase64 = "base64"
+)
+
+// serveHTTP receives every HTTP request: WebSocket handshakes and files.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if why := s.checkHost(r); why != "" {
+		s.refuse(w, r, http.StatusForbidden, why)
+		return
+	}
+	if isUpgrade(r) {
+		s.upgrade(w, r)
+		return
+	}
+	s.serveWeb(w, r)
+}
+
+// isUpgrade tells whether r asks for a WebSocket.
+func isUpgrade(r *http.Request) bool {
+	return headerHasToken(r.Header, "Connection", "upgrade") &&
+		strings.EqualFold(strings.TrimSpace(r.Header.Get("Upgrade")), "websocket")
+}
+
+// upgrade checks an RFC 6455 handshake, connects to the target, answers 101
+// and starts the session.
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		s.refuse(w, r, http.StatusMethodNotAllowed, "a WebSocket handshake must be a GET request")
+		return
+	}
+	switch v := r.Header.Get("Sec-WebSocket-Version"); v {
+	case "13", "8", "7":
+	case "":
+		s.refuse(w, r, http.StatusBadRequest, "missing Sec-WebSocket-Version header")
+		return
+	default:
+		w.Header().Set("Sec-WebSocket-Version", "13, 8, 7")
+		s.refuse(w, r, http.StatusUpgradeRequired, "unsupported WebSocket version "+strconv.Quote(v)+": this server speaks 13, 8 and 7")
+		return
+	}
+	key := strings.TrimSpace(r.Header.Get("Sec-WebSocket-Key"))
+	if k, err := base64.StdEncoding.DecodeString(key); err != nil || len(k) != 16 {
+		s.refuse(w, r, http.StatusBadRequest, "Sec-WebSocket-Key must be 16 bytes in base64")
+		return
+	}
+	if why := s.checkOrigin(r); why != "" {
+		s.refuse(w, r, http.StatusForbidden, why)
+		return
+	}
+	fr, proto, why := chooseSubprotocol(r.Header.Values("Sec-WebSocket-Protocol"))
+	if why != "" {
+		s.refuse(w, r, http.StatusBadRequest, why)
+		return
+	}
+
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		s.refuse(w, r, http.StatusInternalServerError, "connection cannot be upgraded")
+		return
+	}
+	conn, brw, err := hj.Hijack()
+	if err != nil {
+		s.log.Warn("handshake failed", "client", r.RemoteAddr, "error", err)
+		return
+	}
+	var pending []byte
+	if n := brw.Reader.Buffered(); n > 0 {
+		b, _ := brw.Reader.Peek(n)
+		pending = append([]byte(nil), b...)
+	}
+
+	id := s.nextID.Add(1)
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.dialTimeout())
+	target, dialErr := s.dialTarget(ctx)
+	cancel()
+
+	var resp strings.Builder
+	resp.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
+	resp.WriteString(acceptKey(key))
+	if proto != "" {
+		resp.WriteString("\r\nSec-WebSocket-Protocol: ")
+		resp.WriteString(proto)
+	}
+	resp.WriteString("\r\n\r\n")
+	conn.SetWriteDeadline(time.Now().Add(closeGrace))
+	if _, err := conn.Write([]byte(resp.String())); err != nil {
+		s.log.Info("handshake failed", "client", r.RemoteAddr, "error", err)
+		conn.Close()
+		if target != nil {
+			target.Close()
+		}
+		return
+	}
+	conn.SetWriteDeadline(time.Time{})
+
+	_, secure := conn.(*tls.Conn)
+	ss := &session{
+		srv:     s,
+		id:      id,
+		client:  netConn(conn),
+		target:  target,
+		framing: fr,
+		secure:  secure,
+		pending: pending,
+		start:   time.Now(),
+	}
+	if !s.sessionStarted(ss) {
+		ss.closeWith(1001, "Server shutting down")
+		ss.abort()
+		return
+	}
+	s.log.Info("session started", "session", id, "client", r.RemoteAddr, "target", s.cfg.targetName(),
+		"protocol", fr.String(), "tls", secure)
+	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
+		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
+	if s.cfg.Record != "" {
+		ss.rec = s.openRecording(id)
+	}
+	if dialErr != nil {
+		reason := "Failed to connect to " + s.cfg.targetName() + ": " + dialErr.Error()
+		s.log.Warn("target unreachable", "session", id, "target", s.cfg.targetName(), "error", dialErr)
+		ss.noteEnd(reason, 1011)
+		ss.closeWith(1011, reason)
+		ss.client.SetReadDeadline(time.Now().Add(closeGrace))
+	}
+	ss.run()
+}
+
+// chooseSubprotocol picks the framing for the protocols a client offers:
+// binary when offered, base64 when offered without binary, binary when none
+// is offered. It returns the protocol to confirm ("" for none), or why the
+// offer cannot be served.
+func chooseSubprotocol(offers []string) (framing, string, string) {
+	var offered []string
+	for _, line := range offers {
+		for _, p := range strings.Split(line, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				offered = append(offered, p)
+			}
+		}
+	}
+	if len(offered) == 0 {
+		return framingBinary, "", ""
+	}
+	has := func(want string) bool {
+		for _, p := range offered {
+			if p == want {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has(protoBinary):
+		return framingBinary, protoBinary, ""
+	case has(protoBase64):
+		return framingBase64, protoBase64, ""
+	}
+	quoted := make([]string, len(offered))
+	for i, p := range offered {
+		quoted[i] = strconv.Quote(p)
+	}
+	return 0, "", "unsupported WebSocket subprotocol " + strings.Join(quoted, ", ") +
+		": this server speaks \"binary\" and \"base64\" (or none, which means binary)"
+}
+
+// acceptKey is the Sec-WebSocket-Accept answer to a Sec-WebSocket-Key.
+func acceptKey(key string) string {
+	h := sha1.Sum([]byte(key + websocketGUID))
+	return base64.StdEncoding.EncodeToString(h[:])
+}
+
+// refuse answers a request that cannot be served, with the reason in the
+// body, and logs it.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, why string) {
+	s.log.Info("request refused", "client", r.RemoteAddr, "method", r.Method, "path", redactQuery(r.URL),
+		"status", status, "reason", why)
+	if isUpgrade(r) {
+		w.Header().Set("Connection", "close")
+	}
+	http.Error(w, strconv.Itoa(status)+" "+http.StatusText(status)+": "+why, status)
+}
+
+// headerHasToken tells whether a comma-separated header holds token.
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, line := range h.Values(name) {
+		for _, t := range strings.Split(line, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dialTarget connects to the target, over TLS when configured.
+func (s *Server) dialTarget(ctx context.Context) (net.Conn, error) {
+	d := net.Dialer{KeepAlive: 30 * time.Second}
+	if s.cfg.UnixTarget != "" {
+		return d.DialContext(ctx, "unix", s.cfg.UnixTarget)
+	}
+	c, err := s.dialTCP(ctx, &d)
+	if err != nil {
+		return nil, err
+	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetNoDelay(true)
+	}
+	if s.cfg.TargetTLS == nil {
+		return c, nil
+	}
+	cfg := s.cfg.TargetTLS
+	if cfg.ServerName == "" && !cfg.InsecureSkipVerify {
+		cfg = cfg.Clone()
+		cfg.ServerName, _, _ = net.SplitHostPort(s.cfg.Target)
+	}
+	tc := tls.Client(c, cfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return tc, nil
+}
+
+// dialTCP dials the target host, trying its IPv6 addresses first when
+// PreferIPv6 is set.
+func (s *Server) dialTCP(ctx context.Context, d *net.Dialer) (net.Conn, error) {
+	if !s.cfg.PreferIPv6 {
+		return d.DialContext(ctx, "tcp", s.cfg.Target)
+	}
+	host, port, _ := net.SplitHostPort(s.cfg.Target)
+	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	var v6, v4 []net.IPAddr
+	for _, a := range addrs {
+		if a.IP.To4() == nil {
+			v6 = append(v6, a)
+		} else {
+			v4 = append(v4, a)
+		}
+	}
+	var firstErr error
+	for _, a := range append(v6, v4...) {
+		c, err := d.DialContext(ctx, "tcp", net.JoinHostPort(a.String(), port))
+		if err == nil {
+			return c, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, firstErr
+}

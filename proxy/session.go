@@ -1,0 +1,402 @@
+package proxy
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gobwas/ws"
+)
+
+// closeGrace is how long a session waits for the client to answer a close
+// frame, and how long a close frame may take to be written.
+const closeGrace = 3 * time.Second
+
+// framing is how a session wraps the bytes it relays.
+type framing uint8
+
+const (
+	framingBinary framing = iota // RFC 6455, binary frames
+	framingBase64                // RFC 6455, text frames of base64 (the base64 subprotocol)
+)
+
+func (f framing) String() string {
+	if f == framingBase64 {
+		return "base64"
+	}
+	return "binary"
+}
+
+// session relays one WebSocket client to the target: one goroutine reads the
+// client (upstream), one reads the target (downstream). Neither queues: each
+// writes what it read before it reads again, so a slow peer slows the other
+// side down through TCP itself.
+type session struct {
+	srv     *Server
+	id      uint64
+	client  net.Conn
+	target  net.Conn // nil when the target could not be reached
+	framing framing
+	secure  bool   // the client came over TLS
+	pending []byte // client bytes read past the handshake
+	rec     *recorder
+	start   time.Time
+
+	// wmu serialises frames written to the client: data from downstream,
+	// pongs and the close frame from upstream, pings from the heartbeat.
+	wmu sync.Mutex
+
+	closeSent atomic.Bool  // a close frame went to the client
+	ending    atomic.Bool  // the session is being torn down: errors are expected
+	lastSeen  atomic.Int64 // unix nanoseconds of the client's last read
+	toTarget  atomic.Int64 // payload bytes relayed client → target
+	toClient  atomic.Int64 // payload bytes relayed target → client
+	running   atomic.Int32 // goroutines still running
+	heartbeat *time.Timer
+
+	endMu   sync.Mutex
+	endWhy  string // the first reason the session ended, for the log
+	endCode ws.StatusCode
+}
+
+// run starts the two directions. The last one to stop closes everything and
+// reports the session's end.
+func (s *session) run() {
+	s.lastSeen.Store(time.Now().UnixNano())
+	if hb := s.srv.cfg.Heartbeat; hb > 0 {
+		s.heartbeat = time.AfterFunc(hb, s.beat)
+	}
+	s.running.Store(2)
+	go s.guard("upstream", s.upstream)
+	go s.guard("downstream", s.downstream)
+}
+
+// guard runs one direction, turning a panic into the end of this session
+// alone, and tears the session down after the last direction has stopped.
+func (s *session) guard(name string, f func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.srv.log.Error("session panic", "session", s.id, "in", name, "panic", v, "stack", string(debug.Stack()))
+			s.noteEnd("internal error", ws.StatusInternalServerError)
+			s.abort()
+		}
+		if s.running.Add(-1) == 0 {
+			s.finish()
+		}
+	}()
+	f()
+}
+
+// upstream reads frames from the client and writes their payload to the
+// target; it answers pings and close frames.
+func (s *session) upstream() {
+	fr := frameReader{base64: s.framing == framingBase64}
+	var out *[]byte
+	if fr.base64 {
+		out = getBuffer()
+		defer putBuffer(out)
+		fr.out = *out
+	}
+	for {
+		var buf *[]byte
+		var p []byte
+		var err error
+		if s.pending != nil {
+			p, s.pending = s.pending, nil
+		} else {
+			var n int
+			buf, n, err = readPooled(s.client, 0)
+			p = (*buf)[:n]
+		}
+		if len(p) > 0 {
+			s.lastSeen.Store(time.Now().UnixNano())
+		}
+		done := s.handleClientBytes(&fr, p)
+		if buf != nil {
+			putBuffer(buf)
+		}
+		if done {
+			return
+		}
+		if err != nil {
+			s.clientGone(err)
+			return
+		}
+	}
+}
+
+// handleClientBytes relays everything in p and reports whether the session
+// is over.
+func (s *session) handleClientBytes(fr *frameReader, p []byte) (done bool) {
+	for len(p) > 0 {
+		data, ctrl, rest, err := fr.feed(p)
+		p = rest
+		if len(data) > 0 && s.target != nil && !s.closeSent.Load() {
+			s.traffic("}")
+			s.rec.frame(true, data)
+			if _, werr := s.target.Write(data); werr != nil {
+				// The target is gone; downstream sees it too and closes.
+				s.noteEnd("target write failed: "+werr.Error(), ws.StatusGoingAway)
+			} else {
+				s.toTarget.Add(int64(len(data)))
+			}
+		}
+		if err != nil {
+			var ce *closeError
+			if errors.As(err, &ce) {
+				s.srv.log.Info("client broke the protocol", "session", s.id, "client", s.client.RemoteAddr(), "error", ce.reason)
+				s.closeWith(ce.code, ce.reason)
+			}
+			s.abort()
+			return true
+		}
+		if ctrl == nil {
+			continue
+		}
+		switch ctrl.op {
+		case ws.OpPing:
+			s.writeControl(ws.OpPong, ctrl.payload)
+		case ws.OpPong:
+			// lastSeen is already fresh.
+		case ws.OpClose:
+			code, reason, err := parseClose(ctrl.payload)
+			if err != nil {
+				var ce *closeError
+				errors.As(err, &ce)
+				s.closeWith(ce.code, ce.reason)
+				s.abort()
+				return true
+			}
+			s.clientClosed(code, reason)
+			return true
+		}
+	}
+	return false
+}
+
+// clientClosed handles the client's close frame: echo it (unless ours was
+// first, and this is the answer), then end the session.
+func (s *session) clientClosed(code ws.StatusCode, reason string) {
+	s.noteEnd("client closed ("+closeText(code, reason)+")", code)
+	if !s.closeSent.Load() {
+		echo := code
+		if echo == ws.StatusNoStatusRcvd {
+			echo = ws.StatusNormalClosure
+		}
+		s.closeWith(echo, reason)
+	}
+	s.abort()
+}
+
+// clientGone handles a client that vanished without a close frame, or whose
+// close we already waited for long enough.
+func (s *session) clientGone(err error) {
+	switch {
+	case s.ending.Load():
+	case errors.Is(err, os.ErrDeadlineExceeded) && s.closeSent.Load():
+		s.noteEnd("client did not answer the close", 0)
+	case errors.Is(err, io.EOF):
+		s.noteEnd("client disconnected without a close frame", ws.StatusAbnormalClosure)
+	default:
+		s.noteEnd("client connection lost: "+err.Error(), ws.StatusAbnormalClosure)
+	}
+	s.abort()
+}
+
+// downstream reads the target and writes what it read to the client in frames.
+func (s *session) downstream() {
+	if s.target == nil {
+		return
+	}
+	for {
+		buf, n, err := readPooled(s.target, frameHeaderRoom)
+		if n > 0 {
+			werr := s.writeData(*buf, n)
+			putBuffer(buf)
+			if werr != nil {
+				if !s.ending.Load() {
+					s.noteEnd("client connection lost: "+werr.Error(), ws.StatusAbnormalClosure)
+				}
+				s.abort()
+				return
+			}
+		} else {
+			putBuffer(buf)
+		}
+		if err != nil {
+			if s.ending.Load() {
+				return
+			}
+			if errors.Is(err, io.EOF) {
+				s.noteEnd("target closed", ws.StatusNormalClosure)
+				s.closeWith(ws.StatusNormalClosure, "Target closed")
+			} else {
+				s.noteEnd("target connection lost: "+err.Error(), ws.StatusInternalServerError)
+				s.closeWith(ws.StatusInternalServerError, "Target connection lost: "+err.Error())
+			}
+			// Let upstream collect the client's answer, then stop.
+			s.target.Close()
+			s.client.SetReadDeadline(time.Now().Add(closeGrace))
+			return
+		}
+	}
+}
+
+// writeData sends b[frameHeaderRoom:frameHeaderRoom+n] to the client as one
+// frame, writing the header into the room before the payload.
+func (s *session) writeData(b []byte, n int) error {
+	payload := b[frameHeaderRoom : frameHeaderRoom+n]
+	s.rec.frame(false, payload)
+	s.traffic("{")
+	var frame []byte
+	if s.framing == framingBase64 {
+		enc := getBuffer()
+		defer putBuffer(enc)
+		e := *enc
+		need := frameHeaderRoom + base64Len(n)
+		if need > len(e) {
+			e = make([]byte, need)
+		}
+		m := encodeBase64(e[frameHeaderRoom:], payload)
+		start := putHeader(e, frameHeaderRoom, ws.OpText, m)
+		frame = e[start : frameHeaderRoom+m]
+	} else {
+		start := putHeader(b, frameHeaderRoom, ws.OpBinary, n)
+		frame = b[start : frameHeaderRoom+n]
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closeSent.Load() {
+		return nil // nothing may follow a close frame
+	}
+	_, err := s.client.Write(frame)
+	if err == nil {
+		s.toClient.Add(int64(n))
+	}
+	return err
+}
+
+// writeControl sends a control frame unless the close frame has gone.
+func (s *session) writeControl(op ws.OpCode, payload []byte) {
+	var b [2 + maxControlLength]byte
+	frame := appendControl(b[:0], op, payload)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closeSent.Load() {
+		return
+	}
+	s.client.SetWriteDeadline(time.Now().Add(closeGrace))
+	s.client.Write(frame)
+	s.client.SetWriteDeadline(time.Time{})
+}
+
+// closeWith sends the close frame, once. It does not wait for a slow client
+// longer than closeGrace.
+func (s *session) closeWith(code ws.StatusCode, reason string) {
+	var p [maxControlLength]byte
+	var b [2 + maxControlLength]byte
+	frame := appendControl(b[:0], ws.OpClose, closePayload(p[:0], code, reason))
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closeSent.Swap(true) {
+		return
+	}
+	s.client.SetWriteDeadline(time.Now().Add(closeGrace))
+	s.client.Write(frame)
+}
+
+// abort tears both connections down, which ends whichever direction is still
+// waiting.
+func (s *session) abort() {
+	s.ending.Store(true)
+	if s.target != nil {
+		s.target.Close()
+	}
+	s.client.Close()
+}
+
+// goAway closes the session for a server shutdown.
+func (s *session) goAway() {
+	s.noteEnd("server shutting down", ws.StatusGoingAway)
+	s.closeWith(ws.StatusGoingAway, "Server shutting down")
+	s.ending.Store(true)
+	if s.target != nil {
+		s.target.Close()
+	}
+	s.client.SetReadDeadline(time.Now().Add(closeGrace))
+}
+
+// beat is the heartbeat: drop a client that has been silent for two
+// intervals, ping the others.
+func (s *session) beat() {
+	hb := s.srv.cfg.Heartbeat
+	silent := time.Since(time.Unix(0, s.lastSeen.Load()))
+	if silent > 2*hb {
+		s.noteEnd("client did not answer heartbeats for "+silent.Round(time.Second).String(), ws.StatusGoingAway)
+		s.abort()
+		return
+	}
+	if s.wmu.TryLock() { // a write in progress is proof enough of life on our side
+		if !s.closeSent.Load() {
+			var b [2]byte
+			s.client.SetWriteDeadline(time.Now().Add(hb))
+			s.client.Write(appendControl(b[:0], ws.OpPing, nil))
+			s.client.SetWriteDeadline(time.Time{})
+		}
+		s.wmu.Unlock()
+	}
+	if !s.ending.Load() {
+		s.heartbeat.Reset(hb)
+	}
+}
+
+// noteEnd keeps the first reason the session ended.
+func (s *session) noteEnd(why string, code ws.StatusCode) {
+	s.endMu.Lock()
+	if s.endWhy == "" {
+		s.endWhy, s.endCode = why, code
+	}
+	s.endMu.Unlock()
+}
+
+// finish runs once both directions have stopped.
+func (s *session) finish() {
+	if s.heartbeat != nil {
+		s.heartbeat.Stop()
+	}
+	s.abort()
+	s.rec.close()
+	s.endMu.Lock()
+	why := s.endWhy
+	s.endMu.Unlock()
+	s.srv.log.Info("session ended",
+		"session", s.id,
+		"client", s.client.RemoteAddr().String(),
+		"target", s.srv.cfg.targetName(),
+		"protocol", s.framing.String(),
+		"tls", s.secure,
+		"duration", time.Since(s.start).Round(time.Millisecond),
+		"to_target", s.toTarget.Load(),
+		"to_client", s.toClient.Load(),
+		"reason", why)
+	s.srv.sessionEnded(s)
+}
+
+func (s *session) traffic(mark string) {
+	if s.srv.cfg.Traffic {
+		s.srv.log.Info("traffic", "session", s.id, "frame", mark)
+	}
+}
+
+func closeText(code ws.StatusCode, reason string) string {
+	if reason == "" {
+		return strconv.Itoa(int(code))
+	}
+	return strconv.Itoa(int(code)) + " " + reason
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what vncbridge's tests need on a Debian machine: Debian packages
+# (as root, through apt-get) and the npm modules of test/clients. Each step is
+# skipped when its result is already there, so `make test` stays quick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(websockify python3-websockets nodejs npm)
+missing=()
+for p in "${debs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	# Node may come from outside Debian (it is on the image); keep it if so.
+	if command -v node >/dev/null && command -v npm >/dev/null; then
+		filtered=(); for p in "${missing[@]}"; do case $p in nodejs|npm) ;; *) filtered+=("$p");; esac; done
+		missing=("${filtered[@]+"${filtered[@]}"}")
+	fi
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ -f test/clients/package-lock.json ] && [ ! -d test/clients/node_modules ]; then
+	echo "deps: npm ci in test/clients"
+	(cd test/clients && npm ci --no-audit --no-fund --loglevel=error)
+fi
