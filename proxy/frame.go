@@ -137,40 +137,33 @@ func (r *frameReader) feed(p []byte) (data []byte, ctrl *control, rest []byte, e
 func (r *frameReader) readHeader(p []byte) (int, error) {
 	used := 0
 	need := 2
-	for {
-		if r.hdrLen >= 2 {
-			need = 2 + 4
-			switch r.hdr[1] & 0x7f {
-			case 126:
-				need += 2
-			case 127:
-				need += 8
-			}
-		}
-		if r.hdrLen >= need {
-			break
-		}
+	if r.hdrLen >= 2 {
+		need = clientHeaderLen(r.hdr[1])
+	}
+	for r.hdrLen < need {
 		if used == len(p) {
 			return used, nil
 		}
 		k := copy(r.hdr[r.hdrLen:need], p[used:])
 		r.hdrLen += k
 		used += k
+		if r.hdrLen == 2 && need == 2 {
+			// The first two bytes say what is wrong early, and how long
+			// the rest of the header is.
+			if err := r.checkStart(r.hdr[0], r.hdr[1]); err != nil {
+				r.hdrLen = 0
+				return used, err
+			}
+			need = clientHeaderLen(r.hdr[1])
+		}
 	}
 	h := r.hdr[:r.hdrLen]
 	r.hdrLen = 0
 
-	b0, b1 := h[0], h[1]
-	if b0&0x70 != 0 {
-		return used, protocolError("reserved bits set with no extension negotiated")
-	}
-	if b1&0x80 == 0 {
-		return used, protocolError("client frame not masked")
-	}
-	fin := b0&0x80 != 0
-	op := ws.OpCode(b0 & 0x0f)
+	fin := h[0]&0x80 != 0
+	op := ws.OpCode(h[0] & 0x0f)
 	var length uint64
-	switch b1 & 0x7f {
+	switch h[1] & 0x7f {
 	case 126:
 		length = uint64(binary.BigEndian.Uint16(h[2:]))
 	case 127:
@@ -179,35 +172,63 @@ func (r *frameReader) readHeader(p []byte) (int, error) {
 			return used, protocolError("frame length has its most significant bit set")
 		}
 	default:
-		length = uint64(b1 & 0x7f)
+		length = uint64(h[1] & 0x7f)
 	}
 	copy(r.mask[:], h[len(h)-4:])
 
 	switch op {
-	case ws.OpClose, ws.OpPing, ws.OpPong:
-		if !fin {
-			return used, protocolError("fragmented control frame")
-		}
-		if length > maxControlLength {
-			return used, protocolError("control frame longer than 125 bytes")
-		}
 	case ws.OpContinuation:
-		if !r.inMessage {
-			return used, protocolError("continuation frame with no message to continue")
-		}
 		r.inMessage = !fin
 	case ws.OpText, ws.OpBinary:
-		if r.inMessage {
-			return used, protocolError("new data frame inside a fragmented message")
-		}
 		r.inMessage = !fin
 		r.msgText = op == ws.OpText
-	default:
-		return used, protocolError("unknown opcode " + opName(op))
 	}
 	r.op, r.fin, r.remaining, r.maskPos = op, fin, length, 0
 	r.inFrame = true
 	return used, nil
+}
+
+// clientHeaderLen is the length of a masked frame's header, from its second
+// byte.
+func clientHeaderLen(b1 byte) int {
+	switch b1 & 0x7f {
+	case 126:
+		return 2 + 2 + 4
+	case 127:
+		return 2 + 8 + 4
+	}
+	return 2 + 4
+}
+
+// checkStart checks the first two bytes of a frame header.
+func (r *frameReader) checkStart(b0, b1 byte) error {
+	if b0&0x70 != 0 {
+		return protocolError("reserved bits set with no extension negotiated")
+	}
+	if b1&0x80 == 0 {
+		return protocolError("client frame not masked")
+	}
+	fin := b0&0x80 != 0
+	switch op := ws.OpCode(b0 & 0x0f); op {
+	case ws.OpClose, ws.OpPing, ws.OpPong:
+		if !fin {
+			return protocolError("fragmented control frame")
+		}
+		if b1&0x7f > maxControlLength {
+			return protocolError("control frame longer than 125 bytes")
+		}
+	case ws.OpContinuation:
+		if !r.inMessage {
+			return protocolError("continuation frame with no message to continue")
+		}
+	case ws.OpText, ws.OpBinary:
+		if r.inMessage {
+			return protocolError("new data frame inside a fragmented message")
+		}
+	default:
+		return protocolError("unknown opcode " + opName(op))
+	}
+	return nil
 }
 
 func opName(op ws.OpCode) string {

@@ -35,6 +35,7 @@ type Server struct {
 	listeners map[net.Listener]struct{}
 	sessions  map[*session]struct{}
 	closed    bool
+	draining  bool // listeners closed by Timeout: Serve waits for the end
 	done      chan struct{} // closed when serving ends
 	endErr    error         // what Serve returns once done is closed
 	changed   chan struct{} // the number of sessions changed (lifecycle wake-up)
@@ -114,6 +115,12 @@ func (s *Server) Serve(ln net.Listener) error {
 	for {
 		c, err := ln.Accept()
 		if err != nil {
+			s.mu.Lock()
+			draining := s.draining
+			s.mu.Unlock()
+			if draining {
+				<-s.done
+			}
 			select {
 			case <-s.done:
 				return s.endErr
@@ -244,6 +251,7 @@ func (s *Server) lifecycle() {
 func (s *Server) closeListeners() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.draining = true
 	for ln := range s.listeners {
 		ln.Close()
 	}

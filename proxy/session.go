@@ -18,6 +18,10 @@ import (
 // frame, and how long a close frame may take to be written.
 const closeGrace = 3 * time.Second
 
+// drainGrace is how long a released target may go on sending before its
+// connection is closed (see releaseTarget).
+const drainGrace = time.Second
+
 // framing is how a session wraps the bytes it relays.
 type framing uint8
 
@@ -150,10 +154,11 @@ func (s *session) handleClientBytes(fr *frameReader, p []byte) (done bool) {
 		if err != nil {
 			var ce *closeError
 			if errors.As(err, &ce) {
-				s.srv.log.Info("client broke the protocol", "session", s.id, "client", s.client.RemoteAddr(), "error", ce.reason)
+				s.srv.log.Info("client broke the protocol", "session", s.id, "client", s.client.RemoteAddr().String(), "error", ce.reason)
+				s.noteEnd("client broke the protocol: "+ce.reason, ce.code)
 				s.closeWith(ce.code, ce.reason)
 			}
-			s.abort()
+			s.stopClient()
 			return true
 		}
 		if ctrl == nil {
@@ -169,8 +174,9 @@ func (s *session) handleClientBytes(fr *frameReader, p []byte) (done bool) {
 			if err != nil {
 				var ce *closeError
 				errors.As(err, &ce)
+				s.noteEnd("client broke the protocol: "+ce.reason, ce.code)
 				s.closeWith(ce.code, ce.reason)
-				s.abort()
+				s.stopClient()
 				return true
 			}
 			s.clientClosed(code, reason)
@@ -191,7 +197,7 @@ func (s *session) clientClosed(code ws.StatusCode, reason string) {
 		}
 		s.closeWith(echo, reason)
 	}
-	s.abort()
+	s.stopClient()
 }
 
 // clientGone handles a client that vanished without a close frame, or whose
@@ -206,7 +212,7 @@ func (s *session) clientGone(err error) {
 	default:
 		s.noteEnd("client connection lost: "+err.Error(), ws.StatusAbnormalClosure)
 	}
-	s.abort()
+	s.stopClient()
 }
 
 // downstream reads the target and writes what it read to the client in frames.
@@ -220,11 +226,8 @@ func (s *session) downstream() {
 			werr := s.writeData(*buf, n)
 			putBuffer(buf)
 			if werr != nil {
-				if !s.ending.Load() {
-					s.noteEnd("client connection lost: "+werr.Error(), ws.StatusAbnormalClosure)
-				}
-				s.abort()
-				return
+				s.noteEnd("client connection lost: "+werr.Error(), ws.StatusAbnormalClosure)
+				s.stopClient() // and drain the target below
 			}
 		} else {
 			putBuffer(buf)
@@ -272,8 +275,8 @@ func (s *session) writeData(b []byte, n int) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if s.closeSent.Load() {
-		return nil // nothing may follow a close frame
+	if s.closeSent.Load() || s.ending.Load() {
+		return nil // nothing may follow a close frame; nobody reads any more
 	}
 	_, err := s.client.Write(frame)
 	if err == nil {
@@ -311,6 +314,31 @@ func (s *session) closeWith(code ws.StatusCode, reason string) {
 	s.client.Write(frame)
 }
 
+// stopClient ends the client's side: its connection closes at once, the
+// target's gently (see releaseTarget).
+func (s *session) stopClient() {
+	s.ending.Store(true)
+	s.client.Close()
+	s.releaseTarget()
+}
+
+// releaseTarget ends the target connection without losing what was written
+// to it: closing a socket that still has unread input makes the system reset
+// the connection and drop the output not yet sent. So the target gets a
+// half-close (end of stream after everything written), and downstream drains
+// what it still sends until it closes too, or for drainGrace at most.
+func (s *session) releaseTarget() {
+	if s.target == nil {
+		return
+	}
+	type closeWriter interface{ CloseWrite() error }
+	if cw, ok := s.target.(closeWriter); ok && cw.CloseWrite() == nil {
+		s.target.SetReadDeadline(time.Now().Add(drainGrace))
+		return
+	}
+	s.target.Close()
+}
+
 // abort tears both connections down, which ends whichever direction is still
 // waiting.
 func (s *session) abort() {
@@ -338,8 +366,8 @@ func (s *session) beat() {
 	hb := s.srv.cfg.Heartbeat
 	silent := time.Since(time.Unix(0, s.lastSeen.Load()))
 	if silent > 2*hb {
-		s.noteEnd("client did not answer heartbeats for "+silent.Round(time.Second).String(), ws.StatusGoingAway)
-		s.abort()
+		s.noteEnd("client did not answer heartbeats for "+silent.Round(time.Millisecond).String(), ws.StatusGoingAway)
+		s.stopClient()
 		return
 	}
 	if s.wmu.TryLock() { // a write in progress is proof enough of life on our side

@@ -1,0 +1,165 @@
+package proxy
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gobwas/ws"
+)
+
+// selfSigned makes a certificate for localhost, valid for an hour.
+func selfSigned(t *testing.T) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "localhost"},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Minute),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+func tlsClientConfig(cert tls.Certificate) *tls.Config {
+	pool := x509.NewCertPool()
+	c, _ := x509.ParseCertificate(cert.Certificate[0])
+	pool.AddCert(c)
+	return &tls.Config{RootCAs: pool, ServerName: "localhost"}
+}
+
+func TestTLSAndPlainOnTheSamePort(t *testing.T) {
+	cert := selfSigned(t)
+	web := fstest.MapFS{"index.html": {Data: []byte("<h1>hello</h1>")}}
+	_, addr, _ := startServer(t, Config{
+		Target: startEcho(t),
+		TLS:    &tls.Config{Certificates: []tls.Certificate{cert}},
+		Web:    web,
+	})
+
+	// wss://
+	tc, err := tls.Dial("tcp", addr, tlsClientConfig(cert))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	resp, br := handshake(t, tc)
+	if resp.StatusCode != 101 {
+		t.Fatalf("wss handshake: %s", resp.Status)
+	}
+	c := &wsClient{t: t, conn: tc, br: br, resp: resp}
+	c.send(ws.OpBinary, []byte("secret"))
+	if got := c.readData(6); string(got) != "secret" {
+		t.Fatalf("wss echo %q", got)
+	}
+
+	// ws:// on the same port
+	p := dialWS(t, addr)
+	p.send(ws.OpBinary, []byte("plain"))
+	if got := p.readData(5); string(got) != "plain" {
+		t.Fatalf("ws echo %q", got)
+	}
+
+	// https:// files on the same port, HTTP/1.1 only
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: tlsClientConfig(cert), ForceAttemptHTTP2: true}}
+	r, err := hc.Get("https://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 200 || !strings.Contains(string(body), "hello") || r.ProtoMajor != 1 {
+		t.Fatalf("https: %s %s %q", r.Proto, r.Status, body)
+	}
+}
+
+func TestTLSClientRefusedWithoutCertificate(t *testing.T) {
+	_, addr, log := startServer(t, Config{Target: startEcho(t), TLSUnavailable: "certificate file self.pem not found"})
+	_, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true})
+	if err == nil {
+		t.Fatal("TLS handshake succeeded with no certificate configured")
+	}
+	waitFor(t, "the log line", func() bool { return strings.Contains(log.String(), "self.pem not found") })
+}
+
+func TestTLSOnlyRefusesPlain(t *testing.T) {
+	cert := selfSigned(t)
+	_, addr, log := startServer(t, Config{Target: startEcho(t), TLS: &tls.Config{Certificates: []tls.Certificate{cert}}, TLSOnly: true})
+	code, body, _ := status(t, addr, upgradeRequest("/", "Sec-WebSocket-Version: 13"))
+	if code != 400 || !strings.Contains(body, "TLS only") {
+		t.Fatalf("plain client got %d %q", code, body)
+	}
+	if !strings.Contains(log.String(), "TLS only") {
+		t.Fatal("refusal not logged")
+	}
+	tc, err := tls.Dial("tcp", addr, tlsClientConfig(cert))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.Close()
+}
+
+func TestTLSTarget(t *testing.T) {
+	cert := selfSigned(t)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { io.Copy(c, c); c.Close() }()
+		}
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	target := net.JoinHostPort("localhost", port)
+
+	// Verified against a trusted root: works.
+	_, addr, _ := startServer(t, Config{Target: target, TargetTLS: tlsClientConfig(cert)})
+	c := dialWS(t, addr)
+	c.send(ws.OpBinary, []byte("over tls"))
+	if got := c.readData(8); string(got) != "over tls" {
+		t.Fatalf("echo %q", got)
+	}
+
+	// Not trusted: the session closes with 1011 and says why.
+	_, addr2, _ := startServer(t, Config{Target: target, TargetTLS: &tls.Config{}})
+	c2 := dialWS(t, addr2)
+	if code, reason := c2.expectClose(); code != 1011 || !strings.Contains(reason, "certificate") {
+		t.Fatalf("close %d %q", code, reason)
+	}
+
+	// Explicitly insecure: works.
+	_, addr3, _ := startServer(t, Config{Target: target, TargetTLS: &tls.Config{InsecureSkipVerify: true}})
+	c3 := dialWS(t, addr3)
+	c3.send(ws.OpBinary, []byte("x"))
+	if got := c3.readData(1); string(got) != "x" {
+		t.Fatalf("echo %q", got)
+	}
+}
