@@ -35,7 +35,7 @@ type Server struct {
 	listeners map[net.Listener]struct{}
 	sessions  map[*session]struct{}
 	closed    bool
-	draining  bool // listeners closed by Timeout: Serve waits for the end
+	draining  bool          // listeners closed by Timeout: Serve waits for the end
 	done      chan struct{} // closed when serving ends
 	endErr    error         // what Serve returns once done is closed
 	changed   chan struct{} // the number of sessions changed (lifecycle wake-up)
