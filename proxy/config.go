@@ -72,6 +72,13 @@ type Config struct {
 	// (DefaultMaxHeaderBytes).
 	MaxHeaderBytes int
 
+	// NoLegacy refuses the legacy protocols: Hixie-75/76 handshakes and the
+	// Flash policy request.
+	NoLegacy bool
+	// MaxLegacyFrame bounds one Hixie frame from a client
+	// (DefaultMaxLegacyFrame).
+	MaxLegacyFrame int
+
 	// RunOnce makes Serve return after the first WebSocket session ends.
 	RunOnce bool
 	// Timeout, when positive, stops accepting this long after Serve begins;
@@ -99,6 +106,13 @@ func (c *Config) maxHeaderBytes() int {
 		return c.MaxHeaderBytes
 	}
 	return DefaultMaxHeaderBytes
+}
+
+func (c *Config) maxLegacyFrame() int {
+	if c.MaxLegacyFrame > 0 {
+		return c.MaxLegacyFrame
+	}
+	return DefaultMaxLegacyFrame
 }
 
 func (c *Config) dialTimeout() time.Duration {

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"io"
 	"crypto/sha1"
 	"crypto/tls"
 	"encoding/base64"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gobwas/ws"
 )
 
 // websocketGUID is the constant of RFC 6455 section 1.3.
@@ -40,7 +43,16 @@ func isUpgrade(r *http.Request) bool {
 		strings.EqualFold(strings.TrimSpace(r.Header.Get("Upgrade")), "websocket")
 }
 
-// upgrade checks an RFC 6455 handshake, connects to the target, answers 101
+// opening is an accepted handshake: how the session frames its data and
+// how to answer the client.
+type opening struct {
+	framing framing
+	answer  []byte // the 101 response (for Hixie-76, without its challenge answer)
+	key1    string // Hixie-76: the keys; the third comes after the headers
+	key2    string
+}
+
+// upgrade checks a WebSocket handshake, connects to the target, answers 101
 // and starts the session.
 func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
@@ -48,28 +60,20 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusMethodNotAllowed, "a WebSocket handshake must be a GET request")
 		return
 	}
-	switch v := r.Header.Get("Sec-WebSocket-Version"); v {
-	case "13", "8", "7":
-	case "":
-		s.refuse(w, r, http.StatusBadRequest, "missing Sec-WebSocket-Version header")
-		return
-	default:
-		w.Header().Set("Sec-WebSocket-Version", "13, 8, 7")
-		s.refuse(w, r, http.StatusUpgradeRequired, "unsupported WebSocket version "+strconv.Quote(v)+": this server speaks 13, 8 and 7")
-		return
-	}
-	key := strings.TrimSpace(r.Header.Get("Sec-WebSocket-Key"))
-	if k, err := base64.StdEncoding.DecodeString(key); err != nil || len(k) != 16 {
-		s.refuse(w, r, http.StatusBadRequest, "Sec-WebSocket-Key must be 16 bytes in base64")
-		return
-	}
 	if why := s.checkOrigin(r); why != "" {
 		s.refuse(w, r, http.StatusForbidden, why)
 		return
 	}
-	fr, proto, why := chooseSubprotocol(r.Header.Values("Sec-WebSocket-Protocol"))
+	var op opening
+	var status int
+	var why string
+	if isLegacyHandshake(r) {
+		op, status, why = s.legacyOpening(r)
+	} else {
+		op, status, why = rfc6455Opening(r, w.Header())
+	}
 	if why != "" {
-		s.refuse(w, r, http.StatusBadRequest, why)
+		s.refuse(w, r, status, why)
 		return
 	}
 
@@ -83,6 +87,20 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("handshake failed", "client", r.RemoteAddr, "error", err)
 		return
 	}
+	if op.framing == framingHixie76 {
+		// The third key is the 8 bytes after the headers.
+		var key3 [8]byte
+		conn.SetReadDeadline(time.Now().Add(s.cfg.handshakeTimeout()))
+		_, err := io.ReadFull(brw.Reader, key3[:])
+		conn.SetReadDeadline(time.Time{})
+		if err != nil {
+			s.log.Info("request refused", "client", r.RemoteAddr, "reason", "Hixie-76 handshake without its 8-byte key", "error", err)
+			conn.Close()
+			return
+		}
+		answer, _ := hixieChallenge(op.key1, op.key2, key3[:]) // the keys were checked
+		op.answer = append(op.answer, answer[:]...)
+	}
 	var pending []byte
 	if n := brw.Reader.Buffered(); n > 0 {
 		b, _ := brw.Reader.Peek(n)
@@ -94,16 +112,8 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 	target, dialErr := s.dialTarget(ctx)
 	cancel()
 
-	var resp strings.Builder
-	resp.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
-	resp.WriteString(acceptKey(key))
-	if proto != "" {
-		resp.WriteString("\r\nSec-WebSocket-Protocol: ")
-		resp.WriteString(proto)
-	}
-	resp.WriteString("\r\n\r\n")
 	conn.SetWriteDeadline(time.Now().Add(closeGrace))
-	if _, err := conn.Write([]byte(resp.String())); err != nil {
+	if _, err := conn.Write(op.answer); err != nil {
 		s.log.Info("handshake failed", "client", r.RemoteAddr, "error", err)
 		conn.Close()
 		if target != nil {
@@ -119,18 +129,19 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		id:      id,
 		client:  netConn(conn),
 		target:  target,
-		framing: fr,
+		framing: op.framing,
+		seq:     r.URL.Query().Get("seq_num") == "1",
 		secure:  secure,
 		pending: pending,
 		start:   time.Now(),
 	}
 	if !s.sessionStarted(ss) {
-		ss.closeWith(1001, "Server shutting down")
+		ss.closeWith(ws.StatusGoingAway, "Server shutting down")
 		ss.abort()
 		return
 	}
 	s.log.Info("session started", "session", id, "client", r.RemoteAddr, "target", s.cfg.targetName(),
-		"protocol", fr.String(), "tls", secure)
+		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.seq)
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
 	if s.cfg.Record != "" {
@@ -139,11 +150,40 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 	if dialErr != nil {
 		reason := "Failed to connect to " + s.cfg.targetName() + ": " + dialErr.Error()
 		s.log.Warn("target unreachable", "session", id, "target", s.cfg.targetName(), "error", dialErr)
-		ss.noteEnd(reason, 1011)
-		ss.closeWith(1011, reason)
+		ss.noteEnd(reason, ws.StatusInternalServerError)
+		ss.closeWith(ws.StatusInternalServerError, reason)
 		ss.client.SetReadDeadline(time.Now().Add(closeGrace))
 	}
 	ss.run()
+}
+
+// rfc6455Opening checks an RFC 6455 handshake. Headers an error answer needs
+// go into h.
+func rfc6455Opening(r *http.Request, h http.Header) (opening, int, string) {
+	switch v := r.Header.Get("Sec-WebSocket-Version"); v {
+	case "13", "8", "7":
+	case "":
+		return opening{}, http.StatusBadRequest, "missing Sec-WebSocket-Version header"
+	default:
+		h.Set("Sec-WebSocket-Version", "13, 8, 7")
+		return opening{}, http.StatusUpgradeRequired, "unsupported WebSocket version " + strconv.Quote(v) + ": this server speaks 13, 8 and 7"
+	}
+	key := strings.TrimSpace(r.Header.Get("Sec-WebSocket-Key"))
+	if k, err := base64.StdEncoding.DecodeString(key); err != nil || len(k) != 16 {
+		return opening{}, http.StatusBadRequest, "Sec-WebSocket-Key must be 16 bytes in base64"
+	}
+	fr, proto, why := chooseSubprotocol(r.Header.Values("Sec-WebSocket-Protocol"))
+	if why != "" {
+		return opening{}, http.StatusBadRequest, why
+	}
+	a := []byte("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
+	a = append(a, acceptKey(key)...)
+	if proto != "" {
+		a = append(a, "\r\nSec-WebSocket-Protocol: "...)
+		a = append(a, proto...)
+	}
+	a = append(a, "\r\n\r\n"...)
+	return opening{framing: fr, answer: a}, 0, ""
 }
 
 // chooseSubprotocol picks the framing for the protocols a client offers:

@@ -26,15 +26,30 @@ const drainGrace = time.Second
 type framing uint8
 
 const (
-	framingBinary framing = iota // RFC 6455, binary frames
-	framingBase64                // RFC 6455, text frames of base64 (the base64 subprotocol)
+	framingBinary  framing = iota // RFC 6455, binary frames
+	framingBase64                 // RFC 6455, text frames of base64 (the base64 subprotocol)
+	framingHixie75                // draft-hixie-75: 0x00 base64 0xFF
+	framingHixie76                // draft-hixie-76: the same frames
 )
 
 func (f framing) String() string {
-	if f == framingBase64 {
+	switch f {
+	case framingBase64:
 		return "base64"
+	case framingHixie75:
+		return "hixie-75"
+	case framingHixie76:
+		return "hixie-76"
 	}
 	return "binary"
+}
+
+func (f framing) legacy() bool { return f == framingHixie75 || f == framingHixie76 }
+
+// clientReader parses what a client sends: frameReader (RFC 6455) or
+// hixieReader (legacy).
+type clientReader interface {
+	feed(p []byte) (data []byte, ctrl *control, rest []byte, err error)
 }
 
 // session relays one WebSocket client to the target: one goroutine reads the
@@ -47,6 +62,8 @@ type session struct {
 	client  net.Conn
 	target  net.Conn // nil when the target could not be reached
 	framing framing
+	seq     bool   // number the frames to the client (seq_num=1)
+	seqNum  uint64 // the next frame's number (downstream only)
 	secure  bool   // the client came over TLS
 	pending []byte // client bytes read past the handshake
 	rec     *recorder
@@ -73,7 +90,7 @@ type session struct {
 // reports the session's end.
 func (s *session) run() {
 	s.lastSeen.Store(time.Now().UnixNano())
-	if hb := s.srv.cfg.Heartbeat; hb > 0 {
+	if hb := s.srv.cfg.Heartbeat; hb > 0 && !s.framing.legacy() { // legacy clients cannot answer pings
 		s.heartbeat = time.AfterFunc(hb, s.beat)
 	}
 	s.running.Store(2)
@@ -100,12 +117,18 @@ func (s *session) guard(name string, f func()) {
 // upstream reads frames from the client and writes their payload to the
 // target; it answers pings and close frames.
 func (s *session) upstream() {
-	fr := frameReader{base64: s.framing == framingBase64}
-	var out *[]byte
-	if fr.base64 {
-		out = getBuffer()
+	var rd clientReader
+	switch s.framing {
+	case framingBinary:
+		rd = &frameReader{}
+	case framingBase64:
+		out := getBuffer()
 		defer putBuffer(out)
-		fr.out = *out
+		rd = &frameReader{base64: true, out: *out}
+	default:
+		out := getBuffer()
+		defer putBuffer(out)
+		rd = &hixieReader{max: s.srv.cfg.maxLegacyFrame(), out: *out}
 	}
 	for {
 		var buf *[]byte
@@ -121,7 +144,7 @@ func (s *session) upstream() {
 		if len(p) > 0 {
 			s.lastSeen.Store(time.Now().UnixNano())
 		}
-		done := s.handleClientBytes(&fr, p)
+		done := s.handleClientBytes(rd, p)
 		if buf != nil {
 			putBuffer(buf)
 		}
@@ -137,7 +160,7 @@ func (s *session) upstream() {
 
 // handleClientBytes relays everything in p and reports whether the session
 // is over.
-func (s *session) handleClientBytes(fr *frameReader, p []byte) (done bool) {
+func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 	for len(p) > 0 {
 		data, ctrl, rest, err := fr.feed(p)
 		p = rest
@@ -252,26 +275,20 @@ func (s *session) downstream() {
 }
 
 // writeData sends b[frameHeaderRoom:frameHeaderRoom+n] to the client as one
-// frame, writing the header into the room before the payload.
+// frame. Plain binary frames are written in place, the header going into the
+// room before the payload; other framings are encoded into a second buffer.
 func (s *session) writeData(b []byte, n int) error {
 	payload := b[frameHeaderRoom : frameHeaderRoom+n]
 	s.rec.frame(false, payload)
 	s.traffic("{")
 	var frame []byte
-	if s.framing == framingBase64 {
-		enc := getBuffer()
-		defer putBuffer(enc)
-		e := *enc
-		need := frameHeaderRoom + base64Len(n)
-		if need > len(e) {
-			e = make([]byte, need)
-		}
-		m := encodeBase64(e[frameHeaderRoom:], payload)
-		start := putHeader(e, frameHeaderRoom, ws.OpText, m)
-		frame = e[start : frameHeaderRoom+m]
-	} else {
+	if s.framing == framingBinary && !s.seq {
 		start := putHeader(b, frameHeaderRoom, ws.OpBinary, n)
 		frame = b[start : frameHeaderRoom+n]
+	} else {
+		enc := encodeBuffers.Get().(*[]byte)
+		defer encodeBuffers.Put(enc)
+		frame = s.encodeFrame(*enc, payload)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -285,8 +302,53 @@ func (s *session) writeData(b []byte, n int) error {
 	return err
 }
 
+// encodeBuffers hold frames that are not written in place: base64, legacy
+// and numbered frames of a relay buffer's payload.
+var encodeBuffers = sync.Pool{New: func() any {
+	b := make([]byte, maxEncodedFrame)
+	return &b
+}}
+
+// maxEncodedFrame fits a relay buffer's payload in base64 with a header and a
+// sequence number.
+const maxEncodedFrame = frameHeaderRoom + 21 + (relayBufferSize+2)/3*4 + 1
+
+// encodeFrame builds into dst the frame that carries payload: base64 where
+// the framing says so, after "N:" when frames are numbered.
+func (s *session) encodeFrame(dst, payload []byte) []byte {
+	var seq []byte
+	var num [21]byte
+	if s.seq {
+		seq = append(strconv.AppendUint(num[:0], s.seqNum, 10), ':')
+		s.seqNum++
+	}
+	body := len(payload)
+	if s.framing != framingBinary {
+		body = base64Len(len(payload))
+	}
+	if s.framing.legacy() {
+		f := append(dst[:0], 0x00)
+		f = append(f, seq...)
+		f = f[:len(f)+encodeBase64(f[len(f):len(f)+body], payload)]
+		return append(f, 0xff)
+	}
+	op := ws.OpBinary
+	if s.framing == framingBase64 {
+		op = ws.OpText
+	}
+	start := putHeader(dst, frameHeaderRoom, op, len(seq)+body)
+	f := append(dst[:frameHeaderRoom], seq...)
+	if s.framing == framingBase64 {
+		return dst[start : len(f)+encodeBase64(dst[len(f):len(f)+body], payload)]
+	}
+	return dst[start : len(f)+copy(dst[len(f):len(f)+body], payload)]
+}
+
 // writeControl sends a control frame unless the close frame has gone.
 func (s *session) writeControl(op ws.OpCode, payload []byte) {
+	if s.framing.legacy() {
+		return // no pings and pongs in the legacy protocols
+	}
 	var b [2 + maxControlLength]byte
 	frame := appendControl(b[:0], op, payload)
 	s.wmu.Lock()
@@ -305,6 +367,9 @@ func (s *session) closeWith(code ws.StatusCode, reason string) {
 	var p [maxControlLength]byte
 	var b [2 + maxControlLength]byte
 	frame := appendControl(b[:0], ws.OpClose, closePayload(p[:0], code, reason))
+	if s.framing.legacy() {
+		frame = []byte{0xff, 0x00} // the legacy close carries no code or reason
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if s.closeSent.Swap(true) {

@@ -10,9 +10,18 @@ import (
 )
 
 // The first byte a client sends decides what it speaks: 0x16 opens a TLS
-// handshake (wss:// and https://), anything else is plain HTTP. Nothing is
-// written before the client speaks, so sniffing costs no round trip.
+// handshake (wss:// and https://), '<' may open a Flash policy request,
+// anything else is plain HTTP. Nothing is written before the client speaks,
+// and only a '<' makes the sniffer read further, so an ordinary client meets
+// no delay.
 const tlsHandshakeByte = 0x16
+
+// The Flash player asks for a policy in plain text, even before TLS, and
+// closes; this answer lets it connect to any port.
+const (
+	flashPolicyRequest = "<policy-file-request/>"
+	flashPolicy        = `<cross-domain-policy><allow-access-from domain="*" to-ports="*" /></cross-domain-policy>` + "\n"
+)
 
 // accept sniffs a new connection and hands it, unwrapped from TLS if need be,
 // to the HTTP server.
@@ -23,20 +32,24 @@ func (s *Server) accept(c net.Conn) {
 	deadline := time.Now().Add(s.cfg.handshakeTimeout())
 	c.SetReadDeadline(deadline)
 
-	var first [1]byte
-	if _, err := io.ReadFull(c, first[:]); err != nil {
+	prefix := make([]byte, 1, len(flashPolicyRequest))
+	if _, err := io.ReadFull(c, prefix); err != nil {
 		s.log.Debug("connection closed before it said anything", "client", c.RemoteAddr().String(), "error", err)
 		c.Close()
 		return
 	}
-	pc := &sniffedConn{Conn: c, first: first[0], unread: true}
+	if prefix[0] == '<' {
+		var ok bool
+		if prefix, ok = s.answerFlashPolicy(c, prefix); ok {
+			return
+		}
+	}
+	pc := &sniffedConn{Conn: c, prefix: prefix}
 
-	if first[0] != tlsHandshakeByte {
+	if prefix[0] != tlsHandshakeByte {
 		if s.cfg.TLSOnly {
 			s.log.Warn("plain connection refused: this server accepts TLS only", "client", c.RemoteAddr().String())
-			c.SetWriteDeadline(deadline)
-			io.WriteString(c, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nThis port accepts TLS only: use https:// or wss://.\n")
-			c.Close()
+			answerAndClose(c, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nThis port accepts TLS only: use https:// or wss://.\n")
 			return
 		}
 		s.conns.push(pc)
@@ -64,21 +77,55 @@ func (s *Server) accept(c net.Conn) {
 	s.conns.push(tc)
 }
 
-// sniffedConn gives back the byte read to sniff the connection.
+// answerFlashPolicy reads on while what the client sent can still be a
+// Flash policy request. It answers one (and closes) and reports true, or
+// returns the bytes read, to be served as something else.
+func (s *Server) answerFlashPolicy(c net.Conn, prefix []byte) ([]byte, bool) {
+	for len(prefix) < len(flashPolicyRequest) && string(prefix) == flashPolicyRequest[:len(prefix)] {
+		n, err := c.Read(prefix[len(prefix):cap(prefix)])
+		prefix = prefix[:len(prefix)+n]
+		if err != nil {
+			break
+		}
+	}
+	if string(prefix) != flashPolicyRequest {
+		return prefix, false
+	}
+	if s.cfg.NoLegacy {
+		s.log.Info("Flash policy request refused: legacy protocols are turned off", "client", c.RemoteAddr().String())
+		answerAndClose(c, "")
+		return nil, true
+	}
+	s.log.Info("Flash policy request answered", "client", c.RemoteAddr().String())
+	answerAndClose(c, flashPolicy)
+	return nil, true
+}
+
+// answerAndClose writes a last answer and closes c so that the client gets
+// it: closing a socket with unread input (the rest of a request, the NUL
+// after a policy request) would reset the connection and could discard the
+// answer, so c is half-closed and its input drained for a moment first.
+func answerAndClose(c net.Conn, answer string) {
+	c.SetWriteDeadline(time.Now().Add(closeGrace))
+	io.WriteString(c, answer)
+	if cw, ok := c.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
+		c.SetReadDeadline(time.Now().Add(drainGrace))
+		io.Copy(io.Discard, io.LimitReader(c, 64<<10))
+	}
+	c.Close()
+}
+
+// sniffedConn gives back the bytes read to sniff the connection.
 type sniffedConn struct {
 	net.Conn
-	first  byte
-	unread bool
+	prefix []byte
 }
 
 func (c *sniffedConn) Read(p []byte) (int, error) {
-	if c.unread {
-		if len(p) == 0 {
-			return 0, nil
-		}
-		p[0] = c.first
-		c.unread = false
-		return 1, nil
+	if len(c.prefix) > 0 {
+		n := copy(p, c.prefix)
+		c.prefix = c.prefix[n:]
+		return n, nil
 	}
 	return c.Conn.Read(p)
 }
@@ -86,7 +133,7 @@ func (c *sniffedConn) Read(p []byte) (int, error) {
 // netConn returns the connection a session should relay on: the bare socket
 // when nothing stands between (so reads can wait without a buffer), else c.
 func netConn(c net.Conn) net.Conn {
-	if sc, ok := c.(*sniffedConn); ok && !sc.unread {
+	if sc, ok := c.(*sniffedConn); ok && len(sc.prefix) == 0 {
 		return sc.Conn
 	}
 	return c
