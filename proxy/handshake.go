@@ -2,10 +2,10 @@ package proxy
 
 import (
 	"context"
-	"io"
 	"crypto/sha1"
 	"crypto/tls"
 	"encoding/base64"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
