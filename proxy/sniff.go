@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"io"
 	"net"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -26,6 +27,12 @@ const (
 // accept sniffs a new connection and hands it, unwrapped from TLS if need be,
 // to the HTTP server.
 func (s *Server) accept(c net.Conn) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("panic while accepting a connection", "client", c.RemoteAddr().String(), "panic", v, "stack", string(debug.Stack()))
+			c.Close()
+		}
+	}()
 	if tc, ok := c.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
