@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-func contextWithTimeout(t *testing.T, d time.Duration) context.Context {
+func contextWithTimeout(t testing.TB, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx

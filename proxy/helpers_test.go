@@ -3,6 +3,8 @@ package proxy
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,7 +41,7 @@ func (l *testLog) String() string {
 }
 
 // waitFor polls cond until it holds or the time is up.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for !cond() {
@@ -50,7 +53,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // startServer runs a Server for cfg on a loopback port.
-func startServer(t *testing.T, cfg Config) (*Server, string, *testLog) {
+func startServer(t testing.TB, cfg Config) (*Server, string, *testLog) {
 	t.Helper()
 	tl := &testLog{}
 	if cfg.Logger == nil {
@@ -73,7 +76,7 @@ func startServer(t *testing.T, cfg Config) (*Server, string, *testLog) {
 	return srv, ln.Addr().String(), tl
 }
 
-type tWriter struct{ t *testing.T }
+type tWriter struct{ t testing.TB }
 
 func (w tWriter) Write(p []byte) (int, error) {
 	w.t.Helper()
@@ -87,7 +90,7 @@ type target struct {
 	conns chan net.Conn
 }
 
-func startTarget(t *testing.T) *target {
+func startTarget(t testing.TB) *target {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -109,7 +112,7 @@ func startTarget(t *testing.T) *target {
 
 func (tg *target) addr() string { return tg.ln.Addr().String() }
 
-func (tg *target) accept(t *testing.T) net.Conn {
+func (tg *target) accept(t testing.TB) net.Conn {
 	t.Helper()
 	select {
 	case c := <-tg.conns:
@@ -122,7 +125,7 @@ func (tg *target) accept(t *testing.T) net.Conn {
 }
 
 // startEcho is a target that echoes every connection.
-func startEcho(t *testing.T) string {
+func startEcho(t testing.TB) string {
 	tg := startTarget(t)
 	go func() {
 		for c := range tg.conns {
@@ -133,7 +136,7 @@ func startEcho(t *testing.T) string {
 }
 
 // closedPort returns a loopback address nobody listens on.
-func closedPort(t *testing.T) string {
+func closedPort(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -146,14 +149,14 @@ func closedPort(t *testing.T) string {
 // wsClient is a minimal RFC 6455 client written for the tests, so that they
 // can send what no well-behaved library would.
 type wsClient struct {
-	t    *testing.T
+	t    testing.TB
 	conn net.Conn
 	br   *bufio.Reader
 	resp *http.Response
 }
 
 // handshake sends an upgrade request with the given extra header lines.
-func handshake(t *testing.T, conn net.Conn, extra ...string) (*http.Response, *bufio.Reader) {
+func handshake(t testing.TB, conn net.Conn, extra ...string) (*http.Response, *bufio.Reader) {
 	t.Helper()
 	req := "GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -184,7 +187,7 @@ func handshake(t *testing.T, conn net.Conn, extra ...string) (*http.Response, *b
 }
 
 // dialWS opens a WebSocket session and fails the test unless it gets 101.
-func dialWS(t *testing.T, addr string, extra ...string) *wsClient {
+func dialWS(t testing.TB, addr string, extra ...string) *wsClient {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -324,4 +327,15 @@ func (c *wsClient) expectEOF() {
 
 func closeFrame(code ws.StatusCode, reason string) []byte {
 	return maskedFrame(true, ws.OpClose, closePayload(nil, code, reason))
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func contextWithLocalAddr(r *http.Request, a net.Addr) context.Context {
+	return context.WithValue(r.Context(), http.LocalAddrContextKey, a)
+}
+
+// isReset tells a connection reset, which is a fine way to end a session.
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET)
 }

@@ -86,6 +86,7 @@ func New(cfg Config) (*Server, error) {
 	s.http = &http.Server{
 		Handler:           http.HandlerFunc(s.serveHTTP),
 		ReadHeaderTimeout: cfg.handshakeTimeout(),
+		ReadTimeout:       cfg.handshakeTimeout(), // no request here has a body worth waiting for
 		IdleTimeout:       time.Minute,
 		MaxHeaderBytes:    maxHeader,
 		ErrorLog:          log.New(debugWriter{logger}, "", 0),
