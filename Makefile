@@ -6,11 +6,15 @@ BIN     := bin/vncbridge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run deps test unit fuzz-seed bench clean
+.PHONY: all assets build run deps test bench clean
 
 all: build
 
-build:
+# The noVNC library from npm, into assets/web/novnc for go:embed (quick when there).
+assets:
+	./scripts/assets.sh
+
+build: assets
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/vncbridge
 
 # Until the tray exists: the proxy on loopback in front of a local VNC server.
@@ -32,4 +36,5 @@ bench: deps build
 	@echo "make bench: not written yet" >&2; exit 1
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist assets/node_modules
+	find assets/web/novnc -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -30,6 +30,7 @@ type Server struct {
 	// fed with connections that have been sniffed for TLS.
 	http  *http.Server
 	conns *connQueue
+	web   *webFiles // nil without Config.Web
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -78,6 +79,9 @@ func New(cfg Config) (*Server, error) {
 		sessions:  make(map[*session]struct{}),
 		done:      make(chan struct{}),
 		changed:   make(chan struct{}, 1),
+	}
+	if cfg.Web != nil {
+		s.web = newWebFiles(cfg.Web)
 	}
 	maxHeader := cfg.maxHeaderBytes() - 4096 // net/http allows 4096 bytes more
 	if maxHeader < 1024 {

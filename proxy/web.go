@@ -1,10 +1,17 @@
 package proxy
 
 import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // serveWeb answers plain HTTP requests: static files from Config.Web, or 405
@@ -23,21 +30,137 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "."
 	}
-	if fi, err := fs.Stat(s.cfg.Web, name); err == nil && fi.IsDir() && !s.cfg.WebListing {
-		if _, err := fs.Stat(s.cfg.Web, path.Join(name, "index.html")); err != nil {
+	fi, err := fs.Stat(s.cfg.Web, name)
+	if err == nil && fi.IsDir() {
+		if _, err := fs.Stat(s.cfg.Web, path.Join(name, "index.html")); err != nil && !s.cfg.WebListing {
 			s.refuse(w, r, http.StatusNotFound, "directory listing is turned off")
 			return
 		}
 	}
-	// Browsers load ES modules only with a JavaScript type; do not leave it
-	// to the system's MIME table.
+	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	if err == nil && fi.Mode().IsRegular() && !strings.HasSuffix(name, "/index.html") && name != "index.html" {
+		s.web.serveFile(rec, r, name, fi)
+	} else {
+		s.web.files.ServeHTTP(rec, r) // directories, redirects, index pages, errors
+	}
+	s.log.Info("web", "client", r.RemoteAddr, "method", r.Method, "path", redactQuery(r.URL), "status", rec.status)
+}
+
+// webFiles serves the files of a Config.Web: net/http's file server does the
+// conditional and range requests; this adds an ETag (a hash of the content
+// for files that cannot change, such as embedded ones, whose times are
+// zero), gzip for text where the browser takes it, and JavaScript types that
+// do not depend on the system's MIME table (browsers load ES modules only
+// with a JavaScript type).
+type webFiles struct {
+	fsys  fs.FS
+	files http.Handler
+	cache sync.Map // name → *immutableFile, for files with a zero time
+}
+
+// immutableFile is what is kept of a file that cannot change.
+type immutableFile struct {
+	etag string
+	gz   []byte // the content compressed, when worth it
+}
+
+// gzipMinSize is the size under which compressing is not worth a thing.
+const gzipMinSize = 1024
+
+func newWebFiles(fsys fs.FS) *webFiles {
+	return &webFiles{fsys: fsys, files: http.FileServerFS(fsys)}
+}
+
+func (wf *webFiles) serveFile(w http.ResponseWriter, r *http.Request, name string, fi fs.FileInfo) {
+	h := w.Header()
+	if ct := contentType(name); ct != "" {
+		h.Set("Content-Type", ct)
+	}
+	if !fi.ModTime().IsZero() {
+		h.Set("Etag", `W/"`+strconv.FormatInt(fi.Size(), 36)+"-"+strconv.FormatInt(fi.ModTime().UnixNano(), 36)+`"`)
+		wf.files.ServeHTTP(w, r)
+		return
+	}
+	f, err := wf.immutable(name)
+	if err != nil {
+		wf.files.ServeHTTP(w, r)
+		return
+	}
+	h.Set("Cache-Control", "no-cache") // revalidate: the ETag makes that a 304
+	if f.gz == nil {
+		h.Set("Etag", f.etag)
+		wf.files.ServeHTTP(w, r)
+		return
+	}
+	h.Add("Vary", "Accept-Encoding")
+	if r.Header.Get("Range") != "" || !acceptsGzip(r) {
+		h.Set("Etag", f.etag)
+		wf.files.ServeHTTP(w, r)
+		return
+	}
+	h.Set("Etag", strings.TrimSuffix(f.etag, `"`)+`-gz"`)
+	h.Set("Content-Encoding", "gzip")
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.gz))
+}
+
+// immutable reads a file that cannot change once, for its hash and its
+// compressed form.
+func (wf *webFiles) immutable(name string) (*immutableFile, error) {
+	if f, ok := wf.cache.Load(name); ok {
+		return f.(*immutableFile), nil
+	}
+	content, err := fs.ReadFile(wf.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(content)
+	f := &immutableFile{etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+	if len(content) >= gzipMinSize && compressible(name) {
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		zw.Write(content)
+		zw.Close()
+		if b.Len() < len(content) {
+			f.gz = b.Bytes()
+		}
+	}
+	actual, _ := wf.cache.LoadOrStore(name, f)
+	return actual.(*immutableFile), nil
+}
+
+func contentType(name string) string {
 	switch path.Ext(name) {
 	case ".js", ".mjs":
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		return "text/javascript; charset=utf-8"
 	}
-	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	http.FileServerFS(s.cfg.Web).ServeHTTP(rec, r)
-	s.log.Info("web", "client", r.RemoteAddr, "method", r.Method, "path", redactQuery(r.URL), "status", rec.status)
+	return ""
+}
+
+func compressible(name string) bool {
+	switch path.Ext(name) {
+	case ".html", ".htm", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".md", ".xml", ".map":
+		return true
+	}
+	return path.Base(name) == "LICENSE" || path.Base(name) == "AUTHORS"
+}
+
+// acceptsGzip tells whether the request's Accept-Encoding takes gzip (and
+// does not refuse it with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		for _, p := range strings.Split(params, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if q, err := strconv.ParseFloat(v, 64); strings.EqualFold(k, "q") && err == nil && q == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // statusWriter keeps the status of a response for the log.

@@ -1,12 +1,15 @@
 package proxy
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestStaticFiles(t *testing.T) {
@@ -84,5 +87,71 @@ func TestSymlinkOutOfWebDirIsNotFollowed(t *testing.T) {
 	r.Body.Close()
 	if r.StatusCode == 200 || strings.Contains(string(b), "secret") {
 		t.Fatalf("symlink followed out of the web directory: %d %q", r.StatusCode, b)
+	}
+}
+
+func TestEmbeddedFilesCacheAndCompress(t *testing.T) {
+	script := strings.Repeat("export const x = 1;\n", 200) // 4 KB: worth compressing
+	web := fstest.MapFS{
+		"index.html":       {Data: []byte("<script>location.replace('vnc.html')</script>")},
+		"app/rfb.js":       {Data: []byte(script)},
+		"app/tiny.css":     {Data: []byte("b{}")},
+		"app/picture.png":  {Data: bytes.Repeat([]byte{0x89}, 4096)},
+		"app/sub/file.txt": {Data: []byte("x")},
+	}
+	_, addr, _ := startServer(t, Config{Target: startEcho(t), Web: web})
+	get := func(path string, headers ...string) (*http.Response, []byte) {
+		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		r, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		return r, b
+	}
+
+	plain, body := get("/app/rfb.js", "Accept-Encoding", "identity") // else the transport asks for gzip itself
+	etag := plain.Header.Get("Etag")
+	if plain.StatusCode != 200 || string(body) != script || etag == "" || strings.HasPrefix(etag, "W/") ||
+		plain.Header.Get("Content-Encoding") != "" || !strings.HasPrefix(plain.Header.Get("Content-Type"), "text/javascript") {
+		t.Fatalf("plain: %d %v", plain.StatusCode, plain.Header)
+	}
+	gz, body := get("/app/rfb.js", "Accept-Encoding", "gzip, deflate")
+	if gz.Header.Get("Content-Encoding") != "gzip" || gz.Header.Get("Vary") != "Accept-Encoding" || gz.Header.Get("Etag") == etag {
+		t.Fatalf("gzip: %v", gz.Header)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unzipped, _ := io.ReadAll(zr); string(unzipped) != script || len(body) >= len(script) {
+		t.Fatalf("gzip body of %d bytes does not hold the script", len(body))
+	}
+	if r, _ := get("/app/rfb.js", "Accept-Encoding", "gzip;q=0"); r.Header.Get("Content-Encoding") != "" {
+		t.Fatal("gzip sent although refused with q=0")
+	}
+	if r, _ := get("/app/rfb.js", "Accept-Encoding", "identity", "If-None-Match", etag); r.StatusCode != http.StatusNotModified {
+		t.Fatalf("If-None-Match: %d", r.StatusCode)
+	}
+	if r, _ := get("/app/rfb.js", "Accept-Encoding", "gzip", "If-None-Match", gz.Header.Get("Etag")); r.StatusCode != http.StatusNotModified {
+		t.Fatalf("If-None-Match on the gzip form: %d", r.StatusCode)
+	}
+	if r, b := get("/app/rfb.js", "Range", "bytes=0-5", "Accept-Encoding", "gzip"); r.StatusCode != 206 || string(b) != script[:6] {
+		t.Fatalf("range: %d %q", r.StatusCode, b)
+	}
+	for _, small := range []string{"/app/tiny.css", "/app/picture.png"} {
+		if r, _ := get(small, "Accept-Encoding", "gzip"); r.Header.Get("Content-Encoding") != "" || r.Header.Get("Etag") == "" {
+			t.Fatalf("%s: %v", small, r.Header)
+		}
+	}
+	if r, b := get("/"); r.StatusCode != 200 || !strings.Contains(string(b), "vnc.html") {
+		t.Fatalf("index: %d %q", r.StatusCode, b)
+	}
+	if r, _ := get("/app/sub/"); r.StatusCode != 404 {
+		t.Fatalf("listing: %d", r.StatusCode)
 	}
 }
