@@ -6,7 +6,7 @@ BIN     := bin/vncbridge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all assets build run deps test bench clean
+.PHONY: all assets build run deps test e2e bench clean
 
 all: build
 
@@ -30,7 +30,13 @@ deps:
 # and the seed corpus of every fuzz target.
 test: deps build
 	$(GO) vet ./...
-	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+	E2E_ARTIFACTS=$(E2E_ARTIFACTS) CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+# Only the end-to-end tests: Xvnc, vncbridge and headless Chromium (part of make test).
+# A failure leaves screenshots and logs under $(E2E_ARTIFACTS).
+E2E_ARTIFACTS ?= $(CURDIR)/e2e-artifacts
+e2e: deps build
+	E2E_ARTIFACTS=$(E2E_ARTIFACTS) $(GO) test -count=1 -v ./e2e
 
 bench: deps build
 	@echo "make bench: not written yet" >&2; exit 1

@@ -1,0 +1,211 @@
+// Package e2e proves vncbridge's promise the way a person meets it: a real
+// desktop (TigerVNC's Xvnc) shown through vncbridge in a real browser
+// (headless Chromium), with a known picture checked pixel by pixel, and keys
+// and the mouse reaching the X server.
+package e2e
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The desktop's known picture: a solid background and a red window placed
+// where the test looks for it.
+const (
+	screenW, screenH = 640, 480
+	background       = "#3366cc" // rgb(51, 102, 204)
+	windowX, windowY = 100, 120  // the xterm's top-left corner
+	vncPassword      = "e2e-secret"
+)
+
+var (
+	backgroundRGB = [3]int{0x33, 0x66, 0xcc}
+	windowRGB     = [3]int{0xff, 0x00, 0x00}
+)
+
+// desktop is a running Xvnc with its picture.
+type desktop struct {
+	display string // ":57"
+	rfbAddr string // 127.0.0.1:port
+	typed   string // the file the xterm writes what is typed into it
+	dir     string
+}
+
+// requireTools finds the programs the end-to-end tests drive. Outside CI a
+// missing one skips the test, saying which; in CI (.ci/run installs them) it
+// fails it.
+func requireTools(t *testing.T, names ...string) {
+	t.Helper()
+	var missing []string
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("missing %s (make deps installs them)", strings.Join(missing, ", "))
+	}
+	t.Skipf("missing %s; run make deps (CI fails here instead of skipping)", strings.Join(missing, ", "))
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// freeDisplay finds an X display number nobody uses.
+func freeDisplay(t *testing.T) int {
+	for n := 40; n < 100; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); os.IsNotExist(err) {
+			if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
+				return n
+			}
+		}
+	}
+	t.Fatal("no free X display")
+	return 0
+}
+
+// startDesktop starts Xvnc with a password, paints the background and opens
+// a red xterm that writes what is typed into it to a file.
+func startDesktop(t *testing.T, art *artifacts) *desktop {
+	t.Helper()
+	requireTools(t, "Xvnc", "vncpasswd", "xsetroot", "xterm", "xdotool")
+	dir := t.TempDir()
+	d := &desktop{dir: dir, typed: filepath.Join(dir, "typed.txt")}
+
+	passwd := exec.Command("vncpasswd", "-f")
+	passwd.Stdin = strings.NewReader(vncPassword + "\n")
+	pw, err := passwd.Output()
+	if err != nil {
+		t.Fatalf("vncpasswd: %v", err)
+	}
+	pwFile := filepath.Join(dir, "passwd")
+	os.WriteFile(pwFile, pw, 0o600)
+
+	n := freeDisplay(t)
+	port := freePort(t)
+	d.display = ":" + strconv.Itoa(n)
+	d.rfbAddr = "127.0.0.1:" + strconv.Itoa(port)
+	xlog := art.file("xvnc.log")
+	xvnc := exec.Command("Xvnc", d.display, "-geometry", fmt.Sprintf("%dx%d", screenW, screenH), "-depth", "24",
+		"-rfbport", strconv.Itoa(port), "-SecurityTypes", "VncAuth", "-PasswordFile", pwFile,
+		"-localhost", "-nolisten", "tcp", "-desktop", "vncbridge-e2e", "-AlwaysShared")
+	xvnc.Stdout, xvnc.Stderr = xlog, xlog
+	if err := xvnc.Start(); err != nil {
+		t.Fatalf("Xvnc: %v", err)
+	}
+	t.Cleanup(func() { xvnc.Process.Kill(); xvnc.Wait() })
+	waitUntil(t, 10*time.Second, "Xvnc to listen", func() bool {
+		c, err := net.Dial("tcp", d.rfbAddr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+
+	x := func(name string, args ...string) *exec.Cmd {
+		cmd := exec.Command(name, args...)
+		cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+		cmd.Stderr = xlog
+		return cmd
+	}
+	if err := x("xsetroot", "-solid", background).Run(); err != nil {
+		t.Fatalf("xsetroot: %v", err)
+	}
+	term := x("xterm", "-geometry", fmt.Sprintf("40x10+%d+%d", windowX, windowY), "-bg", "red", "-fg", "red",
+		"-cr", "red", "-bw", "0", "-b", "0", "-title", "typing", "-e", "sh", "-c", "cat > "+d.typed)
+	if err := term.Start(); err != nil {
+		t.Fatalf("xterm: %v", err)
+	}
+	t.Cleanup(func() { term.Process.Kill(); term.Wait() })
+	waitUntil(t, 10*time.Second, "the xterm window", func() bool {
+		out, err := x("xdotool", "search", "--name", "typing").Output()
+		return err == nil && len(strings.TrimSpace(string(out))) > 0
+	})
+	// The xterm takes the keyboard focus, so typed keys land in it.
+	x("xdotool", "search", "--name", "typing", "windowfocus").Run()
+	return d
+}
+
+// pointer reads the X pointer's position.
+func (d *desktop) pointer(t *testing.T) (int, int) {
+	t.Helper()
+	cmd := exec.Command("xdotool", "getmouselocation", "--shell")
+	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("xdotool: %v", err)
+	}
+	var x, y int
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "X="); ok {
+			x, _ = strconv.Atoi(v)
+		}
+		if v, ok := strings.CutPrefix(line, "Y="); ok {
+			y, _ = strconv.Atoi(v)
+		}
+	}
+	return x, y
+}
+
+func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// artifacts is where a failing test leaves what explains it: screenshots,
+// the page's console, vncbridge's and Xvnc's logs.
+type artifacts struct {
+	t   *testing.T
+	dir string
+}
+
+func newArtifacts(t *testing.T) *artifacts {
+	root := os.Getenv("E2E_ARTIFACTS")
+	if root == "" {
+		root = filepath.Join(os.TempDir(), "vncbridge-e2e-artifacts")
+	}
+	dir := filepath.Join(root, strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()))
+	os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := &artifacts{t: t, dir: dir}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("artifacts of this failure: %s", dir)
+		}
+	})
+	return a
+}
+
+func (a *artifacts) file(name string) *os.File {
+	f, err := os.Create(filepath.Join(a.dir, name))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.t.Cleanup(func() { f.Close() })
+	return f
+}

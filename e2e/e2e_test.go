@@ -1,0 +1,233 @@
+package e2e
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"vncbridge/assets"
+	"vncbridge/proxy"
+)
+
+// startProxy runs vncbridge's proxy in front of the desktop, serving the
+// embedded viewer, and returns its address.
+func startProxy(t *testing.T, d *desktop, art *artifacts, change func(*proxy.Config)) string {
+	t.Helper()
+	if !assets.HasNoVNC() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the noVNC library is not embedded: make build runs make assets first")
+		}
+		t.Skip("built without make assets: no noVNC library to show the desktop (CI fails here instead)")
+	}
+	cfg := proxy.Config{
+		Target: d.rfbAddr,
+		Web:    assets.Web(),
+		Logger: slog.New(slog.NewTextHandler(art.file("vncbridge.log"), &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	srv, err := proxy.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Shutdown(t.Context()) })
+	return ln.Addr().String()
+}
+
+// connectAndCheckPicture opens the viewer at url, connects with the password
+// and checks the known picture.
+func connectAndCheckPicture(t *testing.T, b *browser, url string) {
+	t.Helper()
+	b.run(chromedpNavigate(url))
+	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
+	var size [2]int
+	b.eval(`(() => { const d = window.vncbridge.rfb.getImageData(); return [d.width, d.height]; })()`, &size)
+	if size != [2]int{screenW, screenH} {
+		t.Fatalf("remote screen is %v, want %dx%d", size, screenW, screenH)
+	}
+	b.waitPixel(10, 10, backgroundRGB)
+	b.waitPixel(screenW-5, screenH-5, backgroundRGB)
+	b.waitPixel(windowX+30, windowY+30, windowRGB)
+}
+
+func TestDesktopInBrowser(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	b := newBrowser(t, art)
+
+	// The root page forwards to the viewer with this proxy's defaults.
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+	var url string
+	b.eval(`location.pathname + location.search`, &url)
+	if !strings.HasPrefix(url, "/vnc.html?") || !strings.Contains(url, "autoconnect=true") {
+		t.Fatalf("the root page led to %s", url)
+	}
+
+	// The mouse: moving it over the canvas moves the X pointer.
+	for _, p := range [][2]int{{300, 200}, {37, 411}} {
+		b.moveMouse(p[0], p[1])
+		waitUntil(t, 5*time.Second, "the X pointer to follow", func() bool {
+			x, y := d.pointer(t)
+			return abs(x-p[0]) <= 1 && abs(y-p[1]) <= 1
+		})
+	}
+
+	// The keyboard: text typed in the page reaches the xterm.
+	b.click(windowX+30, windowY+30)
+	b.waitFor("the keyboard focus on the canvas", `document.activeElement && document.activeElement.tagName === "CANVAS"`, 5*time.Second)
+	b.run(chromedpKeys("hello from the browser\r"))
+	waitUntil(t, 10*time.Second, "the typed text in the X client", func() bool {
+		got, _ := os.ReadFile(d.typed)
+		return strings.Contains(string(got), "hello from the browser")
+	})
+	b.screenshot("connected.png")
+}
+
+func TestDesktopOverTLS(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	cert := selfSigned(t)
+	addr := startProxy(t, d, art, func(c *proxy.Config) {
+		c.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	})
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "https://"+addr+"/?password="+vncPassword+"&resize=off")
+	var wsURL string
+	b.eval(`window.vncbridge.rfb._url || ""`, &wsURL)
+	if wsURL != "" && !strings.HasPrefix(wsURL, "wss://") {
+		t.Fatalf("the page over https connected to %s", wsURL)
+	}
+}
+
+func TestRecordingOfARealSession(t *testing.T) {
+	requireTools(t, "node")
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	prefix := filepath.Join(t.TempDir(), "session")
+	addr := startProxy(t, d, art, func(c *proxy.Config) { c.Record = prefix })
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+	b.eval(`window.vncbridge.disconnect(), true`, nil)
+	b.waitFor("the disconnected state", `document.body.dataset.state === "disconnected"`, 10*time.Second)
+
+	const check = `
+const fs = require('fs'), vm = require('vm');
+const ctx = {};
+vm.runInNewContext(fs.readFileSync(process.argv[1], 'latin1') + '; this.frames = VNC_frame_data;', ctx);
+const f = ctx.frames;
+if (f[f.length - 1] !== 'EOF') throw new Error('no EOF');
+let down = '', up = '';
+for (const s of f.slice(0, -1)) {
+  const i = s.indexOf('{', 1);
+  if (s[0] === '{') down += s.slice(i + 1); else up += s.slice(i + 1);
+}
+console.log(JSON.stringify({frames: f.length - 1, greeting: down.slice(0, 12), up: up.slice(0, 12), named: down.includes('vncbridge-e2e')}));
+`
+	var out []byte
+	waitUntil(t, 10*time.Second, "the recording to be complete", func() bool {
+		var err error
+		out, err = exec.Command("node", "-e", check, prefix+".1").CombinedOutput()
+		return err == nil
+	})
+	s := string(out)
+	if !strings.Contains(s, `"greeting":"RFB 003.008\n"`) || !strings.Contains(s, `"up":"RFB 003.008\n"`) {
+		t.Fatalf("recording does not hold the RFB greetings: %s", s)
+	}
+	if !strings.Contains(s, `"named":true`) { // the ServerInit message carries the desktop's name
+		t.Fatalf("recording does not hold the server's init message: %s", s)
+	}
+}
+
+func TestOtherOriginCannotOpenTheDesktop(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+
+	// A page of another site (another port is another origin).
+	other, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherOrigin := "http://" + other.Addr().String()
+	var target string
+	go http.Serve(other, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `<!DOCTYPE html><title>waiting</title><script>
+const ws = new WebSocket("ws://`+target+`/websockify", ["binary"]);
+ws.onopen = () => { document.title = "open"; };
+ws.onclose = () => { if (document.title !== "open") document.title = "refused"; };
+</script>`)
+	}))
+	t.Cleanup(func() { other.Close() })
+
+	for _, tc := range []struct {
+		name  string
+		allow []string
+		want  string
+	}{
+		{"origin checked", nil, "refused"},
+		{"origin allowed", []string{otherOrigin}, "open"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			target = startProxy(t, d, art, func(c *proxy.Config) { c.AllowOrigins = tc.allow })
+			b := newBrowser(t, art)
+			b.run(chromedpNavigate(otherOrigin + "/"))
+			b.waitFor("the page's verdict", `document.title !== "waiting"`, 10*time.Second)
+			var title string
+			b.eval(`document.title`, &title)
+			if title != tc.want {
+				t.Fatalf("a page from %s: the WebSocket was %s, want %s", otherOrigin, title, tc.want)
+			}
+		})
+	}
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and localhost.
+func selfSigned(t *testing.T) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "localhost"},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Minute),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
