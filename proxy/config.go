@@ -23,7 +23,8 @@ const (
 // Config says where a Server relays to and how it treats its clients.
 // The zero value of every field is a safe default.
 type Config struct {
-	// Target is the host:port every session is relayed to.
+	// Target is the host:port every session is relayed to (unless Tokens
+	// is set).
 	Target string
 	// UnixTarget, when set, is a Unix socket path used instead of Target.
 	UnixTarget string
@@ -33,6 +34,22 @@ type Config struct {
 	PreferIPv6 bool
 	// DialTimeout bounds the connection to the target (DefaultDialTimeout).
 	DialTimeout time.Duration
+
+	// Tokens, when set, chooses each session's target by the token its
+	// request presents (the token query parameter, or the Host with
+	// HostToken); Target and UnixTarget are then unused. A request with no
+	// token or an unknown one is refused with an HTTP error saying so.
+	Tokens TargetLookup
+	// HostToken takes the token from the Host header instead of the URL.
+	HostToken bool
+	// LookupTimeout bounds a token lookup (DefaultLookupTimeout).
+	LookupTimeout time.Duration
+	// Auth, when set, must accept a request before its session opens.
+	Auth Authenticator
+	// AuthWeb makes Auth guard the web files too.
+	AuthWeb bool
+	// Metrics serves counters in the Prometheus text format at /metrics.
+	Metrics bool
 
 	// TLS, when not nil, lets clients that open with a TLS ClientHello
 	// (first byte 0x16) use wss:// and https:// on the same port.
@@ -122,10 +139,9 @@ func (c *Config) dialTimeout() time.Duration {
 	return DefaultDialTimeout
 }
 
-// targetName is how the target is named in logs and close reasons.
-func (c *Config) targetName() string {
-	if c.UnixTarget != "" {
-		return "unix:" + c.UnixTarget
+func (c *Config) lookupTimeout() time.Duration {
+	if c.LookupTimeout > 0 {
+		return c.LookupTimeout
 	}
-	return c.Target
+	return DefaultLookupTimeout
 }

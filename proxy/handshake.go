@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,6 +31,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if isUpgrade(r) {
 		s.upgrade(w, r)
+		return
+	}
+	if s.cfg.AuthWeb && !s.authenticate(w, r) {
+		return
+	}
+	if s.cfg.Metrics && r.URL.Path == "/metrics" {
+		s.serveMetrics(w)
 		return
 	}
 	s.serveWeb(w, r)
@@ -64,6 +70,9 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusForbidden, why)
 		return
 	}
+	if !s.authenticate(w, r) {
+		return
+	}
 	var op opening
 	var status int
 	var why string
@@ -72,6 +81,11 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 	} else {
 		op, status, why = rfc6455Opening(r, w.Header())
 	}
+	if why != "" {
+		s.refuse(w, r, status, why)
+		return
+	}
+	target, status, why := s.sessionTarget(r)
 	if why != "" {
 		s.refuse(w, r, status, why)
 		return
@@ -109,15 +123,15 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 
 	id := s.nextID.Add(1)
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.dialTimeout())
-	target, dialErr := s.dialTarget(ctx)
+	targetConn, dialErr := s.dialTarget(ctx, target)
 	cancel()
 
 	conn.SetWriteDeadline(time.Now().Add(closeGrace))
 	if _, err := conn.Write(op.answer); err != nil {
 		s.log.Info("handshake failed", "client", r.RemoteAddr, "error", err)
 		conn.Close()
-		if target != nil {
-			target.Close()
+		if targetConn != nil {
+			targetConn.Close()
 		}
 		return
 	}
@@ -128,7 +142,8 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		srv:     s,
 		id:      id,
 		client:  netConn(conn),
-		target:  target,
+		target:  targetConn,
+		dest:    target,
 		framing: op.framing,
 		seq:     r.URL.Query().Get("seq_num") == "1",
 		secure:  secure,
@@ -140,7 +155,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		ss.abort()
 		return
 	}
-	s.log.Info("session started", "session", id, "client", r.RemoteAddr, "target", s.cfg.targetName(),
+	s.log.Info("session started", "session", id, "client", r.RemoteAddr, "target", target.String(),
 		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.seq)
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
@@ -148,8 +163,8 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		ss.rec = s.openRecording(id)
 	}
 	if dialErr != nil {
-		reason := "Failed to connect to " + s.cfg.targetName() + ": " + dialErr.Error()
-		s.log.Warn("target unreachable", "session", id, "target", s.cfg.targetName(), "error", dialErr)
+		reason := "Failed to connect to " + target.String() + ": " + dialErr.Error()
+		s.log.Warn("target unreachable", "session", id, "target", target.String(), "error", dialErr)
 		ss.noteEnd(reason, ws.StatusInternalServerError)
 		ss.closeWith(ws.StatusInternalServerError, reason)
 		ss.client.SetReadDeadline(time.Now().Add(closeGrace))
@@ -237,6 +252,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, why 
 		"status", status, "reason", why)
 	if isUpgrade(r) {
 		w.Header().Set("Connection", "close")
+		s.metrics.handshakeFailed(failureReason(status))
 	}
 	http.Error(w, strconv.Itoa(status)+" "+http.StatusText(status)+": "+why, status)
 }
@@ -251,65 +267,4 @@ func headerHasToken(h http.Header, name, token string) bool {
 		}
 	}
 	return false
-}
-
-// dialTarget connects to the target, over TLS when configured.
-func (s *Server) dialTarget(ctx context.Context) (net.Conn, error) {
-	d := net.Dialer{KeepAlive: 30 * time.Second}
-	if s.cfg.UnixTarget != "" {
-		return d.DialContext(ctx, "unix", s.cfg.UnixTarget)
-	}
-	c, err := s.dialTCP(ctx, &d)
-	if err != nil {
-		return nil, err
-	}
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetNoDelay(true)
-	}
-	if s.cfg.TargetTLS == nil {
-		return c, nil
-	}
-	cfg := s.cfg.TargetTLS
-	if cfg.ServerName == "" && !cfg.InsecureSkipVerify {
-		cfg = cfg.Clone()
-		cfg.ServerName, _, _ = net.SplitHostPort(s.cfg.Target)
-	}
-	tc := tls.Client(c, cfg)
-	if err := tc.HandshakeContext(ctx); err != nil {
-		c.Close()
-		return nil, err
-	}
-	return tc, nil
-}
-
-// dialTCP dials the target host, trying its IPv6 addresses first when
-// PreferIPv6 is set.
-func (s *Server) dialTCP(ctx context.Context, d *net.Dialer) (net.Conn, error) {
-	if !s.cfg.PreferIPv6 {
-		return d.DialContext(ctx, "tcp", s.cfg.Target)
-	}
-	host, port, _ := net.SplitHostPort(s.cfg.Target)
-	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
-	if err != nil {
-		return nil, err
-	}
-	var v6, v4 []net.IPAddr
-	for _, a := range addrs {
-		if a.IP.To4() == nil {
-			v6 = append(v6, a)
-		} else {
-			v4 = append(v4, a)
-		}
-	}
-	var firstErr error
-	for _, a := range append(v6, v4...) {
-		c, err := d.DialContext(ctx, "tcp", net.JoinHostPort(a.String(), port))
-		if err == nil {
-			return c, nil
-		}
-		if firstErr == nil {
-			firstErr = err
-		}
-	}
-	return nil, firstErr
 }

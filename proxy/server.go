@@ -28,9 +28,10 @@ type Server struct {
 
 	// HTTP requests (handshakes and static files) are parsed by net/http,
 	// fed with connections that have been sniffed for TLS.
-	http  *http.Server
-	conns *connQueue
-	web   *webFiles // nil without Config.Web
+	http    *http.Server
+	conns   *connQueue
+	web     *webFiles // nil without Config.Web
+	metrics *counters
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -47,10 +48,10 @@ type Server struct {
 
 // New checks cfg and returns a Server for it.
 func New(cfg Config) (*Server, error) {
-	if cfg.Target == "" && cfg.UnixTarget == "" {
-		return nil, errors.New("proxy: no target: set Target or UnixTarget")
+	if cfg.Target == "" && cfg.UnixTarget == "" && cfg.Tokens == nil {
+		return nil, errors.New("proxy: no target: set Target, UnixTarget or Tokens")
 	}
-	if cfg.Target != "" && cfg.UnixTarget == "" {
+	if cfg.Target != "" && cfg.UnixTarget == "" && cfg.Tokens == nil {
 		if _, _, err := net.SplitHostPort(cfg.Target); err != nil {
 			return nil, fmt.Errorf("proxy: target %q: %v", cfg.Target, err)
 		}
@@ -79,6 +80,7 @@ func New(cfg Config) (*Server, error) {
 		sessions:  make(map[*session]struct{}),
 		done:      make(chan struct{}),
 		changed:   make(chan struct{}, 1),
+		metrics:   newCounters(),
 	}
 	if cfg.Web != nil {
 		s.web = newWebFiles(cfg.Web)
@@ -270,6 +272,7 @@ func (s *Server) sessionStarted(ss *session) bool {
 		return false
 	}
 	s.sessions[ss] = struct{}{}
+	s.metrics.sessions.Add(1)
 	s.notify()
 	return true
 }
@@ -277,6 +280,8 @@ func (s *Server) sessionStarted(ss *session) bool {
 func (s *Server) sessionEnded(ss *session) {
 	s.mu.Lock()
 	delete(s.sessions, ss)
+	s.metrics.endedToTarget.Add(ss.toTarget.Load())
+	s.metrics.endedToClient.Add(ss.toClient.Load())
 	s.ended++
 	s.notify()
 	s.mu.Unlock()

@@ -61,6 +61,7 @@ type session struct {
 	id      uint64
 	client  net.Conn
 	target  net.Conn // nil when the target could not be reached
+	dest    Target   // where target goes
 	framing framing
 	seq     bool   // number the frames to the client (seq_num=1)
 	seqNum  uint64 // the next frame's number (downstream only)
@@ -471,7 +472,7 @@ func (s *session) finish() {
 	s.srv.log.Info("session ended",
 		"session", s.id,
 		"client", s.client.RemoteAddr().String(),
-		"target", s.srv.cfg.targetName(),
+		"target", s.dest.String(),
 		"protocol", s.framing.String(),
 		"tls", s.secure,
 		"duration", time.Since(s.start).Round(time.Millisecond),

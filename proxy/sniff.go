@@ -56,6 +56,7 @@ func (s *Server) accept(c net.Conn) {
 	if prefix[0] != tlsHandshakeByte {
 		if s.cfg.TLSOnly {
 			s.log.Warn("plain connection refused: this server accepts TLS only", "client", c.RemoteAddr().String())
+			s.metrics.handshakeFailed("tls_only")
 			answerAndClose(c, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nThis port accepts TLS only: use https:// or wss://.\n")
 			return
 		}
@@ -69,6 +70,7 @@ func (s *Server) accept(c net.Conn) {
 			why = "no certificate configured"
 		}
 		s.log.Warn("TLS connection refused", "client", c.RemoteAddr().String(), "reason", why)
+		s.metrics.handshakeFailed("tls_unavailable")
 		c.Close()
 		return
 	}
@@ -78,6 +80,7 @@ func (s *Server) accept(c net.Conn) {
 	cancel()
 	if err != nil {
 		s.log.Info("TLS handshake failed", "client", c.RemoteAddr().String(), "error", err)
+		s.metrics.handshakeFailed("tls_handshake")
 		c.Close()
 		return
 	}
