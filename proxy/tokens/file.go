@@ -191,4 +191,3 @@ func (f *FileName) LookupTarget(ctx context.Context, token string) (proxy.Target
 	}
 	return splitHostPort(string(b))
 }
-

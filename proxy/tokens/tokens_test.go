@@ -259,7 +259,7 @@ func TestJWT(t *testing.T) {
 	expect(t, rsaJWT, sign(jose.RS256, key, fmt.Sprintf(`{"host": "h", "port": "1", "nbf": %d, "exp": %d}`, now-10, now+60)), tcp("h:1"))
 
 	other, _ := rsa.GenerateKey(rand.Reader, 2048)
-	expectUnknown(t, rsaJWT, sign(jose.RS256, other, claims))                                                 // wrong key
+	expectUnknown(t, rsaJWT, sign(jose.RS256, other, claims))                                                  // wrong key
 	expectUnknown(t, rsaJWT, sign(jose.RS256, key, fmt.Sprintf(`{"host": "h", "port": 1, "exp": %d}`, now-1))) // expired
 	expectUnknown(t, rsaJWT, sign(jose.RS256, key, fmt.Sprintf(`{"host": "h", "port": 1, "nbf": %d}`, now+60)))
 	expectUnknown(t, hsJWT, sign(jose.HS256, []byte("another secret, 32 bytes long..."), claims))
