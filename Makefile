@@ -17,10 +17,10 @@ assets:
 build: assets
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/vncbridge
 
-# Until the tray exists: the proxy on loopback in front of a local VNC server.
+# Until the tray exists: the proxy on loopback in front of a local VNC server;
+# it prints the address to open. Ctrl-C stops it.
 run: build
-	@echo "vncbridge: ws://127.0.0.1:6080/ -> localhost:5900 (Ctrl-C stops)"
-	./$(BIN) proxy --verbose 127.0.0.1:6080 localhost:5900
+	./$(BIN) proxy 127.0.0.1:6080 localhost:5900
 
 # Debian packages and npm modules the tests use; quick when they are there.
 deps:

@@ -1,0 +1,346 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is vncbridge built once for these tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vncbridge-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "vncbridge")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building vncbridge: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// echoServer is a TCP target that echoes.
+func echoServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { io.Copy(c, c); c.Close() }()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// started is a running vncbridge.
+type started struct {
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+	done   chan error
+}
+
+func start(t *testing.T, path string, args ...string) *started {
+	t.Helper()
+	cmd := exec.Command(path, args...)
+	s := &started{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	cmd.Stderr = s.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("vncbridge said:\n%s", s.stderr)
+		}
+	})
+	return s
+}
+
+// exitCode waits for the process to end.
+func (s *started) exitCode(t *testing.T) int {
+	t.Helper()
+	select {
+	case err := <-s.done:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(10 * time.Second):
+		t.Fatal("vncbridge did not exit")
+		return -1
+	}
+}
+
+func waitListening(t *testing.T, network, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial(network, addr)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing listens on %s", addr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// echoThrough opens a WebSocket on conn, sends one masked binary frame and
+// checks that it comes back.
+func echoThrough(t *testing.T, conn net.Conn, msg string) {
+	t.Helper()
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n")
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 101 {
+		t.Fatalf("handshake: %v %v", resp, err)
+	}
+	mask := []byte{7, 1, 3, 9}
+	frame := append([]byte{0x82, 0x80 | byte(len(msg))}, mask...)
+	for i := range len(msg) {
+		frame = append(frame, msg[i]^mask[i%4])
+	}
+	conn.Write(frame)
+	got := make([]byte, 2+len(msg))
+	if _, err := io.ReadFull(br, got); err != nil || string(got[2:]) != msg {
+		t.Fatalf("echo %q, %v", got, err)
+	}
+}
+
+func TestProxyRelaysAndStopsOnSIGTERM(t *testing.T) {
+	listen := freeAddr(t)
+	p := start(t, binary, "proxy", listen, echoServer(t))
+	waitListening(t, "tcp", listen)
+	conn, _ := net.Dial("tcp", listen)
+	echoThrough(t, conn, "through the binary")
+
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.exitCode(t); code != 0 {
+		t.Fatalf("exit %d after SIGTERM", code)
+	}
+	log := p.stderr.String()
+	for _, want := range []string{"listening", "session ended", "to_target=18", "stopping"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+func TestStartedAsWebsockify(t *testing.T) {
+	link := filepath.Join(t.TempDir(), "websockify")
+	if err := os.Symlink(binary, link); err != nil {
+		t.Fatal(err)
+	}
+	listen := freeAddr(t)
+	start(t, link, listen, echoServer(t))
+	waitListening(t, "tcp", listen)
+	conn, _ := net.Dial("tcp", listen)
+	echoThrough(t, conn, "websockify's name")
+}
+
+func TestBadArgumentsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"proxy", "--no-such-option", "6080", "h:1"},
+		{"proxy", "6080"},
+		{"proxy", "--token-plugin=TokenFile", "6080"},
+		{"proxy", "--ssl-only", "--cert=/nonexistent.pem", "6080", "h:1"},
+		{"proxy", "--web=/nonexistent-dir", "6080", "h:1"},
+		{"nonsense"},
+		{},
+	} {
+		cmd := exec.Command(binary, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 2 {
+			t.Errorf("%q: %v, want exit 2", args, err)
+		}
+		if stderr.Len() == 0 {
+			t.Errorf("%q: said nothing", args)
+		}
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"proxy", "--version"}} {
+		out, err := exec.Command(binary, args...).Output()
+		if err != nil || !strings.HasPrefix(string(out), "vncbridge ") {
+			t.Errorf("%q: %q %v", args, out, err)
+		}
+	}
+	for _, args := range [][]string{{"--help"}, {"proxy", "--help"}} {
+		out, err := exec.Command(binary, args...).Output()
+		if err != nil || !strings.Contains(string(out), "vncbridge proxy") {
+			t.Errorf("%q: %q %v", args, out, err)
+		}
+	}
+}
+
+func TestRunOnceExitsAfterTheSession(t *testing.T) {
+	listen := freeAddr(t)
+	p := start(t, binary, "proxy", "--run-once", listen, echoServer(t))
+	waitListening(t, "tcp", listen)
+	conn, _ := net.Dial("tcp", listen)
+	echoThrough(t, conn, "once") // closes the connection
+	if code := p.exitCode(t); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+func TestDaemonDetaches(t *testing.T) {
+	listen := freeAddr(t)
+	logFile := filepath.Join(t.TempDir(), "vncbridge.log")
+	cmd := exec.Command(binary, "proxy", "-D", "--log-file", logFile, listen, echoServer(t))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the parent: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`process (\d+)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("the parent did not say the child's process: %s", out)
+	}
+	pid, _ := strconv.Atoi(string(m[1]))
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGTERM) })
+	// The child listens already: the parent waited for it.
+	conn, err := net.Dial("tcp", listen)
+	if err != nil {
+		t.Fatalf("the daemon does not listen: %v", err)
+	}
+	echoThrough(t, conn, "daemon")
+	if sid, _ := getsid(pid); sid != pid {
+		t.Errorf("the daemon is not a session leader: sid %d, pid %d", sid, pid)
+	}
+	stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if fields := strings.Fields(string(stat)); len(fields) > 6 && fields[6] != "0" {
+		t.Errorf("the daemon has a terminal: tty_nr %s", fields[6])
+	}
+	waitUntil(t, "the daemon's log", func() bool {
+		b, _ := os.ReadFile(logFile)
+		return strings.Contains(string(b), "session ended")
+	})
+}
+
+func TestDaemonReportsWhyItCouldNotStart(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	out, err := exec.Command(binary, "proxy", "-D", busy.Addr().String(), "h:1").CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "address already in use") {
+		t.Fatalf("%v: %s", err, out)
+	}
+}
+
+func TestUnixListenAndInetd(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "proxy.sock")
+	start(t, binary, "proxy", "--unix-listen", sock, "--unix-listen-mode", "640", echoServer(t))
+	waitListening(t, "unix", sock)
+	if fi, _ := os.Stat(sock); fi.Mode().Perm() != 0o640 {
+		t.Errorf("socket mode %v, want 0640", fi.Mode().Perm())
+	}
+	conn, _ := net.Dial("unix", sock)
+	echoThrough(t, conn, "unix socket")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lnFile, _ := ln.(*net.TCPListener).File()
+	ln.Close() // the file keeps the socket listening
+	cmd := exec.Command(binary, "proxy", "--inetd", echoServer(t))
+	cmd.Stdin = lnFile
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lnFile.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	conn, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	echoThrough(t, conn, "inetd")
+}
+
+func TestServesTheViewer(t *testing.T) {
+	listen := freeAddr(t)
+	start(t, binary, "proxy", listen, echoServer(t))
+	waitListening(t, "tcp", listen)
+	r, err := http.Get("http://" + listen + "/vnc.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 200 || !strings.Contains(string(body), "vncbridge.js") {
+		t.Fatalf("%d %q", r.StatusCode, body)
+	}
+
+	noWeb := freeAddr(t)
+	start(t, binary, "proxy", "--no-web", noWeb, echoServer(t))
+	waitListening(t, "tcp", noWeb)
+	if r, err := http.Get("http://" + noWeb + "/"); err != nil || r.StatusCode != 405 {
+		t.Fatalf("--no-web: %v %v", r, err)
+	}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
