@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(websockify python3-websockets nodejs npm
+	# websockify's token plugins, for the side-by-side tests
+	python3-requests python3-redis python3-simplejson
 	# end to end (make e2e): a real desktop and a real browser
 	tigervnc-standalone-server tigervnc-tools x11-xserver-utils x11-utils xdotool xterm xfonts-base chromium
 	# token plugins and scale-out: a real Redis and HAProxy

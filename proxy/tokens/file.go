@@ -20,9 +20,10 @@ import (
 //
 //	token: host:port
 //
-// or a directory of such files. Lines starting with # are comments; the
-// token ends at the first colon followed by white space (a space or a tab);
-// the port follows the last colon, so an IPv6 host needs no brackets.
+// or a directory of such files. White space around a line is ignored, lines
+// starting with # are comments; the token ends at the first colon followed
+// by white space (a space or a tab); the port follows the last colon, so an
+// IPv6 host needs no brackets.
 //
 // TokenFile reads its source again when a file in it changes, so tokens can
 // be added while the proxy runs; ReadOnlyTokenFile reads it once.
@@ -137,8 +138,8 @@ func ParseTokenLines(r io.Reader) (map[string]proxy.Target, []LineError) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		parts := tokenSeparator.Split(line, -1)

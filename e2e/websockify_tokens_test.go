@@ -1,0 +1,213 @@
+package e2e
+
+import (
+	"bufio"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+)
+
+// The token plugins take websockify's sources unchanged: the same inputs,
+// given to Debian's websockify and to vncbridge side by side, must send each
+// token to the same desktop (or refuse it in both).
+
+// outcome is what a token led to: the name the desktop greeted with, or
+// "refused".
+func probeToken(t *testing.T, addr, token string) string {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(conn, "GET /websockify?token=%s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n", token)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 101 {
+		return "refused"
+	}
+	var h [2]byte
+	if _, err := io.ReadFull(br, h[:]); err != nil || h[0]&0x0f != 2 {
+		return "refused"
+	}
+	p := make([]byte, h[1]&0x7f)
+	io.ReadFull(br, p)
+	return strings.TrimSpace(string(p))
+}
+
+// startWebsockify runs Debian's websockify with args and waits for it.
+func startWebsockify(t *testing.T, art *artifacts, args ...string) string {
+	t.Helper()
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	log := art.file("websockify.log")
+	cmd := exec.Command("websockify", append(args, addr)...)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitListen(t, addr)
+	return addr
+}
+
+// startVncbridge runs vncbridge proxy with args and waits for it.
+func startVncbridge(t *testing.T, bin string, art *artifacts, args ...string) string {
+	t.Helper()
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	log := art.file("vncbridge.log")
+	cmd := exec.Command(bin, append(append([]string{"proxy"}, args...), addr)...)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitListen(t, addr)
+	return addr
+}
+
+func waitListen(t *testing.T, addr string) {
+	t.Helper()
+	waitUntil(t, 10*time.Second, addr+" to listen", func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+func TestTokenPluginsMatchWebsockify(t *testing.T) {
+	requireTools(t, "websockify", "redis-server")
+	bin := buildVncbridge(t)
+	alpha, beta := greeter(t, "alpha"), greeter(t, "beta")
+	_, alphaPort, _ := net.SplitHostPort(alpha)
+	_, betaPort, _ := net.SplitHostPort(beta)
+	dir := t.TempDir()
+
+	tokenFile := filepath.Join(dir, "tokens")
+	os.WriteFile(tokenFile, []byte("# desktops\n"+
+		"alpha: 127.0.0.1:"+alphaPort+"\n"+
+		"beta:\t127.0.0.1:"+betaPort+"\n"+ // a tab after the colon
+		"  indented: 127.0.0.1:"+alphaPort+"  \n"+
+		"  # an indented comment: 127.0.0.1:1\n"+
+		"broken line\n"+
+		"dup: 127.0.0.1:"+alphaPort+"\n"+
+		"dup: 127.0.0.1:"+betaPort+"\n"), 0o644)
+	tokenDir := filepath.Join(dir, "tokendir")
+	os.Mkdir(tokenDir, 0o755)
+	os.WriteFile(filepath.Join(tokenDir, "a"), []byte("alpha: 127.0.0.1:"+alphaPort+"\n"), 0o644)
+	os.WriteFile(filepath.Join(tokenDir, "b"), []byte("beta: 127.0.0.1:"+betaPort+"\n"), 0o644)
+
+	api := startTokenAPI(t, map[string]string{"alpha": alpha, "beta": beta})
+	redisAddr := redisServer(t, map[string]string{
+		"alpha": `{"host": "` + alpha + `"}`,
+		"beta":  `{"host": "` + beta + `"}`,
+	})
+	keyFile, signed := jwtFixture(t, dir, map[string]string{"alpha": alpha, "beta": beta})
+
+	fileTokens := []string{"alpha", "beta", "indented", "dup", "broken", "nobody", "%23"}
+	cases := []struct {
+		name   string
+		args   []string
+		tokens []string
+		want   map[string]string // the outcome both must give, per token
+	}{
+		{"TokenFile", []string{"--token-plugin", "TokenFile", "--token-source", tokenFile}, fileTokens,
+			map[string]string{"alpha": "alpha", "beta": "beta", "indented": "alpha", "dup": "beta", "broken": "refused", "nobody": "refused", "%23": "refused"}},
+		{"ReadOnlyTokenFile", []string{"--token-plugin", "ReadOnlyTokenFile", "--token-source", tokenFile}, fileTokens,
+			map[string]string{"alpha": "alpha", "beta": "beta", "indented": "alpha", "dup": "beta", "broken": "refused", "nobody": "refused", "%23": "refused"}},
+		{"TokenFile directory", []string{"--target-config", tokenDir}, []string{"alpha", "beta", "nobody"},
+			map[string]string{"alpha": "alpha", "beta": "beta", "nobody": "refused"}},
+		{"BaseTokenAPI", []string{"--token-plugin", "BaseTokenAPI", "--token-source", api + "/plain/%s"}, []string{"alpha", "beta", "nobody"},
+			map[string]string{"alpha": "alpha", "beta": "beta", "nobody": "refused"}},
+		{"JSONTokenApi", []string{"--token-plugin", "JSONTokenApi", "--token-source", api + "/json/%s"}, []string{"alpha", "beta", "nobody"},
+			map[string]string{"alpha": "alpha", "beta": "beta", "nobody": "refused"}},
+		{"TokenRedis", []string{"--token-plugin", "TokenRedis", "--token-source", redisAddr}, []string{"alpha", "beta", "nobody"},
+			map[string]string{"alpha": "alpha", "beta": "beta", "nobody": "refused"}},
+		{"JWTTokenApi", []string{"--token-plugin", "JWTTokenApi", "--token-source", keyFile},
+			[]string{signed["alpha"], signed["beta"], signed["forged"], "not.a.token"},
+			map[string]string{signed["alpha"]: "alpha", signed["beta"]: "beta", signed["forged"]: "refused", "not.a.token": "refused"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			art := newArtifacts(t)
+			theirs := startWebsockify(t, art, tc.args...)
+			ours := startVncbridge(t, bin, art, tc.args...)
+			for _, token := range tc.tokens {
+				w, v := probeToken(t, theirs, token), probeToken(t, ours, token)
+				short := token
+				if len(short) > 12 {
+					short = short[:12] + "…"
+				}
+				if w != tc.want[token] || v != tc.want[token] {
+					t.Errorf("token %s: websockify %s, vncbridge %s; want %s", short, w, v, tc.want[token])
+				}
+			}
+		})
+	}
+}
+
+// startTokenAPI serves /plain/TOKEN ("host:port") and /json/TOKEN
+// ({"host": …, "port": …}) on loopback.
+func startTokenAPI(t *testing.T, targets map[string]string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		kind, token, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		target, ok := targets[token]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		host, port, _ := net.SplitHostPort(target)
+		if kind == "json" {
+			fmt.Fprintf(w, `{"host": %q, "port": %s}`, host, port)
+			return
+		}
+		io.WriteString(w, target)
+	}))
+	return "http://" + ln.Addr().String()
+}
+
+// jwtFixture writes an RSA key and signs a token per target, plus one signed
+// with another key.
+func jwtFixture(t *testing.T, dir string, targets map[string]string) (string, map[string]string) {
+	t.Helper()
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	path := filepath.Join(dir, "jwt.pem")
+	os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600)
+	sign := func(k *rsa.PrivateKey, target string) string {
+		host, port, _ := net.SplitHostPort(target)
+		s, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: k}, nil)
+		obj, _ := s.Sign([]byte(fmt.Sprintf(`{"host": %q, "port": %s, "exp": %d}`, host, port, time.Now().Add(time.Hour).Unix())))
+		out, _ := obj.CompactSerialize()
+		return out
+	}
+	out := map[string]string{}
+	for name, target := range targets {
+		out[name] = sign(key, target)
+	}
+	other, _ := rsa.GenerateKey(rand.Reader, 2048)
+	out["forged"] = sign(other, targets["alpha"])
+	return path, out
+}
