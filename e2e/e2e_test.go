@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -230,4 +231,29 @@ func selfSigned(t *testing.T) tls.Certificate {
 		t.Fatal(err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// The same desktop through the command a user runs: vncbridge proxy.
+func TestDesktopThroughTheCommand(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	bin := buildVncbridge(t)
+	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	log := art.file("vncbridge-command.log")
+	cmd := exec.Command(bin, "proxy", addr, d.rfbAddr)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitListen(t, addr)
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+	b.click(windowX+30, windowY+30)
+	b.waitFor("the keyboard focus on the canvas", `document.activeElement && document.activeElement.tagName === "CANVAS"`, 5*time.Second)
+	b.run(chromedpKeys("typed through the command\r"))
+	waitUntil(t, 10*time.Second, "the typed text in the X client", func() bool {
+		got, _ := os.ReadFile(d.typed)
+		return strings.Contains(string(got), "typed through the command")
+	})
 }
