@@ -16,14 +16,14 @@ import (
 
 // browser is a headless Chromium driven through the DevTools protocol.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	art *artifacts
 }
 
 // newBrowser starts Chromium with a fresh profile. Its console goes to the
 // artifacts; a failing test also leaves a screenshot there.
-func newBrowser(t *testing.T, art *artifacts) *browser {
+func newBrowser(t testing.TB, art *artifacts) *browser {
 	t.Helper()
 	requireTools(t, "chromium")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],

@@ -32,6 +32,8 @@ var (
 
 // desktop is a running Xvnc with its picture.
 type desktop struct {
+	width   int
+	height  int
 	display string // ":57"
 	rfbAddr string // 127.0.0.1:port
 	typed   string // the file the xterm writes what is typed into it
@@ -41,7 +43,7 @@ type desktop struct {
 // requireTools finds the programs the end-to-end tests drive. Outside CI a
 // missing one skips the test, saying which; in CI (.ci/run installs them) it
 // fails it.
-func requireTools(t *testing.T, names ...string) {
+func requireTools(t testing.TB, names ...string) {
 	t.Helper()
 	var missing []string
 	for _, n := range names {
@@ -58,7 +60,7 @@ func requireTools(t *testing.T, names ...string) {
 	t.Skipf("missing %s; run make deps (CI fails here instead of skipping)", strings.Join(missing, ", "))
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -69,7 +71,7 @@ func freePort(t *testing.T) int {
 }
 
 // freeDisplay finds an X display number nobody uses.
-func freeDisplay(t *testing.T) int {
+func freeDisplay(t testing.TB) int {
 	for n := 40; n < 100; n++ {
 		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); os.IsNotExist(err) {
 			if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
@@ -83,11 +85,16 @@ func freeDisplay(t *testing.T) int {
 
 // startDesktop starts Xvnc with a password, paints the background and opens
 // a red xterm that writes what is typed into it to a file.
-func startDesktop(t *testing.T, art *artifacts) *desktop {
+func startDesktop(t testing.TB, art *artifacts) *desktop {
+	return startDesktopSized(t, art, screenW, screenH)
+}
+
+// startDesktopSized is startDesktop with a screen of the given size.
+func startDesktopSized(t testing.TB, art *artifacts, width, height int) *desktop {
 	t.Helper()
 	requireTools(t, "Xvnc", "vncpasswd", "xsetroot", "xterm", "xdotool")
 	dir := t.TempDir()
-	d := &desktop{dir: dir, typed: filepath.Join(dir, "typed.txt")}
+	d := &desktop{width: width, height: height, dir: dir, typed: filepath.Join(dir, "typed.txt")}
 
 	passwd := exec.Command("vncpasswd", "-f")
 	passwd.Stdin = strings.NewReader(vncPassword + "\n")
@@ -103,7 +110,7 @@ func startDesktop(t *testing.T, art *artifacts) *desktop {
 	d.display = ":" + strconv.Itoa(n)
 	d.rfbAddr = "127.0.0.1:" + strconv.Itoa(port)
 	xlog := art.file("xvnc.log")
-	xvnc := exec.Command("Xvnc", d.display, "-geometry", fmt.Sprintf("%dx%d", screenW, screenH), "-depth", "24",
+	xvnc := exec.Command("Xvnc", d.display, "-geometry", fmt.Sprintf("%dx%d", width, height), "-depth", "24",
 		"-rfbport", strconv.Itoa(port), "-SecurityTypes", "VncAuth", "-PasswordFile", pwFile,
 		"-localhost", "-nolisten", "tcp", "-desktop", "vncbridge-e2e", "-AlwaysShared")
 	xvnc.Stdout, xvnc.Stderr = xlog, xlog
@@ -144,7 +151,7 @@ func startDesktop(t *testing.T, art *artifacts) *desktop {
 }
 
 // pointer reads the X pointer's position.
-func (d *desktop) pointer(t *testing.T) (int, int) {
+func (d *desktop) pointer(t testing.TB) (int, int) {
 	t.Helper()
 	cmd := exec.Command("xdotool", "getmouselocation", "--shell")
 	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
@@ -164,7 +171,7 @@ func (d *desktop) pointer(t *testing.T) (int, int) {
 	return x, y
 }
 
-func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) {
+func waitUntil(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !cond() {
@@ -178,11 +185,11 @@ func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool
 // artifacts is where a failing test leaves what explains it: screenshots,
 // the page's console, vncbridge's and Xvnc's logs.
 type artifacts struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 }
 
-func newArtifacts(t *testing.T) *artifacts {
+func newArtifacts(t testing.TB) *artifacts {
 	root := os.Getenv("E2E_ARTIFACTS")
 	if root == "" {
 		root = filepath.Join(os.TempDir(), "vncbridge-e2e-artifacts")

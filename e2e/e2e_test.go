@@ -26,7 +26,7 @@ import (
 
 // startProxy runs vncbridge's proxy in front of the desktop, serving the
 // embedded viewer, and returns its address.
-func startProxy(t *testing.T, d *desktop, art *artifacts, change func(*proxy.Config)) string {
+func startProxy(t testing.TB, d *desktop, art *artifacts, change func(*proxy.Config)) string {
 	t.Helper()
 	if !assets.HasNoVNC() {
 		if os.Getenv("CI") != "" {
@@ -57,7 +57,7 @@ func startProxy(t *testing.T, d *desktop, art *artifacts, change func(*proxy.Con
 
 // connectAndCheckPicture opens the viewer at url, connects with the password
 // and checks the known picture.
-func connectAndCheckPicture(t *testing.T, b *browser, url string) {
+func connectAndCheckPicture(t testing.TB, b *browser, url string) {
 	t.Helper()
 	b.run(chromedpNavigate(url))
 	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
@@ -210,7 +210,7 @@ func abs(v int) int {
 }
 
 // selfSigned makes a certificate for 127.0.0.1 and localhost.
-func selfSigned(t *testing.T) tls.Certificate {
+func selfSigned(t testing.TB) tls.Certificate {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

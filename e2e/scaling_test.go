@@ -22,7 +22,7 @@ import (
 // sends new sessions to the other, and the sessions on the survivor go on.
 
 // buildVncbridge builds the command once per test binary.
-func buildVncbridge(t *testing.T) string {
+func buildVncbridge(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "vncbridge")
 	out, err := exec.Command("go", "build", "-o", bin, "vncbridge/cmd/vncbridge").CombinedOutput()
@@ -33,7 +33,7 @@ func buildVncbridge(t *testing.T) string {
 }
 
 // greeter is a TCP target that says its name, then echoes.
-func greeter(t *testing.T, name string) string {
+func greeter(t testing.TB, name string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -51,12 +51,25 @@ func probeToken(t *testing.T, addr, token string) string {
 	return strings.TrimSpace(string(p))
 }
 
+// withListen puts the listening address in args: in place of "LISTEN", or
+// last.
+func withListen(args []string, addr string) []string {
+	out := append([]string(nil), args...)
+	for i, a := range out {
+		if a == "LISTEN" {
+			out[i] = addr
+			return out
+		}
+	}
+	return append(out, addr)
+}
+
 // startWebsockify runs Debian's websockify with args and waits for it.
-func startWebsockify(t *testing.T, art *artifacts, args ...string) string {
+func startWebsockify(t testing.TB, art *artifacts, args ...string) string {
 	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	log := art.file("websockify.log")
-	cmd := exec.Command("websockify", append(args, addr)...)
+	cmd := exec.Command("websockify", withListen(args, addr)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -67,11 +80,11 @@ func startWebsockify(t *testing.T, art *artifacts, args ...string) string {
 }
 
 // startVncbridge runs vncbridge proxy with args and waits for it.
-func startVncbridge(t *testing.T, bin string, art *artifacts, args ...string) string {
+func startVncbridge(t testing.TB, bin string, art *artifacts, args ...string) string {
 	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	log := art.file("vncbridge.log")
-	cmd := exec.Command(bin, append(append([]string{"proxy"}, args...), addr)...)
+	cmd := exec.Command(bin, append([]string{"proxy"}, withListen(args, addr)...)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -81,7 +94,7 @@ func startVncbridge(t *testing.T, bin string, art *artifacts, args ...string) st
 	return addr
 }
 
-func waitListen(t *testing.T, addr string) {
+func waitListen(t testing.TB, addr string) {
 	t.Helper()
 	waitUntil(t, 10*time.Second, addr+" to listen", func() bool {
 		c, err := net.Dial("tcp", addr)
