@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -70,13 +71,21 @@ func freePort(t testing.TB) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// freeDisplay finds an X display number nobody uses.
+// freeDisplay finds an X display number nobody uses. A lock file whose
+// process is gone does not count.
 func freeDisplay(t testing.TB) int {
 	for n := 40; n < 100; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); os.IsNotExist(err) {
-			if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
-				return n
+		lock, err := os.ReadFile(fmt.Sprintf("/tmp/.X%d-lock", n))
+		if err == nil {
+			pid, _ := strconv.Atoi(strings.TrimSpace(string(lock)))
+			if pid > 0 && syscall.Kill(pid, 0) == nil {
+				continue
 			}
+			os.Remove(fmt.Sprintf("/tmp/.X%d-lock", n))
+			os.Remove(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+		}
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); os.IsNotExist(err) {
+			return n
 		}
 	}
 	t.Fatal("no free X display")
@@ -117,7 +126,17 @@ func startDesktopSized(t testing.TB, art *artifacts, width, height int) *desktop
 	if err := xvnc.Start(); err != nil {
 		t.Fatalf("Xvnc: %v", err)
 	}
-	t.Cleanup(func() { xvnc.Process.Kill(); xvnc.Wait() })
+	t.Cleanup(func() {
+		xvnc.Process.Signal(syscall.SIGTERM) // it removes its lock and socket
+		done := make(chan struct{})
+		go func() { xvnc.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			xvnc.Process.Kill()
+			<-done
+		}
+	})
 	waitUntil(t, 10*time.Second, "Xvnc to listen", func() bool {
 		c, err := net.Dial("tcp", d.rfbAddr)
 		if err == nil {

@@ -1,26 +1,20 @@
 package e2e
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"io"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"vncbridge/assets"
+	"vncbridge/internal/testcert"
 	"vncbridge/proxy"
 )
 
@@ -71,6 +65,19 @@ func connectAndCheckPicture(t testing.TB, b *browser, url string) {
 	b.waitPixel(windowX+30, windowY+30, windowRGB)
 }
 
+// typeIntoDesktop clicks into the xterm, as a person would, types a line in
+// the page and checks that it reached the X client.
+func typeIntoDesktop(t testing.TB, b *browser, d *desktop, line string) {
+	t.Helper()
+	b.click(windowX+30, windowY+30)
+	b.waitFor("the keyboard focus on the canvas", `document.activeElement && document.activeElement.tagName === "CANVAS"`, 5*time.Second)
+	b.run(chromedpKeys(line + "\r"))
+	waitUntil(t, 10*time.Second, "the typed text in the X client", func() bool {
+		got, _ := os.ReadFile(d.typed)
+		return strings.Contains(string(got), line)
+	})
+}
+
 func TestDesktopInBrowser(t *testing.T) {
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
@@ -95,20 +102,14 @@ func TestDesktopInBrowser(t *testing.T) {
 	}
 
 	// The keyboard: text typed in the page reaches the xterm.
-	b.click(windowX+30, windowY+30)
-	b.waitFor("the keyboard focus on the canvas", `document.activeElement && document.activeElement.tagName === "CANVAS"`, 5*time.Second)
-	b.run(chromedpKeys("hello from the browser\r"))
-	waitUntil(t, 10*time.Second, "the typed text in the X client", func() bool {
-		got, _ := os.ReadFile(d.typed)
-		return strings.Contains(string(got), "hello from the browser")
-	})
+	typeIntoDesktop(t, b, d, "hello from the browser")
 	b.screenshot("connected.png")
 }
 
 func TestDesktopOverTLS(t *testing.T) {
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
-	cert := selfSigned(t)
+	cert := testcert.SelfSigned(t)
 	addr := startProxy(t, d, art, func(c *proxy.Config) {
 		c.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	})
@@ -209,51 +210,13 @@ func abs(v int) int {
 	return v
 }
 
-// selfSigned makes a certificate for 127.0.0.1 and localhost.
-func selfSigned(t testing.TB) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:    time.Now().Add(-time.Minute),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
 // The same desktop through the command a user runs: vncbridge proxy.
 func TestDesktopThroughTheCommand(t *testing.T) {
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
 	bin := buildVncbridge(t)
-	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
-	log := art.file("vncbridge-command.log")
-	cmd := exec.Command(bin, "proxy", addr, d.rfbAddr)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	waitListen(t, addr)
+	addr := startVncbridge(t, bin, art, "LISTEN", d.rfbAddr)
 	b := newBrowser(t, art)
 	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
-	b.click(windowX+30, windowY+30)
-	b.waitFor("the keyboard focus on the canvas", `document.activeElement && document.activeElement.tagName === "CANVAS"`, 5*time.Second)
-	b.run(chromedpKeys("typed through the command\r"))
-	waitUntil(t, 10*time.Second, "the typed text in the X client", func() bool {
-		got, _ := os.ReadFile(d.typed)
-		return strings.Contains(string(got), "typed through the command")
-	})
+	typeIntoDesktop(t, b, d, "typed through the command")
 }

@@ -67,24 +67,22 @@ func withListen(args []string, addr string) []string {
 // startWebsockify runs Debian's websockify with args and waits for it.
 func startWebsockify(t testing.TB, art *artifacts, args ...string) string {
 	t.Helper()
-	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
-	log := art.file("websockify.log")
-	cmd := exec.Command("websockify", withListen(args, addr)...)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	waitListen(t, addr)
-	return addr
+	return startListening(t, art, "websockify", args...)
 }
 
 // startVncbridge runs vncbridge proxy with args and waits for it.
 func startVncbridge(t testing.TB, bin string, art *artifacts, args ...string) string {
 	t.Helper()
+	return startListening(t, art, bin, append([]string{"proxy"}, args...)...)
+}
+
+// startListening runs a proxy on a free loopback port (see withListen),
+// logging to the artifacts, and waits until it listens.
+func startListening(t testing.TB, art *artifacts, program string, args ...string) string {
+	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
-	log := art.file("vncbridge.log")
-	cmd := exec.Command(bin, append([]string{"proxy"}, withListen(args, addr)...)...)
+	log := art.file(filepath.Base(program) + ".log")
+	cmd := exec.Command(program, withListen(args, addr)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -1,53 +1,23 @@
 package proxy
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testcert"
 )
 
-// selfSigned makes a certificate for localhost, valid for an hour.
-func selfSigned(t *testing.T) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:    time.Now().Add(-time.Minute),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
+func selfSigned(t testing.TB) tls.Certificate { return testcert.SelfSigned(t) }
 
 func tlsClientConfig(cert tls.Certificate) *tls.Config {
-	pool := x509.NewCertPool()
-	c, _ := x509.ParseCertificate(cert.Certificate[0])
-	pool.AddCert(c)
-	return &tls.Config{RootCAs: pool, ServerName: "localhost"}
+	return &tls.Config{RootCAs: testcert.Pool(cert), ServerName: "localhost"}
 }
 
 func TestTLSAndPlainOnTheSamePort(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,9 +151,12 @@ func TestTokenFileName(t *testing.T) {
 }
 
 func TestTokenAPIs(t *testing.T) {
+	var mu sync.Mutex
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
 		seen = append(seen, r.URL.RawQuery)
+		mu.Unlock()
 		switch tok := r.URL.Query().Get("t"); tok {
 		case "plain":
 			fmt.Fprint(w, "vnc.example:5900")
@@ -184,7 +188,10 @@ func TestTokenAPIs(t *testing.T) {
 		t.Errorf("slow API: %v, want the deadline", err)
 	}
 	lookup(t, plain, "a&t=plain")
-	if last := seen[len(seen)-1]; last != "t=a%26t%3Dplain" {
+	mu.Lock()
+	last := seen[len(seen)-1]
+	mu.Unlock()
+	if last != "t=a%26t%3Dplain" {
 		t.Errorf("token not escaped: %q", last)
 	}
 
