@@ -131,6 +131,13 @@ func TestTokenPluginsMatchWebsockify(t *testing.T) {
 		"beta":  `{"host": "` + beta + `"}`,
 	})
 	keyFile, signed := jwtFixture(t, dir, map[string]string{"alpha": alpha, "beta": beta})
+	socketDir, err := os.MkdirTemp("", "desks") // short: socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(socketDir) })
+	unixGreeter(t, filepath.Join(socketDir, "alpha"), "alpha")
+	os.WriteFile(filepath.Join(socketDir, "plainfile"), nil, 0o644)
 
 	fileTokens := []string{"alpha", "beta", "indented", "dup", "broken", "nobody", "%23"}
 	cases := []struct {
@@ -151,6 +158,9 @@ func TestTokenPluginsMatchWebsockify(t *testing.T) {
 			map[string]string{"alpha": "alpha", "beta": "beta", "nobody": "refused"}},
 		{"TokenRedis", []string{"--token-plugin", "TokenRedis", "--token-source", redisAddr}, []string{"alpha", "beta", "nobody"},
 			map[string]string{"alpha": "alpha", "beta": "beta", "nobody": "refused"}},
+		{"UnixDomainSocketDirectory", []string{"--token-plugin", "UnixDomainSocketDirectory", "--token-source", socketDir},
+			[]string{"alpha", "plainfile", "nobody", "..%2F" + filepath.Base(socketDir) + "%2Falpha"},
+			map[string]string{"alpha": "alpha", "plainfile": "refused", "nobody": "refused", "..%2F" + filepath.Base(socketDir) + "%2Falpha": "alpha"}},
 		{"JWTTokenApi", []string{"--token-plugin", "JWTTokenApi", "--token-source", keyFile},
 			[]string{signed["alpha"], signed["beta"], signed["forged"], "not.a.token"},
 			map[string]string{signed["alpha"]: "alpha", signed["beta"]: "beta", signed["forged"]: "refused", "not.a.token": "refused"}},
@@ -172,6 +182,29 @@ func TestTokenPluginsMatchWebsockify(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unixGreeter is a Unix socket target that says its name, then echoes.
+func unixGreeter(t *testing.T, path, name string) {
+	t.Helper()
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				io.WriteString(c, name+"\n")
+				io.Copy(c, c)
+				c.Close()
+			}()
+		}
+	}()
 }
 
 // startTokenAPI serves /plain/TOKEN ("host:port") and /json/TOKEN
