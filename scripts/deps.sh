@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what vncbridge's tests need on a Debian machine: Debian packages
-# (as root, through apt-get) and the npm modules of test/clients. Each step is
+# (as root, through apt-get) and the npm modules of the test clients. Each step is
 # skipped when its result is already there, so `make test` stays quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ -f test/clients/package-lock.json ] && [ ! -d test/clients/node_modules ]; then
-	echo "deps: npm ci in test/clients"
-	(cd test/clients && npm ci --no-audit --no-fund --loglevel=error)
-fi
+for dir in test/clients e2e/clients; do
+	if [ -f $dir/package-lock.json ] && [ ! -d $dir/node_modules ]; then
+		echo "deps: npm ci in $dir"
+		(cd $dir && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+done
