@@ -344,3 +344,36 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestSIGTERMClosesOpenSessionsWith1001(t *testing.T) {
+	listen := freeAddr(t)
+	p := start(t, binary, "proxy", listen, echoServer(t))
+	waitListening(t, "tcp", listen)
+	conn, err := net.Dial("tcp", listen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	br := bufio.NewReader(conn)
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 101 {
+		t.Fatalf("handshake: %v %v", resp, err)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	var h [4]byte
+	if _, err := io.ReadFull(br, h[:]); err != nil {
+		t.Fatalf("no close frame before the exit: %v", err)
+	}
+	if h[0] != 0x88 || int(h[2])<<8|int(h[3]) != 1001 {
+		t.Fatalf("got % x, want a close frame with 1001", h)
+	}
+	conn.Write([]byte{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe9}) // answer the close
+	if code := p.exitCode(t); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(p.stderr.String(), "server shutting down") {
+		t.Fatalf("the session's end is not in the log:\n%s", p.stderr)
+	}
+}

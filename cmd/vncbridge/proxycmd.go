@@ -67,16 +67,21 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(stop)
+	stopped := make(chan struct{}) // closed once Shutdown has closed every session
 	go func() {
 		s := <-stop
 		logger.Info("stopping", "signal", s.String())
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
+		close(stopped)
 	}()
 
 	switch err := srv.Serve(ln); {
-	case err == nil, errors.Is(err, proxy.ErrServerClosed), errors.Is(err, proxy.ErrIdleTimeout):
+	case errors.Is(err, proxy.ErrServerClosed):
+		<-stopped // Serve returns when accepting stops; the sessions close after
+		return 0
+	case err == nil, errors.Is(err, proxy.ErrIdleTimeout):
 		return 0
 	default:
 		logger.Error("serving failed", "error", err)
