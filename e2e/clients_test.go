@@ -58,12 +58,7 @@ func runClient(t *testing.T, lang, url, scenario, protocols string) clientResult
 	return r
 }
 
-// tcpTarget is a target whose connections the test sees.
-type tcpTarget struct {
-	addr  string
-	conns chan net.Conn
-}
-
+// newTarget is a TCP target on loopback whose connections handle serves.
 func newTarget(t *testing.T, handle func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -95,9 +95,14 @@ func decryptKey(data []byte, password string) ([]byte, error) {
 		if block.Type == "ENCRYPTED PRIVATE KEY" {
 			return nil, errors.New("PKCS#8-encrypted keys are not supported; convert with: openssl pkey -in KEY -traditional -aes256")
 		}
-		//lint:ignore SA1019 legacy PEM encryption is what --key-password files use
-		if x509.IsEncryptedPEMBlock(block) { //nolint:staticcheck
-			der, err := x509.DecryptPEMBlock(block, []byte(password)) //nolint:staticcheck
+		// Legacy PEM encryption (RFC 1423) is weak, and deprecated for
+		// that, but it is what keys given with --key-password use, as
+		// websockify reads them.
+		//lint:ignore SA1019 see above
+		encrypted := x509.IsEncryptedPEMBlock(block)
+		if encrypted {
+			//lint:ignore SA1019 see above
+			der, err := x509.DecryptPEMBlock(block, []byte(password))
 			if err != nil {
 				return nil, errors.New("wrong --key-password, or not an encrypted key")
 			}

@@ -134,7 +134,7 @@ func (j *JWT) claims(token string) ([]byte, error) {
 		if j.decryptKey == nil {
 			return nil, errors.New("encrypted token, but the key file holds no private or shared key")
 		}
-		enc, err := jose.ParseEncrypted(token, keyAlgorithms, contentEncryptions)
+		enc, err := jose.ParseEncryptedCompact(token, keyAlgorithms, contentEncryptions)
 		if err != nil {
 			return nil, err
 		}
@@ -147,7 +147,7 @@ func (j *JWT) claims(token string) ([]byte, error) {
 		}
 		token = string(inner) // a signed JWT inside
 	}
-	sig, err := jose.ParseSigned(token, signatureAlgorithms)
+	sig, err := jose.ParseSignedCompact(token, signatureAlgorithms)
 	if err != nil {
 		return nil, err
 	}
