@@ -6,7 +6,7 @@ BIN     := bin/vncbridge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all assets build run deps test e2e bench clean
+.PHONY: all assets build run deps test cross e2e bench clean
 
 all: build
 
@@ -28,9 +28,14 @@ deps:
 
 # The whole suite: vet, unit and integration tests (real clients on loopback),
 # and the seed corpus of every fuzz target.
-test: deps build
+test: deps build cross
 	$(GO) vet ./...
 	E2E_ARTIFACTS=$(E2E_ARTIFACTS) CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+# The other systems vncbridge ships for must keep compiling.
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/vncbridge
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/vncbridge
 
 # Only the end-to-end tests: Xvnc, vncbridge and headless Chromium (part of make test).
 # A failure leaves screenshots and logs under $(E2E_ARTIFACTS).
@@ -38,8 +43,12 @@ E2E_ARTIFACTS ?= $(CURDIR)/e2e-artifacts
 e2e: deps build
 	E2E_ARTIFACTS=$(E2E_ARTIFACTS) $(GO) test -count=1 -v ./e2e
 
+# Speed, side by side on loopback: the desktop in a browser through vncbridge and
+# websockify, then vncbridge, a plain TCP relay and websockify (docs/BENCHMARKS.md).
+# BENCHFLAGS=-quick for a short smoke run.
 bench: deps build
-	@echo "make bench: not written yet" >&2; exit 1
+	VNCBRIDGE_E2E_REPORT=$(CURDIR)/bin/desktop-bench.md $(GO) test ./e2e -run '^$$' -bench Desktop -benchtime 1x
+	$(GO) run ./bench -proxy $(BIN) -desktop bin/desktop-bench.md -out docs/BENCHMARKS.md $(BENCHFLAGS)
 
 clean:
 	rm -rf bin dist assets/node_modules

@@ -1,0 +1,433 @@
+//go:build linux
+
+// Command bench measures vncbridge against a plain TCP relay and against
+// websockify, side by side in one run on loopback, and writes the figures
+// to docs/BENCHMARKS.md (make bench).
+//
+// Usage:
+//
+//	go run ./bench [-proxy bin/vncbridge] [-websockify websockify] [-out docs/BENCHMARKS.md]
+//	               [-quick] [-strict] [-only down,up,rtt,mem] [-n 5000] [-websockify-n 300]
+//	bench -relay LISTEN_ADDR TARGET_ADDR   (the plain relay, started by the bench itself)
+//
+// The bench reads /proc and is built on Linux only. It installs nothing: websockify is measured when it is installed
+// (scripts/deps.sh installs it) and left out with a line saying so when not.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// config is one bench run.
+type config struct {
+	proxyBin   string // vncbridge's binary
+	websockify string // websockify's command; empty skips it
+	relayCmd   []string
+
+	runs      int   // throughput runs per proxy and direction
+	downBytes int64 // bytes per downstream run
+	upBytes   int64 // bytes per upstream run
+	warmBytes int64 // bytes of the warm-up run in each direction
+	limit     time.Duration
+
+	rttWarm, rttN int
+
+	memConns, websockifyConns int
+	settle                    time.Duration
+
+	desktop string // the end-to-end desktop figures (Markdown), from make bench's e2e run
+
+	quick bool
+	only  map[string]bool // the figures to measure (down, up, rtt, mem); empty: all
+	args  []string        // the command line, for the report
+	log   io.Writer       // progress
+}
+
+func fullConfig() config {
+	return config{
+		runs:            15,
+		downBytes:       512 << 20,
+		upBytes:         256 << 20,
+		warmBytes:       64 << 20,
+		limit:           5 * time.Second,
+		rttWarm:         2000,
+		rttN:            20000,
+		memConns:        5000,
+		websockifyConns: 300,
+		settle:          2 * time.Second,
+	}
+}
+
+func quickConfig() config {
+	return config{
+		runs:            1,
+		downBytes:       128 << 20,
+		upBytes:         64 << 20,
+		warmBytes:       16 << 20,
+		limit:           2 * time.Second,
+		rttWarm:         200,
+		rttN:            2000,
+		memConns:        200,
+		websockifyConns: 30,
+		settle:          300 * time.Millisecond,
+		quick:           true,
+	}
+}
+
+func main() {
+	if len(os.Args) > 1 && (os.Args[1] == "-relay" || os.Args[1] == "--relay") {
+		os.Exit(relayMain(os.Args[2:]))
+	}
+	var (
+		proxyBin   = flag.String("proxy", "bin/vncbridge", "vncbridge `binary` to measure (run as: BINARY proxy LISTEN TARGET)")
+		websockify = flag.String("websockify", "websockify", "websockify `command` to compare with; empty to leave it out")
+		out        = flag.String("out", "", "write the report (Markdown) to `file`, e.g. docs/BENCHMARKS.md")
+		quick      = flag.Bool("quick", false, "a short smoke run (figures too rough to quote)")
+		strict     = flag.Bool("strict", false, "exit 1 when vncbridge misses a target")
+		conns      = flag.Int("n", 0, "connections for the memory test of vncbridge and the relay (default 5000; quick 200)")
+		wsConns    = flag.Int("websockify-n", 0, "connections for the memory test of websockify (default 300; quick 30)")
+		desktop    = flag.String("desktop", "", "include the end-to-end desktop figures from `file` (written by e2e's BenchmarkDesktop)")
+		only       = flag.String("only", "", "measure only these figures, comma-separated: down, up, rtt, mem (for profiling a proxy)")
+	)
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: bench [flags]\n       bench -relay LISTEN_ADDR TARGET_ADDR\n\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "bench: unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
+	cfg := fullConfig()
+	if *quick {
+		cfg = quickConfig()
+	}
+	if *conns > 0 {
+		cfg.memConns = *conns
+	}
+	if *wsConns > 0 {
+		cfg.websockifyConns = *wsConns
+	}
+	if *only != "" {
+		cfg.only = map[string]bool{}
+		for _, f := range strings.Split(*only, ",") {
+			switch f = strings.TrimSpace(f); f {
+			case "down", "up", "rtt", "mem":
+				cfg.only[f] = true
+			default:
+				fmt.Fprintf(os.Stderr, "bench: -only: unknown figure %q (down, up, rtt, mem)\n", f)
+				os.Exit(2)
+			}
+		}
+	}
+	cfg.proxyBin = *proxyBin
+	if *desktop != "" {
+		md, err := os.ReadFile(*desktop)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -desktop:", err)
+			os.Exit(1)
+		}
+		cfg.desktop = string(md)
+	}
+	cfg.websockify = *websockify
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	cfg.relayCmd = []string{self, "-relay"}
+	cfg.log = os.Stderr
+	cfg.args = os.Args[1:]
+
+	// Stop the proxies (and websockify's forks) when interrupted.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sig
+		fmt.Fprintf(os.Stderr, "bench: %v: stopping the proxies\n", s)
+		stopAll()
+		os.Exit(130)
+	}()
+
+	rep, err := run(cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	md := rep.markdown()
+	fmt.Print(md)
+	if *out != "" {
+		if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "bench: wrote %s\n", *out)
+	}
+	if *strict && !rep.allPass() {
+		os.Exit(1)
+	}
+}
+
+// result is what one proxy measured; skipped says why it was not.
+type result struct {
+	kind    *proxyKind
+	skipped string
+	ended   error // the proxy ended by itself during the run
+
+	down, up       []runResult
+	downErr, upErr error
+	rtt            rttResult // scheduled freely
+	rttErr         error
+	rtt1           rttResult // everything on one CPU
+	rtt1Err        error
+	mem            memResult
+	memErr         error
+}
+
+// report is a whole run.
+type report struct {
+	cfg               config
+	when              time.Time
+	mach              machine
+	vncbridgeVersion  string
+	websockifyVersion string
+	fileLimit         uint64
+	elapsed           time.Duration
+	cpuStart, cpuEnd  cpuSample
+	loadStart         string    // /proc/loadavg when the run began
+	lowered           string    // why the memory test opened fewer connections
+	results           []*result // relay, vncbridge, websockify
+}
+
+func (r *report) get(name string) *result {
+	for _, res := range r.results {
+		if res.kind.name == name {
+			return res
+		}
+	}
+	return nil
+}
+
+// errNotWanted marks the figures that -only left out.
+var errNotWanted = errors.New("not measured (-only)")
+
+// wants reports whether cfg measures figure (down, up, rtt or mem).
+func (cfg *config) wants(figure string) bool { return len(cfg.only) == 0 || cfg.only[figure] }
+
+// run measures every proxy of cfg.
+func run(cfg config) (*report, error) {
+	logf := func(format string, a ...any) {
+		if cfg.log != nil {
+			fmt.Fprintf(cfg.log, "bench: "+format+"\n", a...)
+		}
+	}
+	rep := &report{cfg: cfg, when: time.Now(), cpuStart: sampleCPU(), loadStart: loadAverage()}
+	limit, err := raiseFileLimit()
+	if err != nil {
+		return nil, fmt.Errorf("raising RLIMIT_NOFILE: %w", err)
+	}
+	rep.fileLimit = limit
+	rep.mach = machine{CPUs: runtime.NumCPU(), CPUModel: cpuModel(), Kernel: kernelRelease(), GoVersion: runtime.Version()}
+	// The bench holds both ends of every connection it opens; so does the
+	// proxy (websockify: across its processes).
+	if most := (int(min(limit, 1<<30)) - 200) / 2; cfg.memConns > most {
+		rep.lowered = fmt.Sprintf("RLIMIT_NOFILE is %d: the memory test opens %d connections instead of %d", limit, most, cfg.memConns)
+		logf("%s", rep.lowered)
+		cfg.memConns = most
+		cfg.websockifyConns = min(cfg.websockifyConns, most)
+		rep.cfg = cfg
+	}
+
+	kinds := []*proxyKind{
+		{name: "relay", raw: true, memConns: cfg.memConns, argv: func(l, t string) []string {
+			return append(append([]string{}, cfg.relayCmd...), l, t)
+		}},
+	}
+	if cfg.proxyBin != "" {
+		kinds = append(kinds, &proxyKind{name: "vncbridge", memConns: cfg.memConns, argv: func(l, t string) []string {
+			return []string{cfg.proxyBin, "proxy", l, t}
+		}})
+	}
+	if cfg.websockify != "" {
+		kinds = append(kinds, &proxyKind{name: "websockify", memConns: cfg.websockifyConns, argv: func(l, t string) []string {
+			return []string{cfg.websockify, l, t}
+		}})
+	}
+
+	// Start every proxy; they run side by side and take turns.
+	var procs []*proc
+	var live []*result
+	for _, k := range kinds {
+		res := &result{kind: k}
+		rep.results = append(rep.results, res)
+		argv := k.argv("L", "T")
+		if err := executable(argv[0]); err != nil {
+			if k.name == "websockify" {
+				res.skipped = "not installed (" + argv[0] + " not found; scripts/deps.sh installs it)"
+			} else {
+				res.skipped = err.Error()
+			}
+			logf("%s: skipped: %s", k.name, res.skipped)
+			continue
+		}
+		switch k.name {
+		case "vncbridge":
+			rep.vncbridgeVersion = commandLine(5*time.Second, argv[0], "--version")
+		case "websockify":
+			rep.websockifyVersion = websockifyVersion()
+		}
+		p, err := startProxy(k)
+		if err != nil {
+			res.skipped = "did not start: " + err.Error()
+			logf("%s: %s", k.name, res.skipped)
+			continue
+		}
+		procs = append(procs, p)
+		live = append(live, res)
+	}
+	defer func() {
+		for _, p := range procs {
+			p.stop()
+		}
+	}()
+	if len(live) == 0 || live[0].kind.name != "relay" {
+		return nil, fmt.Errorf("the relay did not run: %s", rep.results[0].skipped)
+	}
+
+	for i, p := range procs {
+		if cfg.wants("down") {
+			logf("%s: warming up downstream", p.kind.name)
+			if _, err := downstream(p, cfg.warmBytes, cfg.limit); err != nil {
+				live[i].downErr = err
+			}
+		}
+		if cfg.wants("up") {
+			logf("%s: warming up upstream", p.kind.name)
+			if _, err := upstream(p, cfg.warmBytes, cfg.limit); err != nil {
+				live[i].upErr = err
+			}
+		}
+	}
+	for _, res := range live {
+		for _, f := range []struct {
+			name string
+			err  *error
+		}{{"down", &res.downErr}, {"up", &res.upErr}, {"rtt", &res.rttErr}, {"rtt", &res.rtt1Err}, {"mem", &res.memErr}} {
+			if !cfg.wants(f.name) {
+				*f.err = errNotWanted
+			}
+		}
+	}
+	for r := 0; r < cfg.runs; r++ {
+		for i, p := range procs {
+			res := live[i]
+			if res.downErr != nil {
+				continue
+			}
+			rr, err := downstream(p, cfg.downBytes, cfg.limit)
+			if err != nil {
+				res.downErr = err
+				logf("%s: downstream: %v", p.kind.name, err)
+				continue
+			}
+			res.down = append(res.down, rr)
+			logf("%s: downstream run %d: %.0f MB/s, proxy CPU %.2f s/GB", p.kind.name, r+1, rr.mbps(), cpuPerGB([]runResult{rr}))
+		}
+		for i, p := range procs {
+			res := live[i]
+			if res.upErr != nil {
+				continue
+			}
+			rr, err := upstream(p, cfg.upBytes, cfg.limit)
+			if err != nil {
+				res.upErr = err
+				logf("%s: upstream: %v", p.kind.name, err)
+				continue
+			}
+			res.up = append(res.up, rr)
+			logf("%s: upstream run %d: %.0f MB/s, proxy CPU %.2f s/GB", p.kind.name, r+1, rr.mbps(), cpuPerGB([]runResult{rr}))
+		}
+	}
+	if cfg.wants("rtt") {
+		free := func(res *result) (*rttResult, *error) { return &res.rtt, &res.rttErr }
+		oneCPU := func(res *result) (*rttResult, *error) { return &res.rtt1, &res.rtt1Err }
+		logf("round trips, scheduled freely")
+		roundTrips(procs, cfg.rttWarm, cfg.rttN, live, free)
+		logf("round trips, everything on one CPU")
+		if err := roundTripsOnOneCPU(procs, cfg.rttWarm, cfg.rttN, live, oneCPU); err != nil {
+			for _, res := range live {
+				res.rtt1Err = err
+			}
+		}
+		for _, res := range live {
+			for _, m := range []struct {
+				how string
+				r   rttResult
+				err error
+			}{{"", res.rtt, res.rttErr}, {" on one CPU", res.rtt1, res.rtt1Err}} {
+				if m.err != nil {
+					logf("%s: round trip%s: %v", res.kind.name, m.how, m.err)
+				} else {
+					logf("%s: round trip%s: p50 %v, p99 %v", res.kind.name, m.how, m.r.p50, m.r.p99)
+				}
+			}
+		}
+	}
+	for i, p := range procs {
+		live[i].ended = p.alive() // a crash after its last figure is still a failure
+		p.stop()
+	}
+	procs = nil
+
+	// Memory: a fresh process per proxy, one after the other.
+	for _, res := range live {
+		if res.skipped != "" || res.memErr != nil {
+			continue
+		}
+		n := res.kind.memConns
+		workers := 32
+		if res.kind.name == "websockify" {
+			workers = 4 // it forks a process per connection
+		}
+		logf("%s: memory: opening %d connections", res.kind.name, n)
+		res.mem, res.memErr = memory(res.kind, n, workers, cfg.settle)
+		if res.memErr != nil {
+			logf("%s: memory: %v", res.kind.name, res.memErr)
+		} else {
+			logf("%s: memory: %.1f KiB per connection, %d failed, all open in %.1f s", res.kind.name, res.mem.perConn()/1024, res.mem.failed, res.mem.openSeconds)
+		}
+	}
+	rep.elapsed = time.Since(rep.when)
+	rep.cpuEnd = sampleCPU()
+	return rep, nil
+}
+
+// commandLine runs a command and returns the first line of its output.
+func commandLine(timeout time.Duration, name string, args ...string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	out, _ := exec.CommandContext(ctx, name, args...).CombinedOutput()
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return strings.TrimSpace(line)
+}
+
+// websockifyVersion asks Debian's package database; websockify 0.10 has no
+// --version.
+func websockifyVersion() string {
+	if v := commandLine(5*time.Second, "dpkg-query", "-W", "-f=${Version}", "websockify"); v != "" && !strings.Contains(v, "no packages") {
+		return v + " (Debian package)"
+	}
+	return "unknown version"
+}
