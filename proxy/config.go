@@ -105,6 +105,11 @@ type Config struct {
 	// no open session.
 	IdleTimeout time.Duration
 
+	// OnSessions, when set, is called with the number of open sessions each
+	// time it changes (from the proxy's goroutines; it must return quickly).
+	// The tray shows its viewers with it, without polling.
+	OnSessions func(open int)
+
 	// Traffic logs a mark per frame (websockify's --traffic).
 	Traffic bool
 	// Logger receives the Server's log; nil discards it.

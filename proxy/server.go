@@ -274,6 +274,7 @@ func (s *Server) sessionStarted(ss *session) bool {
 	s.sessions[ss] = struct{}{}
 	s.metrics.sessions.Add(1)
 	s.notify()
+	s.reportSessions()
 	return true
 }
 
@@ -284,7 +285,16 @@ func (s *Server) sessionEnded(ss *session) {
 	s.metrics.endedToClient.Add(ss.toClient.Load())
 	s.ended++
 	s.notify()
+	s.reportSessions()
 	s.mu.Unlock()
+}
+
+// reportSessions calls Config.OnSessions with the open sessions; s.mu is
+// held, so the calls come in order.
+func (s *Server) reportSessions() {
+	if s.cfg.OnSessions != nil {
+		s.cfg.OnSessions(len(s.sessions))
+	}
 }
 
 func (s *Server) notify() {

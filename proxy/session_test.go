@@ -8,7 +8,9 @@ import (
 	"net"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -369,5 +371,34 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 	other.send(ws.OpBinary, []byte("ok"))
 	if got := other.readData(2); string(got) != "ok" {
 		t.Fatalf("other session echo %q", got)
+	}
+}
+
+func TestOnSessionsReportsEachChange(t *testing.T) {
+	var mu sync.Mutex
+	var counts []int
+	cfg := Config{Target: startEcho(t), OnSessions: func(n int) {
+		mu.Lock()
+		counts = append(counts, n)
+		mu.Unlock()
+	}}
+	_, addr, _ := startServer(t, cfg)
+	a := dialWS(t, addr)
+	b := dialWS(t, addr)
+	for _, c := range []*wsClient{a, b} { // both sessions are open once each echoes
+		c.send(ws.OpBinary, []byte("x"))
+		if got := c.readData(1); string(got) != "x" {
+			t.Fatalf("echo %q", got)
+		}
+	}
+	a.write(closeFrame(1000, ""))
+	a.expectClose()
+	b.write(closeFrame(1000, ""))
+	b.expectClose()
+	waitFor(t, "four reports", func() bool { mu.Lock(); defer mu.Unlock(); return len(counts) == 4 })
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []int{1, 2, 1, 0}; !slices.Equal(counts, want) {
+		t.Fatalf("OnSessions saw %v, want %v", counts, want)
 	}
 }
