@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// A FoundServer is a VNC server that answered the probe.
+type FoundServer struct {
+	Addr    string // host:port
+	Version string // RFB protocol version, "3.8"
+}
+
+// Label is the server as the menu shows it: "localhost:5901 (display :1, RFB 3.8)".
+func (f FoundServer) Label() string {
+	_, port, _ := net.SplitHostPort(f.Addr)
+	if p, err := strconv.Atoi(port); err == nil && p >= 5900 && p < 6000 {
+		return fmt.Sprintf("%s (display :%d, RFB %s)", f.Addr, p-5900, f.Version)
+	}
+	return fmt.Sprintf("%s (RFB %s)", f.Addr, f.Version)
+}
+
+// rfbGreeting is the 12 bytes a VNC server sends first: "RFB 003.008\n".
+var rfbGreeting = regexp.MustCompile(`^RFB (\d{3})\.(\d{3})\n$`)
+
+// probeTimeout bounds one probe: a loopback server answers at once.
+const probeTimeout = 700 * time.Millisecond
+
+// probeVNC reads the greeting of the server at addr, and hangs up before any
+// authentication.
+func probeVNC(ctx context.Context, addr string) (FoundServer, bool) {
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return FoundServer{}, false
+	}
+	defer c.Close()
+	deadline, _ := ctx.Deadline()
+	c.SetReadDeadline(deadline)
+	buf := make([]byte, 12)
+	n := 0
+	for n < len(buf) {
+		m, err := c.Read(buf[n:])
+		n += m
+		if err != nil {
+			break
+		}
+	}
+	m := rfbGreeting.FindSubmatch(buf[:n])
+	if m == nil {
+		return FoundServer{}, false
+	}
+	major, _ := strconv.Atoi(string(m[1]))
+	minor, _ := strconv.Atoi(string(m[2]))
+	return FoundServer{Addr: addr, Version: fmt.Sprintf("%d.%d", major, minor)}, true
+}
+
+// localCandidates are the addresses probed for VNC servers: displays :0 to
+// :9 on this computer, then the extra ones (saved targets), without repeats.
+func localCandidates(extra []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(a string) {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	for p := 5900; p <= 5909; p++ {
+		add("localhost:" + strconv.Itoa(p))
+	}
+	for _, a := range extra {
+		add(a)
+	}
+	return out
+}
+
+// detectVNC probes addrs at once and returns those that greeted, in the
+// order given.
+func detectVNC(ctx context.Context, addrs []string) []FoundServer {
+	found := make([]*FoundServer, len(addrs))
+	var wg sync.WaitGroup
+	for i, a := range addrs {
+		wg.Go(func() {
+			if f, ok := probeVNC(ctx, a); ok {
+				found[i] = &f
+			}
+		})
+	}
+	wg.Wait()
+	var out []FoundServer
+	for _, f := range found {
+		if f != nil {
+			out = append(out, *f)
+		}
+	}
+	return out
+}

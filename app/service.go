@@ -1,0 +1,170 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/kardianos/service"
+)
+
+// ServiceName is the service's name for the service manager.
+const ServiceName = "vncbridge"
+
+// Service is the vncbridge service, through the platform's service manager
+// (systemd, launchd, the Windows service manager, SysV init…). The service
+// runs `vncbridge service run --config-dir DIR`: the same settings file as
+// the tray, headless.
+type Service struct {
+	svc  service.Service
+	user bool
+}
+
+// NewService returns the service for the settings in paths. A user service
+// (systemd --user, a LaunchAgent) is used when user is true and the
+// platform has them; otherwise a system service, which needs root or an
+// administrator.
+func NewService(paths Paths, web fs.FS, log *slog.Logger, user bool) (*Service, error) {
+	if runtime.GOOS == "windows" {
+		user = false // no user services there
+	}
+	cfg := &service.Config{
+		Name:        ServiceName,
+		DisplayName: "vncbridge",
+		Description: "Shares this computer's VNC desktop with web browsers (vncbridge).",
+		Arguments:   []string{"service", "run", "--config-dir", paths.Dir},
+		Option:      service.KeyValue{"UserService": user},
+	}
+	if runtime.GOOS == "linux" && !user {
+		cfg.Dependencies = []string{"After=network.target"}
+	}
+	s, err := service.New(&serviceProgram{paths: paths, web: web, log: log}, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{svc: s, user: user}, nil
+}
+
+// System names the service manager: "linux-systemd", "unix-systemv", "darwin-launchd", "windows-service".
+func (s *Service) System() string { return s.svc.Platform() }
+
+// Install registers the service (it starts at boot) without starting it.
+func (s *Service) Install() error {
+	if st := s.Status(); st.Installed {
+		return errors.New("already installed")
+	}
+	return explain(s.svc.Install())
+}
+
+// Uninstall stops the service if it runs and removes everything Install
+// made.
+func (s *Service) Uninstall() error {
+	if st := s.Status(); !st.Installed {
+		return errors.New("not installed")
+	} else if st.Running {
+		if err := s.svc.Stop(); err != nil {
+			return explain(err)
+		}
+	}
+	if err := s.svc.Uninstall(); err != nil {
+		return explain(err)
+	}
+	if s.svc.Platform() == "unix-systemv" {
+		removeSysVLeftovers()
+	}
+	return nil
+}
+
+// Start starts the installed service.
+func (s *Service) Start() error { return explain(s.svc.Start()) }
+
+// Stop stops it.
+func (s *Service) Stop() error { return explain(s.svc.Stop()) }
+
+// Status asks the service manager.
+func (s *Service) Status() ServiceState {
+	st, err := s.svc.Status()
+	switch {
+	case errors.Is(err, service.ErrNotInstalled):
+		return ServiceState{}
+	case s.svc.Platform() == "unix-systemv" && !exists("/etc/init.d/"+ServiceName):
+		return ServiceState{}
+	case err != nil:
+		return ServiceState{Installed: true, Err: err.Error()}
+	}
+	return ServiceState{Installed: true, Running: st == service.StatusRunning}
+}
+
+// Run runs the service's program under the service manager (or in the
+// foreground when started from a terminal), until it is told to stop.
+func (s *Service) Run() error { return s.svc.Run() }
+
+// removeSysVLeftovers removes what SysV installs leave besides the script:
+// the runlevel links and the logs.
+func removeSysVLeftovers() {
+	links, _ := filepath.Glob("/etc/rc[0-6S].d/[SK][0-9][0-9]" + ServiceName)
+	for _, l := range links {
+		os.Remove(l)
+	}
+	os.Remove("/var/log/" + ServiceName + ".log")
+	os.Remove("/var/log/" + ServiceName + ".err")
+	os.Remove("/var/run/" + ServiceName + ".pid")
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// explain words a service manager's refusal for a user.
+func explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if errors.Is(err, fs.ErrPermission) || strings.Contains(msg, "Access is denied") ||
+		strings.Contains(msg, "permission denied") {
+		how := "run it as root: sudo vncbridge service …"
+		if runtime.GOOS == "windows" {
+			how = "run it from an administrator's command prompt: vncbridge-cli service …"
+		}
+		return fmt.Errorf("%v: this needs administrator rights; %s", err, how)
+	}
+	return err
+}
+
+// serviceProgram is what the service runs: the proxy with the saved
+// settings, sharing from start to stop.
+type serviceProgram struct {
+	paths Paths
+	web   fs.FS
+	log   *slog.Logger
+	share *share
+}
+
+func (p *serviceProgram) Start(service.Service) error {
+	s, err := LoadSettings(p.paths)
+	if err != nil {
+		p.log.Warn(err.Error())
+	}
+	sh, err := startShare(s, shareOptions{paths: p.paths, web: p.web, log: p.log})
+	if err != nil {
+		return err
+	}
+	p.share = sh
+	p.log.Info("service sharing", "target", s.Target, "url", s.baseURL(), "settings", p.paths.SettingsFile())
+	return nil
+}
+
+func (p *serviceProgram) Stop(service.Service) error {
+	if p.share != nil {
+		p.share.stop()
+	}
+	p.log.Info("service stopped")
+	return nil
+}

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func testPaths(t *testing.T) Paths {
+	dir := t.TempDir()
+	return Paths{Dir: dir, Recordings: filepath.Join(dir, "recordings")}
+}
+
+func TestSettingsMissingFileGivesDefaults(t *testing.T) {
+	s, err := LoadSettings(testPaths(t))
+	if err != nil || s.Port != DefaultPort || s.Target != DefaultTarget || s.Record || s.AllowRemote {
+		t.Fatalf("got %+v, %v; want the defaults", s, err)
+	}
+}
+
+func TestSettingsRoundTrip(t *testing.T) {
+	p := testPaths(t)
+	want := Settings{Port: 6081, Target: "desk:5901", RecentTargets: []string{"desk:5901", "localhost:5900"}, Record: true, AllowRemote: true, Token: "secret"}
+	if err := SaveSettings(p, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadSettings(p)
+	if err != nil || got.Port != want.Port || got.Target != want.Target || !got.Record || !got.AllowRemote ||
+		got.Token != "secret" || strings.Join(got.RecentTargets, ",") != "desk:5901,localhost:5900" {
+		t.Fatalf("got %+v, %v; want %+v", got, err, want)
+	}
+	entries, _ := os.ReadDir(p.Dir)
+	if len(entries) != 1 {
+		t.Fatalf("files left beside settings.json: %v", entries)
+	}
+}
+
+func TestBrokenSettingsAreKeptAndReplaced(t *testing.T) {
+	for name, body := range map[string]string{
+		"not json":   "{port: 6080",
+		"bad port":   `{"port": 70000, "target": "localhost:5900"}`,
+		"bad target": `{"port": 6080, "target": "nowhere"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := testPaths(t)
+			os.WriteFile(p.SettingsFile(), []byte(body), 0o600)
+			s, err := LoadSettings(p)
+			if err == nil || !strings.Contains(err.Error(), "broken") || !strings.Contains(err.Error(), "kept as") {
+				t.Fatalf("error %v, want one saying the file is broken and kept", err)
+			}
+			if s.Port != DefaultPort || s.Target != DefaultTarget {
+				t.Fatalf("got %+v, want the defaults", s)
+			}
+			kept, _ := filepath.Glob(p.SettingsFile() + ".broken-*")
+			if len(kept) != 1 {
+				t.Fatalf("kept copies: %v", kept)
+			}
+			if b, _ := os.ReadFile(kept[0]); string(b) != body {
+				t.Fatalf("kept copy holds %q, want %q", b, body)
+			}
+			again, err := LoadSettings(p) // the defaults were written
+			if err != nil || again.Port != DefaultPort {
+				t.Fatalf("after replacing: %+v, %v", again, err)
+			}
+		})
+	}
+}
+
+func TestRecentTargetsNewestFirstWithoutRepeats(t *testing.T) {
+	s := DefaultSettings()
+	for _, t := range []string{"a:1", "b:2", "a:1", "c:3", "d:4", "e:5", "f:6"} {
+		s = s.withTarget(t)
+	}
+	if got := strings.Join(s.RecentTargets, " "); got != "f:6 e:5 d:4 c:3 a:1" {
+		t.Fatalf("recent %q", got)
+	}
+}
+
+func TestValidateNamesTheField(t *testing.T) {
+	for _, c := range []struct {
+		s    Settings
+		want string
+	}{
+		{Settings{Port: 0, Target: "h:1"}, "port 0"},
+		{Settings{Port: 1, Target: "h"}, `target "h"`},
+		{Settings{Port: 1, Target: "h:0"}, `port "0"`},
+		{Settings{Port: 1, Target: ":5900"}, `target ":5900"`},
+	} {
+		if err := c.s.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want an error naming %s", c.s, err, c.want)
+		}
+	}
+}

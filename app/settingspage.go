@@ -1,0 +1,156 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"html/template"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// settingsPage is a small page on a loopback port of its own, opened in the
+// browser when the platform has no native dialog ("Other…") and for About.
+// Its address holds a random secret, so no other page can post to it, and it
+// checks Host and Origin as the proxy does.
+type settingsPage struct {
+	app    *App
+	ln     net.Listener
+	srv    *http.Server
+	secret string
+}
+
+// openPage opens the settings page ("") or the about page ("about").
+func (a *App) openPage(which string) {
+	if a.page == nil {
+		p, err := newSettingsPage(a)
+		if err != nil {
+			a.fail("Cannot start the settings page: " + err.Error())
+			return
+		}
+		a.page = p
+	}
+	a.open(a.page.url(which))
+}
+
+func newSettingsPage(a *App) (*settingsPage, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	p := &settingsPage{app: a, ln: ln, secret: hex.EncodeToString(b)}
+	p.srv = &http.Server{Handler: p}
+	go p.srv.Serve(ln)
+	return p, nil
+}
+
+func (p *settingsPage) url(which string) string {
+	return "http://" + p.ln.Addr().String() + "/" + p.secret + "/" + which
+}
+
+func (p *settingsPage) close() { p.srv.Close() }
+
+// state reads the app's state from its event loop.
+func (p *settingsPage) state() State {
+	ch := make(chan State, 1)
+	p.app.post(func() { ch <- p.app.st })
+	select {
+	case st := <-ch:
+		return st
+	case <-p.app.quit:
+		return State{}
+	}
+}
+
+func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	self := p.ln.Addr().String()
+	if r.Host != self {
+		http.Error(w, "wrong Host", http.StatusForbidden)
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/"+p.secret+"/")
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	switch {
+	case r.Method == http.MethodPost && rest == "":
+		if o := r.Header.Get("Origin"); o != "" && o != "http://"+self {
+			http.Error(w, "a page from another site may not change the settings", http.StatusForbidden)
+			return
+		}
+		p.apply(w, r)
+	case r.Method == http.MethodGet && (rest == "" || rest == "about"):
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		st := p.state()
+		pageTemplate.Execute(w, map[string]any{
+			"S": st.Settings, "St": st, "About": rest == "about", "Msg": r.URL.Query().Get("msg"),
+			"Status": st.Status(), "Found": st.Found,
+		})
+	default:
+		http.Error(w, "not here", http.StatusMethodNotAllowed)
+	}
+}
+
+// apply takes the form's port and target, through the event loop.
+func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
+	msg := "Saved."
+	port, err := strconv.Atoi(strings.TrimSpace(r.FormValue("port")))
+	target := strings.TrimSpace(r.FormValue("target"))
+	if target != "" && !strings.Contains(target, ":") {
+		target += ":5900"
+	}
+	switch {
+	case err != nil || port < 1 || port > 65535:
+		msg = "The port must be a number between 1 and 65535."
+	case ValidateTarget(target) != nil:
+		msg = ValidateTarget(target).Error()
+	default:
+		done := make(chan string, 1)
+		p.app.post(func() {
+			p.app.update(func(s *Settings) { *s = s.withTarget(target); s.Port = port })
+			done <- p.app.st.Err
+		})
+		if e := <-done; e != "" {
+			msg = e
+		}
+	}
+	http.Redirect(w, r, p.url("")+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+}
+
+var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>vncbridge</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body { font: 15px/1.5 system-ui, sans-serif; max-width: 34em; margin: 3em auto; padding: 0 1em; color: #222; }
+label { display: block; margin: 1em 0 .2em; font-weight: 600; }
+input { font: inherit; padding: .3em .5em; width: 100%; box-sizing: border-box; }
+button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
+.msg { background: #eef6ee; padding: .5em 1em; border-radius: 4px; }
+.status { color: #555; }
+</style></head><body>
+{{if .About}}
+<h1>vncbridge {{.St.Version}}</h1>
+<p>Shares the VNC desktop of this computer with a web browser.</p>
+<p class="status">{{.Status}}</p>
+<p>The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at <code>/noVNC-LICENSE.txt</code> on the sharing port.</p>
+{{else}}
+<h1>vncbridge settings</h1>
+{{if .Msg}}<p class="msg">{{.Msg}}</p>{{end}}
+<p class="status">{{.Status}}</p>
+<form method="post">
+<label for="port">Listen port</label>
+<input id="port" name="port" inputmode="numeric" value="{{.S.Port}}">
+<label for="target">Target VNC server (host:port)</label>
+<input id="target" name="target" list="found" value="{{.S.Target}}">
+<datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}</datalist>
+<button type="submit">Save</button>
+</form>
+{{end}}
+</body></html>
+`))
