@@ -17,10 +17,11 @@ assets:
 build: assets
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/vncbridge
 
-# Until the tray exists: the proxy on loopback in front of a local VNC server;
-# it prints the address to open. Ctrl-C stops it.
+# The tray application: its icon's menu shares localhost:5900 (or the VNC server
+# it finds) on http://localhost:6080. Without a tray on the desktop it shares at
+# once and prints the address. Ctrl-C stops it.
 run: build
-	./$(BIN) proxy 127.0.0.1:6080 localhost:5900
+	./$(BIN)
 
 # Debian packages and npm modules the tests use; quick when they are there.
 deps:

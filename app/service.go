@@ -94,6 +94,8 @@ func (s *Service) Status() ServiceState {
 		return ServiceState{}
 	case s.svc.Platform() == "unix-systemv" && !exists("/etc/init.d/"+ServiceName):
 		return ServiceState{}
+	case s.svc.Platform() == "unix-systemv" && err != nil:
+		return ServiceState{Installed: true} // its script's status exits 1 when stopped
 	case err != nil:
 		return ServiceState{Installed: true, Err: err.Error()}
 	}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"crypto/tls"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -219,4 +221,34 @@ func TestDesktopThroughTheCommand(t *testing.T) {
 	b := newBrowser(t, art)
 	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
 	typeIntoDesktop(t, b, d, "typed through the command")
+}
+
+// The tray application without a tray icon (--headless): it shares with the
+// saved settings, and the page it serves shows the desktop.
+func TestDesktopThroughTheHeadlessTray(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	bin := buildVncbridge(t)
+	config := t.TempDir()
+	port := freePort(t)
+	settings := fmt.Sprintf(`{"port": %d, "target": %q}`, port, d.rfbAddr)
+	if err := os.WriteFile(filepath.Join(config, "settings.json"), []byte(settings), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log := art.file("vncbridge-headless.log")
+	cmd := exec.Command(bin, "--headless", "--config-dir", config)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	waitListen(t, addr)
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://localhost:"+strconv.Itoa(port)+"/?password="+vncPassword+"&resize=off")
+	typeIntoDesktop(t, b, d, "typed through the tray")
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the headless tray's exit: %v", err)
+	}
 }

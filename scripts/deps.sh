@@ -11,7 +11,9 @@ debs=(websockify python3-websockets nodejs npm
 	# end to end (make e2e): a real desktop and a real browser
 	tigervnc-standalone-server tigervnc-tools x11-xserver-utils x11-utils xdotool xterm xfonts-base chromium
 	# token plugins and scale-out: a real Redis and HAProxy
-	redis-server haproxy)
+	redis-server haproxy
+	# the tray's test: a private session bus
+	dbus-daemon)
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

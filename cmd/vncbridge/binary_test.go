@@ -192,7 +192,8 @@ func TestBadArgumentsExit2(t *testing.T) {
 		{"proxy", "--ssl-only", "--cert=/nonexistent.pem", "6080", "h:1"},
 		{"proxy", "--web=/nonexistent-dir", "6080", "h:1"},
 		{"nonsense"},
-		{},
+		{"--no-such-flag"},
+		{"--headless", "extra"},
 	} {
 		cmd := exec.Command(binary, args...)
 		var stderr bytes.Buffer

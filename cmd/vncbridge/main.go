@@ -1,10 +1,10 @@
 // Command vncbridge shares a VNC desktop with a web browser.
 //
+//	vncbridge                     the tray application
+//	vncbridge --headless          the same without a tray icon
 //	vncbridge proxy [options] …   the websockify-compatible proxy
 //	websockify [options] …        the same, under websockify's name
-//
-// The tray application (vncbridge with no arguments) and the service
-// commands come with the tray.
+//	vncbridge service COMMAND     run in the background as an OS service
 package main
 
 import (
@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"vncbridge/app"
 )
 
 // version is set by the build: go build -ldflags "-X main.version=…".
@@ -25,6 +27,12 @@ func main() {
 const overview = `vncbridge shares the VNC desktop of this computer with a web browser.
 
 Usage:
+  vncbridge           the tray application: share with one click, from the
+                      menu of its icon (--headless: no icon, share with the
+                      saved settings and print the address; --config-dir DIR)
+  vncbridge service install|uninstall|start|stop|status|run
+                      run in the background, with nobody logged in
+                      (vncbridge service --help)
   vncbridge proxy [options] [source_addr:]source_port target_addr:target_port
                       the WebSocket-to-TCP proxy, compatible with websockify
                       (vncbridge proxy --help lists its options)
@@ -42,10 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if name == "websockify" {
 		return runProxy(args[1:], stdout, stderr)
 	}
-	if len(args) < 2 {
-		fmt.Fprint(stderr, overview)
-		fmt.Fprintln(stderr, "\nThe tray application is not part of this build yet; use vncbridge proxy.")
-		return 2
+	if len(args) < 2 || strings.HasPrefix(args[1], "-") && !isHelpOrVersion(args[1]) {
+		return app.Main(args[1:], version, webFiles(), trayIcon, stdout, stderr)
 	}
 	switch args[1] {
 	case "proxy":
@@ -57,9 +63,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, overview)
 		return 0
 	case "service":
-		fmt.Fprintln(stderr, "vncbridge: the service commands are not part of this build yet")
-		return 2
+		return app.ServiceMain(args[2:], webFiles(), stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "vncbridge: unknown command %q\n\n%s", args[1], overview)
 	return 2
+}
+
+func isHelpOrVersion(a string) bool {
+	switch a {
+	case "--version", "-version", "--help", "-h":
+		return true
+	}
+	return false
 }
