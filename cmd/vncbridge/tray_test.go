@@ -360,7 +360,9 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the address printed", func() bool { return strings.Contains(out.String(), "open http://localhost:"+addr[len("127.0.0.1:"):]+"/") })
+		waitUntil(t, "the address printed", func() bool {
+			return strings.Contains(out.String(), "open http://localhost:"+addr[len("127.0.0.1:"):]+"/")
+		})
 		if len(args) == 2 && !strings.Contains(out.String(), "running without a tray icon") {
 			t.Errorf("no word of the missing tray:\n%s", out.String())
 		}
