@@ -6,7 +6,7 @@ BIN     := bin/vncbridge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all assets build run deps test cross e2e bench clean
+.PHONY: all assets build run deps test cross e2e bench screenshot clean
 
 all: build
 
@@ -50,6 +50,10 @@ e2e: deps build
 bench: deps build
 	VNCBRIDGE_E2E_REPORT=$(CURDIR)/bin/desktop-bench.md $(GO) test ./e2e -run '^$$' -bench Desktop -benchtime 1x
 	$(GO) run ./bench -proxy $(BIN) -desktop bin/desktop-bench.md -out docs/BENCHMARKS.md $(BENCHFLAGS)
+
+# docs/tray.png: the tray icon and its menu in a real panel (Xvfb, xfce4-panel).
+screenshot: build
+	./scripts/screenshot.sh docs/tray.png
 
 clean:
 	rm -rf bin dist assets/node_modules
