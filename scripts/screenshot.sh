@@ -76,5 +76,7 @@ dbus-run-session -- bash -c 2>"$work/session.log" '
 	xdotool mousemove 788 15 click 1
 	sleep 1.5
 	import -window root -crop 470x330+330+0 +repage "'"$out"'"
+	kill $(jobs -p) 2>/dev/null
+	wait
 '
 echo "screenshot: wrote $out"
