@@ -125,8 +125,14 @@ func New(opt Options) *App {
 // Click is a menu click; safe from any goroutine.
 func (a *App) Click(id string) { a.post(func() { a.click(id) }) }
 
-// MenuOpened asks for a fresh look for VNC servers; safe from any goroutine.
-func (a *App) MenuOpened() { a.post(a.startDetect) }
+// MenuOpened asks for a fresh look for VNC servers and at the service;
+// safe from any goroutine.
+func (a *App) MenuOpened() {
+	a.post(func() {
+		a.startDetect()
+		a.startServiceCheck()
+	})
+}
 
 // OpenBrowser opens the viewer (a second launch asks for this).
 func (a *App) OpenBrowser() { a.post(func() { a.click(idOpen) }) }
@@ -175,7 +181,7 @@ func (a *App) Run(ctx context.Context) error {
 			a.st.Viewers = int(a.viewers.Load())
 		case <-tick.C:
 			a.startDetect()
-			a.refreshService()
+			a.startServiceCheck()
 		}
 		a.render()
 	}
@@ -414,6 +420,18 @@ func (a *App) startDetect() {
 		defer cancel()
 		found := a.opt.Detect(ctx, cands)
 		a.post(func() { a.st.Found = found })
+	}()
+}
+
+// startServiceCheck asks the service manager in the background (it may run
+// a program such as systemctl).
+func (a *App) startServiceCheck() {
+	if a.opt.Service == nil {
+		return
+	}
+	go func() {
+		st := a.opt.Service.Status()
+		a.post(func() { a.st.Service = st })
 	}()
 }
 
