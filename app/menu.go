@@ -181,3 +181,23 @@ func viewers(n int) string {
 	}
 	return fmt.Sprintf("%d viewers", n)
 }
+
+// flatten lists the items depth first, as rebuild adds them.
+func flatten(items []MenuItem) []MenuItem {
+	var out []MenuItem
+	for _, m := range items {
+		out = append(out, m)
+		out = append(out, flatten(m.Children)...)
+	}
+	return out
+}
+
+// menuShape is what an in-place update cannot change: the items, their
+// IDs and kinds, and their nesting.
+func menuShape(items []MenuItem) string {
+	s := ""
+	for _, m := range items {
+		s += fmt.Sprintf("(%s|%v|%v%s)", m.ID, m.Separator, m.Checkbox, menuShape(m.Children))
+	}
+	return s
+}
