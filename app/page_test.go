@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 func insecureTLS() *tls.Config { return &tls.Config{InsecureSkipVerify: true} }
@@ -97,25 +99,7 @@ func TestSettingsPageGuards(t *testing.T) {
 }
 
 // rfbServer answers like a VNC server: the greeting, then nothing.
-func rfbServer(t *testing.T, greeting string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Write([]byte(greeting))
-			go func() { io.Copy(io.Discard, c); c.Close() }()
-		}
-	}()
-	return ln.Addr().String()
-}
+func rfbServer(t *testing.T, greeting string) string { return testnet.Greeter(t, greeting) }
 
 func TestDetectVNC(t *testing.T) {
 	vnc38 := rfbServer(t, "RFB 003.008\n")

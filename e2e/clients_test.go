@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // Independent clients — npm's ws in Node and Python's websockets — play the
@@ -60,22 +62,7 @@ func runClient(t *testing.T, lang, url, scenario, protocols string) clientResult
 
 // newTarget is a TCP target on loopback whose connections handle serves.
 func newTarget(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go handle(c)
-		}
-	}()
-	return ln.Addr().String()
+	return testnet.Serve(t, "tcp", "", handle)
 }
 
 func echoHandler(c net.Conn) { io.Copy(c, c); c.Close() }

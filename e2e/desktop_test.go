@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // The desktop's known picture: a solid background and a red window placed
@@ -61,15 +63,7 @@ func requireTools(t testing.TB, names ...string) {
 	t.Skipf("missing %s; run make deps (CI fails here instead of skipping)", strings.Join(missing, ", "))
 }
 
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+func freePort(t testing.TB) int { return testnet.FreePort(t) }
 
 // freeDisplay finds an X display number nobody uses. A lock file whose
 // process is gone does not count.

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // The scale-out of docs/SCALING.md, on loopback: two vncbridge processes
@@ -33,28 +35,7 @@ func buildVncbridge(t testing.TB) string {
 }
 
 // greeter is a TCP target that says its name, then echoes.
-func greeter(t testing.TB, name string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				io.WriteString(c, name+"\n")
-				io.Copy(c, c)
-				c.Close()
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
+func greeter(t testing.TB, name string) string { return testnet.Greeter(t, name+"\n") }
 
 // redisServer starts a real redis-server and stores the tokens.
 func redisServer(t *testing.T, tokens map[string]string) string {
