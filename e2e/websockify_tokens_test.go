@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"vncbridge/internal/testnet"
 )
 
 // The token plugins take websockify's sources unchanged: the same inputs,
@@ -186,25 +188,11 @@ func TestTokenPluginsMatchWebsockify(t *testing.T) {
 
 // unixGreeter is a Unix socket target that says its name, then echoes.
 func unixGreeter(t *testing.T, path, name string) {
-	t.Helper()
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				io.WriteString(c, name+"\n")
-				io.Copy(c, c)
-				c.Close()
-			}()
-		}
-	}()
+	testnet.Serve(t, "unix", path, func(c net.Conn) {
+		io.WriteString(c, name+"\n")
+		io.Copy(c, c)
+		c.Close()
+	})
 }
 
 // startTokenAPI serves /plain/TOKEN ("host:port") and /json/TOKEN
