@@ -92,6 +92,9 @@ type App struct {
 	quit    chan struct{}
 	viewers atomic.Int64  // open sessions, as the proxy last reported
 	wake    chan struct{} // the proxy reported: read viewers
+	// firstRun: no settings file yet, so the target may follow the first
+	// VNC server found until the user picks one.
+	firstRun bool
 	// stopped is set by Quit: Run returns after this event.
 	stopped bool
 }
@@ -110,6 +113,8 @@ func New(opt Options) *App {
 	}
 	a := &App{opt: opt, log: opt.Log, events: make(chan func(), 16), quit: make(chan struct{}),
 		wake: make(chan struct{}, 1)}
+	_, statErr := os.Stat(opt.Paths.SettingsFile())
+	a.firstRun = os.IsNotExist(statErr)
 	s, err := LoadSettings(opt.Paths)
 	if err != nil {
 		a.log.Warn(err.Error())
@@ -349,6 +354,7 @@ func (a *App) stopSharing() {
 // update changes the settings, saves them, and restarts sharing with them
 // when it was on.
 func (a *App) update(change func(*Settings)) {
+	a.firstRun = false
 	s := a.st.Settings
 	s.RecentTargets = slices.Clone(s.RecentTargets)
 	change(&s)
@@ -419,8 +425,23 @@ func (a *App) startDetect() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		found := a.opt.Detect(ctx, cands)
-		a.post(func() { a.st.Found = found })
+		a.post(func() {
+			a.st.Found = found
+			a.adoptFoundServer()
+		})
 	}()
+}
+
+// adoptFoundServer: on the first run, when no VNC server answers at the
+// default target but one was found, share that one.
+func (a *App) adoptFoundServer() {
+	s := a.st.Settings
+	if !a.firstRun || len(a.st.Found) == 0 || s.Target != DefaultTarget ||
+		slices.ContainsFunc(a.st.Found, func(f FoundServer) bool { return sameTarget(f.Addr, s.Target) }) {
+		return
+	}
+	a.log.Info("first run: sharing the VNC server found", "target", a.st.Found[0].Addr)
+	a.st.Settings.Target = a.st.Found[0].Addr // saved when the user changes anything
 }
 
 // startServiceCheck asks the service manager in the background (it may run

@@ -466,3 +466,27 @@ func TestHeadlessSharesAtOnce(t *testing.T) {
 	h.waitStatus("sharing", prefix("Sharing"))
 	echoThrough(t, port).Close()
 }
+
+func TestFirstRunSharesTheServerFound(t *testing.T) {
+	found := FoundServer{Addr: "localhost:5903", Version: "3.8"}
+	h := &harness{t: t, tray: &fakeTray{}, opener: &fakeOpener{}, paths: testPaths(t), done: make(chan error, 1)}
+	h.app = New(Options{Paths: h.paths, Tray: h.tray, Opener: h.opener,
+		Detect: func(context.Context, []string) []FoundServer { return []FoundServer{found} }})
+	go func() { h.done <- h.app.Run(context.Background()) }()
+	t.Cleanup(func() { h.app.Quit(); <-h.done })
+	h.waitStatus("the found server chosen", func(string) bool {
+		it, ok := findItem(h.menu(), idTargetPrefix+found.Addr)
+		return ok && it.Checked
+	})
+	// Not on later runs: a saved target stays.
+	p := testPaths(t)
+	SaveSettings(p, DefaultSettings())
+	h2 := &harness{t: t, tray: &fakeTray{}, paths: p, done: make(chan error, 1)}
+	h2.app = New(Options{Paths: p, Tray: h2.tray, Detect: func(context.Context, []string) []FoundServer { return []FoundServer{found} }})
+	go func() { h2.done <- h2.app.Run(context.Background()) }()
+	t.Cleanup(func() { h2.app.Quit(); <-h2.done })
+	h2.waitStatus("the found server listed", func(string) bool { _, ok := findItem(h2.menu(), idTargetPrefix+found.Addr); return ok })
+	if it, _ := findItem(h2.menu(), idTargetPrefix+found.Addr); it.Checked {
+		t.Fatal("a saved target was replaced by the server found")
+	}
+}
