@@ -2,8 +2,8 @@ package main
 
 import (
 	"image"
-	"math"
 	"image/color"
+	"math"
 )
 
 // The icon: a computer screen on a stand, and on the screen an arrow that
