@@ -3,6 +3,7 @@ package icons
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/xml"
 	"fmt"
 	"image"
 	"image/color"
@@ -121,7 +122,7 @@ func TestPNGFiles(t *testing.T) {
 	for _, n := range appSizes {
 		want = append(want, fmt.Sprintf("app-%d.png", n))
 	}
-	want = append(want, "vncbridge.ico", "vncbridge.icns")
+	want = append(want, "vncbridge.ico", "vncbridge.icns", "vncbridge.svg")
 	for _, name := range want {
 		if _, err := os.Stat(name); err != nil {
 			t.Errorf("missing: %v", err)
@@ -435,6 +436,56 @@ func TestAPI(t *testing.T) {
 	for _, s := range allStates {
 		if got := s.String(); !regexp.MustCompile(`^(idle|sharing|error)$`).MatchString(got) {
 			t.Errorf("State(%d) is %q", int(s), got)
+		}
+	}
+}
+
+// TestSVG checks that vncbridge.svg is a well-formed SVG document of the
+// application icon: 512 px square, made of filled paths, its gradients
+// defined.
+func TestSVG(t *testing.T) {
+	data, err := os.ReadFile("vncbridge.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		XMLName xml.Name
+		Width   string `xml:"width,attr"`
+		Height  string `xml:"height,attr"`
+		ViewBox string `xml:"viewBox,attr"`
+		Grads   []struct {
+			ID string `xml:"id,attr"`
+		} `xml:"defs>linearGradient"`
+		Paths []struct {
+			Fill string `xml:"fill,attr"`
+			D    string `xml:"d,attr"`
+		} `xml:"path"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.XMLName.Space != "http://www.w3.org/2000/svg" || doc.XMLName.Local != "svg" {
+		t.Errorf("root element %v", doc.XMLName)
+	}
+	if doc.Width != "512" || doc.Height != "512" || doc.ViewBox != "0 0 512 512" {
+		t.Errorf("size %s x %s, viewBox %q", doc.Width, doc.Height, doc.ViewBox)
+	}
+	if len(doc.Paths) < 4 {
+		t.Errorf("%d paths, want the tile, the monitor, the screen and the arrow", len(doc.Paths))
+	}
+	ids := map[string]bool{}
+	for _, g := range doc.Grads {
+		ids[g.ID] = true
+	}
+	paint := regexp.MustCompile(`^(#[0-9a-f]{6}|url\(#(\w+)\))$`)
+	path := regexp.MustCompile(`^(M[-0-9. ]+([LC][-0-9. ]+)*Z)+$`)
+	for i, p := range doc.Paths {
+		m := paint.FindStringSubmatch(p.Fill)
+		if m == nil || (m[2] != "" && !ids[m[2]]) {
+			t.Errorf("path %d: fill %q", i, p.Fill)
+		}
+		if !path.MatchString(p.D) {
+			t.Errorf("path %d: data %.60q", i, p.D)
 		}
 	}
 }

@@ -67,6 +67,16 @@ func layoutMonitor(c *canvas, x0, y0, x1, y1, frame, min float64) monitor {
 	return m
 }
 
+// screenRadius is the radius of the screen's corners, frac of the body's:
+// none when that would be under two pixels, where a rounded corner only
+// shows as a stray light pixel.
+func (m monitor) screenRadius(frac float64) float64 {
+	if r := m.radius * frac; r >= 2 {
+		return r
+	}
+	return 0
+}
+
 // arrow adds a right-pointing arrow filling b: a shaft of thickness th and a
 // head as tall as b.
 func arrow(p *pen, b box, th float64, reverse bool) {
@@ -121,7 +131,7 @@ func drawTray(size int, st state) *image.NRGBA {
 		p.rect(m.foot.x0, m.foot.y0, m.foot.x1, m.foot.y1, m.footRadius, false)
 	})
 	c.fill(paint(st.screen), func(p *pen) {
-		p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.radius/3, false)
+		p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.screenRadius(1.0/3), false)
 	})
 	c.fill(paint(white), func(p *pen) {
 		if st.name == "error" {
@@ -151,7 +161,7 @@ func drawTemplate(scale int, st state) *image.NRGBA {
 		case "sharing":
 			arrow(p, mark, th, true)
 		default:
-			p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.radius/3, true)
+			p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.screenRadius(1.0/3), true)
 		}
 	})
 	if st.name != "sharing" {
@@ -171,6 +181,12 @@ func drawTemplate(scale int, st state) *image.NRGBA {
 // drawApp draws the full-colour application icon at size pixels.
 func drawApp(size int) *image.NRGBA {
 	c := newCanvas(size, 1)
+	paintApp(c, size)
+	return c.nrgba()
+}
+
+// paintApp draws the application icon on c, a canvas of size pixels.
+func paintApp(c *canvas, size int) {
 	margin := 0.09
 	if size <= 64 {
 		margin = 0.03
@@ -181,7 +197,10 @@ func drawApp(size int) *image.NRGBA {
 	})
 	// The monitor fills more of the tile when the icon is small.
 	x0, y0, x1, y1 := 0.2, 0.24, 0.8, 0.64
-	if size <= 32 {
+	switch {
+	case size <= 16:
+		x0, y0, x1, y1 = 0.12, 0.14, 0.88, 0.7
+	case size <= 32:
 		x0, y0, x1, y1 = 0.13, 0.2, 0.87, 0.66
 	}
 	m := layoutMonitor(c, x0, y0, x1, y1, 0.04, 1)
@@ -191,9 +210,8 @@ func drawApp(size int) *image.NRGBA {
 		p.rect(m.foot.x0, m.foot.y0, m.foot.x1, m.foot.y1, m.footRadius, false)
 	})
 	c.fill(gradient{m.screen.y0, m.screen.y1, appScrTop, appScrBot}, func(p *pen) {
-		p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.radius/2, false)
+		p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.screenRadius(0.5), false)
 	})
 	mark, th := markBox(c, m.screen, c.span(0.1, 1), c.span(0.06, 1), c.span(0.09, 2))
 	c.fill(paint(appArrow), func(p *pen) { arrow(p, mark, th, false) })
-	return c.nrgba()
 }

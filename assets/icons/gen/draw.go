@@ -23,6 +23,7 @@ type canvas struct {
 	img   *image.RGBA
 	base  float64 // design size in points
 	scale float64 // pixels per point
+	svg   *svgDoc // when set, fills are also written down as SVG
 }
 
 func newCanvas(base, scale int) *canvas {
@@ -59,8 +60,17 @@ func (c *canvas) free(f float64) float64 {
 func (c *canvas) fill(src image.Image, build func(p *pen)) {
 	b := c.img.Bounds()
 	z := vector.NewRasterizer(b.Dx(), b.Dy())
-	build(&pen{z: z})
+	p := &pen{sinks: []pathSink{z}}
+	var d *svgPath
+	if c.svg != nil {
+		d = &svgPath{}
+		p.sinks = append(p.sinks, d)
+	}
+	build(p)
 	z.Draw(c.img, b, src, image.Point{})
+	if c.svg != nil {
+		c.svg.fill(src, d.String())
+	}
 }
 
 // nrgba returns the drawing with straight (not premultiplied) alpha, the
@@ -71,9 +81,17 @@ func (c *canvas) nrgba() *image.NRGBA {
 	return out
 }
 
-// pen lays paths down in pixel coordinates.
+// pathSink takes outlines: the rasterizer, and the SVG writer.
+type pathSink interface {
+	MoveTo(x, y float32)
+	LineTo(x, y float32)
+	CubeTo(x1, y1, x2, y2, x, y float32)
+	ClosePath()
+}
+
+// pen lays paths down in pixel coordinates, into every sink.
 type pen struct {
-	z *vector.Rasterizer
+	sinks []pathSink
 }
 
 // pt is a point in pixels.
@@ -106,15 +124,17 @@ func (p *pen) outline(segs []seg, reverse bool) {
 		segs = r
 	}
 	f := func(v float64) float32 { return float32(v) }
-	p.z.MoveTo(f(segs[0].p[0].x), f(segs[0].p[0].y))
-	for _, s := range segs {
-		if s.cubic {
-			p.z.CubeTo(f(s.p[1].x), f(s.p[1].y), f(s.p[2].x), f(s.p[2].y), f(s.p[3].x), f(s.p[3].y))
-		} else {
-			p.z.LineTo(f(s.p[3].x), f(s.p[3].y))
+	for _, z := range p.sinks {
+		z.MoveTo(f(segs[0].p[0].x), f(segs[0].p[0].y))
+		for _, s := range segs {
+			if s.cubic {
+				z.CubeTo(f(s.p[1].x), f(s.p[1].y), f(s.p[2].x), f(s.p[2].y), f(s.p[3].x), f(s.p[3].y))
+			} else {
+				z.LineTo(f(s.p[3].x), f(s.p[3].y))
+			}
 		}
+		z.ClosePath()
 	}
-	p.z.ClosePath()
 }
 
 // kappa places the control points of a cubic Bézier that approximates a
@@ -125,6 +145,10 @@ const kappa = 0.5522847498
 // screen, or the other way round when reverse is set).
 func (p *pen) rect(x0, y0, x1, y1, r float64, reverse bool) {
 	r = math.Max(0, math.Min(r, math.Min(x1-x0, y1-y0)/2))
+	if r == 0 {
+		p.polygon(reverse, pt{x0, y0}, pt{x1, y0}, pt{x1, y1}, pt{x0, y1})
+		return
+	}
 	k := r * (1 - kappa)
 	p.outline([]seg{
 		line(pt{x0 + r, y0}, pt{x1 - r, y0}),

@@ -19,6 +19,7 @@
 //	app-<16|32|48|64|128|256|512>.png     application icon
 //	vncbridge.ico                         application icon for Windows (16-256 px)
 //	vncbridge.icns                        application icon for macOS (16-1024 px)
+//	vncbridge.svg                         application icon as SVG (the 512 px drawing)
 package main
 
 import (
@@ -150,5 +151,6 @@ func render() (map[string][]byte, error) {
 		return nil, err
 	}
 	files["vncbridge.icns"] = icns
+	files["vncbridge.svg"] = drawAppSVG(512)
 	return files, nil
 }
