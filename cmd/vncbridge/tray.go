@@ -1,25 +1,25 @@
 package main
 
 import (
-	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"io/fs"
 
 	"vncbridge/app"
 	"vncbridge/assets"
+	"vncbridge/assets/icons"
 )
 
+// webFiles is the viewer the tray and the service serve.
 func webFiles() fs.FS { return assets.Web() }
 
+// trayIcon gives the tray its icons: the macOS menu-bar template and the
+// regular one (ICO on Windows, PNG elsewhere).
 func trayIcon(i app.Icon) (template, regular []byte) {
-	img := image.NewNRGBA(image.Rect(0, 0, 16, 16))
-	for p := range img.Pix {
-		img.Pix[p] = 0xff
+	s := icons.Idle
+	switch i {
+	case app.IconSharing:
+		s = icons.Sharing
+	case app.IconError:
+		s = icons.Error
 	}
-	img.Set(1, 1, color.Black)
-	var b bytes.Buffer
-	png.Encode(&b, img)
-	return b.Bytes(), b.Bytes()
+	return icons.Template(s), icons.Tray(s)
 }
