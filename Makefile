@@ -6,7 +6,7 @@ BIN     := bin/vncbridge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all assets build run deps test cross e2e bench screenshot clean
+.PHONY: all assets build run deps test cross dist e2e bench screenshot clean
 
 all: build
 
@@ -29,9 +29,14 @@ deps:
 
 # The whole suite: vet, unit and integration tests (real clients on loopback),
 # and the seed corpus of every fuzz target.
-test: deps build cross
+test: deps build cross dist
 	$(GO) vet ./...
 	E2E_ARTIFACTS=$(E2E_ARTIFACTS) CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+# Every package, into dist/ with SHA256SUMS (scripts/dist.sh; installer/
+# holds the packaging files and the test that checks what this writes).
+dist: build
+	./scripts/dist.sh
 
 # The other systems vncbridge ships for must keep compiling and pass vet
 # (macOS without cgo: everything but the tray, which needs a Mac to build).

@@ -13,7 +13,9 @@ debs=(websockify python3-websockets nodejs npm
 	# token plugins and scale-out: a real Redis and HAProxy
 	redis-server haproxy
 	# the tray's test: a private session bus
-	dbus-daemon)
+	dbus-daemon
+	# make dist: the Windows installer, the rpm check, zip archives
+	nsis rpm zip)
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
