@@ -138,7 +138,7 @@ button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 <h1>vncbridge {{.St.Version}}</h1>
 <p>Shares the VNC desktop of this computer with a web browser.</p>
 <p class="status">{{.Status}}</p>
-<p>The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at <code>/noVNC-LICENSE.txt</code> on the sharing port.</p>
+<p>The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at <code>/novnc/LICENSE.txt</code> on the sharing port.</p>
 {{else}}
 <h1>vncbridge settings</h1>
 {{if .Msg}}<p class="msg">{{.Msg}}</p>{{end}}

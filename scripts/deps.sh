@@ -34,7 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-for dir in test/clients e2e/clients; do
+for dir in e2e/clients; do
 	if [ -f $dir/package-lock.json ] && [ ! -d $dir/node_modules ]; then
 		echo "deps: npm ci in $dir"
 		(cd $dir && npm ci --no-audit --no-fund --loglevel=error)
