@@ -150,7 +150,8 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		pending: pending,
 		start:   time.Now(),
 	}
-	if !s.sessionStarted(ss) {
+	if !s.sessionStarted(ss) { // the upgrade raced with Shutdown
+		s.log.Info("session refused: server shutting down", "session", id, "client", r.RemoteAddr)
 		ss.closeWith(ws.StatusGoingAway, "Server shutting down")
 		ss.abort()
 		return
