@@ -5,7 +5,6 @@ package installer
 import (
 	"archive/tar"
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -17,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -255,7 +253,7 @@ func TestDebInstallsRunsAndRemoves(t *testing.T) {
 	}
 }
 
-// echoThrough opens a WebSocket to addr, sends msg and reads it back.
+// echoThrough waits for addr to listen and checks an echo through it.
 func echoThrough(t *testing.T, addr, msg string) {
 	t.Helper()
 	var conn net.Conn
@@ -268,32 +266,7 @@ func echoThrough(t *testing.T, addr, msg string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != 101 {
-		t.Fatalf("handshake: %v %v", resp, err)
-	}
-	mask := [4]byte{1, 2, 3, 4}
-	frame := []byte{0x82, 0x80 | byte(len(msg))}
-	frame = append(frame, mask[:]...)
-	for i := range len(msg) {
-		frame = append(frame, msg[i]^mask[i%4])
-	}
-	conn.Write(frame)
-	head := make([]byte, 2)
-	if _, err := io.ReadFull(br, head); err != nil {
-		t.Fatal(err)
-	}
-	got := make([]byte, head[1]&0x7f)
-	io.ReadFull(br, got)
-	if head[0] != 0x82 || string(got) != msg {
-		t.Fatalf("echo %x %q", head, got)
-	}
-	conn.Write([]byte{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8}) // close 1000
+	testnet.EchoThrough(t, conn, msg)
 }
 
 // Windows resource types.

@@ -105,30 +105,8 @@ func waitListening(t *testing.T, network, addr string) {
 	}
 }
 
-// echoThrough opens a WebSocket on conn, sends one masked binary frame and
-// checks that it comes back.
-func echoThrough(t *testing.T, conn net.Conn, msg string) {
-	t.Helper()
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n")
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != 101 {
-		t.Fatalf("handshake: %v %v", resp, err)
-	}
-	mask := []byte{7, 1, 3, 9}
-	frame := append([]byte{0x82, 0x80 | byte(len(msg))}, mask...)
-	for i := range len(msg) {
-		frame = append(frame, msg[i]^mask[i%4])
-	}
-	conn.Write(frame)
-	got := make([]byte, 2+len(msg))
-	if _, err := io.ReadFull(br, got); err != nil || string(got[2:]) != msg {
-		t.Fatalf("echo %q, %v", got, err)
-	}
-}
+// echoThrough opens a WebSocket on conn and checks an echo through it.
+func echoThrough(t *testing.T, conn net.Conn, msg string) { testnet.EchoThrough(t, conn, msg) }
 
 func TestProxyRelaysAndStopsOnSIGTERM(t *testing.T) {
 	listen := freeAddr(t)
