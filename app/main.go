@@ -25,13 +25,18 @@ func Main(args []string, version string, web fs.FS, trayIcons func(Icon) ([]byte
 	headless := flags.Bool("headless", false, "no tray icon: share with the saved settings and print the address")
 	configDir := flags.String("config-dir", "", "`directory` of the settings (default: the user's config directory)")
 	verbose := flags.BoolP("verbose", "v", false, "log more")
-	if err := flags.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "vncbridge: %v\n", err)
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "vncbridge: "+format+"\n\nUsage: vncbridge [--headless] [--config-dir DIR] [-v]\n", a...)
+		flags.PrintDefaults()
+		fmt.Fprintln(stderr, "\nvncbridge --help lists the other commands (proxy, service).")
 		return 2
 	}
+	flags.Usage = func() {}
+	if err := flags.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
 	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "vncbridge: unexpected argument %q\n", flags.Arg(0))
-		return 2
+		return usageErr("unexpected argument %q", flags.Arg(0))
 	}
 	paths, err := pathsFor(*configDir)
 	if err != nil {
