@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,7 +107,7 @@ func New(opt Options) *App {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Detect == nil {
-		opt.Detect = detectVNC
+		opt.Detect = newDetector().detect
 	}
 	if opt.DetectEvery == 0 {
 		opt.DetectEvery = 15 * time.Second
@@ -134,7 +135,7 @@ func (a *App) Click(id string) { a.post(func() { a.click(id) }) }
 // safe from any goroutine.
 func (a *App) MenuOpened() {
 	a.post(func() {
-		a.startDetect()
+		a.startDetect(true)
 		a.startServiceCheck()
 	})
 }
@@ -163,7 +164,7 @@ func (a *App) Run(ctx context.Context) error {
 		}
 	}()
 	a.refreshService()
-	a.startDetect()
+	a.startDetect(true)
 	if a.opt.Headless || a.st.Settings.ShareOnStart {
 		a.startSharing()
 		if a.st.Sharing {
@@ -185,8 +186,12 @@ func (a *App) Run(ctx context.Context) error {
 		case <-a.wake:
 			a.st.Viewers = int(a.viewers.Load())
 		case <-tick.C:
-			a.startDetect()
-			a.startServiceCheck()
+			// This computer's servers only (other hosts when the menu opens);
+			// the service where no menu-open event tells when to look.
+			a.startDetect(false)
+			if runtime.GOOS == "windows" {
+				a.startServiceCheck()
+			}
 		}
 		a.render()
 	}
@@ -418,14 +423,29 @@ func (a *App) ask(title, prompt, value string, then func(string)) {
 	}()
 }
 
-// startDetect looks for VNC servers in the background.
-func (a *App) startDetect() {
-	cands := localCandidates(append([]string{a.st.Settings.Target}, a.st.Settings.RecentTargets...))
+// startDetect looks for VNC servers in the background: on this computer,
+// and at the saved targets elsewhere when all is set.
+func (a *App) startDetect(all bool) {
+	saved := append([]string{a.st.Settings.Target}, a.st.Settings.RecentTargets...)
+	if !all {
+		saved = slices.DeleteFunc(saved, func(t string) bool {
+			h, _, err := net.SplitHostPort(t)
+			return err != nil || !isLocalHost(h)
+		})
+	}
+	cands := localCandidates(saved)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		found := a.opt.Detect(ctx, cands)
 		a.post(func() {
+			if !all { // keep what the last full look found elsewhere
+				for _, f := range a.st.Found {
+					if h, _, _ := net.SplitHostPort(f.Addr); !isLocalHost(h) {
+						found = append(found, f)
+					}
+				}
+			}
 			a.st.Found = found
 			a.adoptFoundServer()
 		})

@@ -82,6 +82,66 @@ func localCandidates(extra []string) []string {
 	return out
 }
 
+// A detector finds VNC servers and remembers those on this computer: where
+// the system tells which ports listen (Linux), a server is greeted once, when
+// its port appears, not at every look.
+type detector struct {
+	mu      sync.Mutex
+	greeted map[string]FoundServer // local servers, while their port listens
+}
+
+func newDetector() *detector { return &detector{greeted: map[string]FoundServer{}} }
+
+// detect returns the servers among addrs, in the order given.
+func (d *detector) detect(ctx context.Context, addrs []string) []FoundServer {
+	listening, known := listeningPorts()
+	var probe []string
+	var out []FoundServer
+	d.mu.Lock()
+	for _, a := range addrs {
+		host, portStr, err := net.SplitHostPort(a)
+		port, _ := strconv.Atoi(portStr)
+		if err != nil || !known || !isLocalHost(host) {
+			probe = append(probe, a)
+			continue
+		}
+		if !listening[port] {
+			delete(d.greeted, a)
+			continue
+		}
+		if _, ok := d.greeted[a]; !ok {
+			probe = append(probe, a)
+		}
+	}
+	d.mu.Unlock()
+	fresh := detectVNC(ctx, probe)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if known {
+		for _, f := range fresh {
+			if host, _, _ := net.SplitHostPort(f.Addr); isLocalHost(host) {
+				d.greeted[f.Addr] = f
+			}
+		}
+	}
+	byAddr := map[string]FoundServer{}
+	for _, f := range fresh {
+		byAddr[f.Addr] = f
+	}
+	for _, a := range addrs {
+		if f, ok := byAddr[a]; ok {
+			out = append(out, f)
+		} else if f, ok := d.greeted[a]; ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func isLocalHost(h string) bool {
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
+}
+
 // detectVNC probes addrs at once and returns those that greeted, in the
 // order given.
 func detectVNC(ctx context.Context, addrs []string) []FoundServer {

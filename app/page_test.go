@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -146,4 +147,44 @@ func TestOneTrayPerUser(t *testing.T) {
 		t.Fatalf("after release: %v", err)
 	}
 	again.Release()
+}
+
+func TestDetectorGreetsALocalServerOnce(t *testing.T) {
+	if _, known := listeningPorts(); !known {
+		t.Skip("this system does not tell which ports listen; every look connects")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var greetings atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			greetings.Add(1)
+			c.Write([]byte("RFB 003.008\n"))
+			go func() { io.Copy(io.Discard, c); c.Close() }()
+		}
+	}()
+	addr := ln.Addr().String()
+	d := newDetector()
+	for range 3 {
+		if found := d.detect(context.Background(), []string{addr}); len(found) != 1 || found[0].Addr != addr {
+			t.Fatalf("found %+v", found)
+		}
+	}
+	if n := greetings.Load(); n != 1 {
+		t.Fatalf("the server was visited %d times, want once", n)
+	}
+	// A server that stops listening is forgotten without a visit.
+	ln.Close()
+	if found := d.detect(context.Background(), []string{addr}); len(found) != 0 {
+		t.Fatalf("a closed server found: %+v", found)
+	}
+	if _, ok := d.greeted[addr]; ok {
+		t.Fatal("a closed server is still remembered")
+	}
 }
