@@ -208,13 +208,13 @@ func (a *App) click(id string) {
 	switch {
 	case id == idStart:
 		if a.st.Service.Installed && !a.st.serviceRunning() {
-			a.serviceDo("start", a.opt.Service.Start)
+			a.serviceDo("start")
 			return
 		}
 		a.startSharing()
 	case id == idStop:
 		if a.st.serviceRunning() {
-			a.serviceDo("stop", a.opt.Service.Stop)
+			a.serviceDo("stop")
 			return
 		}
 		a.stopSharing()
@@ -229,6 +229,10 @@ func (a *App) click(id string) {
 		a.open(a.st.Settings.localURL())
 	case id == idCopyLink:
 		link := a.st.Settings.shareURL()
+		if a.opt.Clipboard == nil {
+			a.notify("Share link", link)
+			return
+		}
 		if err := a.opt.Clipboard.Copy(link); err != nil {
 			a.log.Warn("clipboard", "err", err)
 			a.notify("Share link", link)
@@ -279,14 +283,18 @@ func (a *App) click(id string) {
 			}
 		})
 	case id == idSvcInstall:
-		a.serviceDo("install", a.opt.Service.Install)
+		a.serviceDo("install")
 	case id == idSvcUninstall:
-		a.serviceDo("uninstall", a.opt.Service.Uninstall)
+		a.serviceDo("uninstall")
 	case id == idSvcStart:
-		a.serviceDo("start", a.opt.Service.Start)
+		a.serviceDo("start")
 	case id == idSvcStop:
-		a.serviceDo("stop", a.opt.Service.Stop)
+		a.serviceDo("stop")
 	case id == idLogin:
+		if a.opt.Autostart == nil {
+			a.fail("Start at login is not available here")
+			return
+		}
 		on := !a.st.StartAtLogin
 		if err := a.opt.Autostart.SetEnabled(on); err != nil {
 			a.fail("Start at login: " + err.Error())
@@ -389,6 +397,10 @@ func (a *App) fail(err string) {
 }
 
 func (a *App) open(target string) {
+	if a.opt.Opener == nil {
+		a.fail("No browser to open " + target)
+		return
+	}
 	if err := a.opt.Opener.Open(target); err != nil {
 		a.fail(fmt.Sprintf("Cannot open %s: %v", target, err))
 	}
@@ -484,7 +496,13 @@ func (a *App) refreshService() {
 
 // serviceDo runs a service action in the background (it may ask for a
 // password) and shows the outcome.
-func (a *App) serviceDo(what string, do func() error) {
+func (a *App) serviceDo(what string) {
+	svc := a.opt.Service
+	if svc == nil {
+		a.fail("No service manager on this system")
+		return
+	}
+	do := map[string]func() error{"install": svc.Install, "uninstall": svc.Uninstall, "start": svc.Start, "stop": svc.Stop}[what]
 	if what == "install" || what == "start" {
 		a.stopSharing() // the service takes the port
 	}

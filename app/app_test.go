@@ -490,3 +490,16 @@ func TestFirstRunSharesTheServerFound(t *testing.T) {
 		t.Fatal("a saved target was replaced by the server found")
 	}
 }
+
+func TestMissingDesktopPartsAreSaidNotPanicked(t *testing.T) {
+	h := &harness{t: t, tray: &fakeTray{}, paths: testPaths(t), done: make(chan error, 1)}
+	h.app = New(Options{Paths: h.paths, Tray: h.tray, Detect: func(context.Context, []string) []FoundServer { return nil }})
+	go func() { h.done <- h.app.Run(context.Background()) }()
+	t.Cleanup(func() { h.app.Quit(); <-h.done })
+	h.waitStatus("the menu", func(s string) bool { return s != "" })
+	for id, want := range map[string]string{idSvcInstall: "No service manager", idLogin: "Start at login is not available",
+		idRecordings: "No browser"} {
+		h.app.Click(id)
+		h.waitStatus(want, func(s string) bool { return strings.HasPrefix(s, want) })
+	}
+}
