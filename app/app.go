@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,7 +180,7 @@ func (a *App) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case f := <-a.events:
-			f()
+			a.handle(f)
 			if a.stopped {
 				return nil
 			}
@@ -195,6 +196,18 @@ func (a *App) Run(ctx context.Context) error {
 		}
 		a.render()
 	}
+}
+
+// handle runs one event; a bug in it is logged and shown, and the tray
+// goes on.
+func (a *App) handle(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.log.Error("internal error", "panic", r, "stack", string(debug.Stack()))
+			a.st.Err = "Internal error (see vncbridge.log)"
+		}
+	}()
+	f()
 }
 
 // render shows the state; the tray skips what did not change.
