@@ -252,3 +252,37 @@ func TestDesktopThroughTheHeadlessTray(t *testing.T) {
 		t.Fatalf("the headless tray's exit: %v", err)
 	}
 }
+
+// "Allow other computers": the tray listens on every interface with TLS and
+// a token. The share link's page shows the desktop; without the token the
+// viewer is refused.
+func TestRemoteShareNeedsTheToken(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	bin := buildVncbridge(t)
+	config := t.TempDir()
+	port := freePort(t)
+	const token = "e2e-share-token-0123456789"
+	settings := fmt.Sprintf(`{"port": %d, "target": %q, "allow_remote": true, "token": %q}`, port, d.rfbAddr, token)
+	if err := os.WriteFile(filepath.Join(config, "settings.json"), []byte(settings), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log := art.file("vncbridge-remote.log")
+	cmd := exec.Command(bin, "--headless", "--config-dir", config)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	waitListen(t, addr)
+	b := newBrowser(t, art)
+
+	b.run(chromedpNavigate("https://" + addr + "/?password=" + vncPassword + "&resize=off"))
+	b.waitFor("the refusal without the token", `document.body.dataset.state === "failed"`, 20*time.Second)
+
+	connectAndCheckPicture(t, b, "https://"+addr+"/?token="+token+"&password="+vncPassword+"&resize=off")
+	if _, err := os.Stat(filepath.Join(config, "cert.pem")); err != nil {
+		t.Errorf("the certificate is not kept: %v", err)
+	}
+}
