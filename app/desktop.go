@@ -59,6 +59,7 @@ text returned of result`
 		ps := `Add-Type -AssemblyName Microsoft.VisualBasic; [Microsoft.VisualBasic.Interaction]::InputBox($env:VB_PROMPT, $env:VB_TITLE, $env:VB_VALUE)`
 		cmd = exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command", ps)
 		cmd.Env = append(cmd.Environ(), "VB_PROMPT="+prompt, "VB_TITLE="+title, "VB_VALUE="+value)
+		hideConsole(cmd)
 	default:
 		if p, err := exec.LookPath("zenity"); err == nil {
 			cmd = exec.CommandContext(ctx, p, "--entry", "--title", title, "--text", prompt, "--entry-text", value)
