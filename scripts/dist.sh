@@ -7,7 +7,8 @@
 #   macOS:   vncbridge.app (LSUIElement, .icns); on a Mac with the tray, a
 #            universal binary and a .dmg; elsewhere the headless build, zipped
 # The version comes from git tags (v1.2.3); between tags it is 0.0.0~gitHASH.
-# Signing: SIGN_PFX (a PKCS#12 file) and SIGN_PASS, or SIGN_CERT and SIGN_KEY.
+# Signing: SIGN_PFX (a PKCS#12 file) and SIGN_PASS, or SIGN_CERT and SIGN_KEY;
+# SIGN_TIMESTAMP names a timestamp server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -107,11 +108,12 @@ cp assets/icons/vncbridge.ico "$win/"
 cp "$docs"/* "$win/"
 
 sign() { # FILE
+	local ts=()
+	[ -n "${SIGN_TIMESTAMP:-}" ] && ts=(-t "$SIGN_TIMESTAMP") # a timestamp server's URL
 	if [ -n "${SIGN_PFX:-}" ]; then
-		osslsigncode sign -pkcs12 "$SIGN_PFX" -pass "${SIGN_PASS:-}" -n vncbridge -t http://timestamp.invalid -in "$1" -out "$1.signed" 2>/dev/null ||
-			osslsigncode sign -pkcs12 "$SIGN_PFX" -pass "${SIGN_PASS:-}" -n vncbridge -in "$1" -out "$1.signed"
+		osslsigncode sign -pkcs12 "$SIGN_PFX" -pass "${SIGN_PASS:-}" -n vncbridge "${ts[@]}" -in "$1" -out "$1.signed" >/dev/null
 	elif [ -n "${SIGN_CERT:-}" ] && [ -n "${SIGN_KEY:-}" ]; then
-		osslsigncode sign -certs "$SIGN_CERT" -key "$SIGN_KEY" -n vncbridge -in "$1" -out "$1.signed"
+		osslsigncode sign -certs "$SIGN_CERT" -key "$SIGN_KEY" -n vncbridge "${ts[@]}" -in "$1" -out "$1.signed" >/dev/null
 	else
 		return 0
 	fi
