@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The desktop, behind small interfaces: the app's logic is tested with
@@ -403,8 +405,12 @@ func (a *App) setPort(p int) { a.update(func(s *Settings) { s.Port = p }) }
 
 func (a *App) setTarget(t string) { a.update(func(s *Settings) { *s = s.withTarget(t) }) }
 
-// fail shows err in the status line and the log.
+// fail shows err in the status line (as a sentence: "Port 6080 is in use")
+// and the log.
 func (a *App) fail(err string) {
+	if r, size := utf8.DecodeRuneInString(err); size > 0 {
+		err = string(unicode.ToUpper(r)) + err[size:]
+	}
 	a.st.Err = err
 	a.log.Warn(err)
 }

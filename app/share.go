@@ -80,7 +80,7 @@ func startShare(s Settings, o shareOptions) (*share, error) {
 			}
 			srv.Shutdown(context.Background())
 			if isAddrInUse(err) {
-				return nil, fmt.Errorf("Port %d is in use", s.Port)
+				return nil, fmt.Errorf("port %d is in use", s.Port)
 			}
 			return nil, fmt.Errorf("cannot listen on port %d: %v", s.Port, err)
 		}

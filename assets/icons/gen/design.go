@@ -37,7 +37,6 @@ var (
 // box is a rectangle in pixels.
 type box struct{ x0, y0, x1, y1 float64 }
 
-func (b box) w() float64 { return b.x1 - b.x0 }
 func (b box) h() float64 { return b.y1 - b.y0 }
 
 // inset returns b shrunk by dx on the left and right and dy at the top and
