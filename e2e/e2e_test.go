@@ -2,7 +2,7 @@ package e2e
 
 import (
 	"crypto/tls"
-	"fmt"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -223,32 +223,44 @@ func TestDesktopThroughTheCommand(t *testing.T) {
 	typeIntoDesktop(t, b, d, "typed through the command")
 }
 
-// The tray application without a tray icon (--headless): it shares with the
-// saved settings, and the page it serves shows the desktop.
+// headlessTray is the tray application without a tray icon (--headless),
+// sharing with the settings given (JSON), on a free port.
+type headlessTray struct {
+	cmd    *exec.Cmd
+	config string // its settings' directory
+	port   string
+}
+
+func startHeadlessTray(t *testing.T, art *artifacts, name string, settings map[string]any) *headlessTray {
+	t.Helper()
+	tr := &headlessTray{config: t.TempDir(), port: strconv.Itoa(freePort(t))}
+	settings["port"], _ = strconv.Atoi(tr.port)
+	b, _ := json.Marshal(settings)
+	if err := os.WriteFile(filepath.Join(tr.config, "settings.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log := art.file(name + ".log")
+	tr.cmd = exec.Command(buildVncbridge(t), "--headless", "--config-dir", tr.config)
+	tr.cmd.Stdout, tr.cmd.Stderr = log, log
+	if err := tr.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.cmd.Process.Kill(); tr.cmd.Wait() })
+	waitListen(t, "127.0.0.1:"+tr.port)
+	return tr
+}
+
+// The tray application without a tray icon: it shares with the saved
+// settings, the page it serves shows the desktop, and it stops cleanly.
 func TestDesktopThroughTheHeadlessTray(t *testing.T) {
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
-	bin := buildVncbridge(t)
-	config := t.TempDir()
-	port := freePort(t)
-	settings := fmt.Sprintf(`{"port": %d, "target": %q}`, port, d.rfbAddr)
-	if err := os.WriteFile(filepath.Join(config, "settings.json"), []byte(settings), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	log := art.file("vncbridge-headless.log")
-	cmd := exec.Command(bin, "--headless", "--config-dir", config)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	waitListen(t, addr)
+	tr := startHeadlessTray(t, art, "vncbridge-headless", map[string]any{"target": d.rfbAddr})
 	b := newBrowser(t, art)
-	connectAndCheckPicture(t, b, "http://localhost:"+strconv.Itoa(port)+"/?password="+vncPassword+"&resize=off")
+	connectAndCheckPicture(t, b, "http://localhost:"+tr.port+"/?password="+vncPassword+"&resize=off")
 	typeIntoDesktop(t, b, d, "typed through the tray")
-	cmd.Process.Signal(os.Interrupt)
-	if err := cmd.Wait(); err != nil {
+	tr.cmd.Process.Signal(os.Interrupt)
+	if err := tr.cmd.Wait(); err != nil {
 		t.Fatalf("the headless tray's exit: %v", err)
 	}
 }
@@ -259,30 +271,16 @@ func TestDesktopThroughTheHeadlessTray(t *testing.T) {
 func TestRemoteShareNeedsTheToken(t *testing.T) {
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
-	bin := buildVncbridge(t)
-	config := t.TempDir()
-	port := freePort(t)
 	const token = "e2e-share-token-0123456789"
-	settings := fmt.Sprintf(`{"port": %d, "target": %q, "allow_remote": true, "token": %q}`, port, d.rfbAddr, token)
-	if err := os.WriteFile(filepath.Join(config, "settings.json"), []byte(settings), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	log := art.file("vncbridge-remote.log")
-	cmd := exec.Command(bin, "--headless", "--config-dir", config)
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	waitListen(t, addr)
+	tr := startHeadlessTray(t, art, "vncbridge-remote", map[string]any{"target": d.rfbAddr, "allow_remote": true, "token": token})
+	addr := "127.0.0.1:" + tr.port
 	b := newBrowser(t, art)
 
 	b.run(chromedpNavigate("https://" + addr + "/?password=" + vncPassword + "&resize=off"))
 	b.waitFor("the refusal without the token", `document.body.dataset.state === "failed"`, 20*time.Second)
 
 	connectAndCheckPicture(t, b, "https://"+addr+"/?token="+token+"&password="+vncPassword+"&resize=off")
-	if _, err := os.Stat(filepath.Join(config, "cert.pem")); err != nil {
+	if _, err := os.Stat(filepath.Join(tr.config, "cert.pem")); err != nil {
 		t.Errorf("the certificate is not kept: %v", err)
 	}
 }
