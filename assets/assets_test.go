@@ -1,6 +1,8 @@
 package assets
 
 import (
+	"bytes"
+	"image/png"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -60,5 +62,26 @@ func TestViewerScriptParses(t *testing.T) {
 	cmd.Stdin = strings.NewReader(string(script))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("vncbridge.js: %v\n%s", err, out)
+	}
+}
+
+func TestFavicon(t *testing.T) {
+	b, err := fs.ReadFile(Web(), "favicon.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil || img.Bounds().Dx() != 32 {
+		t.Fatalf("favicon.png: %v %v", img, err)
+	}
+	fi, err := fs.Stat(Web(), "favicon.png")
+	if err != nil || fi.Size() != int64(len(b)) || fi.IsDir() {
+		t.Fatalf("stat: %v %v", fi, err)
+	}
+	for _, page := range []string{"index.html", "vnc.html"} {
+		html, _ := fs.ReadFile(Web(), page)
+		if !bytes.Contains(html, []byte(`href="favicon.png"`)) {
+			t.Errorf("%s does not name the favicon", page)
+		}
 	}
 }
