@@ -15,7 +15,9 @@ debs=(websockify python3-websockets nodejs npm
 	# the tray's test: a private session bus
 	dbus-daemon
 	# make dist: the Windows installer, the rpm check, zip archives
-	nsis rpm zip)
+	nsis rpm zip
+	# the desktop's own VNC server that vncbridge starts (app/localvnc)
+	x11vnc xvfb)
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,278 @@
+package localvnc
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Restart policy: a child that dies is started again, at most maxRestarts
+// times within restartWindow; then the server gives up and says so.
+const (
+	maxRestarts   = 5
+	restartWindow = time.Minute
+	readyTimeout  = 10 * time.Second
+	stopGrace     = 3 * time.Second
+)
+
+// A Server is a running VNC server child. It listens on Socket, a Unix
+// socket in a folder only this user can open, never on a TCP port.
+type Server struct {
+	prog   Program
+	dir    string
+	socket string
+	log    *slog.Logger
+	status func(string)
+
+	mu      sync.Mutex
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	stopped bool
+	// lastLine is the child's last line of output.
+	lastLine string
+	done     chan struct{} // closed when the supervisor has ended
+}
+
+// Options are what Start needs besides the program.
+type Options struct {
+	// RuntimeDir holds the socket's private folder; "" means
+	// $XDG_RUNTIME_DIR, or the system's temporary folder without one.
+	RuntimeDir string
+	Log        *slog.Logger
+	// Status is told, from the supervisor's goroutine, when the child died
+	// and was restarted, or gave up ("" when it runs again).
+	Status func(string)
+}
+
+// Start runs prog on a private Unix socket and returns once it answers there
+// with an RFB greeting. The child lives until Stop.
+func Start(ctx context.Context, prog Program, opt Options) (*Server, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Status == nil {
+		opt.Status = func(string) {}
+	}
+	base := opt.RuntimeDir
+	if base == "" {
+		base = os.Getenv("XDG_RUNTIME_DIR")
+	}
+	if base == "" {
+		base = os.TempDir()
+	}
+	dir, err := os.MkdirTemp(base, "vncbridge-"+prog.Name+"-")
+	if err != nil {
+		return nil, fmt.Errorf("make the private folder for %s: %w", prog.Name, err)
+	}
+	// MkdirTemp makes 0700 folders; say it, whatever the umask.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s := &Server{prog: prog, dir: dir, socket: filepath.Join(dir, "vnc.sock"), log: opt.Log,
+		status: opt.Status, done: make(chan struct{})}
+	if err := s.spawn(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := s.waitReady(ctx); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	go s.supervise()
+	return s, nil
+}
+
+// Socket is the path the VNC server answers on.
+func (s *Server) Socket() string { return s.socket }
+
+// Dir is the private folder that holds the socket.
+func (s *Server) Dir() string { return s.dir }
+
+// PID is the running child's process ID, 0 when none runs.
+func (s *Server) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+func (s *Server) spawn() error {
+	os.Remove(s.socket)
+	cmd := exec.Command(s.prog.Path, s.prog.args(s.socket)...)
+	cmd.Env = childEnv(os.Environ())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stderr = cmd.Stdout
+	cmd.SysProcAttr = childAttr()
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", s.prog.Name, err)
+	}
+	s.log.Info("vnc server started", "program", s.prog.Name, "pid", cmd.Process.Pid, "socket", s.socket)
+	exited := make(chan struct{})
+	go func() {
+		s.logOutput(out, cmd.Process.Pid) // to the end of the output: Wait closes the pipe
+		err := cmd.Wait()
+		s.log.Info("vnc server exited", "program", s.prog.Name, "pid", cmd.Process.Pid, "err", err)
+		close(exited)
+	}()
+	s.mu.Lock()
+	s.cmd, s.exited = cmd, exited
+	s.mu.Unlock()
+	return nil
+}
+
+// logOutput puts the child's output in vncbridge's log, at debug level: it
+// is chatty, and its errors come again as the reason it exited.
+// The last line is kept: it is the reason when the child exits at start.
+func (s *Server) logOutput(r io.Reader, pid int) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		s.log.Debug(s.prog.Name+": "+line, "pid", pid)
+		if line != "" {
+			s.mu.Lock()
+			s.lastLine = line
+			s.mu.Unlock()
+		}
+	}
+}
+
+// childEnv is this process's environment less an empty WAYLAND_DISPLAY,
+// which x11vnc takes for a Wayland session and exits.
+func childEnv(env []string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return kv == "WAYLAND_DISPLAY=" })
+}
+
+// waitReady waits for the greeting on the socket, or the child's end.
+func (s *Server) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	s.mu.Lock()
+	exited := s.exited
+	s.mu.Unlock()
+	for {
+		if greets(s.socket) {
+			return nil
+		}
+		select {
+		case <-exited:
+			s.mu.Lock()
+			why := s.lastLine
+			s.mu.Unlock()
+			if why == "" {
+				why = "it said nothing"
+			}
+			return fmt.Errorf("%s exited at start: %s", s.prog.Name, why)
+		case <-ctx.Done():
+			return fmt.Errorf("%s did not answer on %s within %v", s.prog.Name, s.socket, readyTimeout)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// greets tells whether an RFB server answers at the Unix socket path.
+func greets(path string) bool {
+	c, err := net.DialTimeout("unix", path, time.Second)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	buf := make([]byte, 12)
+	if _, err := io.ReadFull(c, buf); err != nil {
+		return false
+	}
+	return string(buf[:4]) == "RFB "
+}
+
+// supervise starts the child again when it dies, within the restart limit.
+func (s *Server) supervise() {
+	defer close(s.done)
+	var deaths []time.Time
+	for {
+		s.mu.Lock()
+		exited := s.exited
+		s.mu.Unlock()
+		<-exited
+		s.mu.Lock()
+		stopped := s.stopped
+		s.mu.Unlock()
+		if stopped {
+			return
+		}
+		now := time.Now()
+		deaths = append(deaths, now)
+		for len(deaths) > 0 && now.Sub(deaths[0]) > restartWindow {
+			deaths = deaths[1:]
+		}
+		if len(deaths) > maxRestarts {
+			s.status(fmt.Sprintf("%s keeps stopping (%d times in a minute); its output is in the log", s.prog.Name, len(deaths)))
+			return
+		}
+		s.status(s.prog.Name + " stopped; starting it again")
+		time.Sleep(time.Duration(len(deaths)) * 200 * time.Millisecond)
+		s.mu.Lock()
+		stopped = s.stopped
+		s.mu.Unlock()
+		if stopped {
+			return
+		}
+		if err := s.spawn(); err != nil {
+			s.status(err.Error())
+			return
+		}
+		if err := s.waitReady(context.Background()); err != nil {
+			s.log.Warn("vnc server restart", "err", err)
+			continue
+		}
+		s.status("")
+	}
+}
+
+// Stop ends the child (SIGINT, then SIGKILL after a grace period) and
+// removes its private folder. It may be called more than once.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return
+	}
+	s.stopped = true
+	cmd, exited := s.cmd, s.exited
+	s.mu.Unlock()
+	if cmd != nil && cmd.Process != nil {
+		terminate(cmd.Process)
+		select {
+		case <-exited:
+		case <-time.After(stopGrace):
+			cmd.Process.Kill()
+			<-exited
+		}
+	}
+	os.RemoveAll(s.dir)
+}
+
+// terminate asks the child to end. SIGINT, because x11vnc, once it has
+// served a connection, may take seconds over a SIGTERM and ends at once on
+// an interrupt.
+func terminate(p *os.Process) {
+	if err := p.Signal(syscall.SIGINT); err != nil {
+		p.Kill()
+	}
+}

@@ -1,0 +1,195 @@
+//go:build linux
+
+package localvnc
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// requireTools skips outside CI when a program is missing, and fails in CI,
+// where make deps installs it.
+func requireTools(t *testing.T, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is missing (make deps installs it)", n)
+			}
+			t.Skipf("%s is missing; run make deps (CI fails here instead of skipping)", n)
+		}
+	}
+}
+
+// startXvfb starts a virtual X display on a number it picks itself and
+// returns its name (":12").
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	requireTools(t, "Xvfb")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "320x240x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		t.Fatalf("Xvfb gave no display number: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+// tcpListeners returns the inodes of the listening TCP sockets of this machine.
+func tcpListeners(t *testing.T) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			fs := strings.Fields(line)
+			if len(fs) > 9 && fs[3] == "0A" { // TCP_LISTEN
+				out[fs[9]] = true
+			}
+		}
+	}
+	return out
+}
+
+// socketInodes returns the inodes of the sockets process pid holds.
+func socketInodes(t *testing.T, pid int) []string {
+	t.Helper()
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		l, err := os.Readlink(filepath.Join(dir, e.Name()))
+		if err == nil && strings.HasPrefix(l, "socket:[") {
+			out = append(out, strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]"))
+		}
+	}
+	return out
+}
+
+func waitFor(t *testing.T, what string, within time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, within)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestX11vncOnAPrivateSocket(t *testing.T) {
+	requireTools(t, "x11vnc")
+	display := startXvfb(t)
+	t.Setenv("DISPLAY", display)
+	t.Setenv("WAYLAND_DISPLAY", "") // set but empty, as a desktop may leave it: x11vnc must still start
+	prog, ok, adv := Find(Env{})
+	if !ok || prog.Name != "x11vnc" {
+		t.Fatalf("Find on an X display with x11vnc installed: %q, %v (%s)", prog.Name, ok, adv.Summary)
+	}
+	var mu sync.Mutex
+	var statuses []string
+	srv, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir(), Log: testLog(t), Status: func(s string) {
+		mu.Lock()
+		statuses = append(statuses, s)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+
+	t.Run("private socket", func(t *testing.T) {
+		fi, err := os.Stat(srv.Dir())
+		if err != nil || fi.Mode().Perm() != 0o700 {
+			t.Fatalf("socket folder %s: %v, mode %v; want 0700", srv.Dir(), err, fi.Mode().Perm())
+		}
+		if !greets(srv.Socket()) {
+			t.Fatal("no RFB greeting on the socket")
+		}
+		listening := tcpListeners(t)
+		for _, ino := range socketInodes(t, srv.PID()) {
+			if listening[ino] {
+				t.Fatalf("x11vnc (pid %d) listens on a TCP port (socket inode %s)", srv.PID(), ino)
+			}
+		}
+	})
+
+	t.Run("restarted when it dies", func(t *testing.T) {
+		old := srv.PID()
+		syscall.Kill(old, syscall.SIGKILL)
+		waitFor(t, "a new x11vnc", 15*time.Second, func() bool { p := srv.PID(); return p != 0 && p != old && greets(srv.Socket()) })
+		waitFor(t, "the status back to normal", 5*time.Second, func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(statuses) >= 2 && statuses[len(statuses)-1] == ""
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		if !strings.Contains(statuses[0], "starting it again") {
+			t.Fatalf("statuses %q", statuses)
+		}
+	})
+
+	t.Run("stopped with sharing", func(t *testing.T) {
+		pid := srv.PID()
+		srv.Stop()
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Fatalf("x11vnc (pid %d) still runs after Stop", pid)
+		}
+		if _, err := os.Stat(srv.Dir()); !os.IsNotExist(err) {
+			t.Fatalf("the socket folder is still there: %v", err)
+		}
+	})
+}
+
+// A server that exits at once is an error that says so, and leaves nothing.
+func TestStartFails(t *testing.T) {
+	runtime := t.TempDir()
+	prog := Program{Name: "false", Path: "/bin/false", args: func(string) []string { return nil }}
+	_, err := Start(context.Background(), prog, Options{RuntimeDir: runtime})
+	if err == nil || !strings.Contains(err.Error(), "false exited at start: it said nothing") {
+		t.Fatalf("err = %v", err)
+	}
+	if ents, _ := os.ReadDir(runtime); len(ents) != 0 {
+		t.Fatalf("left %v behind", ents)
+	}
+}
+
+// testLog sends the log, the child's output included, to the test's log.
+func testLog(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

@@ -1,0 +1,218 @@
+// Package localvnc serves this computer's desktop when no VNC server runs:
+// on Linux it starts x11vnc (X11) or wayvnc (wlroots Wayland) as a child on a
+// private Unix socket; where it cannot, it says what the person can do on
+// this system (Advice).
+package localvnc
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+)
+
+// A Program is a VNC server that can serve this desktop.
+type Program struct {
+	Name string // "x11vnc", "wayvnc"
+	Path string
+	args func(socket string) []string
+}
+
+// Label is how a menu names the desktop this program serves.
+func (p Program) Label() string { return "This desktop (" + p.Name + ")" }
+
+// Env is what Find looks at: the environment, the programs on PATH, the
+// operating system and its os-release file. The zero value reads this process's.
+type Env struct {
+	Getenv    func(string) string
+	LookPath  func(string) (string, error)
+	GOOS      string
+	OSRelease func() (io.ReadCloser, error)
+}
+
+func (e Env) orDefaults() Env {
+	if e.Getenv == nil {
+		e.Getenv = os.Getenv
+	}
+	if e.LookPath == nil {
+		e.LookPath = exec.LookPath
+	}
+	if e.GOOS == "" {
+		e.GOOS = runtime.GOOS
+	}
+	if e.OSRelease == nil {
+		e.OSRelease = func() (io.ReadCloser, error) {
+			f, err := os.Open("/etc/os-release")
+			if err != nil {
+				return os.Open("/usr/lib/os-release")
+			}
+			return f, nil
+		}
+	}
+	return e
+}
+
+// Advice is what to do when vncbridge cannot start a VNC server itself.
+type Advice struct {
+	Summary string   // one line for the status: "Install x11vnc: sudo apt install x11vnc"
+	Steps   []string // the whole story, for the help page
+	// Commands are install commands to copy ("winget install …").
+	Commands []string
+	// SettingsURL opens the system's own setting, where there is one
+	// (macOS Screen Sharing).
+	SettingsURL string
+}
+
+// Find returns the program that can serve this desktop, or, when there is
+// none, the advice for this system.
+func Find(env Env) (Program, bool, Advice) {
+	env = env.orDefaults()
+	switch env.GOOS {
+	case "darwin":
+		return Program{}, false, macAdvice
+	case "windows":
+		return Program{}, false, windowsAdvice
+	}
+	wayland, x11 := env.Getenv("WAYLAND_DISPLAY") != "", env.Getenv("DISPLAY") != ""
+	desktop := strings.ToLower(env.Getenv("XDG_CURRENT_DESKTOP"))
+	if wayland {
+		// GNOME and KDE on Wayland offer no wlroots screencopy, so wayvnc
+		// cannot serve them; their own remote desktop can.
+		switch {
+		case strings.Contains(desktop, "gnome"):
+			return Program{}, false, gnomeWaylandAdvice
+		case strings.Contains(desktop, "kde"):
+			return Program{}, false, kdeWaylandAdvice
+		}
+		if p, err := env.LookPath("wayvnc"); err == nil {
+			return Program{Name: "wayvnc", Path: p, args: wayvncArgs}, true, Advice{}
+		}
+		return Program{}, false, installAdvice("wayvnc", distro(env))
+	}
+	if x11 {
+		if p, err := env.LookPath("x11vnc"); err == nil {
+			return Program{Name: "x11vnc", Path: p, args: x11vncArgs}, true, Advice{}
+		}
+		return Program{}, false, installAdvice("x11vnc", distro(env))
+	}
+	return Program{}, false, noDesktopAdvice
+}
+
+// x11vncArgs serve the X display of the environment on socket only: no TCP
+// port (IPv4 and IPv6 both off), no password (the socket's folder is the
+// owner's alone), shared, for as long as it runs.
+func x11vncArgs(socket string) []string {
+	return []string{"-unixsock", socket, "-rfbport", "0", "-noipv6", "-rfbportv6", "-1",
+		"-nopw", "-forever", "-shared", "-nolookup", "-quiet"}
+}
+
+func wayvncArgs(socket string) []string {
+	return []string{"--unix-socket", socket}
+}
+
+// distro is the os-release ID and ID_LIKE words, lower case.
+func distro(env Env) []string {
+	f, err := env.OSRelease()
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var ids []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		if !ok || (k != "ID" && k != "ID_LIKE") {
+			continue
+		}
+		ids = append(ids, strings.Fields(strings.ToLower(strings.Trim(v, `"'`)))...)
+	}
+	return ids
+}
+
+// installCommand is the command that installs pkg on a system whose
+// os-release names ids, or "" when the family is unknown.
+func installCommand(pkg string, ids []string) string {
+	for _, id := range ids {
+		switch id {
+		case "debian", "ubuntu", "linuxmint", "pop", "raspbian":
+			return "sudo apt install " + pkg
+		case "fedora", "rhel", "centos", "rocky", "almalinux":
+			return "sudo dnf install " + pkg
+		case "opensuse", "suse", "opensuse-leap", "opensuse-tumbleweed", "sles":
+			return "sudo zypper install " + pkg
+		case "arch", "manjaro", "endeavouros":
+			return "sudo pacman -S " + pkg
+		case "alpine":
+			return "sudo apk add " + pkg
+		}
+	}
+	return ""
+}
+
+func installAdvice(pkg string, ids []string) Advice {
+	cmd := installCommand(pkg, ids)
+	a := Advice{Summary: "No VNC server runs; install " + pkg + " and vncbridge starts it for you"}
+	if cmd != "" {
+		a.Summary = "No VNC server runs; install " + pkg + ": " + cmd
+		a.Commands = []string{cmd}
+	}
+	how := "Install it with your package manager."
+	if cmd != "" {
+		how = "Install it: " + cmd
+	}
+	a.Steps = []string{
+		"vncbridge can share this desktop itself with " + pkg + ", which is not installed.",
+		how,
+		"Then choose Start sharing again: vncbridge starts " + pkg + " only while you share, on a private socket no other user can reach.",
+	}
+	return a
+}
+
+var macAdvice = Advice{
+	Summary: "No VNC server runs; turn on Screen Sharing in System Settings",
+	Steps: []string{
+		"macOS has a VNC server built in, switched off: open System Settings ▸ General ▸ Sharing and turn on Screen Sharing.",
+		"Click the (i) beside Screen Sharing, then Computer Settings…, and turn on \"VNC viewers may control screen with password\" with a password you choose.",
+		"vncbridge finds it at localhost:5900 by itself; the browser asks for that password.",
+	},
+	SettingsURL: "x-apple.systempreferences:com.apple.preferences.sharing?Services_ScreenSharing",
+}
+
+var windowsAdvice = Advice{
+	Summary: "No VNC server runs; install one (TightVNC, UltraVNC or TigerVNC) and vncbridge finds it",
+	Steps: []string{
+		"Windows has no VNC server of its own. These are free; install one (in a terminal, or from its web site):",
+		"TightVNC: winget install GlavSoft.TightVNC",
+		"UltraVNC: winget install uvncbvba.UltraVnc",
+		"TigerVNC (its winvnc server): winget install TigerVNC.TigerVNC",
+		"Set a password in the server's settings; vncbridge finds it at localhost:5900 when it starts, and the browser asks for that password.",
+	},
+	Commands: []string{"winget install GlavSoft.TightVNC", "winget install uvncbvba.UltraVnc", "winget install TigerVNC.TigerVNC"},
+}
+
+var gnomeWaylandAdvice = Advice{
+	Summary: "GNOME on Wayland: turn on Remote Desktop in Settings ▸ Sharing (x11vnc and wayvnc cannot see this desktop)",
+	Steps: []string{
+		"On GNOME with Wayland, no separate VNC server can capture the screen: x11vnc sees only an empty X display, and wayvnc needs a wlroots compositor.",
+		"GNOME's own Remote Desktop (Settings ▸ Sharing ▸ Remote Desktop) shares it: GNOME 41 and older speak VNC there (\"Screen Sharing\"), and vncbridge finds it at localhost:5900; newer GNOME speaks RDP only.",
+		"Or log in to a \"GNOME on Xorg\" session, where vncbridge starts x11vnc for you.",
+	},
+}
+
+var kdeWaylandAdvice = Advice{
+	Summary: "KDE Plasma on Wayland: start krfb (Desktop Sharing) and vncbridge finds it",
+	Steps: []string{
+		"On KDE Plasma with Wayland, x11vnc and wayvnc cannot capture the screen; KDE's own Desktop Sharing (krfb) can.",
+		"Install and start krfb, allow unattended access with a password; vncbridge finds it at localhost:5900.",
+	},
+}
+
+var noDesktopAdvice = Advice{
+	Summary: "No VNC server runs, and there is no desktop session here to share (no DISPLAY or WAYLAND_DISPLAY)",
+	Steps: []string{
+		"vncbridge runs without a desktop session (as a service, or over ssh), so there is no screen it could share itself.",
+		"Start a VNC server of its own (for example TigerVNC's Xvnc or vncserver) and pick it in the Target menu, or run vncbridge in your desktop session.",
+	},
+}
