@@ -17,7 +17,9 @@ debs=(websockify python3-websockets nodejs npm
 	# make dist: the Windows installer, the rpm check, zip archives
 	nsis rpm zip
 	# the desktop's own VNC server that vncbridge starts (app/localvnc)
-	x11vnc xvfb)
+	x11vnc xvfb
+	# and its Wayland twin, tested in a headless wlroots compositor
+	wayvnc cage xwayland)
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,74 @@
+//go:build linux
+
+package localvnc
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// startCage starts cage, a wlroots kiosk compositor, headless, and returns
+// the path of its Wayland socket. wlroots refuses to run as root, so as root
+// (CI) it runs as nobody, in a runtime folder of nobody's.
+func startCage(t *testing.T) string {
+	t.Helper()
+	requireTools(t, "cage", "wayvnc", "Xwayland")
+	dir, err := os.MkdirTemp("", "vncbridge-cage-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	args := []string{"--", "sleep", "120"}
+	cmd := exec.Command("cage", args...)
+	if os.Getuid() == 0 {
+		requireTools(t, "setpriv")
+		if err := os.Chown(dir, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		cmd = exec.Command("setpriv", append([]string{"--reuid=nobody", "--regid=nogroup", "--clear-groups", "cage"}, args...)...)
+	}
+	os.Chmod(dir, 0o700)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "XDG_RUNTIME_DIR=" + dir,
+		"WLR_BACKENDS=headless", "WLR_LIBINPUT_NO_DEVICES=1", "WLR_RENDERER=pixman"}
+	cmd.Stdout, cmd.Stderr = testWriter{t}, testWriter{t}
+	cmd.WaitDelay = time.Second // cage's client (sleep) keeps the output open after cage ends
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sock := filepath.Join(dir, "wayland-0")
+	waitFor(t, "cage's Wayland socket", 15*time.Second, func() bool { _, err := os.Stat(sock); return err == nil })
+	return sock
+}
+
+// wayvnc serves a wlroots session on a private socket. cage offers no
+// virtual pointer or keyboard, so input is off here; on sway or labwc it is on.
+func TestWayvncOnAPrivateSocket(t *testing.T) {
+	sock := startCage(t)
+	t.Setenv("WAYLAND_DISPLAY", sock)
+	t.Setenv("XDG_CURRENT_DESKTOP", "")
+	prog, ok, adv := Find(Env{})
+	if !ok || prog.Name != "wayvnc" {
+		t.Fatalf("Find in a wlroots session with wayvnc installed: %q, %v (%s)", prog.Name, ok, adv.Summary)
+	}
+	prog.args = func(s string) []string { return append([]string{"--disable-input"}, wayvncArgs(s)...) }
+	srv, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir(), Log: testLog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	if !greets(srv.Socket()) {
+		t.Fatal("no RFB greeting on wayvnc's socket")
+	}
+	listening := tcpListeners(t)
+	for _, ino := range socketInodes(t, srv.PID()) {
+		if listening[ino] {
+			t.Fatalf("wayvnc (pid %s) listens on a TCP port", strconv.Itoa(srv.PID()))
+		}
+	}
+}
