@@ -1,169 +1,532 @@
-// vncbridge's viewer: connects noVNC's RFB client to this proxy.
+// vncbridge's viewer: noVNC's RFB client, driven by a user interface of our
+// own, connected to this proxy.
 //
 // Query parameters (noVNC's names): host, port, path, encrypt, password,
-// autoconnect, resize (scale | remote | off), view_only, shared, reconnect,
-// reconnect_delay (ms), quality (0-9), compression (0-9), show_dot,
-// repeaterID, and token (added to the path as ?token=).
-// The page's state is in <body data-state>: idle, connecting, password,
-// connected, disconnected or failed.
+// autoconnect, token (added to the path as ?token=), repeaterID, lang, and
+// the settings (settings.js): resize (scale | remote | off), quality,
+// compression, view_only, show_dot, shared, reconnect, reconnect_delay (ms),
+// logging. The page's state is in <body data-state>: idle, connecting,
+// password, connected, disconnected or failed; while a reconnect is
+// counted down, <body data-reconnect="pending">.
+
+import { t, setLanguage, chooseLanguage, translatePage } from "./i18n.js";
+import * as settingsStore from "./settings.js";
+import { explain, details } from "./failure.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-
-function param(name, fallback) {
-  return params.has(name) ? params.get(name) : fallback;
-}
+setLanguage(params.get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
+translatePage();
 
 function flag(name, fallback) {
-  const v = param(name, null);
-  return v === null ? fallback : !/^(0|false|no|off)$/i.test(v);
-}
-
-function level(name, fallback) {
-  const n = parseInt(param(name, ""), 10);
-  return Number.isInteger(n) && n >= 0 && n <= 9 ? n : fallback;
+  return params.has(name) ? !/^(0|false|no|off)$/i.test(params.get(name)) : fallback;
 }
 
 // websocketURL is where this proxy listens: by default the page's own host,
-// port and scheme (wss when the page came over https).
-function websocketURL() {
+// port and scheme (wss when the page came over https). address is the same
+// without the token: the key the settings are remembered under.
+function endpoint() {
   const secure = flag("encrypt", location.protocol === "https:");
-  const host = param("host", location.hostname);
-  const port = param("port", location.port);
-  let path = param("path", "websockify").replace(/^\//, "");
-  const token = param("token", null);
-  if (token !== null) {
-    path += (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token);
-  }
+  const host = params.get("host") || location.hostname;
+  const port = params.get("port") ?? location.port;
+  const path = (params.get("path") ?? "websockify").replace(/^\//, "");
   const h = host.includes(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-  return (secure ? "wss" : "ws") + "://" + h + (port ? ":" + port : "") + "/" + path;
+  const address = (secure ? "wss" : "ws") + "://" + h + (port ? ":" + port : "") + "/" + path;
+  let url = address;
+  if (params.has("token")) {
+    url += (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(params.get("token"));
+  }
+  return { url, address };
 }
 
-let RFB = null;
+const { url: wsURL, address } = endpoint();
+let settings = settingsStore.load(address, params);
+
+let RFB = null; // noVNC's RFB class, once loaded
+let keysyms = null; // noVNC's keysym table (for the on-screen keyboard)
+let initLogging = null;
 let rfb = null;
-let wanted = false; // the user wants to be connected (for reconnect)
-let password = param("password", null);
-let scale = param("resize", "scale");
+let wanted = false; // the user wants to be connected (reconnect honours it)
+let credentials = params.has("password") ? { password: params.get("password") } : null;
+let askAgain = false; // the last password was wrong
+let attempt = 0; // reconnect attempts since the last good connection
+let countdown = null; // the reconnect timer
+let end = null; // how the current connection is ending
+let wakeLock = null;
+const held = new Map(); // modifier toggles pressed: id -> [keysym, code]
 
 function setState(state, text) {
   document.body.dataset.state = state;
   $("status").textContent = text;
   const connected = state === "connected";
-  $("connect").hidden = state === "connecting" || connected || state === "password";
-  $("disconnect").hidden = !($("connect").hidden);
-  $("ctrlaltdel").hidden = !connected || flag("view_only", false);
-  $("clipboard").hidden = !connected || flag("view_only", false);
+  const busy = state === "connecting" || state === "password";
+  $("connect").hidden = busy || connected;
+  $("disconnect").hidden = !$("connect").hidden;
+  const control = connected && !settings.view_only;
+  $("keys-button").hidden = !control;
+  $("clipboard").hidden = !connected;
+  $("keyboard").hidden = !(control && touch());
+  if (!control) showStrip(null);
+  $("power").hidden = !(control && rfb && rfb.capabilities.power);
+  $("pan").hidden = !(connected && rfb && rfb.clippingViewport);
+  if (connected) hideMessage();
 }
 
-function applyScaling() {
+function touch() {
+  return navigator.maxTouchPoints > 0 || matchMedia("(pointer: coarse)").matches;
+}
+
+// ---- the message: why it failed, what to do, the reconnect countdown ----
+
+function showMessage(why, raw) {
+  $("message-title").textContent = t(why.title, why.vars);
+  $("message-hint").textContent = t(why.hint, why.vars);
+  $("message-log").textContent = t("logWhere");
+  $("message-log").hidden = !why.log;
+  $("message-details").textContent = raw ? t("details", { details: raw }) : "";
+  $("message-details").hidden = !raw;
+  $("message").hidden = false;
+}
+
+function hideMessage() {
+  $("message").hidden = true;
+  $("message-countdown").hidden = true;
+  $("cancel-reconnect").hidden = true;
+}
+
+function stopCountdown() {
+  if (countdown) clearInterval(countdown);
+  countdown = null;
+  delete document.body.dataset.reconnect;
+  $("message-countdown").hidden = true;
+  $("cancel-reconnect").hidden = true;
+}
+
+// scheduleReconnect waits reconnect_delay, doubled at each failed attempt
+// (up to maxReconnectDelay), showing the seconds left; Cancel stops it.
+function scheduleReconnect() {
+  stopCountdown();
+  const wait = Math.min(settings.reconnect_delay * 2 ** attempt, settingsStore.maxReconnectDelay);
+  attempt++;
+  const due = Date.now() + wait;
+  const tick = () => {
+    const left = Math.max(0, Math.ceil((due - Date.now()) / 1000));
+    $("message-countdown").textContent = t("reconnectIn", { s: left });
+    $("status").textContent = t("reconnectIn", { s: left });
+    if (Date.now() >= due) {
+      stopCountdown();
+      if (wanted && !rfb) connect();
+    }
+  };
+  document.body.dataset.reconnect = "pending";
+  $("message-countdown").hidden = false;
+  $("cancel-reconnect").hidden = false;
+  countdown = setInterval(tick, 250);
+  tick();
+}
+
+// ---- connecting ----
+
+function applySettings() {
+  if (initLogging) initLogging(settings.logging);
   if (!rfb) return;
-  rfb.scaleViewport = scale === "scale";
-  rfb.resizeSession = scale === "remote";
-  rfb.clipViewport = scale === "off";
-  $("scale").setAttribute("aria-pressed", String(scale === "scale"));
+  rfb.viewOnly = settings.view_only;
+  rfb.showDotCursor = settings.show_dot;
+  rfb.qualityLevel = settings.quality;
+  rfb.compressionLevel = settings.compression;
+  rfb.scaleViewport = settings.resize === "scale";
+  rfb.resizeSession = settings.resize === "remote";
+  rfb.clipViewport = settings.resize === "off";
+  if (settings.resize !== "off") setPan(false);
+  if (document.body.dataset.state === "connected") setState("connected", t("connected"));
 }
 
 function connect() {
   if (!RFB || rfb) return;
+  stopCountdown();
   wanted = true;
-  const url = websocketURL();
-  setState("connecting", "Connecting to " + url + " …");
-  const options = { shared: flag("shared", true), wsProtocols: ["binary"] };
-  if (password !== null) options.credentials = { password };
-  if (params.has("repeaterID")) options.repeaterID = param("repeaterID", "");
+  $("message").hidden = true;
+  setState("connecting", t("connecting"));
+  const options = { shared: settings.shared };
+  if (credentials) options.credentials = credentials;
+  if (params.has("repeaterID")) options.repeaterID = params.get("repeaterID");
+  // The page opens the WebSocket itself to read the close code and reason
+  // that say why the proxy ended the session; RFB reports only clean or not.
+  const here = { code: 0, reason: "", opened: false, connected: false, url: wsURL, securityFailure: false };
+  end = here;
+  let socket;
   try {
-    rfb = new RFB($("screen"), url, options);
+    socket = new WebSocket(wsURL, ["binary"]);
   } catch (e) {
-    setState("failed", "Cannot connect: " + e.message);
+    fail({ title: "proxyUnreachable", hint: "proxyUnreachableHint", vars: { url: wsURL }, retry: false, log: false }, e.message);
     return;
   }
-  rfb.viewOnly = flag("view_only", false);
-  rfb.showDotCursor = flag("show_dot", false);
-  rfb.qualityLevel = level("quality", 6);
-  rfb.compressionLevel = level("compression", 2);
-  applyScaling();
-
+  socket.addEventListener("open", () => { here.opened = true; });
+  socket.addEventListener("close", (e) => { here.code = e.code; here.reason = e.reason; });
+  try {
+    rfb = new RFB($("screen"), socket, options);
+  } catch (e) {
+    socket.close();
+    fail({ title: "refused", hint: "refusedHint", vars: { reason: e.message }, retry: false, log: false }, "");
+    return;
+  }
+  applySettings();
   rfb.addEventListener("connect", () => {
-    setState("connected", "Connected");
+    here.connected = true;
+    attempt = 0;
+    askAgain = false;
+    setState("connected", t("connected"));
     rfb.focus();
+    keepAwake(true);
   });
-  rfb.addEventListener("disconnect", (e) => {
-    rfb = null;
-    if (e.detail.clean) {
-      setState("disconnected", "Disconnected");
-    } else {
-      setState("failed", "Connection lost or refused (see the proxy's log for why)");
-    }
-    if (wanted && flag("reconnect", false)) {
-      const delay = parseInt(param("reconnect_delay", "5000"), 10) || 5000;
-      setTimeout(() => { if (wanted) connect(); }, delay);
-    }
-  });
+  rfb.addEventListener("disconnect", (e) => disconnected(here, e.detail.clean));
   rfb.addEventListener("credentialsrequired", (e) => askCredentials(e.detail.types));
   rfb.addEventListener("securityfailure", (e) => {
-    password = null;
-    setState("failed", "Authentication failed" + (e.detail.reason ? ": " + e.detail.reason : ""));
+    here.securityFailure = true;
+    here.securityReason = e.detail.reason || "";
+    // Status 1 is a refused password; the others a refused login of another kind.
+    here.badPassword = e.detail.status === 1 && credentials !== null;
   });
   rfb.addEventListener("desktopname", (e) => {
     $("name").textContent = e.detail.name;
     document.title = e.detail.name + " — vncbridge";
   });
+  rfb.addEventListener("clipboard", (e) => fromRemoteClipboard(e.detail.text));
+  rfb.addEventListener("bell", bell);
+  rfb.addEventListener("capabilities", () => setState(document.body.dataset.state, $("status").textContent));
+  rfb.addEventListener("clippingviewport", () => setState(document.body.dataset.state, $("status").textContent));
+}
+
+function disconnected(here, clean) {
+  rfb = null;
+  releaseHeld();
+  keepAwake(false);
+  $("name").textContent = "vncbridge";
+  document.title = "vncbridge";
+  if (!wanted) {
+    setState("disconnected", t("disconnected"));
+    return;
+  }
+  if (here.securityFailure) {
+    if (here.badPassword) {
+      // Wrong password: say so, forget it and ask again at once.
+      credentials = null;
+      askAgain = true;
+      showMessage(explain(here), "");
+      setState("failed", t("wrongPassword"));
+      connect();
+      return;
+    }
+    fail({ title: "securityFailed", hint: "securityFailedHint", vars: {}, retry: false, log: true }, details(here));
+    return;
+  }
+  if (clean && !here.code) { // ended from this side
+    setState("disconnected", t("disconnected"));
+    return;
+  }
+  fail(explain(here), details(here));
+}
+
+function fail(why, raw) {
+  showMessage(why, raw);
+  setState("failed", t(why.title, why.vars));
+  if (why.retry && settings.reconnect && wanted) scheduleReconnect();
 }
 
 function disconnect() {
   wanted = false;
+  stopCountdown();
+  hideMessage();
   if (rfb) rfb.disconnect();
+  else setState("disconnected", t("disconnected"));
 }
 
+// ---- credentials ----
+
 function askCredentials(types) {
-  setState("password", "Waiting for a password");
-  $("username-label").hidden = !types.includes("username");
+  if (types.includes("password") && credentials && credentials.password !== undefined && !types.includes("username")) {
+    rfb.sendCredentials(credentials);
+    return;
+  }
+  setState("password", t("waitingPassword"));
+  const wantUser = types.includes("username");
+  $("username-label").hidden = !wantUser;
+  $("password-prompt").textContent = t(wantUser ? "userPrompt" : "passwordPrompt");
+  $("password-again").hidden = !askAgain;
+  $("message").hidden = true;
   const dialog = $("password-dialog");
+  const current = rfb;
   dialog.returnValue = "";
   dialog.showModal();
+  (wantUser ? $("username") : $("password")).focus();
   dialog.addEventListener("close", () => {
-    if (!rfb) return;
+    if (rfb !== current || !rfb) return;
     if (dialog.returnValue !== "send") {
       disconnect();
       return;
     }
     const creds = { password: $("password").value };
-    if (types.includes("username")) creds.username = $("username").value;
+    if (wantUser) creds.username = $("username").value;
     $("password").value = "";
-    setState("connecting", "Authenticating …");
+    credentials = creds; // kept in this page only, for reconnecting
+    setState("connecting", t("authenticating"));
     rfb.sendCredentials(creds);
   }, { once: true });
 }
 
-function wire() {
-  $("connect").addEventListener("click", connect);
-  $("disconnect").addEventListener("click", disconnect);
-  $("ctrlaltdel").addEventListener("click", () => rfb && rfb.sendCtrlAltDel());
-  $("scale").addEventListener("click", () => {
-    scale = scale === "scale" ? "off" : "scale";
-    applyScaling();
+// ---- clipboard ----
+
+function fromRemoteClipboard(text) {
+  $("clipboard-text").value = text;
+  $("clipboard").classList.add("news");
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    navigator.clipboard.writeText(text).catch(() => {}); // allowed only with focus and permission
+  }
+}
+
+function toRemoteClipboard(text) {
+  if (rfb && !settings.view_only) rfb.clipboardPasteFrom(text);
+}
+
+// ---- keys ----
+
+const specialKeys = {
+  "key-ctrl": [0xffe3, "ControlLeft"],
+  "key-alt": [0xffe9, "AltLeft"],
+  "key-super": [0xffeb, "MetaLeft"],
+  "key-tab": [0xff09, "Tab"],
+  "key-esc": [0xff1b, "Escape"],
+};
+const toggles = new Set(["key-ctrl", "key-alt", "key-super"]);
+
+function pressKey(id) {
+  if (!rfb) return;
+  const [keysym, code] = specialKeys[id];
+  if (toggles.has(id)) {
+    const down = !held.has(id);
+    if (down) held.set(id, [keysym, code]);
+    else held.delete(id);
+    rfb.sendKey(keysym, code, down);
+    $(id).setAttribute("aria-pressed", String(down));
+  } else {
+    rfb.sendKey(keysym, code);
+  }
+  refocus();
+}
+
+function releaseHeld() {
+  for (const [id, [keysym, code]] of held) {
+    if (rfb) rfb.sendKey(keysym, code, false);
+    $(id).setAttribute("aria-pressed", "false");
+  }
+  held.clear();
+}
+
+// refocus gives the keyboard back to where the person was typing.
+function refocus() {
+  if (!rfb) return;
+  if (document.body.classList.contains("typing")) $("typing").focus({ preventScroll: true });
+  else rfb.focus();
+}
+
+// The on-screen keyboard of touch devices types into a hidden text area; what
+// it receives goes to the desktop as key presses.
+const typingKeys = {
+  Enter: [0xff0d, "Enter"], Backspace: [0xff08, "Backspace"], Tab: [0xff09, "Tab"],
+  Escape: [0xff1b, "Escape"], ArrowLeft: [0xff51, "ArrowLeft"], ArrowUp: [0xff52, "ArrowUp"],
+  ArrowRight: [0xff53, "ArrowRight"], ArrowDown: [0xff54, "ArrowDown"], Delete: [0xffff, "Delete"],
+};
+
+function typeText(text) {
+  if (!rfb || !keysyms) return;
+  for (const ch of text) {
+    if (ch === "\n" || ch === "\r") {
+      rfb.sendKey(0xff0d, "Enter");
+      continue;
+    }
+    const keysym = keysyms.lookup(ch.codePointAt(0));
+    if (keysym) rfb.sendKey(keysym, "");
+  }
+}
+
+function wireTyping() {
+  const area = $("typing");
+  area.addEventListener("keydown", (e) => {
+    const k = typingKeys[e.key];
+    if (!k || !rfb) return;
+    e.preventDefault();
+    rfb.sendKey(k[0], k[1]);
   });
+  area.addEventListener("input", (e) => {
+    if (e.inputType === "deleteContentBackward") rfb && rfb.sendKey(0xff08, "Backspace");
+    else if (e.inputType === "insertLineBreak" || e.inputType === "insertParagraph") rfb && rfb.sendKey(0xff0d, "Enter");
+    else if (!e.isComposing) typeText(area.value);
+    if (!e.isComposing) area.value = "";
+  });
+  area.addEventListener("compositionend", () => { typeText(area.value); area.value = ""; });
+  area.addEventListener("blur", () => document.body.classList.remove("typing"));
+  $("keyboard").addEventListener("click", () => {
+    document.body.classList.add("typing");
+    area.value = "";
+    area.focus({ preventScroll: true });
+  });
+}
+
+// ---- the rest of the interface ----
+
+let audio = null;
+function bell() {
+  $("screen").classList.remove("bell");
+  void $("screen").offsetWidth; // restart the flash
+  $("screen").classList.add("bell");
+  try {
+    audio = audio || new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    gain.gain.value = 0.1;
+    osc.frequency.value = 880;
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.12);
+  } catch (e) {
+    // No sound without a user gesture first: the flash says it.
+  }
+}
+
+// keepAwake holds a screen Wake Lock while connected (and visible).
+function keepAwake(on) {
+  if (!on) {
+    if (wakeLock) wakeLock.release().catch(() => {});
+    wakeLock = null;
+    return;
+  }
+  if (!navigator.wakeLock || wakeLock || document.visibilityState !== "visible") return;
+  navigator.wakeLock.request("screen").then((lock) => {
+    wakeLock = lock;
+    lock.addEventListener("release", () => { if (wakeLock === lock) wakeLock = null; });
+  }).catch(() => {});
+}
+
+function setPan(on) {
+  if (rfb) rfb.dragViewport = on;
+  $("pan").setAttribute("aria-pressed", String(on));
+}
+
+// showStrip shows one of the strips under the toolbar (keys, power) or none.
+function showStrip(id) {
+  for (const [strip, button] of [["keys", "keys-button"], ["power-menu", "power"]]) {
+    const open = strip === id && $(strip).hidden;
+    $(strip).hidden = !open;
+    $(button).setAttribute("aria-expanded", String(open));
+  }
+}
+
+function closeMenu() {
+  document.body.classList.remove("menu-open");
+  $("menu-button").setAttribute("aria-expanded", "false");
+}
+
+function fillSettingsForm() {
+  for (const [name, value] of Object.entries(settings)) {
+    const input = $("set-" + name);
+    if (!input) continue;
+    if (input.type === "checkbox") input.checked = value;
+    else if (name === "reconnect_delay") input.value = String(value / 1000);
+    else input.value = String(value);
+  }
+}
+
+function settingChanged(e) {
+  const input = e.target;
+  const name = input.name;
+  let text = input.type === "checkbox" ? input.checked : input.value;
+  if (name === "reconnect_delay") text = Number(text) * 1000;
+  const value = settingsStore.parse(name, text);
+  if (value === undefined) return;
+  settings[name] = value;
+  settingsStore.remember(address, name, value);
+  applySettings();
+}
+
+function wire() {
+  $("connect").addEventListener("click", () => { attempt = 0; connect(); });
+  $("disconnect").addEventListener("click", disconnect);
+  $("retry").addEventListener("click", () => { attempt = 0; wanted = true; connect(); });
+  $("cancel-reconnect").addEventListener("click", () => {
+    wanted = false;
+    stopCountdown();
+    setState("failed", $("message-title").textContent);
+  });
+  $("menu-button").addEventListener("click", () => {
+    const open = document.body.classList.toggle("menu-open");
+    $("menu-button").setAttribute("aria-expanded", String(open));
+  });
+  $("tools").addEventListener("click", (e) => {
+    if (e.target.closest("button") && !["keys-button", "power"].includes(e.target.id)) closeMenu();
+  });
+  $("keys-button").addEventListener("click", () => showStrip("keys"));
+  $("power").addEventListener("click", () => showStrip("power-menu"));
+  for (const id of Object.keys(specialKeys)) $(id).addEventListener("click", () => pressKey(id));
+  $("key-cad").addEventListener("click", () => { if (rfb) rfb.sendCtrlAltDel(); refocus(); });
+  $("power-shutdown").addEventListener("click", () => { if (rfb) rfb.machineShutdown(); showStrip(null); });
+  $("power-reboot").addEventListener("click", () => { if (rfb) rfb.machineReboot(); showStrip(null); });
+  $("power-reset").addEventListener("click", () => { if (rfb) rfb.machineReset(); showStrip(null); });
+  $("pan").addEventListener("click", () => setPan(!(rfb && rfb.dragViewport)));
   $("fullscreen").addEventListener("click", () => {
     if (document.fullscreenElement) document.exitFullscreen();
     else document.documentElement.requestFullscreen().catch(() => {});
   });
-  $("clipboard").addEventListener("click", () => $("clipboard-dialog").showModal());
-  $("clipboard-dialog").addEventListener("close", () => {
-    if ($("clipboard-dialog").returnValue === "send" && rfb) {
-      rfb.clipboardPasteFrom($("clipboard-text").value);
-    }
+  document.addEventListener("fullscreenchange", () => {
+    document.body.classList.toggle("fullscreen", !!document.fullscreenElement);
+    document.body.classList.remove("bar-shown");
   });
+  $("bar-handle").addEventListener("click", () => document.body.classList.toggle("bar-shown"));
+  $("clipboard").addEventListener("click", () => {
+    $("clipboard").classList.remove("news");
+    $("clipboard-dialog").showModal();
+  });
+  $("clipboard-dialog").addEventListener("close", () => {
+    if ($("clipboard-dialog").returnValue === "send") toRemoteClipboard($("clipboard-text").value);
+    refocus();
+  });
+  // Pasting into the page (Ctrl+V, the context menu) sends the text to the remote clipboard.
+  document.addEventListener("paste", (e) => {
+    if (e.target.closest && e.target.closest("dialog")) return;
+    const text = e.clipboardData && e.clipboardData.getData("text/plain");
+    if (text) toRemoteClipboard(text);
+  });
+  $("password-cancel").addEventListener("click", () => $("password-dialog").close("cancel"));
+  $("settings").addEventListener("click", () => { fillSettingsForm(); $("settings-dialog").showModal(); });
+  $("settings-form").addEventListener("change", settingChanged);
+  $("settings-dialog").addEventListener("close", refocus);
+  document.addEventListener("visibilitychange", () => { if (rfb && document.body.dataset.state === "connected") keepAwake(true); });
+  wireTyping();
 }
 
 wire();
-setState("idle", "Not connected");
-import("./novnc/core/rfb.js").then((module) => {
-  RFB = module.default;
+setState("idle", t("notConnected"));
+// The library loads while the page is drawn (vnc.html preloads it), so the
+// first frame waits for nothing else.
+Promise.all([
+  import("./novnc/core/rfb.js"),
+  import("./novnc/core/input/keysymdef.js"),
+  import("./novnc/core/util/logging.js"),
+]).then(([rfbModule, keysymModule, logging]) => {
+  RFB = rfbModule.default;
+  keysyms = keysymModule.default;
+  initLogging = logging.initLogging;
+  initLogging(settings.logging);
   if (flag("autoconnect", false)) connect();
 }).catch(() => {
   $("missing").hidden = false;
-  setState("failed", "The noVNC library is missing from this build");
+  setState("failed", t("missingNoVNC"));
 });
 
-// For tests and for the curious: the live RFB object.
-window.vncbridge = { get rfb() { return rfb; }, connect, disconnect };
+// For tests and for the curious: the live RFB object and the settings.
+window.vncbridge = {
+  get rfb() { return rfb; },
+  get ready() { return RFB !== null; },
+  get settings() { return { ...settings }; },
+  connect,
+  disconnect,
+};

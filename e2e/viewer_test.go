@@ -1,0 +1,594 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/gobwas/ws"
+
+	"vncbridge/assets"
+	"vncbridge/proxy"
+)
+
+// The viewer page's own features (assets/web): what it says when a
+// connection fails, the password dialog, the clipboard, the extra keys, the
+// phone layout, panning, reconnecting and remembered settings, each checked
+// in headless Chromium against a real Xvnc.
+
+// serveProxy runs a proxy with cfg (its web pages and log filled in) on ln.
+func serveProxy(t testing.TB, art *artifacts, ln net.Listener, cfg proxy.Config, logName string) *proxy.Server {
+	t.Helper()
+	if !assets.HasNoVNC() {
+		if os.Getenv("CI") != "" {
+			t.Fatal("the noVNC library is not embedded: make build runs make assets first")
+		}
+		t.Skip("built without make assets: no noVNC library to show the desktop (CI fails here instead)")
+	}
+	cfg.Web = assets.Web()
+	cfg.Logger = slog.New(slog.NewTextHandler(art.file(logName), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := proxy.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	return srv
+}
+
+func listen(t testing.TB) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+// viewerMessage is what the page's failure message says.
+type viewerMessage struct {
+	Title, Hint, Log, Details, Countdown string
+	Shown                                bool
+}
+
+func (b *browser) message() viewerMessage {
+	b.t.Helper()
+	var m viewerMessage
+	b.eval(`(() => {
+		const text = (id) => { const e = document.getElementById(id); return e.hidden ? "" : e.textContent; };
+		return {Title: text("message-title"), Hint: text("message-hint"), Log: text("message-log"),
+			Details: text("message-details"), Countdown: text("message-countdown"),
+			Shown: !document.getElementById("message").hidden};
+	})()`, &m)
+	return m
+}
+
+// waitMessage waits until the page's message has title.
+func (b *browser) waitMessage(title string) viewerMessage {
+	b.t.Helper()
+	js, _ := json.Marshal(title)
+	b.waitFor("the message "+string(js), `!document.getElementById("message").hidden && document.getElementById("message-title").textContent === `+string(js), 20*time.Second)
+	return b.message()
+}
+
+// clickID clicks the element with id as a person would, through the mouse;
+// on a narrow screen it first opens the menu the tools fold into.
+func (b *browser) clickID(id string) {
+	b.t.Helper()
+	var folded bool
+	b.eval(fmt.Sprintf(`(() => { const e = document.getElementById(%q); return !!e.closest("#tools") && e.getBoundingClientRect().width === 0; })()`, id), &folded)
+	if folded {
+		b.clickID("menu-button")
+	}
+	var c [2]float64
+	b.eval(fmt.Sprintf(`(() => { const r = document.getElementById(%q).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, id), &c)
+	b.run(chromedp.MouseClickXY(c[0], c[1]))
+}
+
+// tapID taps the element with id with a finger (touch emulation on).
+func (b *browser) tapID(id string) {
+	b.t.Helper()
+	var c [2]float64
+	b.eval(fmt.Sprintf(`(() => { const r = document.getElementById(%q).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, id), &c)
+	b.run(chromedp.TapXY(c[0], c[1]))
+}
+
+func mustContain(t testing.TB, what, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s: %q does not say %q", what, got, w)
+		}
+	}
+}
+
+const logWhere = "vncbridge.log in the settings folder, or the terminal running vncbridge proxy"
+
+func TestViewerFailureTexts(t *testing.T) {
+	art := newArtifacts(t)
+	b := newBrowser(t, art)
+
+	t.Run("no VNC server", func(t *testing.T) {
+		b.t = t
+		free := listen(t)
+		target := free.Addr().String()
+		free.Close() // nothing listens there now
+		ln := listen(t)
+		serveProxy(t, art, ln, proxy.Config{Target: target}, "no-server.log")
+		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
+		m := b.waitMessage("No VNC server answers at " + target)
+		mustContain(t, "the hint", m.Hint, "Is a VNC server running on "+target+"?", "Target menu")
+		mustContain(t, "the log line", m.Log, logWhere)
+		mustContain(t, "the details", m.Details, "1011", "connection refused")
+		// Reconnecting is on by default: a countdown, which Cancel stops.
+		b.waitFor("the reconnect countdown", `/Reconnecting in \d+ s/.test(document.getElementById("message-countdown").textContent) && !document.getElementById("message-countdown").hidden`, 10*time.Second)
+		b.clickID("cancel-reconnect")
+		b.waitFor("the countdown to stop", `document.getElementById("message-countdown").hidden && document.body.dataset.state === "failed"`, 5*time.Second)
+		b.screenshot("no-server.png")
+	})
+
+	t.Run("unknown host", func(t *testing.T) {
+		b.t = t
+		ln := listen(t)
+		serveProxy(t, art, ln, proxy.Config{Target: "no-such-host.invalid:5900"}, "unknown-host.log")
+		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
+		m := b.waitMessage("Unknown host: no-such-host.invalid")
+		mustContain(t, "the hint", m.Hint, "cannot be found", "Target menu")
+		mustContain(t, "the log line", m.Log, logWhere)
+	})
+
+	t.Run("the server closes", func(t *testing.T) {
+		b.t = t
+		rude := listen(t)
+		go func() {
+			for {
+				c, err := rude.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+		t.Cleanup(func() { rude.Close() })
+		ln := listen(t)
+		serveProxy(t, art, ln, proxy.Config{Target: rude.Addr().String()}, "server-closes.log")
+		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
+		m := b.waitMessage("The VNC server closed the connection")
+		mustContain(t, "the details", m.Details, "1000", "Target closed")
+	})
+
+	t.Run("no proxy", func(t *testing.T) {
+		b.t = t
+		d := startDesktop(t, art)
+		ln := listen(t)
+		serveProxy(t, art, ln, proxy.Config{Target: d.rfbAddr}, "no-proxy.log")
+		gone := listen(t)
+		port := gone.Addr().(*net.TCPAddr).Port
+		gone.Close()
+		b.run(chromedpNavigate(fmt.Sprintf("http://%s/?port=%d", ln.Addr(), port)))
+		m := b.waitMessage("Cannot reach the proxy")
+		mustContain(t, "the hint", m.Hint, fmt.Sprintf("ws://127.0.0.1:%d/websockify", port))
+	})
+
+	// Refusals before the session: the proxy accepts the WebSocket and
+	// closes it at once with 4000 + the HTTP status, since a browser cannot
+	// read an HTTP error.
+	for _, tc := range []struct {
+		name, query, title string
+	}{
+		{"missing token", "", "This address needs a token"},
+		{"unknown token", "?token=nobody-knows-this", "Unknown or expired token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b.t = t
+			ln := listen(t)
+			serveProxy(t, art, ln, proxy.Config{Tokens: tokenMap{"known": "127.0.0.1:1"}}, "tokens.log")
+			requireRefusalByClose(t, ln.Addr().String(), tc.query)
+			b.run(chromedpNavigate("http://" + ln.Addr().String() + "/" + tc.query))
+			m := b.waitMessage(tc.title)
+			mustContain(t, "the log line", m.Log, logWhere)
+			if m.Countdown != "" {
+				t.Errorf("the page retries a refusal that cannot change: %q", m.Countdown)
+			}
+		})
+	}
+}
+
+// tokenMap is a fixed token table.
+type tokenMap map[string]string
+
+func (m tokenMap) LookupTarget(_ context.Context, token string) (proxy.Target, error) {
+	if a, ok := m[token]; ok {
+		return proxy.Target{Network: "tcp", Address: a}, nil
+	}
+	return proxy.Target{}, proxy.ErrUnknownToken
+}
+
+// requireRefusalByClose skips the test while the proxy still refuses
+// browsers with an HTTP 4xx answer instead of a 4xxx close.
+func requireRefusalByClose(t *testing.T, addr, query string) {
+	t.Helper()
+	d := ws.Dialer{Header: ws.HandshakeHeaderHTTP{"Origin": []string{"http://" + addr}}, Protocols: []string{"binary"}, Timeout: 5 * time.Second}
+	c, _, _, err := d.Dial(context.Background(), "ws://"+addr+"/websockify"+query)
+	var status ws.StatusError
+	if errors.As(err, &status) && int(status) >= 400 && int(status) < 500 {
+		t.Skipf("the proxy answers HTTP %d instead of accepting and closing with %d: the page's text for it is written, the proxy's side is not merged yet", int(status), 4000+int(status))
+	}
+	if err != nil {
+		t.Fatalf("dialling the proxy: %v", err)
+	}
+	c.Close()
+}
+
+func TestViewerPassword(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	b := newBrowser(t, art)
+	b.run(chromedpNavigate("http://" + addr + "/?resize=off"))
+
+	// The dialog asks for a password only; Enter sends it.
+	b.waitFor("the password dialog", `document.getElementById("password-dialog").open && document.activeElement.id === "password"`, 20*time.Second)
+	var userShown bool
+	b.eval(`document.getElementById("username").getBoundingClientRect().height > 0`, &userShown)
+	if userShown {
+		t.Error("the user name field shows for a server that asks for a password only")
+	}
+	b.run(chromedpKeys("not-the-password\r"))
+
+	// A wrong password says so and asks again.
+	b.waitFor("the dialog again, saying the password was wrong",
+		`document.getElementById("password-dialog").open && !document.getElementById("password-again").hidden && document.activeElement.id === "password"`, 20*time.Second)
+	var again string
+	b.eval(`document.getElementById("password-again").textContent`, &again)
+	if again != "Wrong password. Try again." {
+		t.Errorf("the dialog says %q", again)
+	}
+	b.run(chromedpKeys(vncPassword + "\r"))
+	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
+	b.waitPixel(windowX+30, windowY+30, windowRGB)
+	var title string
+	b.eval(`document.title`, &title)
+	if !strings.HasPrefix(title, "vncbridge-e2e") {
+		t.Errorf("the page's title is %q, want the desktop's name first", title)
+	}
+}
+
+// xclip runs xclip on the desktop's display.
+func (d *desktop) xclip(args ...string) *exec.Cmd {
+	cmd := exec.Command("xclip", append([]string{"-selection", "clipboard"}, args...)...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+	return cmd
+}
+
+func TestViewerClipboard(t *testing.T) {
+	requireTools(t, "xclip")
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+
+	// Remote to browser: text copied on the desktop shows in the panel.
+	const fromRemote = "copied on the remote desktop"
+	owner := d.xclip("-quiet", "-i")
+	owner.Stdin = strings.NewReader(fromRemote)
+	if err := owner.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Process.Kill(); owner.Wait() })
+	b.waitFor("the remote clipboard in the panel", `document.getElementById("clipboard-text").value === "`+fromRemote+`"`, 15*time.Second)
+
+	// Browser to remote: the panel's Send puts its text on the desktop's clipboard.
+	const fromBrowser = "sent from the browser panel"
+	b.clickID("clipboard")
+	b.waitFor("the clipboard panel", `document.getElementById("clipboard-dialog").open`, 5*time.Second)
+	b.eval(`document.getElementById("clipboard-text").value = "`+fromBrowser+`", true`, nil)
+	b.clickID("clipboard-send")
+	waitUntil(t, 15*time.Second, "the desktop's clipboard to hold the panel's text", func() bool {
+		out, _ := d.xclip("-o").Output()
+		return string(out) == fromBrowser
+	})
+}
+
+func TestViewerExtraKeys(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+
+	// xev, an X client that prints every key event it receives, has the focus.
+	events := art.file("xev.txt")
+	xev := exec.Command("stdbuf", "-oL", "xev", "-geometry", "200x100+400+300", "-event", "keyboard")
+	xev.Env = append(os.Environ(), "DISPLAY="+d.display)
+	xev.Stdout = events
+	if err := xev.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { xev.Process.Kill(); xev.Wait() })
+	focus := func() bool {
+		cmd := exec.Command("xdotool", "search", "--name", "Event Tester", "windowfocus", "--sync")
+		cmd.Env = xev.Env
+		return cmd.Run() == nil
+	}
+	waitUntil(t, 10*time.Second, "xev's window to take the focus", focus)
+
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+	b.clickID("keys-button")
+	b.waitFor("the keys", `!document.getElementById("keys").hidden`, 5*time.Second)
+
+	seen := func(kind, keysym string) func() bool {
+		return func() bool {
+			got, _ := os.ReadFile(events.Name())
+			blocks := strings.Split(string(got), "\n\n")
+			for _, blk := range blocks {
+				if strings.HasPrefix(blk, kind+" event") && strings.Contains(blk, ", "+keysym+"),") {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	for _, k := range []struct{ id, keysym string }{
+		{"key-tab", "Tab"}, {"key-esc", "Escape"},
+	} {
+		b.clickID(k.id)
+		waitUntil(t, 10*time.Second, k.keysym+" pressed and released in xev", func() bool {
+			return seen("KeyPress", k.keysym)() && seen("KeyRelease", k.keysym)()
+		})
+	}
+	for _, k := range []struct{ id, keysym string }{
+		{"key-ctrl", "Control_L"}, {"key-alt", "Alt_L"}, {"key-super", "Super_L"},
+	} {
+		b.clickID(k.id) // held down
+		waitUntil(t, 10*time.Second, k.keysym+" held in xev", seen("KeyPress", k.keysym))
+		var pressed string
+		b.eval(fmt.Sprintf(`document.getElementById(%q).getAttribute("aria-pressed")`, k.id), &pressed)
+		if pressed != "true" {
+			t.Errorf("%s shows aria-pressed=%s while held", k.id, pressed)
+		}
+		if seen("KeyRelease", k.keysym)() {
+			t.Errorf("%s was released before its second press", k.keysym)
+		}
+		b.clickID(k.id) // released
+		waitUntil(t, 10*time.Second, k.keysym+" released in xev", seen("KeyRelease", k.keysym))
+	}
+	b.clickID("key-cad")
+	waitUntil(t, 10*time.Second, "Ctrl+Alt+Del in xev", seen("KeyPress", "Delete"))
+	got, _ := os.ReadFile(events.Name())
+	for _, blk := range strings.Split(string(got), "\n\n") {
+		if strings.HasPrefix(blk, "KeyPress event") && strings.Contains(blk, ", Delete),") {
+			// state 0xc: Control (0x4) and Mod1, Alt (0x8), held with it.
+			if !strings.Contains(blk, "state 0xc,") {
+				t.Errorf("Delete arrived without Ctrl and Alt held:\n%s", blk)
+			}
+		}
+	}
+}
+
+// phoneBrowser is a browser the size of a phone (390x844, touch).
+func phoneBrowser(t testing.TB, art *artifacts) *browser {
+	b := newBrowser(t, art)
+	b.run(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait, chromedp.EmulateScale(2)))
+	return b
+}
+
+// offScreen lists the visible buttons not wholly inside the viewport.
+func (b *browser) offScreen() []string {
+	b.t.Helper()
+	var out []string
+	b.eval(`(() => {
+		const out = [];
+		for (const e of document.querySelectorAll("button")) {
+			const r = e.getBoundingClientRect();
+			if (r.width === 0 || r.height === 0 || e.closest("dialog:not([open])")) continue;
+			if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) out.push(e.id + " " + JSON.stringify([r.left, r.top, r.right, r.bottom]));
+		}
+		if (document.documentElement.scrollWidth > innerWidth) out.push("page wider than the screen: " + document.documentElement.scrollWidth);
+		return out;
+	})()`, &out)
+	return out
+}
+
+func TestViewerPhone(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	b := phoneBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword)
+	var width int
+	b.eval(`innerWidth`, &width)
+	if width != 390 {
+		t.Fatalf("the viewport is %d px wide, want 390", width)
+	}
+	var visible int
+	b.eval(`[...document.querySelectorAll("#bar button")].filter(e => e.getBoundingClientRect().width > 0).length`, &visible)
+	if visible < 2 {
+		t.Fatalf("%d buttons show on the phone's toolbar, want the keyboard and the menu", visible)
+	}
+	if off := b.offScreen(); len(off) > 0 {
+		t.Errorf("off the phone's screen: %v", off)
+	}
+	// The tools fold into a menu; every one of them is on screen when it opens.
+	b.tapID("menu-button")
+	b.waitFor("the menu", `getComputedStyle(document.getElementById("tools")).display !== "none"`, 5*time.Second)
+	var tools []string
+	b.eval(`[...document.querySelectorAll("#tools button")].filter(e => e.getBoundingClientRect().width > 0).map(e => e.id)`, &tools)
+	for _, want := range []string{"disconnect", "keys-button", "clipboard", "settings", "fullscreen"} {
+		if !strings.Contains(strings.Join(tools, " "), want) {
+			t.Errorf("the menu lacks %s: %v", want, tools)
+		}
+	}
+	if off := b.offScreen(); len(off) > 0 {
+		t.Errorf("off the phone's screen with the menu open: %v", off)
+	}
+	b.screenshot("phone-menu.png")
+	b.tapID("keys-button")
+	b.waitFor("the keys", `!document.getElementById("keys").hidden`, 5*time.Second)
+	if off := b.offScreen(); len(off) > 0 {
+		t.Errorf("off the phone's screen with the keys shown: %v", off)
+	}
+
+	// The keyboard button raises the on-screen keyboard: what it types
+	// reaches the desktop.
+	b.tapID("keyboard")
+	b.waitFor("the typing area's focus", `document.activeElement.id === "typing"`, 5*time.Second)
+	const line = "typed on a phone"
+	b.run(chromedpKeys(line + "\r"))
+	waitUntil(t, 10*time.Second, "the text typed on the phone in the X client", func() bool {
+		got, _ := os.ReadFile(d.typed)
+		return strings.Contains(string(got), line+"\n")
+	})
+}
+
+func TestViewerPan(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	b := newBrowser(t, art)
+	b.run(chromedp.EmulateViewport(400, 320))
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+	b.waitFor("the drag button", `!document.getElementById("pan").hidden`, 5*time.Second)
+	b.clickID("pan")
+	var start [2]int
+	viewport := `(() => { const l = window.vncbridge.rfb._display._viewportLoc; return [l.x, l.y]; })()`
+	b.eval(viewport, &start)
+	from, to := [2]float64{300, 250}, [2]float64{100, 120}
+	leftHeld := func(p *input.DispatchMouseEventParams) { p.Buttons = 1 }
+	b.run(chromedp.MouseEvent(chromedp.MousePressed, from[0], from[1], chromedp.ButtonLeft, leftHeld, chromedp.ClickCount(1)))
+	for i := 1; i <= 10; i++ {
+		f := float64(i) / 10
+		b.run(chromedp.MouseEvent(chromedp.MouseMoved, from[0]+(to[0]-from[0])*f, from[1]+(to[1]-from[1])*f, chromedp.ButtonLeft, leftHeld))
+	}
+	b.run(chromedp.MouseEvent(chromedp.MouseReleased, to[0], to[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	// The drag moved the view, and clicked nothing on the desktop.
+	if x, y := d.pointer(t); abs(x-int(to[0])) <= 1 && abs(y-int(to[1])) <= 1 {
+		t.Errorf("the drag moved the X pointer to (%d, %d)", x, y)
+	}
+	var moved [2]int
+	b.eval(viewport, &moved)
+	if moved[0] <= start[0] || moved[1] <= start[1] {
+		t.Fatalf("dragging from %v to %v moved the view from %v to %v", from, to, start, moved)
+	}
+}
+
+func TestViewerReconnectsAfterTheProxyRestarts(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	ln := listen(t)
+	addr := ln.Addr().String()
+	first := serveProxy(t, art, ln, proxy.Config{Target: d.rfbAddr}, "first.log")
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off&reconnect_delay=500")
+
+	// The tray restarts its proxy when a setting changes.
+	first.Shutdown(context.Background())
+	b.waitMessage("The proxy stopped or restarted")
+	b.waitFor("the reconnect countdown", `!document.getElementById("message-countdown").hidden`, 10*time.Second)
+	ln2, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveProxy(t, art, ln2, proxy.Config{Target: d.rfbAddr}, "second.log")
+	b.waitFor("the connected state again", `document.body.dataset.state === "connected" && document.getElementById("message").hidden`, 30*time.Second)
+	b.waitPixel(windowX+30, windowY+30, windowRGB)
+}
+
+func TestViewerSettingsRemembered(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	b := newBrowser(t, art)
+	page := "http://" + addr + "/vnc.html?autoconnect=1&password=" + vncPassword
+	connectAndCheckPicture(t, b, page)
+
+	b.clickID("settings")
+	b.waitFor("the settings panel", `document.getElementById("settings-dialog").open`, 5*time.Second)
+	b.eval(`(() => {
+		const set = (id, v) => { const e = document.getElementById(id); if (e.type === "checkbox") e.checked = v; else e.value = v; e.dispatchEvent(new Event("change", {bubbles: true})); };
+		set("set-quality", "3"); set("set-resize", "off"); set("set-show_dot", true);
+		return true;
+	})()`, nil)
+	b.clickID("settings-close")
+	var live [3]any
+	b.eval(`(() => { const r = window.vncbridge.rfb; return [r.qualityLevel, r.clipViewport, r.showDotCursor]; })()`, &live)
+	if fmt.Sprint(live) != "[3 true true]" {
+		t.Errorf("the changed settings apply at once: quality, clip, dot = %v", live)
+	}
+
+	connectAndCheckPicture(t, b, page) // a reload
+	var after [3]any
+	b.eval(`(() => { const r = window.vncbridge.rfb; return [r.qualityLevel, r.clipViewport, r.showDotCursor]; })()`, &after)
+	if fmt.Sprint(after) != "[3 true true]" {
+		t.Errorf("after a reload: quality, clip, dot = %v, want the remembered [3 true true]", after)
+	}
+	b.clickID("settings")
+	var shown string
+	b.eval(`document.getElementById("set-quality").value + " " + document.getElementById("set-resize").value`, &shown)
+	if shown != "3 off" {
+		t.Errorf("the panel shows %q after a reload, want the remembered 3 off", shown)
+	}
+
+	connectAndCheckPicture(t, b, page+"&quality=8") // the address wins
+	var q int
+	b.eval(`window.vncbridge.rfb.qualityLevel`, &q)
+	if q != 8 {
+		t.Errorf("quality=8 in the address gives %d", q)
+	}
+}
+
+func TestViewerSpeaksTheBrowsersLanguage(t *testing.T) {
+	art := newArtifacts(t)
+	b := newBrowser(t, art)
+	free := listen(t)
+	target := free.Addr().String()
+	free.Close()
+	ln := listen(t)
+	serveProxy(t, art, ln, proxy.Config{Target: target}, "proxy.log")
+
+	// Every language has every string.
+	b.run(chromedpNavigate("http://" + ln.Addr().String() + "/vnc.html"))
+	var missing map[string][]string
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		v, err := chromedp.Evaluate[map[string][]string](`import("./i18n.js").then(m => m.missingKeys())`, chromedp.EvalAwaitPromise)(ctx, tg)
+		missing = v
+		return err
+	}))
+	if len(missing) > 0 {
+		t.Errorf("missing translations: %v", missing)
+	}
+
+	for _, tc := range []struct{ accept, connect, noServer string }{
+		{"de-DE,de;q=0.9,en;q=0.5", "Verbinden", "Kein VNC-Server antwortet unter " + target},
+		{"fr-CH,fr", "Connecter", "Aucun serveur VNC ne répond sur " + target},
+		{"es-MX", "Conectar", "Ningún servidor VNC responde en " + target},
+		{"zh-CN,zh", "连接", target + " 上没有 VNC 服务器响应"},
+		{"pt-BR,en-GB", "Connect", "No VNC server answers at " + target},
+	} {
+		b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: "Mozilla/5.0 vncbridge-e2e", AcceptLanguage: tc.accept})
+			return err
+		}))
+		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/vnc.html"))
+		var connect string
+		b.eval(`document.getElementById("connect").textContent`, &connect)
+		if connect != tc.connect {
+			t.Errorf("%s: the Connect button says %q, want %q", tc.accept, connect, tc.connect)
+		}
+		b.waitFor("the library", `window.vncbridge.ready`, 10*time.Second)
+		b.eval(`window.vncbridge.connect(), true`, nil)
+		b.waitMessage(tc.noServer)
+	}
+}
