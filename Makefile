@@ -6,7 +6,7 @@ BIN     := bin/vncbridge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all assets build run deps test cross dist e2e bench screenshot clean
+.PHONY: all assets build run deps test cross dist e2e bench screenshot screenshots clean
 
 all: build
 
@@ -63,6 +63,11 @@ bench: deps build
 # docs/tray.png: the tray icon and its menu in a real panel (Xvfb, xfce4-panel).
 screenshot: build
 	./scripts/screenshot.sh docs/tray.png
+
+# docs/viewer-desktop.png, docs/viewer-phone.png, docs/viewer-failure.png: the
+# viewer page on a real Xvnc desktop in headless Chromium (TestViewerScreenshots).
+screenshots: deps assets
+	./scripts/screenshots.sh docs
 
 clean:
 	rm -rf bin dist assets/node_modules

@@ -145,7 +145,10 @@ function connect() {
   if (!RFB || rfb) return;
   stopCountdown();
   wanted = true;
-  $("message").hidden = true;
+  // A failure's message stays up while the page tries again; it goes when
+  // the desktop shows (or the password dialog opens).
+  $("message-countdown").textContent = t("connecting");
+  $("message-countdown").hidden = $("message").hidden;
   setState("connecting", t("connecting"));
   const options = { shared: settings.shared };
   if (credentials) options.credentials = credentials;

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# make screenshots: the viewer page's pictures for the README, taken by the
+# end-to-end test TestViewerScreenshots (a real Xvnc desktop, vncbridge and
+# headless Chromium): docs/viewer-desktop.png (a desktop browser, the extra
+# keys shown), docs/viewer-phone.png (390x844, the menu open) and
+# docs/viewer-failure.png (no VNC server at the target).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-docs}
+mkdir -p "$out"
+VNCBRIDGE_SCREENSHOTS=$(cd "$out" && pwd) go test -count=1 -run '^TestViewerScreenshots$' ./e2e
+for f in viewer-desktop.png viewer-phone.png viewer-failure.png; do
+	test -s "$out/$f" || { echo "screenshots: $out/$f was not written" >&2; exit 1; }
+	echo "screenshots: wrote $out/$f"
+done
