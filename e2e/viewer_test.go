@@ -195,7 +195,7 @@ func TestViewerFailureTexts(t *testing.T) {
 			b.t = t
 			ln := listen(t)
 			serveProxy(t, art, ln, proxy.Config{Tokens: tokenMap{"known": "127.0.0.1:1"}}, "tokens.log")
-			requireRefusalByClose(t, ln.Addr().String(), tc.query)
+			requireRefusalByClose(t, ln.Addr().String(), "http://"+ln.Addr().String(), tc.query)
 			b.run(chromedpNavigate("http://" + ln.Addr().String() + "/" + tc.query))
 			m := b.waitMessage(tc.title)
 			mustContain(t, "the log line", m.Log, logWhere)
@@ -204,6 +204,19 @@ func TestViewerFailureTexts(t *testing.T) {
 			}
 		})
 	}
+
+	// A page of another origin (another port): the proxy refuses it.
+	t.Run("origin refused", func(t *testing.T) {
+		b.t = t
+		pages := listen(t)
+		serveProxy(t, art, pages, proxy.Config{Target: "127.0.0.1:1"}, "pages.log")
+		other := listen(t)
+		serveProxy(t, art, other, proxy.Config{Target: "127.0.0.1:1"}, "other.log")
+		requireRefusalByClose(t, other.Addr().String(), "http://"+pages.Addr().String(), "")
+		b.run(chromedpNavigate(fmt.Sprintf("http://%s/?port=%d", pages.Addr(), other.Addr().(*net.TCPAddr).Port)))
+		m := b.waitMessage("The proxy refused this page")
+		mustContain(t, "the hint", m.Hint, "Open the page at the proxy's address")
+	})
 }
 
 // tokenMap is a fixed token table.
@@ -218,9 +231,9 @@ func (m tokenMap) LookupTarget(_ context.Context, token string) (proxy.Target, e
 
 // requireRefusalByClose skips the test while the proxy still refuses
 // browsers with an HTTP 4xx answer instead of a 4xxx close.
-func requireRefusalByClose(t *testing.T, addr, query string) {
+func requireRefusalByClose(t *testing.T, addr, origin, query string) {
 	t.Helper()
-	d := ws.Dialer{Header: ws.HandshakeHeaderHTTP{"Origin": []string{"http://" + addr}}, Protocols: []string{"binary"}, Timeout: 5 * time.Second}
+	d := ws.Dialer{Header: ws.HandshakeHeaderHTTP{"Origin": []string{origin}}, Protocols: []string{"binary"}, Timeout: 5 * time.Second}
 	c, _, _, err := d.Dial(context.Background(), "ws://"+addr+"/websockify"+query)
 	var status ws.StatusError
 	if errors.As(err, &status) && int(status) >= 400 && int(status) < 500 {
@@ -591,4 +604,26 @@ func TestViewerSpeaksTheBrowsersLanguage(t *testing.T) {
 		b.eval(`window.vncbridge.connect(), true`, nil)
 		b.waitMessage(tc.noServer)
 	}
+}
+
+func TestViewerFullScreenHidesTheToolbar(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword)
+	barBottom := `document.getElementById("bar").getBoundingClientRect().bottom`
+	b.clickID("fullscreen")
+	b.waitFor("full screen", `document.fullscreenElement !== null && document.body.classList.contains("fullscreen")`, 5*time.Second)
+	b.waitFor("the toolbar to hide", barBottom+` <= 0`, 5*time.Second)
+	var screenTop float64
+	b.eval(`document.getElementById("screen").getBoundingClientRect().top`, &screenTop)
+	if screenTop != 0 {
+		t.Errorf("in full screen the desktop starts %v px down, want 0", screenTop)
+	}
+	// The handle brings the toolbar back, and with it the way out.
+	b.clickID("bar-handle")
+	b.waitFor("the toolbar back", `document.getElementById("bar").getBoundingClientRect().top === 0`, 5*time.Second)
+	b.clickID("fullscreen")
+	b.waitFor("the window again", `document.fullscreenElement === null && !document.body.classList.contains("fullscreen")`, 5*time.Second)
 }
