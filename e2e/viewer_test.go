@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
@@ -292,9 +293,24 @@ func TestViewerClipboard(t *testing.T) {
 	d := startDesktop(t, art)
 	addr := startProxy(t, d, art, nil)
 	b := newBrowser(t, art)
+	// This browser lets the page use its clipboard, as a person may allow.
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, name := range []string{"clipboard-read", "clipboard-write"} {
+			if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+				Permission: &cdpbrowser.PermissionDescriptor{Name: name},
+				Setting:    cdpbrowser.PermissionSettingGranted,
+				Origin:     "http://" + addr,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+	b.click(10, 10) // the person works in the page: it has the focus
 
-	// Remote to browser: text copied on the desktop shows in the panel.
+	// Remote to browser: text copied on the desktop shows in the panel, and
+	// goes to the browser's clipboard.
 	const fromRemote = "copied on the remote desktop"
 	owner := d.xclip("-quiet", "-i")
 	owner.Stdin = strings.NewReader(fromRemote)
@@ -303,6 +319,15 @@ func TestViewerClipboard(t *testing.T) {
 	}
 	t.Cleanup(func() { owner.Process.Kill(); owner.Wait() })
 	b.waitFor("the remote clipboard in the panel", `document.getElementById("clipboard-text").value === "`+fromRemote+`"`, 15*time.Second)
+	var system string
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		var err error
+		system, err = chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise)(ctx, tg)
+		return err
+	}))
+	if system != fromRemote {
+		t.Errorf("the browser's clipboard holds %q, want the remote %q", system, fromRemote)
+	}
 
 	// Browser to remote: the panel's Send puts its text on the desktop's clipboard.
 	const fromBrowser = "sent from the browser panel"
@@ -313,6 +338,21 @@ func TestViewerClipboard(t *testing.T) {
 	waitUntil(t, 15*time.Second, "the desktop's clipboard to hold the panel's text", func() bool {
 		out, _ := d.xclip("-o").Output()
 		return string(out) == fromBrowser
+	})
+
+	// Browser to remote without the panel: where the browser lets the page
+	// read its clipboard, new text there goes to the desktop when the
+	// desktop takes the keyboard.
+	const copied = "copied in another browser tab"
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[any](`navigator.clipboard.writeText("`+copied+`")`, chromedp.EvalAwaitPromise)(ctx, tg)
+		return err
+	}))
+	b.eval(`document.activeElement.blur(), true`, nil)
+	b.click(10, 10)
+	waitUntil(t, 15*time.Second, "the desktop's clipboard to hold the browser's", func() bool {
+		out, _ := d.xclip("-o").Output()
+		return string(out) == copied
 	})
 }
 

@@ -283,12 +283,33 @@ function fromRemoteClipboard(text) {
   $("clipboard-text").value = text;
   $("clipboard").classList.add("news");
   if (navigator.clipboard && navigator.clipboard.writeText) {
-    navigator.clipboard.writeText(text).catch(() => {}); // allowed only with focus and permission
+    // Allowed only with the page's focus and the browser's permission.
+    navigator.clipboard.writeText(text).then(() => { browserClip = text; }, () => {});
   }
 }
 
+// browserClip is the browser clipboard's text as the page last saw or wrote
+// it: only a change there (a copy in another page or program) is sent.
+let browserClip = null;
+
 function toRemoteClipboard(text) {
   if (rfb && !settings.view_only) rfb.clipboardPasteFrom(text);
+}
+
+// When the desktop takes the keyboard and the browser lets this page read
+// its clipboard without asking (the permission is granted), new text there
+// goes to the desktop; the page never asks for the permission itself.
+async function fromBrowserClipboard() {
+  if (!rfb || settings.view_only || !navigator.permissions || !navigator.clipboard || !navigator.clipboard.readText) return;
+  try {
+    const permission = await navigator.permissions.query({ name: "clipboard-read" });
+    if (permission.state !== "granted") return;
+    const text = await navigator.clipboard.readText();
+    if (browserClip !== null && text && text !== browserClip) toRemoteClipboard(text);
+    browserClip = text;
+  } catch (e) {
+    // Not allowed here (no focus, another browser): the panel and paste remain.
+  }
 }
 
 // ---- keys ----
@@ -498,6 +519,7 @@ function wire() {
     const text = e.clipboardData && e.clipboardData.getData("text/plain");
     if (text) toRemoteClipboard(text);
   });
+  $("screen").addEventListener("focusin", fromBrowserClipboard);
   $("password-cancel").addEventListener("click", () => $("password-dialog").close("cancel"));
   $("settings").addEventListener("click", () => { fillSettingsForm(); $("settings-dialog").showModal(); });
   $("settings-form").addEventListener("change", settingChanged);
