@@ -494,6 +494,20 @@ func TestViewerPhone(t *testing.T) {
 		t.Errorf("off the phone's screen with the keys shown: %v", off)
 	}
 
+	// The settings panel fits the phone too.
+	b.clickID("settings")
+	b.waitFor("the settings panel", `document.getElementById("settings-dialog").open`, 5*time.Second)
+	var outside []string
+	b.eval(`[...document.querySelectorAll("#settings-dialog input, #settings-dialog select, #settings-dialog button")].filter(e => {
+		const r = e.getBoundingClientRect();
+		return r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight;
+	}).map(e => e.id)`, &outside)
+	if len(outside) > 0 {
+		t.Errorf("settings off the phone's screen: %v", outside)
+	}
+	b.clickID("settings-close")
+	b.waitFor("the settings panel closed", `!document.getElementById("settings-dialog").open`, 5*time.Second)
+
 	// The keyboard button raises the on-screen keyboard: what it types
 	// reaches the desktop.
 	b.tapID("keyboard")
@@ -564,7 +578,7 @@ func TestViewerSettingsRemembered(t *testing.T) {
 	d := startDesktop(t, art)
 	addr := startProxy(t, d, art, nil)
 	b := newBrowser(t, art)
-	page := "http://" + addr + "/vnc.html?autoconnect=1&password=" + vncPassword
+	page := "http://" + addr + "/?password=" + vncPassword // the root page, as the tray opens it
 	connectAndCheckPicture(t, b, page)
 
 	b.clickID("settings")
@@ -666,4 +680,68 @@ func TestViewerFullScreenHidesTheToolbar(t *testing.T) {
 	b.waitFor("the toolbar back", `document.getElementById("bar").getBoundingClientRect().top === 0`, 5*time.Second)
 	b.clickID("fullscreen")
 	b.waitFor("the window again", `document.fullscreenElement === null && !document.body.classList.contains("fullscreen")`, 5*time.Second)
+}
+
+// The page's reading of every way the proxy ends a session, including the
+// refusals whose end-to-end tests wait for the proxy's 4xxx closes: the
+// close code and reason in, the title and whether it retries out.
+func TestViewerExplainsEveryEnding(t *testing.T) {
+	art := newArtifacts(t)
+	ln := listen(t)
+	serveProxy(t, art, ln, proxy.Config{Target: "127.0.0.1:1"}, "proxy.log")
+	b := newBrowser(t, art)
+	b.run(chromedpNavigate("http://" + ln.Addr().String() + "/vnc.html"))
+	type ending struct {
+		Code   int    `json:"code"`
+		Reason string `json:"reason"`
+		Opened bool   `json:"opened"`
+		Conn   bool   `json:"conn"`
+		Title  string `json:"-"`
+		Retry  bool   `json:"-"`
+	}
+	cases := []ending{
+		{1011, "Failed to connect to localhost:5900: dial tcp [::1]:5900: connect: connection refused", true, false, "No VNC server answers at localhost:5900", true},
+		{1011, "Failed to connect to desk.example:5900: dial tcp: lookup desk.example: no such host", true, false, "Unknown host: desk.example", true},
+		{1011, "Failed to connect to 10.1.2.3:5900: dial tcp 10.1.2.3:5900: i/o timeout", true, false, "Cannot reach 10.1.2.3:5900", true},
+		{1011, "Target connection lost: read: connection reset by peer", true, true, "The connection to the VNC server was lost", true},
+		{1000, "Target closed", true, false, "The VNC server closed the connection", true},
+		{1000, "Target closed", true, true, "The VNC server closed the connection", true},
+		{1001, "Server shutting down", true, true, "The proxy stopped or restarted", true},
+		{4400, "no token: add ?token=… to the URL", true, false, "This address needs a token", false},
+		{4401, "authentication failed", true, false, "The proxy refused your credentials", false},
+		{4403, "origin not allowed", true, false, "The proxy refused this page", false},
+		{4404, `unknown token "abcd…"`, true, false, "Unknown or expired token", false},
+		{4502, "the token lookup failed", true, false, "The proxy could not look up the token", true},
+		{4504, "the token lookup timed out", true, false, "The proxy could not look up the token", true},
+		{4503, "server full", true, false, "The proxy is busy", true},
+		{4418, "odd", true, false, "The proxy refused the connection", false},
+		{1006, "", false, false, "Cannot reach the proxy", true},
+		{1006, "", true, true, "The connection to the proxy was lost", true},
+	}
+	in, _ := json.Marshal(cases)
+	var out []struct {
+		Title string
+		Retry bool
+	}
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		v, err := chromedp.Evaluate[json.RawMessage](`Promise.all([import("./failure.js"), import("./i18n.js")]).then(([f, i]) => {
+			i.setLanguage("en");
+			return `+string(in)+`.map(c => {
+				const why = f.explain({code: c.code, reason: c.reason, opened: c.opened, connected: c.conn, url: "ws://x/websockify"});
+				return {Title: i.t(why.title, why.vars), Retry: why.retry};
+			});
+		})`, chromedp.EvalAwaitPromise)(ctx, tg)
+		if err == nil {
+			err = json.Unmarshal(v, &out)
+		}
+		return err
+	}))
+	if len(out) != len(cases) {
+		t.Fatalf("%d answers for %d cases", len(out), len(cases))
+	}
+	for i, c := range cases {
+		if out[i].Title != c.Title || out[i].Retry != c.Retry {
+			t.Errorf("close %d %q: the page says %q (retry %v), want %q (retry %v)", c.Code, c.Reason, out[i].Title, out[i].Retry, c.Title, c.Retry)
+		}
+	}
 }
