@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -742,6 +743,145 @@ func TestViewerExplainsEveryEnding(t *testing.T) {
 	for i, c := range cases {
 		if out[i].Title != c.Title || out[i].Retry != c.Retry {
 			t.Errorf("close %d %q: the page says %q (retry %v), want %q (retry %v)", c.Code, c.Reason, out[i].Title, out[i].Retry, c.Title, c.Retry)
+		}
+	}
+}
+
+// The desktop's bell reaches the page: the view flashes (and beeps where
+// the browser lets it).
+func TestViewerBell(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+	var before bool
+	b.eval(`document.getElementById("screen").classList.contains("bell")`, &before)
+	if before {
+		t.Fatal("the bell rang before anyone rang it")
+	}
+	var power bool
+	b.eval(`document.getElementById("power").hidden`, &power)
+	if !power {
+		t.Error("the power menu shows for Xvnc, which offers no XVP")
+	}
+	ring := exec.Command("xterm", "-geometry", "20x2+300+300", "-e", "sh", "-c", `printf '\a'; exec sleep 600`)
+	ring.Env = append(os.Environ(), "DISPLAY="+d.display)
+	if err := ring.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ring.Process.Kill(); ring.Wait() })
+	b.waitFor("the bell's flash", `document.getElementById("screen").classList.contains("bell")`, 10*time.Second)
+}
+
+// The power menu shows only when the server offers XVP, and its items send
+// XVP's operations. Xvnc does not offer XVP, so a small RFB server written
+// here plays one: no security, a 64x48 desktop, XVP_INIT in answer to the
+// client's encodings; it reports the client's XVP operation codes.
+func TestViewerPowerMenu(t *testing.T) {
+	art := newArtifacts(t)
+	xvp := listen(t)
+	ops := make(chan byte, 4)
+	go func() {
+		for {
+			c, err := xvp.Accept()
+			if err != nil {
+				return
+			}
+			go servePowerDesktop(c, ops)
+		}
+	}()
+	t.Cleanup(func() { xvp.Close() })
+	ln := listen(t)
+	serveProxy(t, art, ln, proxy.Config{Target: xvp.Addr().String()}, "proxy.log")
+	b := newBrowser(t, art)
+	b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
+	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
+	b.waitFor("the power button", `!document.getElementById("power").hidden`, 10*time.Second)
+	for _, item := range []struct {
+		id string
+		op byte
+	}{{"power-shutdown", 2}, {"power-reboot", 3}, {"power-reset", 4}} {
+		b.clickID("power")
+		b.waitFor("the power menu", `!document.getElementById("power-menu").hidden`, 5*time.Second)
+		b.clickID(item.id)
+		select {
+		case op := <-ops:
+			if op != item.op {
+				t.Errorf("%s sent XVP operation %d, want %d", item.id, op, item.op)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s sent no XVP operation", item.id)
+		}
+	}
+}
+
+// servePowerDesktop is the RFB 3.8 server of TestViewerPowerMenu.
+func servePowerDesktop(c net.Conn, ops chan<- byte) {
+	defer c.Close()
+	read := func(n int) []byte {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(c, buf); err != nil {
+			return nil
+		}
+		return buf
+	}
+	c.Write([]byte("RFB 003.008\n"))
+	if read(12) == nil {
+		return
+	}
+	c.Write([]byte{1, 1}) // one security type: None
+	if read(1) == nil {
+		return
+	}
+	c.Write([]byte{0, 0, 0, 0}) // security result: OK
+	if read(1) == nil {         // ClientInit
+		return
+	}
+	name := "power-e2e"
+	init := []byte{0, 64, 0, 48, // 64x48
+		32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0, // 32 bpp, depth 24, little endian, true colour
+		0, 0, 0, byte(len(name))}
+	c.Write(append(init, name...))
+	// The client's messages, by type, to find its XVP operations.
+	sizes := map[byte]int{0: 19, 3: 9, 4: 7, 5: 5, 250: 3} // after the type byte
+	for {
+		typ := read(1)
+		if typ == nil {
+			return
+		}
+		switch typ[0] {
+		case 2: // SetEncodings
+			h := read(3)
+			if h == nil || read(4*(int(h[1])<<8|int(h[2]))) == nil {
+				return
+			}
+			// A client that names XVP's pseudo-encoding (-309) learns it is
+			// offered; this one always does.
+			c.Write([]byte{250, 0, 1, 1}) // XVP version 1: XVP_INIT
+		case 6: // ClientCutText
+			h := read(7)
+			if h == nil {
+				return
+			}
+			n := int(int32(uint32(h[3])<<24 | uint32(h[4])<<16 | uint32(h[5])<<8 | uint32(h[6])))
+			if n < 0 {
+				n = -n
+			}
+			if read(n) == nil {
+				return
+			}
+		case 250:
+			m := read(3)
+			if m == nil {
+				return
+			}
+			ops <- m[2]
+		default:
+			n, ok := sizes[typ[0]]
+			if !ok || read(n) == nil {
+				return
+			}
 		}
 	}
 }
