@@ -506,6 +506,7 @@ func TestViewerPhone(t *testing.T) {
 	if len(outside) > 0 {
 		t.Errorf("settings off the phone's screen: %v", outside)
 	}
+	b.screenshot("phone-settings.png")
 	b.clickID("settings-close")
 	b.waitFor("the settings panel closed", `!document.getElementById("settings-dialog").open`, 5*time.Second)
 
@@ -748,8 +749,8 @@ func TestViewerExplainsEveryEnding(t *testing.T) {
 }
 
 // The desktop's bell reaches the page: the view flashes (and beeps where
-// the browser lets it).
-func TestViewerBell(t *testing.T) {
+// the browser lets it). While connected the screen is kept awake.
+func TestViewerBellAndWakeLock(t *testing.T) {
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
 	addr := startProxy(t, d, art, nil)
@@ -760,6 +761,12 @@ func TestViewerBell(t *testing.T) {
 	if before {
 		t.Fatal("the bell rang before anyone rang it")
 	}
+	// The screen is kept awake while connected (Wake Lock), and let go after.
+	b.waitFor("the wake lock", `window.vncbridge.awake`, 5*time.Second)
+	defer func() {
+		b.eval(`window.vncbridge.disconnect(), true`, nil)
+		b.waitFor("the wake lock released", `!window.vncbridge.awake`, 5*time.Second)
+	}()
 	var power bool
 	b.eval(`document.getElementById("power").hidden`, &power)
 	if !power {
@@ -775,25 +782,13 @@ func TestViewerBell(t *testing.T) {
 }
 
 // The power menu shows only when the server offers XVP, and its items send
-// XVP's operations. Xvnc does not offer XVP, so a small RFB server written
-// here plays one: no security, a 64x48 desktop, XVP_INIT in answer to the
-// client's encodings; it reports the client's XVP operation codes.
+// XVP's operations. Xvnc does not offer XVP, so fakeDesktop plays a server
+// that does.
 func TestViewerPowerMenu(t *testing.T) {
 	art := newArtifacts(t)
-	xvp := listen(t)
-	ops := make(chan byte, 4)
-	go func() {
-		for {
-			c, err := xvp.Accept()
-			if err != nil {
-				return
-			}
-			go servePowerDesktop(c, ops)
-		}
-	}()
-	t.Cleanup(func() { xvp.Close() })
+	f := &fakeDesktop{xvp: true, ops: make(chan byte, 4)}
 	ln := listen(t)
-	serveProxy(t, art, ln, proxy.Config{Target: xvp.Addr().String()}, "proxy.log")
+	serveProxy(t, art, ln, proxy.Config{Target: f.start(t)}, "proxy.log")
 	b := newBrowser(t, art)
 	b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
 	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
@@ -806,7 +801,7 @@ func TestViewerPowerMenu(t *testing.T) {
 		b.waitFor("the power menu", `!document.getElementById("power-menu").hidden`, 5*time.Second)
 		b.clickID(item.id)
 		select {
-		case op := <-ops:
+		case op := <-f.ops:
 			if op != item.op {
 				t.Errorf("%s sent XVP operation %d, want %d", item.id, op, item.op)
 			}
@@ -816,9 +811,67 @@ func TestViewerPowerMenu(t *testing.T) {
 	}
 }
 
-// servePowerDesktop is the RFB 3.8 server of TestViewerPowerMenu.
-func servePowerDesktop(c net.Conn, ops chan<- byte) {
+// A server that asks for a user name and a password (VeNCrypt's Plain,
+// which Xvnc checks against the system's accounts, so fakeDesktop plays it):
+// the dialog shows the user field, and Enter sends both.
+func TestViewerUserAndPassword(t *testing.T) {
+	art := newArtifacts(t)
+	f := &fakeDesktop{plain: true, creds: make(chan [2]string, 1)}
+	ln := listen(t)
+	serveProxy(t, art, ln, proxy.Config{Target: f.start(t)}, "proxy.log")
+	b := newBrowser(t, art)
+	b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
+	b.waitFor("the dialog asking for a user name first", `document.getElementById("password-dialog").open && document.activeElement.id === "username"`, 20*time.Second)
+	var prompt string
+	b.eval(`document.getElementById("password-prompt").textContent`, &prompt)
+	if prompt != "This desktop asks for a user name and a password." {
+		t.Errorf("the dialog says %q", prompt)
+	}
+	b.run(chromedpKeys("ada\t"))
+	b.waitFor("the password field's focus", `document.activeElement.id === "password"`, 5*time.Second)
+	b.run(chromedpKeys("lovelace\r"))
+	select {
+	case got := <-f.creds:
+		if got != [2]string{"ada", "lovelace"} {
+			t.Errorf("the server got %q", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server got no credentials")
+	}
+	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
+}
+
+// fakeDesktop is an RFB 3.8 server written for the viewer's tests of what
+// Xvnc cannot show: security None (or VeNCrypt Plain with plain, reporting
+// the user name and password on creds), a 64x48 desktop, XVP offered with
+// xvp (XVP_INIT in answer to the client's encodings) and the client's XVP
+// operation codes reported on ops.
+type fakeDesktop struct {
+	plain bool
+	xvp   bool
+	ops   chan byte
+	creds chan [2]string
+}
+
+// start listens on loopback and serves every connection; it returns the address.
+func (f *fakeDesktop) start(t testing.TB) string {
+	ln := listen(t)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go f.serve(c)
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return ln.Addr().String()
+}
+
+func (f *fakeDesktop) serve(c net.Conn) {
 	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Minute))
 	read := func(n int) []byte {
 		buf := make([]byte, n)
 		if _, err := io.ReadFull(c, buf); err != nil {
@@ -826,25 +879,50 @@ func servePowerDesktop(c net.Conn, ops chan<- byte) {
 		}
 		return buf
 	}
+	u32 := func(b []byte) int { return int(uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])) }
 	c.Write([]byte("RFB 003.008\n"))
 	if read(12) == nil {
 		return
 	}
-	c.Write([]byte{1, 1}) // one security type: None
-	if read(1) == nil {
-		return
+	if f.plain {
+		c.Write([]byte{1, 19}) // one security type: VeNCrypt
+		if read(1) == nil {
+			return
+		}
+		c.Write([]byte{0, 2}) // VeNCrypt 0.2
+		if read(2) == nil {
+			return
+		}
+		c.Write([]byte{0, 1, 0, 0, 1, 0}) // accepted; one subtype: Plain (256)
+		if read(4) == nil {
+			return
+		}
+		lens := read(8)
+		if lens == nil {
+			return
+		}
+		user, pass := read(u32(lens[:4])), read(u32(lens[4:]))
+		if user == nil || pass == nil {
+			return
+		}
+		f.creds <- [2]string{string(user), string(pass)}
+	} else {
+		c.Write([]byte{1, 1}) // one security type: None
+		if read(1) == nil {
+			return
+		}
 	}
 	c.Write([]byte{0, 0, 0, 0}) // security result: OK
 	if read(1) == nil {         // ClientInit
 		return
 	}
-	name := "power-e2e"
+	name := "fake-e2e"
 	init := []byte{0, 64, 0, 48, // 64x48
 		32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0, // 32 bpp, depth 24, little endian, true colour
 		0, 0, 0, byte(len(name))}
 	c.Write(append(init, name...))
 	// The client's messages, by type, to find its XVP operations.
-	sizes := map[byte]int{0: 19, 3: 9, 4: 7, 5: 5, 250: 3} // after the type byte
+	sizes := map[byte]int{0: 19, 3: 9, 4: 7, 5: 5} // after the type byte
 	for {
 		typ := read(1)
 		if typ == nil {
@@ -856,27 +934,29 @@ func servePowerDesktop(c net.Conn, ops chan<- byte) {
 			if h == nil || read(4*(int(h[1])<<8|int(h[2]))) == nil {
 				return
 			}
-			// A client that names XVP's pseudo-encoding (-309) learns it is
-			// offered; this one always does.
-			c.Write([]byte{250, 0, 1, 1}) // XVP version 1: XVP_INIT
+			if f.xvp {
+				c.Write([]byte{250, 0, 1, 1}) // XVP version 1: XVP_INIT
+			}
 		case 6: // ClientCutText
 			h := read(7)
 			if h == nil {
 				return
 			}
-			n := int(int32(uint32(h[3])<<24 | uint32(h[4])<<16 | uint32(h[5])<<8 | uint32(h[6])))
+			n := int(int32(u32(h[3:])))
 			if n < 0 {
 				n = -n
 			}
 			if read(n) == nil {
 				return
 			}
-		case 250:
+		case 250: // XVP
 			m := read(3)
 			if m == nil {
 				return
 			}
-			ops <- m[2]
+			if f.ops != nil {
+				f.ops <- m[2]
+			}
 		default:
 			n, ok := sizes[typ[0]]
 			if !ok || read(n) == nil {

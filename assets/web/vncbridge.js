@@ -551,6 +551,7 @@ Promise.all([
 window.vncbridge = {
   get rfb() { return rfb; },
   get ready() { return RFB !== null; },
+  get awake() { return wakeLock !== null && !wakeLock.released; },
   get settings() { return { ...settings }; },
   connect,
   disconnect,
