@@ -5,6 +5,10 @@
 
 const catalog = {
   en: {
+    verifying: "Waiting for you to check the desktop's identity",
+    verifyPrompt: "Check this desktop's identity before you go on. The fingerprint of its key (SHA-256):",
+    verifyNote: "Compare it with the one the VNC server shows, or ask the person who runs it.",
+    approve: "Trust and go on",
     notConnected: "Not connected",
     connecting: "Connecting…",
     authenticating: "Checking the password…",
@@ -100,6 +104,10 @@ const catalog = {
     missingNoVNC: "The noVNC library is missing from this build",
   },
   de: {
+    verifying: "Warte auf Ihre Prüfung der Identität des Desktops",
+    verifyPrompt: "Prüfen Sie die Identität dieses Desktops, bevor Sie fortfahren. Der Fingerabdruck seines Schlüssels (SHA-256):",
+    verifyNote: "Vergleichen Sie ihn mit dem, den der VNC-Server zeigt, oder fragen Sie die Person, die ihn betreibt.",
+    approve: "Vertrauen und fortfahren",
     notConnected: "Nicht verbunden",
     connecting: "Verbinde…",
     authenticating: "Prüfe das Passwort…",
@@ -195,6 +203,10 @@ const catalog = {
     missingNoVNC: "Diesem Build fehlt die noVNC-Bibliothek",
   },
   fr: {
+    verifying: "En attente de votre vérification de l'identité du bureau",
+    verifyPrompt: "Vérifiez l'identité de ce bureau avant de continuer. L'empreinte de sa clé (SHA-256) :",
+    verifyNote: "Comparez-la à celle qu'affiche le serveur VNC, ou demandez à la personne qui le gère.",
+    approve: "Faire confiance et continuer",
     notConnected: "Non connecté",
     connecting: "Connexion…",
     authenticating: "Vérification du mot de passe…",
@@ -290,6 +302,10 @@ const catalog = {
     missingNoVNC: "La bibliothèque noVNC manque dans cette version",
   },
   es: {
+    verifying: "Esperando a que compruebes la identidad del escritorio",
+    verifyPrompt: "Comprueba la identidad de este escritorio antes de seguir. La huella de su clave (SHA-256):",
+    verifyNote: "Compárala con la que muestra el servidor VNC, o pregunta a quien lo administra.",
+    approve: "Confiar y seguir",
     notConnected: "Sin conexión",
     connecting: "Conectando…",
     authenticating: "Comprobando la contraseña…",
@@ -385,6 +401,10 @@ const catalog = {
     missingNoVNC: "A esta versión le falta la biblioteca noVNC",
   },
   zh: {
+    verifying: "等待你核对桌面的身份",
+    verifyPrompt: "继续之前请核对此桌面的身份。其密钥的指纹（SHA-256）：",
+    verifyNote: "请与 VNC 服务器显示的指纹比较，或询问运行它的人。",
+    approve: "信任并继续",
     notConnected: "未连接",
     connecting: "正在连接…",
     authenticating: "正在检查密码…",

@@ -184,6 +184,7 @@ function connect() {
   });
   rfb.addEventListener("disconnect", (e) => disconnected(here, e.detail.clean));
   rfb.addEventListener("credentialsrequired", (e) => askCredentials(e.detail.types));
+  rfb.addEventListener("serververification", (e) => verifyServer(e.detail.publickey));
   rfb.addEventListener("securityfailure", (e) => {
     here.securityFailure = true;
     here.securityReason = e.detail.reason || "";
@@ -274,6 +275,34 @@ function askCredentials(types) {
     credentials = creds; // kept in this page only, for reconnecting
     setState("connecting", t("authenticating"));
     rfb.sendCredentials(creds);
+  }, { once: true });
+}
+
+// A server with RSA-AES security (RA2) shows its key first: the person
+// compares its fingerprint and trusts it, or stops.
+async function verifyServer(key) {
+  const current = rfb;
+  let bytes = new Uint8Array(key);
+  try {
+    bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  } catch (e) {
+    // Without WebCrypto (an insecure context) RA2 cannot run anyway.
+  }
+  if (rfb !== current) return;
+  $("verify-fingerprint").textContent = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(":");
+  setState("password", t("verifying"));
+  $("message").hidden = true;
+  const dialog = $("verify-dialog");
+  dialog.returnValue = "";
+  dialog.showModal();
+  dialog.addEventListener("close", () => {
+    if (rfb !== current || !rfb) return;
+    if (dialog.returnValue === "approve") {
+      setState("connecting", t("connecting"));
+      rfb.approveServer();
+    } else {
+      disconnect();
+    }
   }, { once: true });
 }
 
@@ -521,6 +550,7 @@ function wire() {
   });
   $("screen").addEventListener("focusin", fromBrowserClipboard);
   $("password-cancel").addEventListener("click", () => $("password-dialog").close("cancel"));
+  $("verify-reject").addEventListener("click", () => $("verify-dialog").close("cancel"));
   $("settings").addEventListener("click", () => { fillSettingsForm(); $("settings-dialog").showModal(); });
   $("settings-form").addEventListener("change", settingChanged);
   $("settings-dialog").addEventListener("close", refocus);
