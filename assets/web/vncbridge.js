@@ -48,7 +48,7 @@ let initLogging = null;
 let rfb = null;
 let wanted = false; // the user wants to be connected (reconnect honours it)
 let credentials = params.has("password") ? { password: params.get("password") } : null;
-let askAgain = false; // the last password was wrong
+let askAgain = false; // the last password was wrong: true, or the server's reason
 let attempt = 0; // reconnect attempts since the last good connection
 let countdown = null; // the reconnect timer
 let end = null; // how the current connection is ending
@@ -215,7 +215,7 @@ function disconnected(here, clean) {
     if (here.badPassword) {
       // Wrong password: say so, forget it and ask again at once.
       credentials = null;
-      askAgain = true;
+      askAgain = here.securityReason || true; // the server's words, such as too many failures
       showMessage(explain(here), "");
       setState("failed", t("wrongPassword"));
       connect();
@@ -257,6 +257,7 @@ function askCredentials(types) {
   $("username-label").hidden = !wantUser;
   $("password-prompt").textContent = t(wantUser ? "userPrompt" : "passwordPrompt");
   $("password-again").hidden = !askAgain;
+  $("password-again").textContent = t("wrongPasswordAgain") + (typeof askAgain === "string" ? " (" + askAgain + ")" : "");
   $("message").hidden = true;
   const dialog = $("password-dialog");
   const current = rfb;
