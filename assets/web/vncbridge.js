@@ -51,7 +51,6 @@ let credentials = params.has("password") ? { password: params.get("password") } 
 let askAgain = false; // the last password was wrong: true, or the server's reason
 let attempt = 0; // reconnect attempts since the last good connection
 let countdown = null; // the reconnect timer
-let end = null; // how the current connection is ending
 let wakeLock = null;
 const held = new Map(); // modifier toggles pressed: id -> [keysym, code]
 
@@ -156,7 +155,6 @@ function connect() {
   // The page opens the WebSocket itself to read the close code and reason
   // that say why the proxy ended the session; RFB reports only clean or not.
   const here = { code: 0, reason: "", opened: false, connected: false, url: wsURL, securityFailure: false };
-  end = here;
   let socket;
   try {
     socket = new WebSocket(wsURL, ["binary"]);
