@@ -141,6 +141,21 @@ func TestViewerFailureTexts(t *testing.T) {
 		b.screenshot("no-server.png")
 	})
 
+	t.Run("backoff", func(t *testing.T) {
+		b.t = t
+		free := listen(t)
+		target := free.Addr().String()
+		free.Close()
+		ln := listen(t)
+		serveProxy(t, art, ln, proxy.Config{Target: target}, "backoff.log")
+		// Each failed attempt doubles the wait: 1 s, 2 s, 4 s.
+		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/?reconnect_delay=1000"))
+		for _, s := range []string{"1", "2", "4"} {
+			b.waitFor("a wait of "+s+" s", `document.getElementById("message-countdown").textContent === "Reconnecting in `+s+` s…"`, 10*time.Second)
+		}
+		b.clickID("cancel-reconnect")
+	})
+
 	t.Run("unknown host", func(t *testing.T) {
 		b.t = t
 		ln := listen(t)
@@ -520,6 +535,25 @@ func TestViewerPhone(t *testing.T) {
 		got, _ := os.ReadFile(d.typed)
 		return strings.Contains(string(got), line+"\n")
 	})
+
+	// A 360 px screen in German, whose words are the longest: still all on screen.
+	b.run(chromedp.EmulateViewport(360, 640, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: "Mozilla/5.0 (Linux; Android 14) vncbridge-e2e", AcceptLanguage: "de-DE,de"})
+		return err
+	}))
+	b.run(chromedpNavigate("http://" + addr + "/?password=" + vncPassword))
+	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
+	for _, open := range []string{"", "menu-button", "keys-button"} {
+		if open != "" {
+			b.tapID(open)
+			time.Sleep(100 * time.Millisecond)
+		}
+		if off := b.offScreen(); len(off) > 0 {
+			t.Errorf("off a 360 px screen in German (%s open): %v", open, off)
+		}
+	}
+	b.screenshot("phone-360-de.png")
 }
 
 func TestViewerPan(t *testing.T) {

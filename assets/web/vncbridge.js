@@ -513,9 +513,9 @@ function wire() {
     const open = document.body.classList.toggle("menu-open");
     $("menu-button").setAttribute("aria-expanded", String(open));
   });
-  $("tools").addEventListener("click", (e) => {
-    if (e.target.closest("button") && !["keys-button", "power"].includes(e.target.id)) closeMenu();
-  });
+  // A choice in the folded menu closes it (the keys and power strips show
+  // under the toolbar).
+  $("tools").addEventListener("click", (e) => { if (e.target.closest("button")) closeMenu(); });
   $("keys-button").addEventListener("click", () => showStrip("keys"));
   $("power").addEventListener("click", () => showStrip("power-menu"));
   for (const id of Object.keys(specialKeys)) $(id).addEventListener("click", () => pressKey(id));
