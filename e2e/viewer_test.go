@@ -373,6 +373,7 @@ func TestViewerClipboard(t *testing.T) {
 }
 
 func TestViewerExtraKeys(t *testing.T) {
+	requireTools(t, "xev", "stdbuf")
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
 	addr := startProxy(t, d, art, nil)

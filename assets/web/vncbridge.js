@@ -12,6 +12,7 @@
 import { t, setLanguage, chooseLanguage, translatePage } from "./i18n.js";
 import * as settingsStore from "./settings.js";
 import { explain, details } from "./failure.js";
+import { wireKeys, setKeysyms, releaseHeld, refocus } from "./keys.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -43,7 +44,6 @@ const { url: wsURL, address } = endpoint();
 let settings = settingsStore.load(address, params);
 
 let RFB = null; // noVNC's RFB class, once loaded
-let keysyms = null; // noVNC's keysym table (for the on-screen keyboard)
 let initLogging = null;
 let rfb = null;
 let wanted = false; // the user wants to be connected (reconnect honours it)
@@ -52,7 +52,6 @@ let askAgain = false; // the last password was wrong: true, or the server's reas
 let attempt = 0; // reconnect attempts since the last good connection
 let countdown = null; // the reconnect timer
 let wakeLock = null;
-const held = new Map(); // modifier toggles pressed: id -> [keysym, code]
 
 function setState(state, text) {
   document.body.dataset.state = state;
@@ -340,90 +339,6 @@ async function fromBrowserClipboard() {
   }
 }
 
-// ---- keys ----
-
-const specialKeys = {
-  "key-ctrl": [0xffe3, "ControlLeft"],
-  "key-alt": [0xffe9, "AltLeft"],
-  "key-super": [0xffeb, "MetaLeft"],
-  "key-tab": [0xff09, "Tab"],
-  "key-esc": [0xff1b, "Escape"],
-};
-const toggles = new Set(["key-ctrl", "key-alt", "key-super"]);
-
-function pressKey(id) {
-  if (!rfb) return;
-  const [keysym, code] = specialKeys[id];
-  if (toggles.has(id)) {
-    const down = !held.has(id);
-    if (down) held.set(id, [keysym, code]);
-    else held.delete(id);
-    rfb.sendKey(keysym, code, down);
-    $(id).setAttribute("aria-pressed", String(down));
-  } else {
-    rfb.sendKey(keysym, code);
-  }
-  refocus();
-}
-
-function releaseHeld() {
-  for (const [id, [keysym, code]] of held) {
-    if (rfb) rfb.sendKey(keysym, code, false);
-    $(id).setAttribute("aria-pressed", "false");
-  }
-  held.clear();
-}
-
-// refocus gives the keyboard back to where the person was typing.
-function refocus() {
-  if (!rfb) return;
-  if (document.body.classList.contains("typing")) $("typing").focus({ preventScroll: true });
-  else rfb.focus();
-}
-
-// The on-screen keyboard of touch devices types into a hidden text area; what
-// it receives goes to the desktop as key presses.
-const typingKeys = {
-  Enter: [0xff0d, "Enter"], Backspace: [0xff08, "Backspace"], Tab: [0xff09, "Tab"],
-  Escape: [0xff1b, "Escape"], ArrowLeft: [0xff51, "ArrowLeft"], ArrowUp: [0xff52, "ArrowUp"],
-  ArrowRight: [0xff53, "ArrowRight"], ArrowDown: [0xff54, "ArrowDown"], Delete: [0xffff, "Delete"],
-};
-
-function typeText(text) {
-  if (!rfb || !keysyms) return;
-  for (const ch of text) {
-    if (ch === "\n" || ch === "\r") {
-      rfb.sendKey(0xff0d, "Enter");
-      continue;
-    }
-    const keysym = keysyms.lookup(ch.codePointAt(0));
-    if (keysym) rfb.sendKey(keysym, "");
-  }
-}
-
-function wireTyping() {
-  const area = $("typing");
-  area.addEventListener("keydown", (e) => {
-    const k = typingKeys[e.key];
-    if (!k || !rfb) return;
-    e.preventDefault();
-    rfb.sendKey(k[0], k[1]);
-  });
-  area.addEventListener("input", (e) => {
-    if (e.inputType === "deleteContentBackward") rfb && rfb.sendKey(0xff08, "Backspace");
-    else if (e.inputType === "insertLineBreak" || e.inputType === "insertParagraph") rfb && rfb.sendKey(0xff0d, "Enter");
-    else if (!e.isComposing) typeText(area.value);
-    if (!e.isComposing) area.value = "";
-  });
-  area.addEventListener("compositionend", () => { typeText(area.value); area.value = ""; });
-  area.addEventListener("blur", () => document.body.classList.remove("typing"));
-  $("keyboard").addEventListener("click", () => {
-    document.body.classList.add("typing");
-    area.value = "";
-    area.focus({ preventScroll: true });
-  });
-}
-
 // ---- the rest of the interface ----
 
 let audio = null;
@@ -518,8 +433,6 @@ function wire() {
   $("tools").addEventListener("click", (e) => { if (e.target.closest("button")) closeMenu(); });
   $("keys-button").addEventListener("click", () => showStrip("keys"));
   $("power").addEventListener("click", () => showStrip("power-menu"));
-  for (const id of Object.keys(specialKeys)) $(id).addEventListener("click", () => pressKey(id));
-  $("key-cad").addEventListener("click", () => { if (rfb) rfb.sendCtrlAltDel(); refocus(); });
   $("power-shutdown").addEventListener("click", () => { if (rfb) rfb.machineShutdown(); showStrip(null); });
   $("power-reboot").addEventListener("click", () => { if (rfb) rfb.machineReboot(); showStrip(null); });
   $("power-reset").addEventListener("click", () => { if (rfb) rfb.machineReset(); showStrip(null); });
@@ -554,7 +467,7 @@ function wire() {
   $("settings-form").addEventListener("change", settingChanged);
   $("settings-dialog").addEventListener("close", refocus);
   document.addEventListener("visibilitychange", () => { if (rfb && document.body.dataset.state === "connected") keepAwake(true); });
-  wireTyping();
+  wireKeys(() => rfb);
 }
 
 wire();
@@ -567,7 +480,7 @@ Promise.all([
   import("./novnc/core/util/logging.js"),
 ]).then(([rfbModule, keysymModule, logging]) => {
   RFB = rfbModule.default;
-  keysyms = keysymModule.default;
+  setKeysyms(keysymModule.default);
   initLogging = logging.initLogging;
   initLogging(settings.logging);
   if (flag("autoconnect", false)) connect();
