@@ -605,9 +605,17 @@ func TestViewerReconnectsAfterTheProxyRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serveProxy(t, art, ln2, proxy.Config{Target: d.rfbAddr}, "second.log")
+	second := serveProxy(t, art, ln2, proxy.Config{Target: d.rfbAddr}, "second.log")
 	b.waitFor("the connected state again", `document.body.dataset.state === "connected" && document.getElementById("message").hidden`, 30*time.Second)
 	b.waitPixel(windowX+30, windowY+30, windowRGB)
+
+	// A restart while the page waits for a password: the dialog goes, the
+	// page says why.
+	b.run(chromedpNavigate("http://" + addr + "/?resize=off"))
+	b.waitFor("the password dialog", `document.getElementById("password-dialog").open`, 20*time.Second)
+	second.Shutdown(context.Background())
+	b.waitMessage("The proxy stopped or restarted")
+	b.waitFor("the dialog closed", `!document.getElementById("password-dialog").open`, 5*time.Second)
 }
 
 func TestViewerSettingsRemembered(t *testing.T) {

@@ -200,6 +200,8 @@ function connect() {
 
 function disconnected(here, clean) {
   rfb = null;
+  // A dialog of the ended connection goes with it (its close finds rfb gone).
+  for (const id of ["password-dialog", "verify-dialog"]) if ($(id).open) $(id).close("gone");
   releaseHeld();
   keepAwake(false);
   $("name").textContent = "vncbridge";
