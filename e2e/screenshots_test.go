@@ -74,11 +74,11 @@ func TestViewerScreenshots(t *testing.T) {
 	target := "localhost:5999"
 	if c, err := net.DialTimeout("tcp", target, time.Second); err == nil {
 		c.Close()
-		free := listen(t)
+		free := listenLoopback(t)
 		target = fmt.Sprintf("localhost:%d", free.Addr().(*net.TCPAddr).Port)
 		free.Close()
 	}
-	ln := listen(t)
+	ln := listenLoopback(t)
 	serveProxy(t, art, ln, proxy.Config{Target: target}, "failing.log")
 	desk.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
 	desk.waitMessage("No VNC server answers at " + target)

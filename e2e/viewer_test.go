@@ -50,7 +50,7 @@ func serveProxy(t testing.TB, art *artifacts, ln net.Listener, cfg proxy.Config,
 	return srv
 }
 
-func listen(t testing.TB) net.Listener {
+func listenLoopback(t testing.TB) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -107,7 +107,7 @@ func (b *browser) tapID(id string) {
 	b.run(chromedp.TapXY(c[0], c[1]))
 }
 
-func mustContain(t testing.TB, what, got string, want ...string) {
+func mustSay(t testing.TB, what, got string, want ...string) {
 	t.Helper()
 	for _, w := range want {
 		if !strings.Contains(got, w) {
@@ -124,16 +124,16 @@ func TestViewerFailureTexts(t *testing.T) {
 
 	t.Run("no VNC server", func(t *testing.T) {
 		b.t = t
-		free := listen(t)
+		free := listenLoopback(t)
 		target := free.Addr().String()
 		free.Close() // nothing listens there now
-		ln := listen(t)
+		ln := listenLoopback(t)
 		serveProxy(t, art, ln, proxy.Config{Target: target}, "no-server.log")
 		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
 		m := b.waitMessage("No VNC server answers at " + target)
-		mustContain(t, "the hint", m.Hint, "Is a VNC server running on "+target+"?", "Target menu")
-		mustContain(t, "the log line", m.Log, logWhere)
-		mustContain(t, "the details", m.Details, "1011", "connection refused")
+		mustSay(t, "the hint", m.Hint, "Is a VNC server running on "+target+"?", "Target menu")
+		mustSay(t, "the log line", m.Log, logWhere)
+		mustSay(t, "the details", m.Details, "1011", "connection refused")
 		// Reconnecting is on by default: a countdown, which Cancel stops.
 		b.waitFor("the reconnect countdown", `/Reconnecting in \d+ s/.test(document.getElementById("message-countdown").textContent) && !document.getElementById("message-countdown").hidden`, 10*time.Second)
 		b.clickID("cancel-reconnect")
@@ -143,10 +143,10 @@ func TestViewerFailureTexts(t *testing.T) {
 
 	t.Run("backoff", func(t *testing.T) {
 		b.t = t
-		free := listen(t)
+		free := listenLoopback(t)
 		target := free.Addr().String()
 		free.Close()
-		ln := listen(t)
+		ln := listenLoopback(t)
 		serveProxy(t, art, ln, proxy.Config{Target: target}, "backoff.log")
 		// Each failed attempt doubles the wait: 1 s, 2 s, 4 s.
 		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/?reconnect_delay=1000"))
@@ -158,17 +158,17 @@ func TestViewerFailureTexts(t *testing.T) {
 
 	t.Run("unknown host", func(t *testing.T) {
 		b.t = t
-		ln := listen(t)
+		ln := listenLoopback(t)
 		serveProxy(t, art, ln, proxy.Config{Target: "no-such-host.invalid:5900"}, "unknown-host.log")
 		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
 		m := b.waitMessage("Unknown host: no-such-host.invalid")
-		mustContain(t, "the hint", m.Hint, "cannot be found", "Target menu")
-		mustContain(t, "the log line", m.Log, logWhere)
+		mustSay(t, "the hint", m.Hint, "cannot be found", "Target menu")
+		mustSay(t, "the log line", m.Log, logWhere)
 	})
 
 	t.Run("the server closes", func(t *testing.T) {
 		b.t = t
-		rude := listen(t)
+		rude := listenLoopback(t)
 		go func() {
 			for {
 				c, err := rude.Accept()
@@ -179,24 +179,24 @@ func TestViewerFailureTexts(t *testing.T) {
 			}
 		}()
 		t.Cleanup(func() { rude.Close() })
-		ln := listen(t)
+		ln := listenLoopback(t)
 		serveProxy(t, art, ln, proxy.Config{Target: rude.Addr().String()}, "server-closes.log")
 		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
 		m := b.waitMessage("The VNC server closed the connection")
-		mustContain(t, "the details", m.Details, "1000", "Target closed")
+		mustSay(t, "the details", m.Details, "1000", "Target closed")
 	})
 
 	t.Run("no proxy", func(t *testing.T) {
 		b.t = t
 		d := startDesktop(t, art)
-		ln := listen(t)
+		ln := listenLoopback(t)
 		serveProxy(t, art, ln, proxy.Config{Target: d.rfbAddr}, "no-proxy.log")
-		gone := listen(t)
+		gone := listenLoopback(t)
 		port := gone.Addr().(*net.TCPAddr).Port
 		gone.Close()
 		b.run(chromedpNavigate(fmt.Sprintf("http://%s/?port=%d", ln.Addr(), port)))
 		m := b.waitMessage("Cannot reach the proxy")
-		mustContain(t, "the hint", m.Hint, fmt.Sprintf("ws://127.0.0.1:%d/websockify", port))
+		mustSay(t, "the hint", m.Hint, fmt.Sprintf("ws://127.0.0.1:%d/websockify", port))
 	})
 
 	// Refusals before the session: the proxy accepts the WebSocket and
@@ -210,12 +210,12 @@ func TestViewerFailureTexts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b.t = t
-			ln := listen(t)
-			serveProxy(t, art, ln, proxy.Config{Tokens: tokenMap{"known": "127.0.0.1:1"}}, "tokens.log")
+			ln := listenLoopback(t)
+			serveProxy(t, art, ln, proxy.Config{Tokens: fixedTokens{"known": "127.0.0.1:1"}}, "tokens.log")
 			requireRefusalByClose(t, ln.Addr().String(), "http://"+ln.Addr().String(), tc.query)
 			b.run(chromedpNavigate("http://" + ln.Addr().String() + "/" + tc.query))
 			m := b.waitMessage(tc.title)
-			mustContain(t, "the log line", m.Log, logWhere)
+			mustSay(t, "the log line", m.Log, logWhere)
 			if m.Countdown != "" {
 				t.Errorf("the page retries a refusal that cannot change: %q", m.Countdown)
 			}
@@ -225,21 +225,21 @@ func TestViewerFailureTexts(t *testing.T) {
 	// A page of another origin (another port): the proxy refuses it.
 	t.Run("origin refused", func(t *testing.T) {
 		b.t = t
-		pages := listen(t)
+		pages := listenLoopback(t)
 		serveProxy(t, art, pages, proxy.Config{Target: "127.0.0.1:1"}, "pages.log")
-		other := listen(t)
+		other := listenLoopback(t)
 		serveProxy(t, art, other, proxy.Config{Target: "127.0.0.1:1"}, "other.log")
 		requireRefusalByClose(t, other.Addr().String(), "http://"+pages.Addr().String(), "")
 		b.run(chromedpNavigate(fmt.Sprintf("http://%s/?port=%d", pages.Addr(), other.Addr().(*net.TCPAddr).Port)))
 		m := b.waitMessage("The proxy refused this page")
-		mustContain(t, "the hint", m.Hint, "Open the page at the proxy's address")
+		mustSay(t, "the hint", m.Hint, "Open the page at the proxy's address")
 	})
 }
 
-// tokenMap is a fixed token table.
-type tokenMap map[string]string
+// fixedTokens is a fixed token table.
+type fixedTokens map[string]string
 
-func (m tokenMap) LookupTarget(_ context.Context, token string) (proxy.Target, error) {
+func (m fixedTokens) LookupTarget(_ context.Context, token string) (proxy.Target, error) {
 	if a, ok := m[token]; ok {
 		return proxy.Target{Network: "tcp", Address: a}, nil
 	}
@@ -591,7 +591,7 @@ func TestViewerPan(t *testing.T) {
 func TestViewerReconnectsAfterTheProxyRestarts(t *testing.T) {
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
-	ln := listen(t)
+	ln := listenLoopback(t)
 	addr := ln.Addr().String()
 	first := serveProxy(t, art, ln, proxy.Config{Target: d.rfbAddr}, "first.log")
 	b := newBrowser(t, art)
@@ -664,10 +664,10 @@ func TestViewerSettingsRemembered(t *testing.T) {
 func TestViewerSpeaksTheBrowsersLanguage(t *testing.T) {
 	art := newArtifacts(t)
 	b := newBrowser(t, art)
-	free := listen(t)
+	free := listenLoopback(t)
 	target := free.Addr().String()
 	free.Close()
-	ln := listen(t)
+	ln := listenLoopback(t)
 	serveProxy(t, art, ln, proxy.Config{Target: target}, "proxy.log")
 
 	// Every language has every string.
@@ -732,7 +732,7 @@ func TestViewerFullScreenHidesTheToolbar(t *testing.T) {
 // close code and reason in, the title and whether it retries out.
 func TestViewerExplainsEveryEnding(t *testing.T) {
 	art := newArtifacts(t)
-	ln := listen(t)
+	ln := listenLoopback(t)
 	serveProxy(t, art, ln, proxy.Config{Target: "127.0.0.1:1"}, "proxy.log")
 	b := newBrowser(t, art)
 	b.run(chromedpNavigate("http://" + ln.Addr().String() + "/vnc.html"))
@@ -830,7 +830,7 @@ func TestViewerBellAndWakeLock(t *testing.T) {
 func TestViewerPowerMenu(t *testing.T) {
 	art := newArtifacts(t)
 	f := &fakeDesktop{xvp: true, ops: make(chan byte, 4)}
-	ln := listen(t)
+	ln := listenLoopback(t)
 	serveProxy(t, art, ln, proxy.Config{Target: f.start(t)}, "proxy.log")
 	b := newBrowser(t, art)
 	b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
@@ -860,7 +860,7 @@ func TestViewerPowerMenu(t *testing.T) {
 func TestViewerUserAndPassword(t *testing.T) {
 	art := newArtifacts(t)
 	f := &fakeDesktop{plain: true, creds: make(chan [2]string, 1)}
-	ln := listen(t)
+	ln := listenLoopback(t)
 	serveProxy(t, art, ln, proxy.Config{Target: f.start(t)}, "proxy.log")
 	b := newBrowser(t, art)
 	b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
@@ -898,7 +898,7 @@ type fakeDesktop struct {
 
 // start listens on loopback and serves every connection; it returns the address.
 func (f *fakeDesktop) start(t testing.TB) string {
-	ln := listen(t)
+	ln := listenLoopback(t)
 	go func() {
 		for {
 			c, err := ln.Accept()
