@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -38,8 +39,8 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	if err == nil && fi.Mode().IsRegular() && !strings.HasSuffix(name, "/index.html") && name != "index.html" {
-		s.web.serveFile(rec, r, name, fi)
+	if err == nil && fi.Mode().IsRegular() {
+		s.web.serveFile(rec, r, name, fi) // index.html too: by name it answers 200, as websockify does
 	} else {
 		s.web.files.ServeHTTP(rec, r) // directories, redirects, index pages, errors
 	}
@@ -78,7 +79,7 @@ func (wf *webFiles) serveFile(w http.ResponseWriter, r *http.Request, name strin
 	}
 	if !fi.ModTime().IsZero() {
 		h.Set("Etag", `W/"`+strconv.FormatInt(fi.Size(), 36)+"-"+strconv.FormatInt(fi.ModTime().UnixNano(), 36)+`"`)
-		wf.files.ServeHTTP(w, r)
+		wf.serveContent(w, r, name, fi)
 		return
 	}
 	f, err := wf.immutable(name)
@@ -89,18 +90,36 @@ func (wf *webFiles) serveFile(w http.ResponseWriter, r *http.Request, name strin
 	h.Set("Cache-Control", "no-cache") // revalidate: the ETag makes that a 304
 	if f.gz == nil {
 		h.Set("Etag", f.etag)
-		wf.files.ServeHTTP(w, r)
+		wf.serveContent(w, r, name, fi)
 		return
 	}
 	h.Add("Vary", "Accept-Encoding")
 	if r.Header.Get("Range") != "" || !acceptsGzip(r) {
 		h.Set("Etag", f.etag)
-		wf.files.ServeHTTP(w, r)
+		wf.serveContent(w, r, name, fi)
 		return
 	}
 	h.Set("Etag", strings.TrimSuffix(f.etag, `"`)+`-gz"`)
 	h.Set("Content-Encoding", "gzip")
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.gz))
+}
+
+// serveContent answers with the file itself. net/http's file server would
+// redirect a request for …/index.html to its directory; a file asked for by
+// name is served under that name.
+func (wf *webFiles) serveContent(w http.ResponseWriter, r *http.Request, name string, fi fs.FileInfo) {
+	f, err := wf.fsys.Open(name)
+	if err != nil {
+		wf.files.ServeHTTP(w, r) // its own error answer
+		return
+	}
+	defer f.Close()
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		wf.files.ServeHTTP(w, r)
+		return
+	}
+	http.ServeContent(w, r, name, fi.ModTime(), rs)
 }
 
 // immutable reads a file that cannot change once, for its hash and its

@@ -15,7 +15,10 @@ import (
 func TestStaticFiles(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "app", "empty"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "docs"), 0o755)
 	os.WriteFile(filepath.Join(dir, "vnc.html"), []byte("<title>vnc</title>"), 0o644)
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<title>index</title>"), 0o644)
+	os.WriteFile(filepath.Join(dir, "docs", "index.html"), []byte("<title>docs</title>"), 0o644)
 	os.WriteFile(filepath.Join(dir, "app", "ui.js"), []byte("export default 1;"), 0o644)
 	os.WriteFile(filepath.Join(dir, "app", "mod.mjs"), []byte("export {};"), 0o644)
 	os.WriteFile(filepath.Join(filepath.Dir(dir), "secret.txt"), []byte("secret"), 0o644)
@@ -39,6 +42,14 @@ func TestStaticFiles(t *testing.T) {
 		}
 		if code, body, _ := get("GET", "/vnc.html"); code != 200 || body != "<title>vnc</title>" {
 			t.Errorf("GET /vnc.html: %d %q", code, body)
+		}
+		// An index page asked for by name is the file (200), as websockify
+		// serves it, not a redirect to its directory.
+		for path, want := range map[string]string{"/index.html": "<title>index</title>", "/docs/index.html": "<title>docs</title>",
+			"/": "<title>index</title>", "/docs/": "<title>docs</title>"} {
+			if code, body, h := get("GET", path); code != 200 || body != want {
+				t.Errorf("GET %s: %d %q (Location %q)", path, code, body, h.Get("Location"))
+			}
 		}
 		if code, body, h := get("HEAD", "/vnc.html"); code != 200 || body != "" || h.Get("Content-Length") != "18" {
 			t.Errorf("HEAD /vnc.html: %d %q %v", code, body, h)
@@ -150,6 +161,9 @@ func TestEmbeddedFilesCacheAndCompress(t *testing.T) {
 	}
 	if r, b := get("/"); r.StatusCode != 200 || !strings.Contains(string(b), "vnc.html") {
 		t.Fatalf("index: %d %q", r.StatusCode, b)
+	}
+	if r, b := get("/index.html"); r.StatusCode != 200 || !strings.Contains(string(b), "vnc.html") || r.Header.Get("Etag") == "" {
+		t.Fatalf("index by name: %d %q %v", r.StatusCode, b, r.Header)
 	}
 	if r, _ := get("/app/sub/"); r.StatusCode != 404 {
 		t.Fatalf("listing: %d", r.StatusCode)
