@@ -25,6 +25,9 @@ const (
 
 // serveHTTP receives every HTTP request: WebSocket handshakes and files.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.refuseBody(w, r) {
+		return
+	}
 	if why := s.checkHost(r); why != "" {
 		s.refuse(w, r, http.StatusForbidden, why)
 		return

@@ -48,14 +48,21 @@ func FuzzHandshakeHeaders(f *testing.F) {
 	})
 }
 
-// FuzzRawRequest sends arbitrary bytes to a real server: it must answer or
-// close, never hang past the handshake timeout, and never crash.
+// FuzzRawRequest sends arbitrary bytes to a real server, then half-closes:
+// the server must answer what it understood and close, and never crash. (A
+// server that keeps a connection alive rightly waits for the next request;
+// the half-close says there is none. The wait of a client that sends nothing
+// is bounded by TestSlowHandshakeIsDroppedWithoutStarvingOthers and
+// TestIdleKeepAliveEndsAtTheHandshakeTimeout.)
 func FuzzRawRequest(f *testing.F) {
 	f.Add([]byte(upgradeRequest("/", "Sec-WebSocket-Version: 13")))
 	f.Add([]byte("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key1: " + specKey1 + "\r\nSec-WebSocket-Key2: " + specKey2 + "\r\n\r\n" + specKey3))
 	f.Add([]byte("<policy-file-request/>\x00"))
 	f.Add([]byte{0x16, 3, 1, 0, 5, 1, 0, 0, 1, 0})
 	f.Add([]byte("GET /../../etc/passwd HTTP/1.0\r\n\r\n"))
+	f.Add([]byte("GET /x HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+	f.Add([]byte("GET /x HTTP/1.1\r\nHost: localhost\r\n\r\nGET /y HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+	f.Add([]byte("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"))
 	_, addr, _ := startServer(f, Config{Target: startEcho(f), HandshakeTimeout: 500 * time.Millisecond, Logger: discardLogger()})
 	f.Fuzz(func(t *testing.T, request []byte) {
 		conn, err := net.Dial("tcp", addr)
@@ -64,6 +71,7 @@ func FuzzRawRequest(f *testing.F) {
 		}
 		defer conn.Close()
 		conn.Write(request)
+		conn.(*net.TCPConn).CloseWrite()
 		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 		br := bufio.NewReader(conn)
 		if resp, err := http.ReadResponse(br, nil); err == nil && resp.StatusCode == 101 {

@@ -93,7 +93,7 @@ func New(cfg Config) (*Server, error) {
 		Handler:           http.HandlerFunc(s.serveHTTP),
 		ReadHeaderTimeout: cfg.handshakeTimeout(),
 		ReadTimeout:       cfg.handshakeTimeout(), // no request here has a body worth waiting for
-		IdleTimeout:       time.Minute,
+		IdleTimeout:       cfg.handshakeTimeout(), // a kept-alive connection waits no longer than a new one
 		MaxHeaderBytes:    maxHeader,
 		ErrorLog:          log.New(debugWriter{logger}, "", 0),
 	}
