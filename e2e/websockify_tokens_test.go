@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -133,6 +134,7 @@ func TestTokenPluginsMatchWebsockify(t *testing.T) {
 		"beta":  `{"host": "` + beta + `"}`,
 	})
 	keyFile, signed := jwtFixture(t, dir, map[string]string{"alpha": alpha, "beta": beta})
+	secretFile, hs := hs256Fixture(t, dir, map[string]string{"alpha": alpha, "beta": beta})
 	socketDir, err := os.MkdirTemp("", "desks") // short: socket paths are limited
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +168,9 @@ func TestTokenPluginsMatchWebsockify(t *testing.T) {
 		{"JWTTokenApi", []string{"--token-plugin", "JWTTokenApi", "--token-source", keyFile},
 			[]string{signed["alpha"], signed["beta"], signed["forged"], "not.a.token"},
 			map[string]string{signed["alpha"]: "alpha", signed["beta"]: "beta", signed["forged"]: "refused", "not.a.token": "refused"}},
+		{"JWTTokenApi HS256", []string{"--token-plugin", "JWTTokenApi", "--token-source", secretFile},
+			[]string{hs["alpha"], hs["beta"], hs["forged"], hs["file text as key"]},
+			map[string]string{hs["alpha"]: "alpha", hs["beta"]: "beta", hs["forged"]: "refused", hs["file text as key"]: "refused"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -223,6 +228,38 @@ func startTokenAPI(t *testing.T, targets map[string]string) string {
 
 // jwtFixture writes an RSA key and signs a token per target, plus one signed
 // with another key.
+// hs256Fixture writes a shared secret the way websockify's JWT plugin reads
+// it (base64url, the "k" of a JSON Web Key) and signs HS256 tokens for the
+// targets; "forged" is signed with another secret, "file text as key" with
+// the file's text itself rather than the secret it encodes.
+func hs256Fixture(t *testing.T, dir string, targets map[string]string) (string, map[string]string) {
+	t.Helper()
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	text := base64.RawURLEncoding.EncodeToString(secret) // no final newline: websockify would count it as a character of the key
+	path := filepath.Join(dir, "jwt.secret")
+	os.WriteFile(path, []byte(text), 0o600)
+	sign := func(key []byte, target string) string {
+		host, port, _ := net.SplitHostPort(target)
+		s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: key}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj, _ := s.Sign([]byte(fmt.Sprintf(`{"host": %q, "port": %s, "exp": %d}`, host, port, time.Now().Add(time.Hour).Unix())))
+		out, _ := obj.CompactSerialize()
+		return out
+	}
+	out := map[string]string{}
+	for name, target := range targets {
+		out[name] = sign(secret, target)
+	}
+	other := make([]byte, 32)
+	rand.Read(other)
+	out["forged"] = sign(other, targets["alpha"])
+	out["file text as key"] = sign([]byte(text), targets["alpha"])
+	return path, out
+}
+
 func jwtFixture(t *testing.T, dir string, targets map[string]string) (string, map[string]string) {
 	t.Helper()
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)

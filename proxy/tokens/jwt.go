@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -22,9 +23,8 @@ import (
 
 // JWT is the JWTTokenApi plugin: the token itself is a JWT whose claims
 // carry the target ("host" and "port"), signed (JWS) or encrypted (JWE, with
-// a signed JWT or the claims inside) with the key in the source file: a PEM
-// key or certificate, or the raw bytes of a shared secret. "nbf" and "exp"
-// are honoured.
+// a signed JWT or the claims inside) with the key in the source file (see
+// readJWTKey). "nbf" and "exp" are honoured.
 type JWT struct {
 	verifyKey  any // public or shared key
 	decryptKey any // private or shared key; nil when only a public key is known
@@ -55,8 +55,10 @@ func NewJWT(source string) (*JWT, error) {
 	j := &JWT{now: time.Now}
 	block, _ := pem.Decode(data)
 	if block == nil {
-		secret := []byte(strings.TrimRight(string(data), "\r\n"))
-		j.verifyKey, j.decryptKey = secret, secret
+		j.verifyKey, j.decryptKey, err = keyOfText(data)
+		if err != nil {
+			return nil, fmt.Errorf("JWT key %s: %w", source, err)
+		}
 		return j, nil
 	}
 	switch block.Type {
@@ -86,6 +88,40 @@ func NewJWT(source string) (*JWT, error) {
 		j.verifyKey = publicOf(j.decryptKey)
 	}
 	return j, nil
+}
+
+// keyOfText reads a key file that is not PEM, in the first of these forms
+// that fits:
+//
+//   - a JSON Web Key (a JSON object: "kty" "oct" with "k", or an RSA, EC or
+//     OKP key);
+//   - a shared secret in base64url, with or without padding: the secret is
+//     the decoded bytes. websockify reads its key file this way (as the "k"
+//     of an "oct" JSON Web Key), so a file it takes is read alike here;
+//   - anything else (text that is not base64url) is the shared secret itself,
+//     its bytes as they are.
+//
+// Whitespace around the text (a final newline, say) is ignored. It returns
+// the key that verifies and the one that decrypts (nil for a public key).
+func keyOfText(data []byte) (verify, decrypt any, err error) {
+	text := strings.TrimSpace(string(data))
+	if text == "" {
+		return nil, nil, errors.New("the key file is empty")
+	}
+	if strings.HasPrefix(text, "{") {
+		var jwk jose.JSONWebKey
+		if err := jwk.UnmarshalJSON([]byte(text)); err != nil {
+			return nil, nil, fmt.Errorf("not a JSON Web Key: %w", err)
+		}
+		if jwk.IsPublic() {
+			return jwk.Key, nil, nil
+		}
+		return publicOf(jwk.Key), jwk.Key, nil
+	}
+	if secret, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(text, "=")); err == nil && len(secret) > 0 {
+		return secret, secret, nil
+	}
+	return []byte(text), []byte(text), nil
 }
 
 func publicOf(k any) any {

@@ -2,9 +2,13 @@ package tokens
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -214,9 +218,11 @@ func TestJWT(t *testing.T) {
 	pubDER, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	pubPath := filepath.Join(dir, "pub.pem")
 	os.WriteFile(pubPath, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}), 0o644)
+	// The shared secret as websockify reads its key file: base64url, the "k"
+	// of a JSON Web Key.
 	secret := []byte("0123456789abcdef0123456789abcdef")
 	secretPath := filepath.Join(dir, "secret")
-	os.WriteFile(secretPath, secret, 0o600)
+	os.WriteFile(secretPath, []byte(base64.RawURLEncoding.EncodeToString(secret)+"\n"), 0o600)
 
 	sign := func(alg jose.SignatureAlgorithm, k any, claims string) string {
 		s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: k}, nil)
@@ -272,6 +278,60 @@ func TestJWT(t *testing.T) {
 	expectUnknown(t, hsJWT, sign(jose.HS256, []byte("another secret, 32 bytes long..."), claims))
 	expectUnknown(t, rsaJWT, "not.a.jwt")
 	expectUnknown(t, pubJWT, encrypt(jose.RSA_OAEP_256, &key.PublicKey, signed)) // a public key cannot decrypt
+	// The file's text is not the key: its base64url decoding is.
+	expectUnknown(t, hsJWT, sign(jose.HS256, []byte(base64.RawURLEncoding.EncodeToString(secret)), claims))
+}
+
+// The other forms of a key file that is not PEM: a JSON Web Key, and text
+// that is not base64url, which is the secret as it is.
+func TestJWTKeyForms(t *testing.T) {
+	dir := t.TempDir()
+	claims := `{"host": "desk.example", "port": 5900}`
+	sign := func(alg jose.SignatureAlgorithm, k any) string {
+		s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: k}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj, err := s.Sign([]byte(claims))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := obj.CompactSerialize()
+		return out
+	}
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o600)
+		return p
+	}
+	secret := []byte("a secret of 32 bytes, as HS256..")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	octJWK, _ := json.Marshal(jose.JSONWebKey{Key: secret})
+	ecJWK, _ := json.Marshal(jose.JSONWebKey{Key: key})
+	ecPublicJWK, _ := json.Marshal(jose.JSONWebKey{Key: &key.PublicKey})
+	for _, tc := range []struct {
+		name, file, good, bad string
+	}{
+		{"padded base64url", write("padded", base64.URLEncoding.EncodeToString(secret)+"\n"), sign(jose.HS256, secret), sign(jose.HS256, []byte("another secret of 32 bytes......"))},
+		{"raw text", write("raw", "not base64, with spaces & more: 40 bytes\n"), sign(jose.HS256, []byte("not base64, with spaces & more: 40 bytes")), sign(jose.HS256, secret)},
+		{"oct JWK", write("oct.jwk", string(octJWK)), sign(jose.HS256, secret), sign(jose.HS256, []byte("another secret of 32 bytes......"))},
+		{"EC private JWK", write("ec.jwk", string(ecJWK)), sign(jose.ES256, key), sign(jose.HS256, secret)},
+		{"EC public JWK", write("ecpub.jwk", string(ecPublicJWK)), sign(jose.ES256, key), sign(jose.HS256, secret)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j, err := New("JWTTokenApi", tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			expect(t, j, tc.good, tcp("desk.example:5900"))
+			expectUnknown(t, j, tc.bad)
+		})
+	}
+	for name, content := range map[string]string{"empty": "\n", "bad JSON": `{"kty": "oct"`} {
+		if _, err := New("JWTTokenApi", write(name, content)); err == nil {
+			t.Errorf("key file %s: accepted", name)
+		}
+	}
 }
 
 func TestUnixDomainSocketDirectory(t *testing.T) {
