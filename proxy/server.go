@@ -32,6 +32,7 @@ type Server struct {
 	conns   *connQueue
 	web     *webFiles // nil without Config.Web
 	metrics *counters
+	guesses *guessLimit // failed authentications per client address
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -81,6 +82,7 @@ func New(cfg Config) (*Server, error) {
 		done:      make(chan struct{}),
 		changed:   make(chan struct{}, 1),
 		metrics:   newCounters(),
+		guesses:   newGuessLimit(logger),
 	}
 	if cfg.Web != nil {
 		s.web = newWebFiles(cfg.Web)
