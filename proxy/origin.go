@@ -117,7 +117,7 @@ func isLoopbackHost(h string) bool {
 }
 
 // redactQuery is a request's path for the log: query values (which may carry
-// tokens) are cut to their first characters.
+// tokens) are redacted as tokens are (see redactToken).
 func redactQuery(u *url.URL) string {
 	if u.RawQuery == "" {
 		return u.Path
@@ -125,9 +125,7 @@ func redactQuery(u *url.URL) string {
 	q := u.Query()
 	for k, vs := range q {
 		for i, v := range vs {
-			if len(v) > 4 {
-				vs[i] = v[:4] + "…"
-			}
+			vs[i] = redactToken(v)
 		}
 		q[k] = vs
 	}

@@ -67,14 +67,18 @@ func (s *Server) tokenOf(r *http.Request) (string, bool) {
 	return strings.TrimRight(v[0], "\n"), true
 }
 
-// redactToken is a token as logs show it: enough to tell tokens apart,
-// not enough to use one.
+// redactToken is a token (or any secret) as logs show it: enough to tell
+// long tokens apart, never enough to use one. A short one shows nothing: its
+// first characters would be most of it.
 func redactToken(t string) string {
-	if len(t) <= 4 {
+	if len(t) < redactShownMin {
 		return "…"
 	}
 	return t[:4] + "…"
 }
+
+// redactShownMin is the length from which a token's first 4 bytes are shown.
+const redactShownMin = 12
 
 // sessionTarget chooses the target of a request: the fixed one, or the one
 // its token names. On failure it returns the HTTP status and why.

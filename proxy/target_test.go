@@ -155,3 +155,30 @@ func TestMetricsOffByDefault(t *testing.T) {
 		t.Fatal("/metrics served without Config.Metrics")
 	}
 }
+
+// Short tokens never appear in the log, whole or nearly: not in the path,
+// not in the reasons, not in the lines of a resolved token.
+func TestShortTokensNeverInTheLog(t *testing.T) {
+	echo := startEcho(t)
+	known := map[string]bool{"Q7z": true, "q7Z9": true, "K3jW8": true, "Zx81kqPw": true}
+	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {
+		if known[token] {
+			return Target{Network: "tcp", Address: echo}, nil
+		}
+		return Target{}, ErrUnknownToken
+	})
+	srv, addr, log := startServer(t, Config{Tokens: tokens})
+	for _, token := range []string{"Q7z", "q7Z9", "K3jW8", "Zx81kqPw", "W", "Pq4", "j2Mx", "u8VbN", "Hx7kPa2Lq"} {
+		status(t, addr, upgradeRequest("/websockify?token="+token, "Sec-WebSocket-Version: 13"))
+		http.Get("http://" + addr + "/vnc.html?token=" + token) // refused: no web directory
+	}
+	waitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
+	for _, token := range []string{"Q7z", "q7Z9", "K3jW8", "Zx81kqPw", "Pq4", "j2Mx", "u8VbN", "Hx7kPa2Lq", "token=W"} {
+		if strings.Contains(log.String(), token) {
+			t.Errorf("token %q appears in the log", token)
+		}
+	}
+	if !strings.Contains(log.String(), "token=…") {
+		t.Error("no redacted token in the log: does it log the requests at all?")
+	}
+}
