@@ -112,8 +112,10 @@ func (p Paths) SettingsFile() string { return filepath.Join(p.Dir, "settings.jso
 
 // LoadSettings reads the settings file. A missing file gives the defaults
 // and no error. A broken one is kept aside (renamed to settings.json.broken-TIME)
-// and replaced by the defaults; the error says so, for the log.
+// and replaced by the defaults; the error says so, for the log. The
+// temporary files of saves that never finished are removed first.
 func LoadSettings(p Paths) (Settings, error) {
+	removeLeftoverSaves(p, time.Now())
 	file := p.SettingsFile()
 	b, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -168,6 +170,23 @@ func SaveSettings(p Paths, s Settings) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), p.SettingsFile())
+}
+
+// leftoverAge is the age from which a temporary settings file is the
+// leftover of an interrupted save, not the save of another process (the tray
+// and the service share the file) happening now: a save takes milliseconds.
+const leftoverAge = time.Minute
+
+// removeLeftoverSaves removes the temporary files SaveSettings leaves when
+// the process is killed between writing one and renaming it: they hold the
+// settings, the share token among them.
+func removeLeftoverSaves(p Paths, now time.Time) {
+	names, _ := filepath.Glob(filepath.Join(p.Dir, "settings-*.json"))
+	for _, name := range names {
+		if fi, err := os.Lstat(name); err == nil && fi.Mode().IsRegular() && now.Sub(fi.ModTime()) > leftoverAge {
+			os.Remove(name)
+		}
+	}
 }
 
 // newToken returns a fresh secret for a remote share link.

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func testPaths(t *testing.T) Paths {
@@ -89,6 +90,44 @@ func TestValidateNamesTheField(t *testing.T) {
 	} {
 		if err := c.s.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want an error naming %s", c.s, err, c.want)
+		}
+	}
+}
+
+// A save interrupted by a kill leaves a temporary file holding the token;
+// the next start removes it, but not the temporary file of a save that
+// another process (the service) is making now.
+func TestLeftoverSavesAreRemovedAtStart(t *testing.T) {
+	p := testPaths(t)
+	if err := SaveSettings(p, Settings{Port: 6081, Target: "desk:5901", AllowRemote: true, Token: "the-secret-token"}); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * leftoverAge)
+	var leftovers []string
+	for _, name := range []string{"settings-123456.json", "settings-987654321.json"} {
+		f := filepath.Join(p.Dir, name)
+		os.WriteFile(f, []byte(`{"port": 6081, "token": "the-secret-token"}`), 0o600)
+		os.Chtimes(f, old, old)
+		leftovers = append(leftovers, f)
+	}
+	current := filepath.Join(p.Dir, "settings-555.json") // a save under way
+	os.WriteFile(current, []byte(`{"port": 6081`), 0o600)
+	other := filepath.Join(p.Dir, "cert.pem")
+	os.WriteFile(other, []byte("kept"), 0o600)
+	os.Chtimes(other, old, old)
+
+	s, err := LoadSettings(p)
+	if err != nil || s.Token != "the-secret-token" {
+		t.Fatalf("settings: %+v, %v", s, err)
+	}
+	for _, f := range leftovers {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("leftover %s is still there", filepath.Base(f))
+		}
+	}
+	for _, f := range []string{current, other, p.SettingsFile()} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s was removed: %v", filepath.Base(f), err)
 		}
 	}
 }

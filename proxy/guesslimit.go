@@ -65,8 +65,9 @@ func newGuessLimit(log *slog.Logger) *guessLimit {
 }
 
 // checkAuth asks Config.Auth about r, within the limit: it returns nil when
-// r may pass, or the refusal, after the wait its failure has earned.
-func (s *Server) checkAuth(r *http.Request) error {
+// r may pass (with what a Welcomer adds to w's headers), or the refusal,
+// after the wait its failure has earned.
+func (s *Server) checkAuth(w http.ResponseWriter, r *http.Request) error {
 	g := s.guesses
 	client := clientKey(r.RemoteAddr)
 	if wait := g.blocked(client); wait > 0 {
@@ -77,6 +78,9 @@ func (s *Server) checkAuth(r *http.Request) error {
 	err := s.cfg.Auth.Authenticate(r)
 	if err == nil {
 		g.succeeded(client)
+		if wc, ok := s.cfg.Auth.(Welcomer); ok {
+			wc.Welcome(r, w.Header())
+		}
 		return nil
 	}
 	if !isChallenge(r, err) {

@@ -122,7 +122,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) bool {
 	if s.cfg.Auth == nil {
 		return true
 	}
-	err := s.checkAuth(r) // Config.Auth, slowed down for guessers
+	err := s.checkAuth(w, r) // Config.Auth, slowed down for guessers
 	if err == nil {
 		return true
 	}
