@@ -15,6 +15,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,4 +194,73 @@ func leaf(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string
 		t.Fatal(err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// The adversarial run's case: BasicHTTPAuth answered thousands of wrong
+// passwords a second to one client. Through the proxy, guessers in parallel
+// now get a few answers in two seconds, and the right password from another
+// address still opens a session at once.
+func TestBasicGuessingIsSlowedThroughTheProxy(t *testing.T) {
+	a, _ := New("BasicHTTPAuth", "alice:open sesame")
+	echo, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer echo.Close()
+	srv, err := proxy.New(proxy.Config{Target: echo.Addr().String(), Auth: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srv.Serve(ln)
+	defer srv.Shutdown(t.Context())
+
+	try := func(from, credentials string, timeout time.Duration) (int, time.Duration) {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+		conn, err := d.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Error(err)
+			return 0, 0
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(timeout))
+		start := time.Now()
+		io.WriteString(conn, "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+			"Authorization: Basic "+base64.StdEncoding.EncodeToString([]byte(credentials))+"\r\n"+
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			return 0, time.Since(start) // held back past the timeout
+		}
+		return resp.StatusCode, time.Since(start)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	var checked, refused atomic.Int64 // wrong passwords answered (401); attempts refused unchecked (429)
+	done := make(chan struct{})
+	for i := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for n := 0; time.Now().Before(deadline); n++ {
+				switch code, _ := try("127.0.0.1", "alice:guess"+strconv.Itoa(i*1000+n), time.Until(deadline)); code {
+				case http.StatusUnauthorized:
+					checked.Add(1)
+				case http.StatusTooManyRequests:
+					refused.Add(1)
+				case 0:
+				default:
+					t.Errorf("a wrong password: %d", code)
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if checked.Load() > 8 {
+		t.Fatalf("%d wrong passwords answered in 2 s", checked.Load())
+	}
+	t.Logf("in 2 s: %d wrong passwords answered, %d attempts refused unchecked", checked.Load(), refused.Load())
+	if code, took := try("127.0.0.2", "alice:open sesame", 5*time.Second); code != 101 || took > 200*time.Millisecond {
+		t.Fatalf("the right password from another address: %d after %v", code, took)
+	}
 }
