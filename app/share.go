@@ -63,9 +63,10 @@ func startShare(s Settings, o shareOptions) (*share, error) {
 		}
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		cfg.TLSOnly = true
-		cfg.Auth = newShareAuth(s.Token, s.Port) // the proxy slows down guessers
-		cfg.AuthWeb = true                       // nothing, not even the page, without the token
-		addrs = []string{""}                     // every interface, IPv4 and IPv6
+		// Nothing, not even the page, without the token; the proxy slows
+		// down guessers.
+		cfg.Auth, cfg.AuthWeb = newShareAuth(s.Token, s.Port), true
+		addrs = []string{""} // every interface, IPv4 and IPv6
 	}
 	srv, err := proxy.New(cfg)
 	if err != nil {
