@@ -76,6 +76,8 @@ func failureReason(status int) string {
 		return "method"
 	case http.StatusUpgradeRequired:
 		return "version"
+	case http.StatusTooManyRequests:
+		return "too_many_failures"
 	case http.StatusBadGateway:
 		return "lookup_failed"
 	case http.StatusGatewayTimeout:
