@@ -4,54 +4,54 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"slices"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"vncbridge/assets/icons"
 )
 
 // The desktop, behind small interfaces: the app's logic is tested with
 // fakes of these, and the real tray test drives the real ones.
 type (
-	// A Tray shows the state: icon, tooltip and menu. Show is called from
-	// the event loop only, with a menu that changed or not.
-	Tray interface {
-		Show(icon Icon, tooltip string, menu []MenuItem)
+	// A trayView shows the state: icon, tooltip and menu. Show is called
+	// from the event loop only, with a menu that changed or not.
+	trayView interface {
+		Show(icon icons.State, tooltip string, menu []menuItem)
 	}
-	// An Opener opens a URL in the default browser, or a folder in the
+	// An opener opens a URL in the default browser, or a folder in the
 	// file manager.
-	Opener interface {
+	opener interface {
 		Open(target string) error
 	}
-	// A Clipboard takes text.
-	Clipboard interface {
+	// A clipboard takes text.
+	clipboard interface {
 		Copy(text string) error
 	}
-	// A Prompter asks the user for one line of text: a native dialog, or
-	// an error when there is none (the app then opens its settings page).
-	Prompter interface {
+	// A prompter asks the user for one line of text: a native dialog, or
+	// errNoDialog when there is none (the app then opens its settings page).
+	prompter interface {
 		Ask(ctx context.Context, title, prompt, value string) (answer string, ok bool, err error)
 	}
-	// A Notifier shows a desktop notification.
-	Notifier interface {
+	// A notifier shows a desktop notification.
+	notifier interface {
 		Notify(title, body string) error
 	}
-	// Autostart is "Start at login" for the tray.
-	Autostart interface {
+	// autostart is "Start at login" for the tray.
+	autostart interface {
 		Enabled() bool
 		SetEnabled(on bool) error
 	}
-	// A ServiceControl installs and runs the vncbridge service.
-	ServiceControl interface {
+	// A serviceControl installs and runs the vncbridge service.
+	serviceControl interface {
 		Install() error
 		Uninstall() error
 		Start() error
@@ -60,36 +60,37 @@ type (
 	}
 )
 
-// Options are what an App needs.
-type Options struct {
-	Paths   Paths
-	Version string
-	Web     fs.FS // the viewer the proxy serves
-	Log     *slog.Logger
-	Tray    Tray
-	// TrayIcons gives the tray's icon for a state: a monochrome template
-	// (macOS menu bar) and the regular icon (ICO on Windows, PNG elsewhere).
-	TrayIcons func(Icon) (template, regular []byte)
-	Opener    Opener
-	Clipboard Clipboard
-	Prompter  Prompter
-	Notifier  Notifier
-	Autostart Autostart
-	Service   ServiceControl
-	// Detect lists the VNC servers among candidates; nil probes them.
-	Detect func(ctx context.Context, candidates []string) []FoundServer
-	// DetectEvery is how often the VNC servers are looked for besides
-	// when the menu opens; 0 means every 15 seconds.
-	DetectEvery time.Duration
-	// Headless starts sharing at once and prints the URL: there is no tray.
-	Headless bool
+// config is what an App needs: the settings' place, the viewer, and the
+// desktop's parts (nil where the desktop has none).
+type config struct {
+	paths     Paths
+	version   string
+	web       fs.FS // the viewer the proxy serves
+	log       *slog.Logger
+	out       io.Writer // where a headless run prints the address
+	opener    opener
+	clipboard clipboard
+	prompter  prompter
+	notifier  notifier
+	autostart autostart
+	service   serviceControl
+	// detect lists the VNC servers among candidates; nil probes them.
+	detect func(ctx context.Context, candidates []string) []foundServer
+	// every is how often the VNC servers and the service are looked at
+	// besides when the menu opens; 0 means every 15 seconds.
+	every time.Duration
+	// headless starts sharing at once and prints the URL: there is no tray.
+	headless bool
+	// changes are the command line's settings, saved as menu choices are.
+	changes func(*settings)
 }
 
 // App is the tray application: one state, one event loop.
 type App struct {
-	opt     Options
+	cfg     config
+	tray    trayView // nil when headless
 	log     *slog.Logger
-	st      State
+	st      state
 	share   *share
 	events  chan func()
 	page    *settingsPage
@@ -99,56 +100,59 @@ type App struct {
 	// firstRun: no settings file yet, so the target may follow the first
 	// VNC server found until the user picks one.
 	firstRun bool
-	// stopped is set by Quit: Run returns after this event.
+	// stopped is set by quit: Run returns after this event.
 	stopped bool
 }
 
-// New loads the settings and returns the App; a broken settings file is
-// logged and replaced (see LoadSettings).
-func New(opt Options) *App {
-	if opt.Log == nil {
-		opt.Log = slog.New(slog.DiscardHandler)
+// newApp loads the settings and returns the App showing itself on tray (nil
+// for none); a broken settings file is logged and replaced (see
+// loadSettings).
+func newApp(cfg config, tray trayView) *App {
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.DiscardHandler)
 	}
-	if opt.Detect == nil {
-		opt.Detect = newDetector().detect
+	if cfg.out == nil {
+		cfg.out = io.Discard
 	}
-	if opt.DetectEvery == 0 {
-		opt.DetectEvery = 15 * time.Second
+	if cfg.detect == nil {
+		cfg.detect = newDetector().detect
 	}
-	a := &App{opt: opt, log: opt.Log, events: make(chan func(), 16), quit: make(chan struct{}),
+	if cfg.every == 0 {
+		cfg.every = 15 * time.Second
+	}
+	a := &App{cfg: cfg, tray: tray, log: cfg.log, events: make(chan func(), 16), quit: make(chan struct{}),
 		wake: make(chan struct{}, 1)}
-	_, statErr := os.Stat(opt.Paths.SettingsFile())
+	_, statErr := os.Stat(cfg.paths.settingsFile())
 	a.firstRun = os.IsNotExist(statErr)
-	s, err := LoadSettings(opt.Paths)
+	s, err := loadSettings(cfg.paths)
 	if err != nil {
 		a.log.Warn(err.Error())
 		a.notify("vncbridge settings", err.Error())
 	}
-	a.st = State{Settings: s, Version: opt.Version}
-	if opt.Autostart != nil {
-		a.st.StartAtLogin = opt.Autostart.Enabled()
+	a.st = state{Settings: s, Version: cfg.version}
+	if cfg.autostart != nil {
+		a.st.StartAtLogin = cfg.autostart.Enabled()
 	}
 	return a
 }
 
-// Click is a menu click; safe from any goroutine.
-func (a *App) Click(id string) { a.post(func() { a.click(id) }) }
-
-// MenuOpened asks for a fresh look for VNC servers and at the service;
+// menuOpened asks for a fresh look for VNC servers and at the service;
 // safe from any goroutine.
-func (a *App) MenuOpened() {
+func (a *App) menuOpened() {
 	a.post(func() {
 		a.startDetect(true)
 		a.startServiceCheck()
 	})
 }
 
-// OpenBrowser opens the viewer (a second launch asks for this).
-func (a *App) OpenBrowser() { a.post(func() { a.click(idOpen) }) }
+// openBrowser opens the viewer (a second launch asks for this); safe from
+// any goroutine.
+func (a *App) openBrowser() { a.post(a.openViewer) }
 
-// Quit stops sharing and ends Run.
-func (a *App) Quit() { a.post(func() { a.click(idQuit) }) }
+// Quit stops sharing and ends Run; safe from any goroutine.
+func (a *App) Quit() { a.post(func() { a.stopped = true }) }
 
+// post runs f on the event loop; after Run returned, f is dropped.
 func (a *App) post(f func()) {
 	select {
 	case a.events <- f:
@@ -156,8 +160,11 @@ func (a *App) post(f func()) {
 	}
 }
 
+// do is a menu item's action: f run on the event loop.
+func (a *App) do(f func()) func() { return func() { a.post(f) } }
+
 // Run is the event loop; it returns when the user quits or ctx is done, with
-// sharing stopped.
+// sharing stopped. A headless run that cannot share returns the reason.
 func (a *App) Run(ctx context.Context) error {
 	defer close(a.quit)
 	defer a.stopSharing()
@@ -167,15 +174,20 @@ func (a *App) Run(ctx context.Context) error {
 		}
 	}()
 	a.refreshService()
+	if a.cfg.changes != nil {
+		a.update(a.cfg.changes)
+	}
 	a.startDetect(true)
-	if a.opt.Headless || a.st.Settings.ShareOnStart {
+	if a.cfg.headless || a.st.Settings.ShareOnStart {
 		a.startSharing()
 		if a.st.Sharing {
-			fmt.Printf("vncbridge: sharing %s; open %s\n", a.st.Settings.Target, a.st.Settings.localURL())
+			fmt.Fprintf(a.cfg.out, "vncbridge: sharing %s; open %s\n", a.st.Settings.Target, a.st.Settings.localURL())
+		} else if a.cfg.headless {
+			return errors.New(a.st.Err)
 		}
 	}
 	a.render()
-	tick := time.NewTicker(a.opt.DetectEvery)
+	tick := time.NewTicker(a.cfg.every)
 	defer tick.Stop()
 	for {
 		select {
@@ -189,12 +201,10 @@ func (a *App) Run(ctx context.Context) error {
 		case <-a.wake:
 			a.st.Viewers = int(a.viewers.Load())
 		case <-tick.C:
-			// This computer's servers only (other hosts when the menu opens);
-			// the service where no menu-open event tells when to look.
+			// This computer's servers only (other hosts when the menu
+			// opens), and the service, which may change behind the tray.
 			a.startDetect(false)
-			if runtime.GOOS == "windows" {
-				a.startServiceCheck()
-			}
+			a.startServiceCheck()
 		}
 		a.render()
 	}
@@ -214,115 +224,111 @@ func (a *App) handle(f func()) {
 
 // render shows the state; the tray skips what did not change.
 func (a *App) render() {
-	if a.opt.Tray != nil {
-		a.opt.Tray.Show(a.st.Icon(), "vncbridge: "+a.st.Status(), Menu(a.st))
+	if a.tray != nil {
+		a.tray.Show(a.st.icon(), "vncbridge: "+a.st.status(), a.menu(a.st))
 	}
 }
 
-func (a *App) click(id string) {
-	switch {
-	case id == idStart:
-		if a.st.Service.Installed && !a.st.serviceRunning() {
-			a.serviceDo("start")
-			return
-		}
+// startSharingOrService is Start sharing: the installed service's if there
+// is one, this process's proxy otherwise.
+func (a *App) startSharingOrService() {
+	if a.st.Service.Installed && !a.st.serviceRunning() {
+		a.serviceDo("start", serviceControl.Start)
+		return
+	}
+	a.startSharing()
+}
+
+// stopSharingOrService is Stop sharing.
+func (a *App) stopSharingOrService() {
+	if a.st.serviceRunning() {
+		a.serviceDo("stop", serviceControl.Stop)
+		return
+	}
+	a.stopSharing()
+	a.st.Err = ""
+}
+
+// openViewer is Open in browser: it starts sharing if needed.
+func (a *App) openViewer() {
+	if !a.st.Sharing && !a.st.serviceRunning() {
 		a.startSharing()
-	case id == idStop:
-		if a.st.serviceRunning() {
-			a.serviceDo("stop")
+		if !a.st.Sharing {
 			return
 		}
-		a.stopSharing()
-		a.st.Err = ""
-	case id == idOpen:
-		if !a.st.Sharing && !a.st.serviceRunning() {
-			a.startSharing()
-			if !a.st.Sharing {
-				return
-			}
-		}
-		a.open(a.st.Settings.localURL())
-	case id == idCopyLink:
-		link := a.st.Settings.shareURL()
-		if a.opt.Clipboard == nil {
-			a.notify("Share link", link)
-			return
-		}
-		if err := a.opt.Clipboard.Copy(link); err != nil {
-			a.log.Warn("clipboard", "err", err)
-			a.notify("Share link", link)
-			return
-		}
-		a.notify("Share link copied", "Send it to the viewer; it carries the secret token.")
-	case strings.HasPrefix(id, idPortPrefix):
-		p, err := strconv.Atoi(strings.TrimPrefix(id, idPortPrefix))
-		if err == nil {
-			a.setPort(p)
-		}
-	case id == idPortOther:
-		a.ask("Listen port", "Port for the browser to connect to (1–65535):", strconv.Itoa(a.st.Settings.Port), func(v string) {
-			p, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || p < 1 || p > 65535 {
-				a.fail(fmt.Sprintf("%q is not a port between 1 and 65535", v))
-				return
-			}
-			a.setPort(p)
-		})
-	case strings.HasPrefix(id, idTargetPrefix):
-		a.setTarget(strings.TrimPrefix(id, idTargetPrefix))
-	case id == idTargetOther:
-		a.ask("Target VNC server", "VNC server to share, as host:port:", a.st.Settings.Target, func(v string) {
-			v = strings.TrimSpace(v)
-			if !strings.Contains(v, ":") && v != "" {
-				v += ":5900"
-			}
-			if err := ValidateTarget(v); err != nil {
-				a.fail(err.Error())
-				return
-			}
-			a.setTarget(v)
-		})
-	case id == idRecord:
-		a.update(func(s *Settings) { s.Record = !s.Record })
-	case id == idRecordings:
-		if err := os.MkdirAll(a.opt.Paths.Recordings, 0o700); err != nil {
+	}
+	a.open(a.st.Settings.localURL())
+}
+
+// copyLink is Copy share link.
+func (a *App) copyLink() {
+	link := a.st.Settings.shareURL()
+	if a.cfg.clipboard == nil {
+		a.notify("Share link", link)
+		return
+	}
+	if err := a.cfg.clipboard.Copy(link); err != nil {
+		a.log.Warn("clipboard", "err", err)
+		a.notify("Share link", link)
+		return
+	}
+	a.notify("Share link copied", "Send it to the viewer; it carries the secret token.")
+}
+
+// askPort is Listen port ▸ Other….
+func (a *App) askPort() {
+	a.ask("Listen port", "Port for the browser to connect to (1–65535):", fmt.Sprint(a.st.Settings.Port), func(v string) {
+		p, err := ParsePort(v)
+		if err != nil {
 			a.fail(err.Error())
 			return
 		}
-		a.open(a.opt.Paths.Recordings)
-	case id == idRemote:
-		a.update(func(s *Settings) {
-			s.AllowRemote = !s.AllowRemote
-			if s.AllowRemote {
-				s.Token = newToken() // a new secret for each share
-			}
-		})
-	case id == idSvcInstall:
-		a.serviceDo("install")
-	case id == idSvcUninstall:
-		a.serviceDo("uninstall")
-	case id == idSvcStart:
-		a.serviceDo("start")
-	case id == idSvcStop:
-		a.serviceDo("stop")
-	case id == idLogin:
-		if a.opt.Autostart == nil {
-			a.fail("Start at login is not available here")
+		a.setPort(p)
+	})
+}
+
+// askTarget is Target VNC server ▸ Other….
+func (a *App) askTarget() {
+	a.ask("Target VNC server", "VNC server to share (host:port, :display or a port):", a.st.Settings.Target, func(v string) {
+		t, err := ParseTarget(v)
+		if err != nil {
+			a.fail(err.Error())
 			return
 		}
-		on := !a.st.StartAtLogin
-		if err := a.opt.Autostart.SetEnabled(on); err != nil {
-			a.fail("Start at login: " + err.Error())
-			return
-		}
-		a.st.StartAtLogin = a.opt.Autostart.Enabled()
-	case id == idAbout:
-		a.openPage("about")
-	case id == idQuit:
-		a.stopped = true
-	default:
-		a.log.Debug("menu: unknown item", "id", id)
+		a.setTarget(t)
+	})
+}
+
+// openRecordings is Open recordings folder.
+func (a *App) openRecordings() {
+	if err := os.MkdirAll(a.cfg.paths.Recordings, 0o700); err != nil {
+		a.fail(err.Error())
+		return
 	}
+	a.open(a.cfg.paths.Recordings)
+}
+
+// toggleRemote is Allow other computers: a new secret for each share.
+func (a *App) toggleRemote() {
+	a.update(func(s *settings) {
+		s.AllowRemote = !s.AllowRemote
+		if s.AllowRemote {
+			s.Token = newToken()
+		}
+	})
+}
+
+// toggleLogin is Start at login.
+func (a *App) toggleLogin() {
+	if a.cfg.autostart == nil {
+		a.fail("Start at login is not available here")
+		return
+	}
+	if err := a.cfg.autostart.SetEnabled(!a.st.StartAtLogin); err != nil {
+		a.fail("Start at login: " + err.Error())
+		return
+	}
+	a.st.StartAtLogin = a.cfg.autostart.Enabled()
 }
 
 // startSharing starts the proxy with the settings; a failure is the state's
@@ -335,7 +341,7 @@ func (a *App) startSharing() {
 		a.fail("The vncbridge service is already sharing; stop it first")
 		return
 	}
-	sh, err := startShare(a.st.Settings, shareOptions{paths: a.opt.Paths, web: a.opt.Web, log: a.log,
+	sh, err := startShare(a.st.Settings, shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		onSessions: a.sessionsChanged})
 	if err != nil {
 		a.fail(err.Error())
@@ -359,8 +365,8 @@ func (a *App) startSharing() {
 	}()
 }
 
-// sessionsChanged is called by the proxy with its lock held: it must not
-// wait for the event loop.
+// sessionsChanged is called by the proxy, maybe with its lock held: it must
+// not wait for the event loop.
 func (a *App) sessionsChanged(n int) {
 	a.viewers.Store(int64(n))
 	select {
@@ -381,16 +387,16 @@ func (a *App) stopSharing() {
 
 // update changes the settings, saves them, and restarts sharing with them
 // when it was on.
-func (a *App) update(change func(*Settings)) {
+func (a *App) update(change func(*settings)) {
 	a.firstRun = false
 	s := a.st.Settings
 	s.RecentTargets = slices.Clone(s.RecentTargets)
 	change(&s)
-	if err := s.Validate(); err != nil {
+	if err := s.validate(); err != nil {
 		a.fail(err.Error())
 		return
 	}
-	if err := SaveSettings(a.opt.Paths, s); err != nil {
+	if err := saveSettings(a.cfg.paths, s); err != nil {
 		a.fail("Cannot save the settings: " + err.Error())
 		return
 	}
@@ -401,33 +407,39 @@ func (a *App) update(change func(*Settings)) {
 	}
 }
 
-func (a *App) setPort(p int) { a.update(func(s *Settings) { s.Port = p }) }
+func (a *App) setPort(p int) { a.update(func(s *settings) { s.Port = p }) }
 
-func (a *App) setTarget(t string) { a.update(func(s *Settings) { *s = s.withTarget(t) }) }
+func (a *App) setTarget(t string) { a.update(func(s *settings) { *s = s.withTarget(t) }) }
 
 // fail shows err in the status line (as a sentence: "Port 6080 is in use")
 // and the log.
 func (a *App) fail(err string) {
-	if r, size := utf8.DecodeRuneInString(err); size > 0 {
-		err = string(unicode.ToUpper(r)) + err[size:]
+	a.st.Err = sentence(err)
+	a.log.Warn(a.st.Err)
+}
+
+// sentence starts s with a capital letter, for the status line and the
+// page (errors are in lower case).
+func sentence(s string) string {
+	if r, size := utf8.DecodeRuneInString(s); size > 0 {
+		return string(unicode.ToUpper(r)) + s[size:]
 	}
-	a.st.Err = err
-	a.log.Warn(err)
+	return s
 }
 
 func (a *App) open(target string) {
-	if a.opt.Opener == nil {
+	if a.cfg.opener == nil {
 		a.fail("No browser to open " + target)
 		return
 	}
-	if err := a.opt.Opener.Open(target); err != nil {
+	if err := a.cfg.opener.Open(target); err != nil {
 		a.fail(fmt.Sprintf("Cannot open %s: %v", target, err))
 	}
 }
 
 func (a *App) notify(title, body string) {
-	if a.opt.Notifier != nil {
-		if err := a.opt.Notifier.Notify(title, body); err != nil {
+	if a.cfg.notifier != nil {
+		if err := a.cfg.notifier.Notify(title, body); err != nil {
 			a.log.Debug("notification", "err", err)
 		}
 	}
@@ -436,12 +448,12 @@ func (a *App) notify(title, body string) {
 // ask asks with a native dialog in the background (the menu stays live), or
 // opens the settings page when there is none.
 func (a *App) ask(title, prompt, value string, then func(string)) {
-	if a.opt.Prompter == nil {
+	if a.cfg.prompter == nil {
 		a.openPage("")
 		return
 	}
 	go func() {
-		v, ok, err := a.opt.Prompter.Ask(context.Background(), title, prompt, value)
+		v, ok, err := a.cfg.prompter.Ask(context.Background(), title, prompt, value)
 		a.post(func() {
 			switch {
 			case err != nil:
@@ -468,7 +480,7 @@ func (a *App) startDetect(all bool) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		found := a.opt.Detect(ctx, cands)
+		found := a.cfg.detect(ctx, cands)
 		a.post(func() {
 			if !all { // keep what the last full look found elsewhere
 				for _, f := range a.st.Found {
@@ -478,6 +490,7 @@ func (a *App) startDetect(all bool) {
 				}
 			}
 			a.st.Found = found
+			a.log.Debug("looked for VNC servers", "everywhere", all, "found", len(found))
 			a.adoptFoundServer()
 		})
 	}()
@@ -487,8 +500,8 @@ func (a *App) startDetect(all bool) {
 // default target but one was found, share that one.
 func (a *App) adoptFoundServer() {
 	s := a.st.Settings
-	if !a.firstRun || len(a.st.Found) == 0 || s.Target != DefaultTarget ||
-		slices.ContainsFunc(a.st.Found, func(f FoundServer) bool { return sameTarget(f.Addr, s.Target) }) {
+	if !a.firstRun || len(a.st.Found) == 0 || s.Target != defaultTarget ||
+		slices.ContainsFunc(a.st.Found, func(f foundServer) bool { return sameTarget(f.Addr, s.Target) }) {
 		return
 	}
 	a.log.Info("first run: sharing the VNC server found", "target", a.st.Found[0].Addr)
@@ -498,35 +511,34 @@ func (a *App) adoptFoundServer() {
 // startServiceCheck asks the service manager in the background (it may run
 // a program such as systemctl).
 func (a *App) startServiceCheck() {
-	if a.opt.Service == nil {
+	if a.cfg.service == nil {
 		return
 	}
 	go func() {
-		st := a.opt.Service.Status()
+		st := a.cfg.service.Status()
 		a.post(func() { a.st.Service = st })
 	}()
 }
 
 func (a *App) refreshService() {
-	if a.opt.Service != nil {
-		a.st.Service = a.opt.Service.Status()
+	if a.cfg.service != nil {
+		a.st.Service = a.cfg.service.Status()
 	}
 }
 
 // serviceDo runs a service action in the background (it may ask for a
 // password) and shows the outcome.
-func (a *App) serviceDo(what string) {
-	svc := a.opt.Service
+func (a *App) serviceDo(what string, do func(serviceControl) error) {
+	svc := a.cfg.service
 	if svc == nil {
 		a.fail("No service manager on this system")
 		return
 	}
-	do := map[string]func() error{"install": svc.Install, "uninstall": svc.Uninstall, "start": svc.Start, "stop": svc.Stop}[what]
 	if what == "install" || what == "start" {
 		a.stopSharing() // the service takes the port
 	}
 	go func() {
-		err := do()
+		err := do(svc)
 		a.post(func() {
 			a.refreshService()
 			if err != nil {

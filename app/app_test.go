@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 
+	"vncbridge/assets/icons"
 	"vncbridge/internal/testnet"
 )
 
@@ -22,13 +24,13 @@ import (
 
 type fakeTray struct {
 	mu   sync.Mutex
-	icon Icon
+	icon icons.State
 	tip  string
-	menu []MenuItem
+	menu []menuItem
 	n    int
 }
 
-func (f *fakeTray) Show(icon Icon, tip string, menu []MenuItem) {
+func (f *fakeTray) Show(icon icons.State, tip string, menu []menuItem) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.icon, f.tip, f.menu = icon, tip, menu
@@ -120,27 +122,62 @@ type harness struct {
 	done    chan error
 }
 
+// item finds a menu item by its titles, from the top menu down: "Listen
+// port", "Other…". A title matches exactly, or up to a parenthesis
+// ("localhost:5901" is "localhost:5901 (display :1, RFB 3.8)").
+func (h *harness) item(path ...string) (menuItem, bool) {
+	items := h.menu()
+	var found menuItem
+	for _, title := range path {
+		ok := false
+		for _, it := range items {
+			if !it.Separator && (it.Title == title || strings.HasPrefix(it.Title, title+" (")) {
+				found, items, ok = it, it.Children, true
+				break
+			}
+		}
+		if !ok {
+			return menuItem{}, false
+		}
+	}
+	return found, true
+}
+
+// click clicks the item at path, as the tray does: its action, from another
+// goroutine than the event loop.
+func (h *harness) click(path ...string) {
+	h.t.Helper()
+	it, ok := h.item(path...)
+	if !ok {
+		h.t.Fatalf("no menu item %q in %q", path, titles(h.menu()))
+	}
+	if it.Action == nil || it.Disabled {
+		h.t.Fatalf("menu item %q cannot be clicked: %+v", path, it)
+	}
+	it.Action()
+}
+
 func freePort(t *testing.T) int { return testnet.FreePort(t) }
 
 // echoTarget is a TCP server that echoes, standing for a VNC server.
 func echoTarget(t *testing.T) string { return testnet.Echo(t) }
 
-func startApp(t *testing.T, s Settings, tweak ...func(*Options)) *harness {
+func startApp(t *testing.T, s settings, tweak ...func(*config)) *harness {
 	t.Helper()
 	h := &harness{t: t, tray: &fakeTray{}, opener: &fakeOpener{}, clip: &fakeClipboard{}, service: &fakeService{},
 		paths: testPaths(t), done: make(chan error, 1)}
-	if err := SaveSettings(h.paths, s); err != nil {
+	if err := saveSettings(h.paths, s); err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{
-		Paths: h.paths, Version: "test", Tray: h.tray, Opener: h.opener, Clipboard: h.clip,
-		Prompter: fakePrompter{err: errNoDialog}, Autostart: &fakeAutostart{}, Service: h.service,
-		Detect: func(context.Context, []string) []FoundServer { return nil },
+	cfg := config{
+		paths: h.paths, version: "test", opener: h.opener, clipboard: h.clip,
+		prompter: fakePrompter{err: errNoDialog}, autostart: &fakeAutostart{}, service: h.service,
+		detect: func(context.Context, []string) []foundServer { return nil },
 	}
 	for _, f := range tweak {
-		f(&opt)
+		f(&cfg)
 	}
-	h.app = New(opt)
+	h.app = newApp(cfg, h.tray)
 	go func() { h.done <- h.app.Run(context.Background()) }()
 	h.waitStatus("the first menu", func(s string) bool { return s != "" })
 	t.Cleanup(func() {
@@ -154,30 +191,12 @@ func startApp(t *testing.T, s Settings, tweak ...func(*Options)) *harness {
 	return h
 }
 
-func (h *harness) waitStatus(what string, ok func(string) bool) string {
+func (h *harness) waitStatus(what string, ok func(string) bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		s := h.tray.status()
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("waiting for %s; status is %q", what, s)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testnet.Until(h.t, what, func() bool { return ok(h.tray.status()) })
 }
 
-func (h *harness) click(id string) {
-	h.t.Helper()
-	if _, ok := findItem(h.menu(), id); !ok {
-		h.t.Fatalf("no menu item %q", id)
-	}
-	h.app.Click(id)
-}
-
-func (h *harness) menu() []MenuItem {
+func (h *harness) menu() []menuItem {
 	h.tray.mu.Lock()
 	defer h.tray.mu.Unlock()
 	return h.tray.menu
@@ -210,18 +229,18 @@ func echoThrough(t *testing.T, port int) net.Conn {
 
 func TestStartShareCountStop(t *testing.T) {
 	port := freePort(t)
-	h := startApp(t, Settings{Port: port, Target: echoTarget(t)})
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.waitStatus("Stopped", prefix("Stopped"))
-	h.click(idStart)
+	h.click("Start sharing")
 	h.waitStatus("sharing", prefix("Sharing"))
 	c := echoThrough(t, port)
 	h.waitStatus("one viewer", func(s string) bool { return strings.HasSuffix(s, "— 1 viewer") })
-	if h.tray.icon != IconSharing {
+	if h.tray.icon != icons.Sharing {
 		t.Fatalf("icon %v", h.tray.icon)
 	}
 	c.Close()
 	h.waitStatus("no viewers", func(s string) bool { return strings.HasSuffix(s, "— no viewers") })
-	h.click(idStop)
+	h.click("Stop sharing")
 	h.waitStatus("Stopped", prefix("Stopped"))
 	if _, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second); err == nil {
 		t.Fatal("still listening after Stop sharing")
@@ -235,29 +254,30 @@ func TestPortInUseIsTheStatus(t *testing.T) {
 	}
 	defer busy.Close()
 	port := busy.Addr().(*net.TCPAddr).Port
-	h := startApp(t, Settings{Port: port, Target: echoTarget(t)})
-	h.click(idStart)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
+	h.click("Start sharing")
 	want := "Port " + strconv.Itoa(port) + " is in use"
 	h.waitStatus(want, prefix(want))
-	if h.tray.icon != IconError {
+	if h.tray.icon != icons.Error {
 		t.Fatalf("icon %v, want the error icon", h.tray.icon)
 	}
 }
 
 func TestChangingPortWhileSharingMovesTheListener(t *testing.T) {
 	target := echoTarget(t)
-	h := startApp(t, Settings{Port: freePort(t), Target: target})
-	h.click(idStart)
+	h := startApp(t, settings{Port: freePort(t), Target: target})
+	h.click("Start sharing")
 	h.waitStatus("sharing", prefix("Sharing"))
 	newPort := freePort(t)
-	h.app.Click(idPortPrefix + strconv.Itoa(newPort))
+	h.app.cfg.prompter = fakePrompter{answer: strconv.Itoa(newPort)} // before the click: read by the loop
+	h.click("Listen port", "Other…")
 	h.waitStatus("sharing on the new port", func(s string) bool { return strings.Contains(s, ":"+strconv.Itoa(newPort)+" —") })
 	echoThrough(t, newPort).Close()
-	saved, _ := LoadSettings(h.paths)
+	saved, _ := loadSettings(h.paths)
 	if saved.Port != newPort {
 		t.Fatalf("saved port %d, want %d", saved.Port, newPort)
 	}
-	if p, ok := findItem(h.menu(), idPortPrefix+strconv.Itoa(newPort)); !ok || !p.Checked {
+	if p, ok := h.item("Listen port", strconv.Itoa(newPort)); !ok || !p.Checked {
 		t.Fatalf("new port not checked in the menu: %+v", p)
 	}
 }
@@ -265,17 +285,17 @@ func TestChangingPortWhileSharingMovesTheListener(t *testing.T) {
 func TestTargetChoiceAndOtherWithoutDialog(t *testing.T) {
 	first, second := echoTarget(t), echoTarget(t)
 	port := freePort(t)
-	h := startApp(t, Settings{Port: port, Target: first}, func(o *Options) {
-		o.Detect = func(context.Context, []string) []FoundServer { return []FoundServer{{Addr: second, Version: "3.8"}} }
+	h := startApp(t, settings{Port: port, Target: first}, func(o *config) {
+		o.detect = func(context.Context, []string) []foundServer { return []foundServer{{Addr: second, Version: "3.8"}} }
 	})
-	h.waitStatus("the found server in the menu", func(string) bool { _, ok := findItem(h.menu(), idTargetPrefix+second); return ok })
-	h.click(idTargetPrefix + second)
-	h.waitStatus("the new target", func(string) bool { it, _ := findItem(h.menu(), idTargetPrefix+second); return it.Checked })
-	if s, _ := LoadSettings(h.paths); s.Target != second || s.RecentTargets[1] != first {
+	h.waitStatus("the found server in the menu", func(string) bool { _, ok := h.item("Target VNC server", second); return ok })
+	h.click("Target VNC server", second)
+	h.waitStatus("the new target", func(string) bool { it, _ := h.item("Target VNC server", second); return it.Checked })
+	if s, _ := loadSettings(h.paths); s.Target != second || s.RecentTargets[1] != first {
 		t.Fatalf("saved %+v", s)
 	}
 	// No native dialog: "Other…" opens the settings page; posting it sets the target.
-	h.click(idTargetOther)
+	h.click("Target VNC server", "Other…")
 	deadline := time.Now().Add(5 * time.Second)
 	for len(h.opener.list()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -286,26 +306,26 @@ func TestTargetChoiceAndOtherWithoutDialog(t *testing.T) {
 	}
 	third := echoTarget(t)
 	postSettings(t, pages[0], "", map[string]string{"port": strconv.Itoa(port), "target": third}, 303)
-	h.waitStatus("the target from the page", func(string) bool { s, _ := LoadSettings(h.paths); return s.Target == third })
+	h.waitStatus("the target from the page", func(string) bool { s, _ := loadSettings(h.paths); return s.Target == third })
 }
 
 func TestOtherPortWithDialog(t *testing.T) {
 	port := freePort(t)
-	h := startApp(t, Settings{Port: freePort(t), Target: echoTarget(t)}, func(o *Options) {
-		o.Prompter = fakePrompter{answer: " " + strconv.Itoa(port) + " "}
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(o *config) {
+		o.prompter = fakePrompter{answer: " " + strconv.Itoa(port) + " "}
 	})
-	h.click(idPortOther)
-	h.waitStatus("the asked port", func(string) bool { s, _ := LoadSettings(h.paths); return s.Port == port })
-	h2 := startApp(t, DefaultSettings(), func(o *Options) { o.Prompter = fakePrompter{answer: "seventy"} })
-	h2.click(idPortOther)
+	h.click("Listen port", "Other…")
+	h.waitStatus("the asked port", func(string) bool { s, _ := loadSettings(h.paths); return s.Port == port })
+	h2 := startApp(t, defaultSettings(), func(o *config) { o.prompter = fakePrompter{answer: "seventy"} })
+	h2.click("Listen port", "Other…")
 	h2.waitStatus("the refusal", func(s string) bool { return strings.Contains(s, `"seventy" is not a port`) })
 }
 
 func TestRecordingWritesAFile(t *testing.T) {
 	port := freePort(t)
-	h := startApp(t, Settings{Port: port, Target: echoTarget(t)})
-	h.click(idRecord)
-	h.click(idStart)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
+	h.click("Record sessions")
+	h.click("Start sharing")
 	h.waitStatus("sharing", prefix("Sharing"))
 	echoThrough(t, port).Close()
 	var files []string
@@ -326,45 +346,34 @@ func TestRecordingWritesAFile(t *testing.T) {
 	if !strings.Contains(string(b), "VNC_frame_data") || !strings.Contains(string(b), "RFB hello") {
 		t.Fatalf("recording %q", b)
 	}
-	h.click(idRecordings)
+	h.click("Open recordings folder")
 	waitList(t, &h.opener.recorder, h.paths.Recordings)
 }
 
 func waitList(t *testing.T, r *recorder, want string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		for _, g := range r.list() {
-			if g == want {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("got %q, want %q among them", r.list(), want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testnet.Until(t, want, func() bool { return slices.Contains(r.list(), want) })
 }
 
 func TestOpenInBrowserStartsSharing(t *testing.T) {
 	port := freePort(t)
-	h := startApp(t, Settings{Port: port, Target: echoTarget(t)})
-	h.click(idOpen)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
+	h.click("Open in browser")
 	waitList(t, &h.opener.recorder, "http://localhost:"+strconv.Itoa(port)+"/")
 	h.waitStatus("sharing", prefix("Sharing"))
 }
 
 func TestRemoteAccessNeedsTLSAndTheToken(t *testing.T) {
 	port := freePort(t)
-	h := startApp(t, Settings{Port: port, Target: echoTarget(t)})
-	h.click(idRemote)
-	h.click(idStart)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
+	h.click("Allow other computers")
+	h.click("Start sharing")
 	h.waitStatus("sharing", prefix("Sharing"))
-	s, _ := LoadSettings(h.paths)
+	s, _ := loadSettings(h.paths)
 	if !s.AllowRemote || len(s.Token) < 20 {
 		t.Fatalf("settings %+v", s)
 	}
-	h.click(idCopyLink)
+	h.click("Copy share link")
 	waitList(t, &h.clip.recorder, s.shareURL())
 	if _, err := os.Stat(filepath.Join(h.paths.Dir, "cert.pem")); err != nil {
 		t.Fatal("no certificate kept:", err)
@@ -391,33 +400,33 @@ func TestRemoteAccessNeedsTLSAndTheToken(t *testing.T) {
 		t.Fatalf("echo %q %v", got, err)
 	}
 	// Off again: a new token next time.
-	h.click(idStop)
-	h.click(idRemote)
-	h.click(idRemote)
-	h.waitStatus("a new token", func(string) bool { s2, _ := LoadSettings(h.paths); return s2.Token != s.Token && s2.AllowRemote })
+	h.click("Stop sharing")
+	h.click("Allow other computers")
+	h.click("Allow other computers")
+	h.waitStatus("a new token", func(string) bool { s2, _ := loadSettings(h.paths); return s2.Token != s.Token && s2.AllowRemote })
 }
 
 func TestServiceRunningTakesOverStartStop(t *testing.T) {
-	h := startApp(t, Settings{Port: freePort(t), Target: echoTarget(t)})
-	h.click(idSvcInstall)
-	h.waitStatus("the service installed", func(string) bool { _, ok := findItem(h.menu(), idSvcUninstall); return ok })
-	h.click(idStart) // installed, stopped: Start sharing starts the service
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)})
+	h.click("Run in background", "Install as service")
+	h.waitStatus("the service installed", func(string) bool { _, ok := h.item("Run in background", "Uninstall service"); return ok })
+	h.click("Start sharing") // installed, stopped: Start sharing starts the service
 	h.waitStatus("the service running", func(s string) bool { return strings.Contains(s, "background service") })
 	if h.app.share != nil {
 		t.Fatal("a second proxy runs beside the service")
 	}
-	h.click(idStop)
+	h.click("Stop sharing")
 	h.waitStatus("stopped", prefix("Stopped"))
-	h.click(idSvcUninstall)
-	h.waitStatus("uninstalled", func(string) bool { _, ok := findItem(h.menu(), idSvcInstall); return ok })
+	h.click("Run in background", "Uninstall service")
+	h.waitStatus("uninstalled", func(string) bool { _, ok := h.item("Run in background", "Install as service"); return ok })
 	if got := strings.Join(h.service.list(), ","); got != "install,start,stop,uninstall" {
 		t.Fatalf("service calls %s", got)
 	}
 }
 
 func TestServiceFailureIsShown(t *testing.T) {
-	h := startApp(t, DefaultSettings(), func(o *Options) { o.Service = failingService{} })
-	h.click(idSvcInstall)
+	h := startApp(t, defaultSettings(), func(o *config) { o.service = failingService{} })
+	h.click("Run in background", "Install as service")
 	h.waitStatus("the failure", func(s string) bool { return strings.Contains(s, "Service install: needs rights") })
 }
 
@@ -432,16 +441,16 @@ func (failingService) Status() ServiceState { return ServiceState{} }
 func TestStartAtLoginAndQuit(t *testing.T) {
 	auto := &fakeAutostart{}
 	port := freePort(t)
-	h := startApp(t, Settings{Port: port, Target: echoTarget(t)}, func(o *Options) { o.Autostart = auto })
-	h.click(idLogin)
-	h.waitStatus("checked", func(string) bool { it, _ := findItem(h.menu(), idLogin); return it.Checked })
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(o *config) { o.autostart = auto })
+	h.click("Run in background", "Start at login")
+	h.waitStatus("checked", func(string) bool { it, _ := h.item("Run in background", "Start at login"); return it.Checked })
 	if !auto.Enabled() {
 		t.Fatal("autostart not enabled")
 	}
-	h.click(idStart)
+	h.click("Start sharing")
 	h.waitStatus("sharing", prefix("Sharing"))
 	c := echoThrough(t, port)
-	h.click(idQuit)
+	h.click("Quit")
 	select {
 	case err := <-h.done:
 		if err != nil {
@@ -462,44 +471,50 @@ func TestStartAtLoginAndQuit(t *testing.T) {
 
 func TestHeadlessSharesAtOnce(t *testing.T) {
 	port := freePort(t)
-	h := startApp(t, Settings{Port: port, Target: echoTarget(t)}, func(o *Options) { o.Headless = true })
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(o *config) { o.headless = true })
 	h.waitStatus("sharing", prefix("Sharing"))
 	echoThrough(t, port).Close()
 }
 
 func TestFirstRunSharesTheServerFound(t *testing.T) {
-	found := FoundServer{Addr: "localhost:5903", Version: "3.8"}
+	found := foundServer{Addr: "localhost:5903", Version: "3.8"}
 	h := &harness{t: t, tray: &fakeTray{}, opener: &fakeOpener{}, paths: testPaths(t), done: make(chan error, 1)}
-	h.app = New(Options{Paths: h.paths, Tray: h.tray, Opener: h.opener,
-		Detect: func(context.Context, []string) []FoundServer { return []FoundServer{found} }})
+	h.app = newApp(config{paths: h.paths, opener: h.opener,
+		detect: func(context.Context, []string) []foundServer { return []foundServer{found} }}, h.tray)
 	go func() { h.done <- h.app.Run(context.Background()) }()
 	t.Cleanup(func() { h.app.Quit(); <-h.done })
 	h.waitStatus("the found server chosen", func(string) bool {
-		it, ok := findItem(h.menu(), idTargetPrefix+found.Addr)
+		it, ok := h.item("Target VNC server", found.Addr)
 		return ok && it.Checked
 	})
 	// Not on later runs: a saved target stays.
 	p := testPaths(t)
-	SaveSettings(p, DefaultSettings())
+	saveSettings(p, defaultSettings())
 	h2 := &harness{t: t, tray: &fakeTray{}, paths: p, done: make(chan error, 1)}
-	h2.app = New(Options{Paths: p, Tray: h2.tray, Detect: func(context.Context, []string) []FoundServer { return []FoundServer{found} }})
+	h2.app = newApp(config{paths: p, detect: func(context.Context, []string) []foundServer { return []foundServer{found} }}, h2.tray)
 	go func() { h2.done <- h2.app.Run(context.Background()) }()
 	t.Cleanup(func() { h2.app.Quit(); <-h2.done })
-	h2.waitStatus("the found server listed", func(string) bool { _, ok := findItem(h2.menu(), idTargetPrefix+found.Addr); return ok })
-	if it, _ := findItem(h2.menu(), idTargetPrefix+found.Addr); it.Checked {
+	h2.waitStatus("the found server listed", func(string) bool { _, ok := h2.item("Target VNC server", found.Addr); return ok })
+	if it, _ := h2.item("Target VNC server", found.Addr); it.Checked {
 		t.Fatal("a saved target was replaced by the server found")
 	}
 }
 
 func TestMissingDesktopPartsAreSaidNotPanicked(t *testing.T) {
 	h := &harness{t: t, tray: &fakeTray{}, paths: testPaths(t), done: make(chan error, 1)}
-	h.app = New(Options{Paths: h.paths, Tray: h.tray, Detect: func(context.Context, []string) []FoundServer { return nil }})
+	h.app = newApp(config{paths: h.paths, detect: func(context.Context, []string) []foundServer { return nil }}, h.tray)
 	go func() { h.done <- h.app.Run(context.Background()) }()
 	t.Cleanup(func() { h.app.Quit(); <-h.done })
 	h.waitStatus("the menu", func(s string) bool { return s != "" })
-	for id, want := range map[string]string{idSvcInstall: "No service manager", idLogin: "Start at login is not available",
-		idRecordings: "No browser"} {
-		h.app.Click(id)
-		h.waitStatus(want, func(s string) bool { return strings.HasPrefix(s, want) })
+	for _, c := range []struct {
+		path []string
+		want string
+	}{
+		{[]string{"Run in background", "Install as service"}, "No service manager"},
+		{[]string{"Run in background", "Start at login"}, "Start at login is not available"},
+		{[]string{"Open recordings folder"}, "No browser"},
+	} {
+		h.click(c.path...)
+		h.waitStatus(c.want, func(s string) bool { return strings.HasPrefix(s, c.want) })
 	}
 }

@@ -3,25 +3,71 @@ package app
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
-	"github.com/godbus/dbus/v5"
-
-	"github.com/atotto/clipboard"
+	atclip "github.com/atotto/clipboard"
 	"github.com/skratchdot/open-golang/open"
 )
 
-// Browser opens URLs and folders with the desktop's default handler
+// desktop is what differs between the platform families. Each family's
+// file sets platform: desktop_freedesktop.go (Linux and the BSDs),
+// desktop_darwin.go (macOS) and desktop_windows.go; the login item
+// (loginItem's Enabled and SetEnabled) sits beside it in the same file.
+type desktop struct {
+	// userServices: the service manager has per-user services.
+	userServices bool
+	// serviceDependencies are the service's ordering lines, if any.
+	serviceDependencies func(user bool) []string
+	// adminHint says how to run a service command with the rights it needs.
+	adminHint string
+	// isRoot: this process is the administrator.
+	isRoot func() bool
+	// elevate runs exe with args as the administrator, asking the user.
+	elevate func(exe string, args []string) error
+	// dialog is the command that asks for one line of text (its output);
+	// errNoDialog when there is none.
+	dialog func(ctx context.Context, title, prompt, value string) (*exec.Cmd, error)
+	// emptyIsCancel: the dialog answers "" for Cancel.
+	emptyIsCancel bool
+	// notify shows a notification.
+	notify func(title, body string) error
+	// trayHost tells whether a tray can show the icon, and why not.
+	trayHost func() (bool, string)
+	// listeningPorts reads the listening TCP ports without connecting;
+	// known is false where the system does not tell.
+	listeningPorts func() (ports map[int]bool, known bool)
+	// watchMenus calls opened each time a menu of the tray is about to
+	// show, where the tray library does not say so itself; it returns
+	// when the watch cannot start.
+	watchMenus func(opened func()) error
+}
+
+// loginItem is "Start at login" for the tray: an XDG autostart entry, a
+// LaunchAgent, or the Run key on Windows. It starts exe with args (the
+// tray's --config-dir).
+type loginItem struct {
+	exe  string // empty: this program
+	args []string
+}
+
+func (l loginItem) program() (string, error) {
+	if l.exe != "" {
+		return l.exe, nil
+	}
+	return os.Executable()
+}
+
+// browser opens URLs and folders with the desktop's default handler
 // (xdg-open, open, or the Windows shell).
-type Browser struct{}
+type browser struct{}
 
 // Open opens target. A handler that fails at once is an error; one still
 // running after a few seconds (a browser it started in the foreground) is
 // taken as success.
-func (Browser) Open(target string) error {
+func (browser) Open(target string) error {
 	done := make(chan error, 1)
 	go func() { done <- open.Run(target) }()
 	select {
@@ -32,42 +78,24 @@ func (Browser) Open(target string) error {
 	}
 }
 
-// SystemClipboard is the desktop's clipboard (xclip, xsel or wl-copy on
+// systemClipboard is the desktop's clipboard (xclip, xsel or wl-copy on
 // Linux).
-type SystemClipboard struct{}
+type systemClipboard struct{}
 
 // Copy puts text on the clipboard.
-func (SystemClipboard) Copy(text string) error { return clipboard.WriteAll(text) }
+func (systemClipboard) Copy(text string) error { return atclip.WriteAll(text) }
 
 // errNoDialog says that the desktop has no dialog program.
 var errNoDialog = errors.New("no dialog program (zenity, kdialog, osascript or PowerShell)")
 
-// DialogPrompter asks with the platform's own dialog program: zenity or
-// kdialog on Linux, osascript on macOS, PowerShell on Windows.
-type DialogPrompter struct{}
+// dialogPrompter asks with the platform's own dialog program.
+type dialogPrompter struct{}
 
 // Ask shows the dialog; ok is false when the user cancelled.
-func (DialogPrompter) Ask(ctx context.Context, title, prompt, value string) (string, bool, error) {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		script := `display dialog ` + appleString(prompt) + ` default answer ` + appleString(value) +
-			` with title ` + appleString(title) + ` 
-text returned of result`
-		cmd = exec.CommandContext(ctx, "osascript", "-e", script)
-	case "windows":
-		ps := `Add-Type -AssemblyName Microsoft.VisualBasic; [Microsoft.VisualBasic.Interaction]::InputBox($env:VB_PROMPT, $env:VB_TITLE, $env:VB_VALUE)`
-		cmd = exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command", ps)
-		cmd.Env = append(cmd.Environ(), "VB_PROMPT="+prompt, "VB_TITLE="+title, "VB_VALUE="+value)
-		hideConsole(cmd)
-	default:
-		if p, err := exec.LookPath("zenity"); err == nil {
-			cmd = exec.CommandContext(ctx, p, "--entry", "--title", title, "--text", prompt, "--entry-text", value)
-		} else if p, err := exec.LookPath("kdialog"); err == nil {
-			cmd = exec.CommandContext(ctx, p, "--title", title, "--inputbox", prompt, value)
-		} else {
-			return "", false, errNoDialog
-		}
+func (dialogPrompter) Ask(ctx context.Context, title, prompt, value string) (string, bool, error) {
+	cmd, err := platform.dialog(ctx, title, prompt, value)
+	if err != nil {
+		return "", false, err
 	}
 	out, err := cmd.Output()
 	var exit *exec.ExitError
@@ -78,35 +106,22 @@ text returned of result`
 		return "", false, errNoDialog
 	}
 	answer := strings.TrimRight(string(out), "\r\n")
-	if runtime.GOOS == "windows" && answer == "" {
-		return "", false, nil // InputBox answers "" for Cancel
+	if platform.emptyIsCancel && answer == "" {
+		return "", false, nil
 	}
 	return answer, true, nil
 }
+
+// desktopNotifier shows notifications the platform's way.
+type desktopNotifier struct{}
+
+// Notify shows title and body.
+func (desktopNotifier) Notify(title, body string) error { return platform.notify(title, body) }
 
 // appleString quotes s for AppleScript.
 func appleString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
-// DesktopNotifier shows notifications: through the freedesktop D-Bus
-// service on Linux, osascript on macOS; Windows has none here (the tray's
-// tooltip says it all).
-type DesktopNotifier struct{}
-
-// Notify shows title and body.
-func (DesktopNotifier) Notify(title, body string) error {
-	switch runtime.GOOS {
-	case "darwin":
-		return exec.Command("osascript", "-e", "display notification "+appleString(body)+" with title "+appleString(title)).Run()
-	case "windows":
-		return errors.New("no notifications on Windows")
-	}
-	conn, err := dbus.SessionBus()
-	if err != nil {
-		return err
-	}
-	obj := conn.Object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
-	return obj.Call("org.freedesktop.Notifications.Notify", 0, "vncbridge", uint32(0), "vncbridge",
-		title, body, []string{}, map[string]dbus.Variant{}, int32(-1)).Err
-}
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

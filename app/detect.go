@@ -10,14 +10,14 @@ import (
 	"time"
 )
 
-// A FoundServer is a VNC server that answered the probe.
-type FoundServer struct {
+// A foundServer is a VNC server that answered the probe.
+type foundServer struct {
 	Addr    string // host:port
 	Version string // RFB protocol version, "3.8"
 }
 
 // Label is the server as the menu shows it: "localhost:5901 (display :1, RFB 3.8)".
-func (f FoundServer) Label() string {
+func (f foundServer) Label() string {
 	_, port, _ := net.SplitHostPort(f.Addr)
 	if p, err := strconv.Atoi(port); err == nil && p >= 5900 && p < 6000 {
 		return fmt.Sprintf("%s (display :%d, RFB %s)", f.Addr, p-5900, f.Version)
@@ -33,13 +33,13 @@ const probeTimeout = 700 * time.Millisecond
 
 // probeVNC reads the greeting of the server at addr, and hangs up before any
 // authentication.
-func probeVNC(ctx context.Context, addr string) (FoundServer, bool) {
+func probeVNC(ctx context.Context, addr string) (foundServer, bool) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return FoundServer{}, false
+		return foundServer{}, false
 	}
 	defer c.Close()
 	deadline, _ := ctx.Deadline()
@@ -55,11 +55,11 @@ func probeVNC(ctx context.Context, addr string) (FoundServer, bool) {
 	}
 	m := rfbGreeting.FindSubmatch(buf[:n])
 	if m == nil {
-		return FoundServer{}, false
+		return foundServer{}, false
 	}
 	major, _ := strconv.Atoi(string(m[1]))
 	minor, _ := strconv.Atoi(string(m[2]))
-	return FoundServer{Addr: addr, Version: fmt.Sprintf("%d.%d", major, minor)}, true
+	return foundServer{Addr: addr, Version: fmt.Sprintf("%d.%d", major, minor)}, true
 }
 
 // localCandidates are the addresses probed for VNC servers: displays :0 to
@@ -87,16 +87,16 @@ func localCandidates(extra []string) []string {
 // its port appears, not at every look.
 type detector struct {
 	mu      sync.Mutex
-	greeted map[string]FoundServer // local servers, while their port listens
+	greeted map[string]foundServer // local servers, while their port listens
 }
 
-func newDetector() *detector { return &detector{greeted: map[string]FoundServer{}} }
+func newDetector() *detector { return &detector{greeted: map[string]foundServer{}} }
 
 // detect returns the servers among addrs, in the order given.
-func (d *detector) detect(ctx context.Context, addrs []string) []FoundServer {
-	listening, known := listeningPorts()
+func (d *detector) detect(ctx context.Context, addrs []string) []foundServer {
+	listening, known := platform.listeningPorts()
 	var probe []string
-	var out []FoundServer
+	var out []foundServer
 	d.mu.Lock()
 	for _, a := range addrs {
 		host, portStr, err := net.SplitHostPort(a)
@@ -124,7 +124,7 @@ func (d *detector) detect(ctx context.Context, addrs []string) []FoundServer {
 			}
 		}
 	}
-	byAddr := map[string]FoundServer{}
+	byAddr := map[string]foundServer{}
 	for _, f := range fresh {
 		byAddr[f.Addr] = f
 	}
@@ -144,8 +144,8 @@ func isLocalHost(h string) bool {
 
 // detectVNC probes addrs at once and returns those that greeted, in the
 // order given.
-func detectVNC(ctx context.Context, addrs []string) []FoundServer {
-	found := make([]*FoundServer, len(addrs))
+func detectVNC(ctx context.Context, addrs []string) []foundServer {
+	found := make([]*foundServer, len(addrs))
 	var wg sync.WaitGroup
 	for i, a := range addrs {
 		wg.Go(func() {
@@ -155,7 +155,7 @@ func detectVNC(ctx context.Context, addrs []string) []FoundServer {
 		})
 	}
 	wg.Wait()
-	var out []FoundServer
+	var out []foundServer
 	for _, f := range found {
 		if f != nil {
 			out = append(out, *f)

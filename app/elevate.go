@@ -3,17 +3,13 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
-	"runtime"
-	"strings"
 )
 
 // elevated is the tray's service control: it tries as the user, and when
 // that needs more rights, asks for them the platform's way (pkexec on
-// Linux, an administrator prompt on macOS, UAC on Windows) by running
-// `vncbridge service ACTION --system` elevated.
+// Linux, an administrator prompt on macOS, UAC on Windows: see
+// platform.elevate) by running `vncbridge service ACTION --system`.
 type elevated struct {
 	svc   *Service
 	paths Paths
@@ -29,44 +25,15 @@ func (e elevated) Status() ServiceState {
 
 func (e elevated) try(action string, f func() error) error {
 	err := f()
-	if err == nil || !needsRights(err) {
+	if err == nil || !errors.Is(err, errNeedsRights) {
 		return err
 	}
 	exe, xerr := os.Executable()
 	if xerr != nil {
 		return err
 	}
-	args := []string{"service", action, "--system", "--config-dir", e.paths.Dir}
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "linux":
-		pk, lerr := exec.LookPath("pkexec")
-		if lerr != nil {
-			return fmt.Errorf("%w (pkexec is not installed to ask for the password)", err)
-		}
-		cmd = exec.Command(pk, append([]string{exe}, args...)...)
-	case "darwin":
-		line := shellQuote(exe)
-		for _, a := range args {
-			line += " " + shellQuote(a)
-		}
-		cmd = exec.Command("osascript", "-e", "do shell script "+appleString(line)+" with administrator privileges")
-	case "windows":
-		return runElevatedWindows(exe, args)
-	default:
-		return err
-	}
-	out, rerr := cmd.CombinedOutput()
-	if rerr != nil {
-		return fmt.Errorf("%s as administrator: %v %s", action, rerr, strings.TrimSpace(string(out)))
+	if eerr := platform.elevate(exe, []string{"service", action, "--system", "--config-dir", e.paths.Dir}); eerr != nil {
+		return fmt.Errorf("%s as administrator: %w", action, eerr)
 	}
 	return nil
 }
-
-func needsRights(err error) bool {
-	msg := err.Error()
-	return errors.Is(err, fs.ErrPermission) || strings.Contains(msg, "administrator rights") ||
-		strings.Contains(msg, "Access is denied")
-}
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

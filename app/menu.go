@@ -7,119 +7,103 @@ import (
 	"strings"
 )
 
-// A MenuItem is one entry of the tray menu, rendered from the state. A click
-// on it sends its ID to the event loop.
-type MenuItem struct {
-	ID        string // what a click means; "" for an item that is never clicked
+// A menuItem is one entry of the tray menu, rendered from the state. It
+// carries its action: a click runs Action, which hands the work to the
+// event loop (safe from any goroutine).
+type menuItem struct {
 	Title     string
 	Tooltip   string
 	Checkbox  bool
 	Checked   bool
 	Disabled  bool
 	Separator bool
-	Children  []MenuItem
+	Children  []menuItem
+	// Action runs on a click; nil for an item that is never clicked.
+	Action func()
 }
 
-func separator() MenuItem { return MenuItem{Separator: true} }
-
-// Menu IDs. Those with a value after a colon carry it ("port:6080",
-// "target:localhost:5901").
-const (
-	idStart        = "start"
-	idStop         = "stop"
-	idOpen         = "open"
-	idCopyLink     = "copy-link"
-	idPortPrefix   = "port:"
-	idPortOther    = "port-other"
-	idTargetPrefix = "target:"
-	idTargetOther  = "target-other"
-	idRecord       = "record"
-	idRecordings   = "recordings"
-	idRemote       = "remote"
-	idSvcInstall   = "service-install"
-	idSvcUninstall = "service-uninstall"
-	idSvcStart     = "service-start"
-	idSvcStop      = "service-stop"
-	idLogin        = "login"
-	idAbout        = "about"
-	idQuit         = "quit"
-)
+func separator() menuItem { return menuItem{Separator: true} }
 
 // commonPorts are offered in the Listen port menu besides the current one.
 var commonPorts = []int{6080, 6081, 8080, 8081, 5800}
 
-// Menu renders the tray menu for st.
-func Menu(st State) []MenuItem {
+// menu renders the tray menu for st; every item's action goes to a's
+// event loop.
+func (a *App) menu(st state) []menuItem {
 	s := st.Settings
 	running := st.serviceRunning()
-	items := []MenuItem{
-		{Title: st.Status(), Disabled: true},
+	items := []menuItem{
+		{Title: st.status(), Disabled: true},
 		separator(),
 	}
 	if st.Sharing || running {
-		items = append(items, MenuItem{ID: idStop, Title: "Stop sharing"})
+		items = append(items, menuItem{Title: "Stop sharing", Action: a.do(a.stopSharingOrService)})
 	} else {
-		items = append(items, MenuItem{ID: idStart, Title: "Start sharing", Tooltip: "Share " + s.Target + " on port " + strconv.Itoa(s.Port)})
+		items = append(items, menuItem{Title: "Start sharing", Tooltip: "Share " + s.Target + " on port " + strconv.Itoa(s.Port),
+			Action: a.do(a.startSharingOrService)})
 	}
-	items = append(items, MenuItem{ID: idOpen, Title: "Open in browser", Tooltip: s.localURL()})
+	items = append(items, menuItem{Title: "Open in browser", Tooltip: s.localURL(), Action: a.do(a.openViewer)})
 	if s.AllowRemote {
-		items = append(items, MenuItem{ID: idCopyLink, Title: "Copy share link", Tooltip: "The link for other computers, with its secret token"})
+		items = append(items, menuItem{Title: "Copy share link", Tooltip: "The link for other computers, with its secret token",
+			Action: a.do(a.copyLink)})
 	}
-	items = append(items, separator(), portMenu(s, running), targetMenu(st, running))
+	items = append(items, separator(), a.portMenu(s, running), a.targetMenu(st, running))
 
 	items = append(items,
-		MenuItem{ID: idRecord, Title: "Record sessions", Checkbox: true, Checked: s.Record, Disabled: running},
-		MenuItem{ID: idRecordings, Title: "Open recordings folder"},
-		MenuItem{ID: idRemote, Title: "Allow other computers", Checkbox: true, Checked: s.AllowRemote, Disabled: running,
-			Tooltip: "Listen on every network interface, with TLS and a secret link"},
+		menuItem{Title: "Record sessions", Checkbox: true, Checked: s.Record, Disabled: running,
+			Action: a.do(func() { a.update(func(s *settings) { s.Record = !s.Record }) })},
+		menuItem{Title: "Open recordings folder", Action: a.do(a.openRecordings)},
+		menuItem{Title: "Allow other computers", Checkbox: true, Checked: s.AllowRemote, Disabled: running,
+			Tooltip: "Listen on every network interface, with TLS and a secret link", Action: a.do(a.toggleRemote)},
 		separator(),
-		serviceMenu(st),
+		a.serviceMenu(st),
 		separator(),
-		MenuItem{ID: idAbout, Title: "About vncbridge " + st.Version},
-		MenuItem{ID: idQuit, Title: "Quit"},
+		menuItem{Title: "About vncbridge " + st.Version, Action: a.do(func() { a.openPage("about") })},
+		menuItem{Title: "Quit", Action: a.do(func() { a.stopped = true })},
 	)
 	return items
 }
 
-func portMenu(s Settings, locked bool) MenuItem {
+func (a *App) portMenu(s settings, locked bool) menuItem {
 	ports := slices.Clone(commonPorts)
 	if !slices.Contains(ports, s.Port) {
 		ports = append(ports, s.Port)
 	}
-	m := MenuItem{Title: "Listen port", Disabled: locked}
+	m := menuItem{Title: "Listen port", Disabled: locked}
 	for _, p := range ports {
-		m.Children = append(m.Children, MenuItem{ID: idPortPrefix + strconv.Itoa(p), Title: strconv.Itoa(p),
-			Checkbox: true, Checked: p == s.Port})
+		m.Children = append(m.Children, menuItem{Title: strconv.Itoa(p), Checkbox: true, Checked: p == s.Port,
+			Action: a.do(func() { a.setPort(p) })})
 	}
-	m.Children = append(m.Children, separator(), MenuItem{ID: idPortOther, Title: "Other…"})
+	m.Children = append(m.Children, separator(), menuItem{Title: "Other…", Action: a.do(a.askPort)})
 	return m
 }
 
-func targetMenu(st State, locked bool) MenuItem {
+func (a *App) targetMenu(st state, locked bool) menuItem {
 	s := st.Settings
-	m := MenuItem{Title: "Target VNC server", Disabled: locked}
+	m := menuItem{Title: "Target VNC server", Disabled: locked}
+	pick := func(t string) func() { return a.do(func() { a.setTarget(t) }) }
 	listed := map[string]bool{}
 	for _, f := range st.Found {
 		listed[f.Addr] = true
-		m.Children = append(m.Children, MenuItem{ID: idTargetPrefix + f.Addr, Title: f.Label(),
-			Checkbox: true, Checked: sameTarget(f.Addr, s.Target)})
+		m.Children = append(m.Children, menuItem{Title: f.Label(), Checkbox: true, Checked: sameTarget(f.Addr, s.Target),
+			Action: pick(f.Addr)})
 	}
 	if len(st.Found) == 0 {
-		m.Children = append(m.Children, MenuItem{Title: "No VNC server found on this computer", Disabled: true})
+		m.Children = append(m.Children, menuItem{Title: "No VNC server found on this computer", Disabled: true})
 	}
-	var saved []MenuItem
+	var saved []menuItem
 	for _, t := range append([]string{s.Target}, s.RecentTargets...) {
-		if listed[t] || slices.ContainsFunc(st.Found, func(f FoundServer) bool { return sameTarget(f.Addr, t) }) {
+		if listed[t] || slices.ContainsFunc(st.Found, func(f foundServer) bool { return sameTarget(f.Addr, t) }) {
 			continue
 		}
 		listed[t] = true
-		saved = append(saved, MenuItem{ID: idTargetPrefix + t, Title: t + " (saved)", Checkbox: true, Checked: t == s.Target})
+		saved = append(saved, menuItem{Title: t + " (saved)", Checkbox: true, Checked: t == s.Target, Action: pick(t)})
 	}
 	if len(saved) > 0 {
 		m.Children = append(m.Children, separator())
 		m.Children = append(m.Children, saved...)
 	}
-	m.Children = append(m.Children, separator(), MenuItem{ID: idTargetOther, Title: "Other…"})
+	m.Children = append(m.Children, separator(), menuItem{Title: "Other…", Action: a.do(a.askTarget)})
 	return m
 }
 
@@ -137,38 +121,29 @@ func sameTarget(a, b string) bool {
 	return norm(a) == norm(b)
 }
 
-func serviceMenu(st State) MenuItem {
+func (a *App) serviceMenu(st state) menuItem {
 	svc := st.Service
-	m := MenuItem{Title: "Run in background"}
+	m := menuItem{Title: "Run in background"}
+	do := func(what string, f func(serviceControl) error) func() {
+		return a.do(func() { a.serviceDo(what, f) })
+	}
+	install := do("install", serviceControl.Install)
 	switch {
 	case svc.Err != "" && !svc.Installed:
-		m.Children = append(m.Children, MenuItem{ID: idSvcInstall, Title: "Install as service", Tooltip: svc.Err})
+		m.Children = append(m.Children, menuItem{Title: "Install as service", Tooltip: svc.Err, Action: install})
 	case !svc.Installed:
-		m.Children = append(m.Children, MenuItem{ID: idSvcInstall, Title: "Install as service",
-			Tooltip: "Share with the saved settings in the background, with nobody logged in"})
+		m.Children = append(m.Children, menuItem{Title: "Install as service",
+			Tooltip: "Share with the saved settings in the background, with nobody logged in", Action: install})
 	default:
 		m.Children = append(m.Children,
-			MenuItem{ID: idSvcUninstall, Title: "Uninstall service"},
-			MenuItem{ID: idSvcStart, Title: "Start service", Disabled: svc.Running},
-			MenuItem{ID: idSvcStop, Title: "Stop service", Disabled: !svc.Running},
+			menuItem{Title: "Uninstall service", Action: do("uninstall", serviceControl.Uninstall)},
+			menuItem{Title: "Start service", Disabled: svc.Running, Action: do("start", serviceControl.Start)},
+			menuItem{Title: "Stop service", Disabled: !svc.Running, Action: do("stop", serviceControl.Stop)},
 		)
 	}
 	m.Children = append(m.Children, separator(),
-		MenuItem{ID: idLogin, Title: "Start at login", Checkbox: true, Checked: st.StartAtLogin})
+		menuItem{Title: "Start at login", Checkbox: true, Checked: st.StartAtLogin, Action: a.do(a.toggleLogin)})
 	return m
-}
-
-// findItem returns the item with id in items, depth first.
-func findItem(items []MenuItem, id string) (MenuItem, bool) {
-	for _, it := range items {
-		if it.ID == id && id != "" {
-			return it, true
-		}
-		if c, ok := findItem(it.Children, id); ok {
-			return c, true
-		}
-	}
-	return MenuItem{}, false
 }
 
 // viewers words a number of viewers.
@@ -183,8 +158,8 @@ func viewers(n int) string {
 }
 
 // flatten lists the items depth first, as rebuild adds them.
-func flatten(items []MenuItem) []MenuItem {
-	var out []MenuItem
+func flatten(items []menuItem) []menuItem {
+	var out []menuItem
 	for _, m := range items {
 		out = append(out, m)
 		out = append(out, flatten(m.Children)...)
@@ -193,11 +168,11 @@ func flatten(items []MenuItem) []MenuItem {
 }
 
 // menuShape is what an in-place update cannot change: the items, their
-// IDs and kinds, and their nesting.
-func menuShape(items []MenuItem) string {
+// kinds (clickable, checkbox, separator) and their nesting.
+func menuShape(items []menuItem) string {
 	s := ""
 	for _, m := range items {
-		s += fmt.Sprintf("(%s|%v|%v%s)", m.ID, m.Separator, m.Checkbox, menuShape(m.Children))
+		s += fmt.Sprintf("(%v|%v|%v%s)", m.Action != nil, m.Separator, m.Checkbox, menuShape(m.Children))
 	}
 	return s
 }

@@ -3,9 +3,11 @@ package app
 import (
 	"strings"
 	"testing"
+
+	"vncbridge/assets/icons"
 )
 
-func titles(items []MenuItem) []string {
+func titles(items []menuItem) []string {
 	var out []string
 	for _, it := range items {
 		if !it.Separator {
@@ -15,7 +17,7 @@ func titles(items []MenuItem) []string {
 	return out
 }
 
-func child(t *testing.T, items []MenuItem, title string) MenuItem {
+func child(t *testing.T, items []menuItem, title string) menuItem {
 	t.Helper()
 	for _, it := range items {
 		if it.Title == title {
@@ -23,12 +25,16 @@ func child(t *testing.T, items []MenuItem, title string) MenuItem {
 		}
 	}
 	t.Fatalf("no item %q in %q", title, titles(items))
-	return MenuItem{}
+	return menuItem{}
 }
 
+// menuOf renders st's menu; its actions go to an App that is not running,
+// so the tests here look and do not click.
+func menuOf(st state) []menuItem { return (&App{}).menu(st) }
+
 func TestMenuStopped(t *testing.T) {
-	st := State{Settings: DefaultSettings(), Version: "1.2.3"}
-	m := Menu(st)
+	st := state{Settings: defaultSettings(), Version: "1.2.3"}
+	m := menuOf(st)
 	if m[0].Title != "Stopped" || !m[0].Disabled {
 		t.Fatalf("status item %+v", m[0])
 	}
@@ -37,23 +43,23 @@ func TestMenuStopped(t *testing.T) {
 		t.Fatalf("menu %s", got)
 	}
 	ports := child(t, m, "Listen port").Children
-	if p := child(t, ports, "6080"); !p.Checked || p.ID != "port:6080" {
+	if p := child(t, ports, "6080"); !p.Checked || p.Action == nil {
 		t.Fatalf("6080 %+v", p)
 	}
 	if p := child(t, ports, "8080"); p.Checked {
 		t.Fatal("8080 checked")
 	}
 	child(t, ports, "Other…")
-	if st.Icon() != IconIdle {
+	if st.icon() != icons.Idle {
 		t.Fatal("icon not idle")
 	}
 }
 
 func TestMenuSharing(t *testing.T) {
-	s := DefaultSettings()
+	s := defaultSettings()
 	s.Port = 7000 // not a common port: listed and checked all the same
-	st := State{Settings: s, Sharing: true, Viewers: 2}
-	m := Menu(st)
+	st := state{Settings: s, Sharing: true, Viewers: 2}
+	m := menuOf(st)
 	if want := "Sharing localhost:5900 at http://localhost:7000 — 2 viewers"; m[0].Title != want {
 		t.Fatalf("status %q, want %q", m[0].Title, want)
 	}
@@ -61,34 +67,34 @@ func TestMenuSharing(t *testing.T) {
 	if p := child(t, child(t, m, "Listen port").Children, "7000"); !p.Checked {
 		t.Fatal("7000 not checked")
 	}
-	if st.Icon() != IconSharing {
+	if st.icon() != icons.Sharing {
 		t.Fatal("icon")
 	}
 	st.Viewers = 1
-	if !strings.HasSuffix(st.Status(), "— 1 viewer") {
-		t.Fatal(st.Status())
+	if !strings.HasSuffix(st.status(), "— 1 viewer") {
+		t.Fatal(st.status())
 	}
 }
 
 func TestMenuError(t *testing.T) {
-	st := State{Settings: DefaultSettings(), Err: "Port 6080 is in use"}
-	if m := Menu(st); m[0].Title != "Port 6080 is in use" || st.Icon() != IconError {
-		t.Fatalf("status %q icon %v", m[0].Title, st.Icon())
+	st := state{Settings: defaultSettings(), Err: "Port 6080 is in use"}
+	if m := menuOf(st); m[0].Title != "Port 6080 is in use" || st.icon() != icons.Error {
+		t.Fatalf("status %q icon %v", m[0].Title, st.icon())
 	}
 }
 
 func TestMenuTargets(t *testing.T) {
-	s := DefaultSettings().withTarget("desk:5900").withTarget("localhost:5901")
-	st := State{Settings: s, Found: []FoundServer{{Addr: "localhost:5901", Version: "3.8"}, {Addr: "localhost:5902", Version: "3.3"}}}
-	tm := child(t, Menu(st), "Target VNC server").Children
+	s := defaultSettings().withTarget("desk:5900").withTarget("localhost:5901")
+	st := state{Settings: s, Found: []foundServer{{Addr: "localhost:5901", Version: "3.8"}, {Addr: "localhost:5902", Version: "3.3"}}}
+	tm := child(t, menuOf(st), "Target VNC server").Children
 	if got := strings.Join(titles(tm), "|"); got != "localhost:5901 (display :1, RFB 3.8)|localhost:5902 (display :2, RFB 3.3)|desk:5900 (saved)|localhost:5900 (saved)|Other…" {
 		t.Fatalf("targets %s", got)
 	}
-	if !tm[0].Checked || tm[1].Checked || tm[0].ID != "target:localhost:5901" {
+	if !tm[0].Checked || tm[1].Checked || tm[0].Action == nil {
 		t.Fatalf("checks %+v %+v", tm[0], tm[1])
 	}
 	st.Found = nil
-	tm = child(t, Menu(st), "Target VNC server").Children
+	tm = child(t, menuOf(st), "Target VNC server").Children
 	if !tm[0].Disabled || !strings.HasPrefix(tm[0].Title, "No VNC server found") {
 		t.Fatalf("first %+v", tm[0])
 	}
@@ -98,10 +104,10 @@ func TestMenuTargets(t *testing.T) {
 }
 
 func TestMenuRemoteHasShareLinkAndNoTokenInStatus(t *testing.T) {
-	s := DefaultSettings()
+	s := defaultSettings()
 	s.AllowRemote, s.Token = true, "t0ps3cret"
-	st := State{Settings: s, Sharing: true}
-	m := Menu(st)
+	st := state{Settings: s, Sharing: true}
+	m := menuOf(st)
 	child(t, m, "Copy share link")
 	if strings.Contains(m[0].Title, "t0ps3cret") || !strings.Contains(m[0].Title, "https://localhost:6080") {
 		t.Fatalf("status %q", m[0].Title)
@@ -112,13 +118,13 @@ func TestMenuRemoteHasShareLinkAndNoTokenInStatus(t *testing.T) {
 }
 
 func TestMenuService(t *testing.T) {
-	st := State{Settings: DefaultSettings()}
-	sm := child(t, Menu(st), "Run in background").Children
+	st := state{Settings: defaultSettings()}
+	sm := child(t, menuOf(st), "Run in background").Children
 	if got := strings.Join(titles(sm), "|"); got != "Install as service|Start at login" {
 		t.Fatalf("not installed: %s", got)
 	}
 	st.Service = ServiceState{Installed: true, Running: true}
-	m := Menu(st)
+	m := menuOf(st)
 	sm = child(t, m, "Run in background").Children
 	if got := strings.Join(titles(sm), "|"); got != "Uninstall service|Start service|Stop service|Start at login" {
 		t.Fatalf("installed: %s", got)
@@ -133,14 +139,16 @@ func TestMenuService(t *testing.T) {
 }
 
 func TestMenuShape(t *testing.T) {
-	a := Menu(State{Settings: DefaultSettings()})
-	b := Menu(State{Settings: DefaultSettings(), Err: "x"})
+	a := menuOf(state{Settings: defaultSettings()})
+	b := menuOf(state{Settings: defaultSettings(), Err: "x"})
 	if menuShape(a) != menuShape(b) {
 		t.Fatal("a new status line changed the shape")
 	}
-	c := Menu(State{Settings: DefaultSettings(), Sharing: true})
+	remote := defaultSettings()
+	remote.AllowRemote = true
+	c := menuOf(state{Settings: remote})
 	if menuShape(a) == menuShape(c) {
-		t.Fatal("start → stop did not change the shape")
+		t.Fatal("a new item (Copy share link) did not change the shape")
 	}
 	if len(flatten(a)) <= len(a) {
 		t.Fatal("flatten lost the submenus")

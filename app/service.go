@@ -7,14 +7,23 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/kardianos/service"
 )
 
-// ServiceName is the service's name for the service manager.
-const ServiceName = "vncbridge"
+// serviceName is the service's name for the service manager.
+const serviceName = "vncbridge"
+
+// The service's refusals, for errors.Is.
+var (
+	// ErrNotInstalled: there is no vncbridge service to act on.
+	ErrNotInstalled = errors.New("not installed")
+	// errAlreadyInstalled: Install found one.
+	errAlreadyInstalled = errors.New("already installed")
+	// errNeedsRights: the service manager wants root or an administrator.
+	errNeedsRights = errors.New("this needs administrator rights")
+)
 
 // Service is the vncbridge service, through the platform's service manager
 // (systemd, launchd, the Windows service manager, SysV init…). The service
@@ -30,18 +39,14 @@ type Service struct {
 // platform has them; otherwise a system service, which needs root or an
 // administrator.
 func NewService(paths Paths, web fs.FS, log *slog.Logger, user bool) (*Service, error) {
-	if runtime.GOOS == "windows" {
-		user = false // no user services there
-	}
+	user = user && platform.userServices
 	cfg := &service.Config{
-		Name:        ServiceName,
-		DisplayName: "vncbridge",
-		Description: "Shares this computer's VNC desktop with web browsers (vncbridge).",
-		Arguments:   []string{"service", "run", "--config-dir", paths.Dir},
-		Option:      service.KeyValue{"UserService": user},
-	}
-	if runtime.GOOS == "linux" && !user {
-		cfg.Dependencies = []string{"After=network.target"}
+		Name:         serviceName,
+		DisplayName:  "vncbridge",
+		Description:  "Shares this computer's VNC desktop with web browsers (vncbridge).",
+		Arguments:    []string{"service", "run", "--config-dir", paths.Dir},
+		Option:       service.KeyValue{"UserService": user},
+		Dependencies: platform.serviceDependencies(user),
 	}
 	s, err := service.New(&serviceProgram{paths: paths, web: web, log: log}, cfg)
 	if err != nil {
@@ -53,10 +58,13 @@ func NewService(paths Paths, web fs.FS, log *slog.Logger, user bool) (*Service, 
 // System names the service manager: "linux-systemd", "unix-systemv", "darwin-launchd", "windows-service".
 func (s *Service) System() string { return s.svc.Platform() }
 
+// User tells whether this is a user service (else a system one).
+func (s *Service) User() bool { return s.user }
+
 // Install registers the service (it starts at boot) without starting it.
 func (s *Service) Install() error {
 	if st := s.Status(); st.Installed {
-		return errors.New("already installed")
+		return errAlreadyInstalled
 	}
 	return explain(s.svc.Install())
 }
@@ -65,7 +73,7 @@ func (s *Service) Install() error {
 // made.
 func (s *Service) Uninstall() error {
 	if st := s.Status(); !st.Installed {
-		return errors.New("not installed")
+		return ErrNotInstalled
 	} else if st.Running {
 		if err := s.svc.Stop(); err != nil {
 			return explain(err)
@@ -81,10 +89,19 @@ func (s *Service) Uninstall() error {
 }
 
 // Start starts the installed service.
-func (s *Service) Start() error { return explain(s.svc.Start()) }
+func (s *Service) Start() error { return s.act(s.svc.Start) }
 
 // Stop stops it.
-func (s *Service) Stop() error { return explain(s.svc.Stop()) }
+func (s *Service) Stop() error { return s.act(s.svc.Stop) }
+
+// act runs start or stop on an installed service: with none, the error says
+// so instead of the service manager's exit status.
+func (s *Service) act(f func() error) error {
+	if st := s.Status(); !st.Installed {
+		return ErrNotInstalled
+	}
+	return explain(f())
+}
 
 // Status asks the service manager.
 func (s *Service) Status() ServiceState {
@@ -92,7 +109,7 @@ func (s *Service) Status() ServiceState {
 	switch {
 	case errors.Is(err, service.ErrNotInstalled):
 		return ServiceState{}
-	case s.svc.Platform() == "unix-systemv" && !exists("/etc/init.d/"+ServiceName):
+	case s.svc.Platform() == "unix-systemv" && !exists("/etc/init.d/"+serviceName):
 		return ServiceState{}
 	case s.svc.Platform() == "unix-systemv" && err != nil:
 		return ServiceState{Installed: true} // its script's status exits 1 when stopped
@@ -109,13 +126,13 @@ func (s *Service) Run() error { return s.svc.Run() }
 // removeSysVLeftovers removes what SysV installs leave besides the script:
 // the runlevel links and the logs.
 func removeSysVLeftovers() {
-	links, _ := filepath.Glob("/etc/rc[0-6S].d/[SK][0-9][0-9]" + ServiceName)
+	links, _ := filepath.Glob("/etc/rc[0-6S].d/[SK][0-9][0-9]" + serviceName)
 	for _, l := range links {
 		os.Remove(l)
 	}
-	os.Remove("/var/log/" + ServiceName + ".log")
-	os.Remove("/var/log/" + ServiceName + ".err")
-	os.Remove("/var/run/" + ServiceName + ".pid")
+	os.Remove("/var/log/" + serviceName + ".log")
+	os.Remove("/var/log/" + serviceName + ".err")
+	os.Remove("/var/run/" + serviceName + ".pid")
 }
 
 func exists(p string) bool {
@@ -123,19 +140,18 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// explain words a service manager's refusal for a user.
+// explain words a service manager's refusal for a user: a refusal for lack
+// of rights becomes errNeedsRights with the way to get them. The service
+// library reports some refusals only as text (a program's output), which is
+// why the words are read here, once.
 func explain(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	if errors.Is(err, fs.ErrPermission) || strings.Contains(msg, "Access is denied") ||
-		strings.Contains(msg, "permission denied") {
-		how := "run it as root: sudo vncbridge service …"
-		if runtime.GOOS == "windows" {
-			how = "run it from an administrator's command prompt: vncbridge-cli service …"
-		}
-		return fmt.Errorf("%v: this needs administrator rights; %s", err, how)
+	msg := strings.ToLower(err.Error())
+	if errors.Is(err, fs.ErrPermission) || strings.Contains(msg, "access is denied") ||
+		strings.Contains(msg, "permission denied") || strings.Contains(msg, "access denied") {
+		return fmt.Errorf("%w: %w; %s", err, errNeedsRights, platform.adminHint)
 	}
 	return err
 }
@@ -150,7 +166,7 @@ type serviceProgram struct {
 }
 
 func (p *serviceProgram) Start(service.Service) error {
-	s, err := LoadSettings(p.paths)
+	s, err := loadSettings(p.paths)
 	if err != nil {
 		p.log.Warn(err.Error())
 	}

@@ -12,16 +12,18 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
-// Settings is what the user chose; the tray and the service read the same
+// settings are what the user chose; the tray and the service read the same
 // file.
-type Settings struct {
+type settings struct {
 	// Port is the listen port.
 	Port int `json:"port"`
 	// Target is the VNC server, host:port.
@@ -38,43 +40,129 @@ type Settings struct {
 	ShareOnStart bool `json:"share_on_start,omitempty"`
 }
 
-// Defaults are the first run's settings.
+// The first run's settings.
 const (
-	DefaultPort   = 6080
-	DefaultTarget = "localhost:5900"
+	defaultPort   = 6080
+	defaultTarget = "localhost:5900"
 	maxRecent     = 5
+	// vncBasePort is display :0's port; display :N listens on 5900+N.
+	vncBasePort = 5900
 )
 
-// DefaultSettings returns working first-run settings.
-func DefaultSettings() Settings {
-	return Settings{Port: DefaultPort, Target: DefaultTarget}
+// defaultSettings returns working first-run settings.
+func defaultSettings() settings {
+	return settings{Port: defaultPort, Target: defaultTarget}
 }
 
-// Validate says what is wrong with s, naming the field.
-func (s Settings) Validate() error {
+// The reasons a setting is refused, for errors.Is.
+var (
+	errBadPort   = errors.New("not a port between 1 and 65535")
+	errBadTarget = errors.New("not a VNC server address")
+)
+
+// validate says what is wrong with s, naming the field.
+func (s settings) validate() error {
 	if s.Port < 1 || s.Port > 65535 {
-		return fmt.Errorf("port %d is not between 1 and 65535", s.Port)
+		return fmt.Errorf("port %d is %w", s.Port, errBadPort)
 	}
-	if err := ValidateTarget(s.Target); err != nil {
+	if err := checkTarget(s.Target); err != nil {
 		return err
 	}
 	return nil
 }
 
-// ValidateTarget checks a host:port target.
-func ValidateTarget(t string) error {
+// ParsePort reads a listen port as a person types it (" 6080 ").
+func ParsePort(v string) (int, error) {
+	p, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || p < 1 || p > 65535 {
+		return 0, fmt.Errorf("%q is %w", strings.TrimSpace(v), errBadPort)
+	}
+	return p, nil
+}
+
+// ParseTarget reads a VNC server's address as VNC users type it, and
+// returns it as host:port:
+//
+//	5901          a port on this computer       localhost:5901
+//	:1            display 1 on this computer    localhost:5901
+//	desk          display 0 of a host           desk:5900
+//	desk:5901     a host and a port             desk:5901
+//	desk::5901    the same, VNC's way           desk:5901
+//	[::1]:5901    an IPv6 address and a port    [::1]:5901
+//
+// A display number is below 100; ":5901" is taken as the port.
+func ParseTarget(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	bad := func(why string) (string, error) {
+		return "", fmt.Errorf("target %q is %w: %s", v, errBadTarget, why)
+	}
+	if v == "" {
+		return bad("it is empty")
+	}
+	if strings.ContainsAny(v, " \t/?#@") {
+		return bad("use host:port, :display or a port")
+	}
+	host, port := v, ""
+	switch {
+	case isDigits(v): // a port alone
+		host, port = "localhost", v
+	case strings.HasPrefix(v, "["): // [v6] or [v6]:port
+		end := strings.Index(v, "]")
+		if end < 0 {
+			return bad("the IPv6 address has no ]")
+		}
+		host, port = v[1:end], strings.TrimPrefix(v[end+1:], ":")
+		if rest := v[end+1:]; rest != "" && !strings.HasPrefix(rest, ":") {
+			return bad("text after the IPv6 address")
+		}
+	case strings.Contains(v, "::") && strings.Count(v, ":") == 2: // host::port
+		host, port, _ = strings.Cut(v, "::")
+	case !strings.Contains(v, ":"): // a host alone: display 0
+	case strings.Count(v, ":") == 1:
+		host, port, _ = strings.Cut(v, ":")
+		if port == "" {
+			return bad("no port or display after the colon")
+		}
+		if n, err := strconv.Atoi(port); err == nil && host == "" && n < 100 {
+			port = strconv.Itoa(vncBasePort + n) // :N, a display
+		}
+	default: // a bare IPv6 address
+		if net.ParseIP(v) == nil {
+			return bad("use host:port, :display or a port")
+		}
+		host = v
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	if port == "" {
+		port = strconv.Itoa(vncBasePort)
+	}
+	t := net.JoinHostPort(host, port)
+	if err := checkTarget(t); err != nil {
+		return "", err
+	}
+	return t, nil
+}
+
+// checkTarget checks a saved host:port target.
+func checkTarget(t string) error {
 	host, port, err := net.SplitHostPort(t)
 	if err != nil || host == "" {
-		return fmt.Errorf("target %q is not host:port", t)
+		return fmt.Errorf("target %q is %w: it is not host:port", t, errBadTarget)
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return fmt.Errorf("target %q: port %q is not between 1 and 65535", t, port)
+		return fmt.Errorf("target %q: port %q is %w", t, port, errBadPort)
 	}
 	return nil
 }
 
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
 // withTarget returns s with t as the target, remembered among the recent ones.
-func (s Settings) withTarget(t string) Settings {
+func (s settings) withTarget(t string) settings {
 	recent := []string{t}
 	for _, r := range append([]string{s.Target}, s.RecentTargets...) {
 		if !slices.Contains(recent, r) && len(recent) < maxRecent {
@@ -93,9 +181,22 @@ type Paths struct {
 	Recordings string
 }
 
-// DefaultPaths are under the user's config directory (os.UserConfigDir), or
+// PathsFor returns the paths under dir, or the default ones when dir is
+// empty.
+func PathsFor(dir string) (Paths, error) {
+	if dir == "" {
+		return defaultPaths()
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return Paths{}, err
+	}
+	return Paths{Dir: dir, Recordings: filepath.Join(dir, "recordings")}, nil
+}
+
+// defaultPaths are under the user's config directory (os.UserConfigDir), or
 // under VNCBRIDGE_CONFIG_DIR when that is set (tests, portable installs).
-func DefaultPaths() (Paths, error) {
+func defaultPaths() (Paths, error) {
 	dir := os.Getenv("VNCBRIDGE_CONFIG_DIR")
 	if dir == "" {
 		base, err := os.UserConfigDir()
@@ -110,42 +211,48 @@ func DefaultPaths() (Paths, error) {
 // SettingsFile is the settings file's path.
 func (p Paths) SettingsFile() string { return filepath.Join(p.Dir, "settings.json") }
 
-// LoadSettings reads the settings file. A missing file gives the defaults
+// settingsFile is SettingsFile.
+func (p Paths) settingsFile() string { return p.SettingsFile() }
+
+// LogFile is the tray's log file, vncbridge.log.
+func (p Paths) LogFile() string { return filepath.Join(p.Dir, "vncbridge.log") }
+
+// loadSettings reads the settings file. A missing file gives the defaults
 // and no error. A broken one is kept aside (renamed to settings.json.broken-TIME)
 // and replaced by the defaults; the error says so, for the log. The
 // temporary files of saves that never finished are removed first.
-func LoadSettings(p Paths) (Settings, error) {
+func loadSettings(p Paths) (settings, error) {
 	removeLeftoverSaves(p, time.Now())
 	file := p.SettingsFile()
 	b, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
-		return DefaultSettings(), nil
+		return defaultSettings(), nil
 	}
 	if err != nil {
-		return DefaultSettings(), fmt.Errorf("settings: %w; using the defaults", err)
+		return defaultSettings(), fmt.Errorf("settings: %w; using the defaults", err)
 	}
-	s := DefaultSettings()
+	s := defaultSettings()
 	err = json.Unmarshal(b, &s)
 	if err == nil {
-		err = s.Validate()
+		err = s.validate()
 	}
 	if err == nil {
 		return s, nil
 	}
 	kept := file + ".broken-" + time.Now().UTC().Format("20060102T150405Z")
 	if rerr := os.Rename(file, kept); rerr != nil {
-		return DefaultSettings(), fmt.Errorf("settings file %s is broken (%v) and could not be kept aside: %v; using the defaults", file, err, rerr)
+		return defaultSettings(), fmt.Errorf("settings file %s is broken (%w) and could not be kept aside: %w; using the defaults", file, err, rerr)
 	}
-	def := DefaultSettings()
-	if werr := SaveSettings(p, def); werr != nil {
-		return def, fmt.Errorf("settings file %s is broken (%v), kept as %s; using the defaults, which could not be saved: %v", file, err, kept, werr)
+	def := defaultSettings()
+	if werr := saveSettings(p, def); werr != nil {
+		return def, fmt.Errorf("settings file %s is broken (%w), kept as %s; using the defaults, which could not be saved: %w", file, err, kept, werr)
 	}
-	return def, fmt.Errorf("settings file %s is broken (%v); kept as %s and replaced by the defaults", file, err, kept)
+	return def, fmt.Errorf("settings file %s is broken (%w); kept as %s and replaced by the defaults", file, err, kept)
 }
 
-// SaveSettings writes the settings file atomically: a reader sees the old
+// saveSettings writes the settings file atomically: a reader sees the old
 // file or the new one, never a part.
-func SaveSettings(p Paths, s Settings) error {
+func saveSettings(p Paths, s settings) error {
 	if err := os.MkdirAll(p.Dir, 0o700); err != nil {
 		return err
 	}
@@ -177,7 +284,7 @@ func SaveSettings(p Paths, s Settings) error {
 // and the service share the file) happening now: a save takes milliseconds.
 const leftoverAge = time.Minute
 
-// removeLeftoverSaves removes the temporary files SaveSettings leaves when
+// removeLeftoverSaves removes the temporary files saveSettings leaves when
 // the process is killed between writing one and renaming it: they hold the
 // settings, the share token among them.
 func removeLeftoverSaves(p Paths, now time.Time) {
@@ -187,6 +294,63 @@ func removeLeftoverSaves(p Paths, now time.Time) {
 			os.Remove(name)
 		}
 	}
+}
+
+// baseURL is the proxy's address for a browser on this computer, without
+// the token: "http://localhost:6080".
+func (s settings) baseURL() string {
+	scheme := "http"
+	if s.AllowRemote {
+		scheme = "https"
+	}
+	return scheme + "://localhost:" + strconv.Itoa(s.Port)
+}
+
+// localURL is the viewer's address for a browser on this computer, with the
+// token when remote access needs one.
+func (s settings) localURL() string {
+	u := s.baseURL() + "/"
+	if s.AllowRemote {
+		u += "?" + url.Values{"token": {s.Token}}.Encode()
+	}
+	return u
+}
+
+// shareURL is the link for other computers: this computer's address, TLS
+// and the token. Empty when remote access is off.
+func (s settings) shareURL() string {
+	if !s.AllowRemote {
+		return ""
+	}
+	u := url.URL{Scheme: "https", Host: net.JoinHostPort(lanAddress(), strconv.Itoa(s.Port)), Path: "/",
+		RawQuery: url.Values{"token": {s.Token}}.Encode()}
+	return u.String()
+}
+
+// lanAddress is this computer's first non-loopback unicast address, IPv4
+// preferred; its host name when it has none.
+func lanAddress() string {
+	addrs, _ := net.InterfaceAddrs()
+	var v6 string
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() || !ipn.IP.IsGlobalUnicast() {
+			continue
+		}
+		if ipn.IP.To4() != nil {
+			return ipn.IP.String()
+		}
+		if v6 == "" {
+			v6 = ipn.IP.String()
+		}
+	}
+	if v6 != "" {
+		return v6
+	}
+	if h, err := os.Hostname(); err == nil {
+		return h
+	}
+	return "localhost"
 }
 
 // newToken returns a fresh secret for a remote share link.

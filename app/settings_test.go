@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,19 +15,19 @@ func testPaths(t *testing.T) Paths {
 }
 
 func TestSettingsMissingFileGivesDefaults(t *testing.T) {
-	s, err := LoadSettings(testPaths(t))
-	if err != nil || s.Port != DefaultPort || s.Target != DefaultTarget || s.Record || s.AllowRemote {
+	s, err := loadSettings(testPaths(t))
+	if err != nil || s.Port != defaultPort || s.Target != defaultTarget || s.Record || s.AllowRemote {
 		t.Fatalf("got %+v, %v; want the defaults", s, err)
 	}
 }
 
 func TestSettingsRoundTrip(t *testing.T) {
 	p := testPaths(t)
-	want := Settings{Port: 6081, Target: "desk:5901", RecentTargets: []string{"desk:5901", "localhost:5900"}, Record: true, AllowRemote: true, Token: "secret"}
-	if err := SaveSettings(p, want); err != nil {
+	want := settings{Port: 6081, Target: "desk:5901", RecentTargets: []string{"desk:5901", "localhost:5900"}, Record: true, AllowRemote: true, Token: "secret"}
+	if err := saveSettings(p, want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := LoadSettings(p)
+	got, err := loadSettings(p)
 	if err != nil || got.Port != want.Port || got.Target != want.Target || !got.Record || !got.AllowRemote ||
 		got.Token != "secret" || strings.Join(got.RecentTargets, ",") != "desk:5901,localhost:5900" {
 		t.Fatalf("got %+v, %v; want %+v", got, err, want)
@@ -46,11 +47,11 @@ func TestBrokenSettingsAreKeptAndReplaced(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p := testPaths(t)
 			os.WriteFile(p.SettingsFile(), []byte(body), 0o600)
-			s, err := LoadSettings(p)
+			s, err := loadSettings(p)
 			if err == nil || !strings.Contains(err.Error(), "broken") || !strings.Contains(err.Error(), "kept as") {
 				t.Fatalf("error %v, want one saying the file is broken and kept", err)
 			}
-			if s.Port != DefaultPort || s.Target != DefaultTarget {
+			if s.Port != defaultPort || s.Target != defaultTarget {
 				t.Fatalf("got %+v, want the defaults", s)
 			}
 			kept, _ := filepath.Glob(p.SettingsFile() + ".broken-*")
@@ -60,8 +61,8 @@ func TestBrokenSettingsAreKeptAndReplaced(t *testing.T) {
 			if b, _ := os.ReadFile(kept[0]); string(b) != body {
 				t.Fatalf("kept copy holds %q, want %q", b, body)
 			}
-			again, err := LoadSettings(p) // the defaults were written
-			if err != nil || again.Port != DefaultPort {
+			again, err := loadSettings(p) // the defaults were written
+			if err != nil || again.Port != defaultPort {
 				t.Fatalf("after replacing: %+v, %v", again, err)
 			}
 		})
@@ -69,7 +70,7 @@ func TestBrokenSettingsAreKeptAndReplaced(t *testing.T) {
 }
 
 func TestRecentTargetsNewestFirstWithoutRepeats(t *testing.T) {
-	s := DefaultSettings()
+	s := defaultSettings()
 	for _, t := range []string{"a:1", "b:2", "a:1", "c:3", "d:4", "e:5", "f:6"} {
 		s = s.withTarget(t)
 	}
@@ -80,15 +81,15 @@ func TestRecentTargetsNewestFirstWithoutRepeats(t *testing.T) {
 
 func TestValidateNamesTheField(t *testing.T) {
 	for _, c := range []struct {
-		s    Settings
+		s    settings
 		want string
 	}{
-		{Settings{Port: 0, Target: "h:1"}, "port 0"},
-		{Settings{Port: 1, Target: "h"}, `target "h"`},
-		{Settings{Port: 1, Target: "h:0"}, `port "0"`},
-		{Settings{Port: 1, Target: ":5900"}, `target ":5900"`},
+		{settings{Port: 0, Target: "h:1"}, "port 0"},
+		{settings{Port: 1, Target: "h"}, `target "h"`},
+		{settings{Port: 1, Target: "h:0"}, `port "0"`},
+		{settings{Port: 1, Target: ":5900"}, `target ":5900"`},
 	} {
-		if err := c.s.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := c.s.validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want an error naming %s", c.s, err, c.want)
 		}
 	}
@@ -99,7 +100,7 @@ func TestValidateNamesTheField(t *testing.T) {
 // another process (the service) is making now.
 func TestLeftoverSavesAreRemovedAtStart(t *testing.T) {
 	p := testPaths(t)
-	if err := SaveSettings(p, Settings{Port: 6081, Target: "desk:5901", AllowRemote: true, Token: "the-secret-token"}); err != nil {
+	if err := saveSettings(p, settings{Port: 6081, Target: "desk:5901", AllowRemote: true, Token: "the-secret-token"}); err != nil {
 		t.Fatal(err)
 	}
 	old := time.Now().Add(-2 * leftoverAge)
@@ -116,7 +117,7 @@ func TestLeftoverSavesAreRemovedAtStart(t *testing.T) {
 	os.WriteFile(other, []byte("kept"), 0o600)
 	os.Chtimes(other, old, old)
 
-	s, err := LoadSettings(p)
+	s, err := loadSettings(p)
 	if err != nil || s.Token != "the-secret-token" {
 		t.Fatalf("settings: %+v, %v", s, err)
 	}
@@ -128,6 +129,51 @@ func TestLeftoverSavesAreRemovedAtStart(t *testing.T) {
 	for _, f := range []string{current, other, p.SettingsFile()} {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("%s was removed: %v", filepath.Base(f), err)
+		}
+	}
+}
+
+// Targets as VNC users type them, and what each one is.
+func TestParseTarget(t *testing.T) {
+	for in, want := range map[string]string{
+		"5901":            "localhost:5901",
+		" 5962 ":          "localhost:5962",
+		":1":              "localhost:5901",
+		":0":              "localhost:5900",
+		":5901":           "localhost:5901", // not a display: a port
+		"desk":            "desk:5900",
+		"desk:5901":       "desk:5901",
+		"desk::5901":      "desk:5901",
+		"desk::1":         "desk:1",
+		"[::1]:5901":      "[::1]:5901",
+		"[::1]":           "[::1]:5900",
+		"::1":             "localhost:1", // VNC's ::port on this computer
+		"fe80::1:2:3":     "[fe80::1:2:3]:5900",
+		"192.168.1.20:2":  "192.168.1.20:2",
+		"localhost:5900":  "localhost:5900",
+		"vnc.example.org": "vnc.example.org:5900",
+	} {
+		got, err := ParseTarget(in)
+		if err != nil || got != want {
+			t.Errorf("ParseTarget(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "  ", "desk:0", "desk:70000", "desk:x", "[::1", "[::1]x", "a b", "http://desk/", "desk:::5901x", ":"} {
+		if got, err := ParseTarget(bad); err == nil {
+			t.Errorf("ParseTarget(%q) = %q, want an error", bad, got)
+		} else if !errors.Is(err, errBadTarget) && !errors.Is(err, errBadPort) {
+			t.Errorf("ParseTarget(%q): %v is neither errBadTarget nor errBadPort", bad, err)
+		}
+	}
+}
+
+func TestParsePort(t *testing.T) {
+	if p, err := ParsePort(" 6080 "); err != nil || p != 6080 {
+		t.Fatalf("got %d, %v", p, err)
+	}
+	for _, bad := range []string{"", "0", "65536", "seventy", "-1", "80.5"} {
+		if _, err := ParsePort(bad); !errors.Is(err, errBadPort) {
+			t.Errorf("ParsePort(%q): %v, want errBadPort", bad, err)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -55,14 +54,14 @@ func (p *settingsPage) url(which string) string {
 func (p *settingsPage) close() { p.srv.Close() }
 
 // state reads the app's state from its event loop.
-func (p *settingsPage) state() State {
-	ch := make(chan State, 1)
+func (p *settingsPage) state() state {
+	ch := make(chan state, 1)
 	p.app.post(func() { ch <- p.app.st })
 	select {
 	case st := <-ch:
 		return st
 	case <-p.app.quit:
-		return State{}
+		return state{}
 	}
 }
 
@@ -90,7 +89,7 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st := p.state()
 		pageTemplate.Execute(w, map[string]any{
 			"S": st.Settings, "St": st, "About": rest == "about", "Msg": r.URL.Query().Get("msg"),
-			"Status": st.Status(), "Found": st.Found,
+			"Status": st.status(), "Found": st.Found,
 		})
 	default:
 		http.Error(w, "not here", http.StatusMethodNotAllowed)
@@ -100,24 +99,28 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // apply takes the form's port and target, through the event loop.
 func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 	msg := "Saved."
-	port, err := strconv.Atoi(strings.TrimSpace(r.FormValue("port")))
-	target := strings.TrimSpace(r.FormValue("target"))
-	if target != "" && !strings.Contains(target, ":") {
-		target += ":5900"
-	}
+	port, perr := ParsePort(r.FormValue("port"))
+	target, terr := ParseTarget(r.FormValue("target"))
 	switch {
-	case err != nil || port < 1 || port > 65535:
-		msg = "The port must be a number between 1 and 65535."
-	case ValidateTarget(target) != nil:
-		msg = ValidateTarget(target).Error()
+	case perr != nil:
+		msg = sentence(perr.Error())
+	case terr != nil:
+		msg = sentence(terr.Error())
 	default:
 		done := make(chan string, 1)
 		p.app.post(func() {
-			p.app.update(func(s *Settings) { *s = s.withTarget(target); s.Port = port })
+			p.app.update(func(s *settings) { *s = s.withTarget(target); s.Port = port })
 			done <- p.app.st.Err
 		})
-		if e := <-done; e != "" {
-			msg = e
+		select {
+		case e := <-done:
+			if e != "" {
+				msg = e
+			}
+		case <-p.app.quit: // the tray quit meanwhile: the change was not made
+			msg = "vncbridge has quit; the settings were not changed."
+		case <-r.Context().Done():
+			return
 		}
 	}
 	http.Redirect(w, r, p.url("")+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
@@ -146,7 +149,7 @@ button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 <form method="post">
 <label for="port">Listen port</label>
 <input id="port" name="port" inputmode="numeric" value="{{.S.Port}}">
-<label for="target">Target VNC server (host:port)</label>
+<label for="target">Target VNC server (host:port, :display or a port)</label>
 <input id="target" name="target" list="found" value="{{.S.Target}}">
 <datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}</datalist>
 <button type="submit">Save</button>

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,10 +20,13 @@ import (
 // share is the proxy core serving one set of settings.
 type share struct {
 	srv       *proxy.Server
-	settings  Settings
+	settings  settings
 	listeners []net.Listener
 	ended     chan error // Serve's result on the main listener, once
 }
+
+// errPortInUse: another program listens on the share's port.
+var errPortInUse = errors.New("in use")
 
 // shareOptions are what a share needs besides the settings.
 type shareOptions struct {
@@ -36,8 +38,8 @@ type shareOptions struct {
 
 // startShare listens and serves s. Its errors are worded for the tray's status
 // line ("Port 6080 is in use").
-func startShare(s Settings, o shareOptions) (*share, error) {
-	if err := s.Validate(); err != nil {
+func startShare(s settings, o shareOptions) (*share, error) {
+	if err := s.validate(); err != nil {
 		return nil, err
 	}
 	cfg := proxy.Config{
@@ -82,9 +84,9 @@ func startShare(s Settings, o shareOptions) (*share, error) {
 			}
 			srv.Shutdown(context.Background())
 			if isAddrInUse(err) {
-				return nil, fmt.Errorf("port %d is in use", s.Port)
+				return nil, fmt.Errorf("port %d is %w", s.Port, errPortInUse)
 			}
-			return nil, fmt.Errorf("cannot listen on port %d: %v", s.Port, err)
+			return nil, fmt.Errorf("cannot listen on port %d: %w", s.Port, err)
 		}
 		sh.listeners = append(sh.listeners, ln)
 	}
@@ -104,63 +106,6 @@ func (sh *share) stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	sh.srv.Shutdown(ctx)
-}
-
-// baseURL is the proxy's address for a browser on this computer, without
-// the token: "http://localhost:6080".
-func (s Settings) baseURL() string {
-	scheme := "http"
-	if s.AllowRemote {
-		scheme = "https"
-	}
-	return scheme + "://localhost:" + strconv.Itoa(s.Port)
-}
-
-// localURL is the viewer's address for a browser on this computer, with the
-// token when remote access needs one.
-func (s Settings) localURL() string {
-	u := s.baseURL() + "/"
-	if s.AllowRemote {
-		u += "?" + url.Values{"token": {s.Token}}.Encode()
-	}
-	return u
-}
-
-// shareURL is the link for other computers: this computer's address, TLS
-// and the token. Empty when remote access is off.
-func (s Settings) shareURL() string {
-	if !s.AllowRemote {
-		return ""
-	}
-	u := url.URL{Scheme: "https", Host: net.JoinHostPort(lanAddress(), strconv.Itoa(s.Port)), Path: "/",
-		RawQuery: url.Values{"token": {s.Token}}.Encode()}
-	return u.String()
-}
-
-// lanAddress is this computer's first non-loopback unicast address, IPv4
-// preferred; its host name when it has none.
-func lanAddress() string {
-	addrs, _ := net.InterfaceAddrs()
-	var v6 string
-	for _, a := range addrs {
-		ipn, ok := a.(*net.IPNet)
-		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() || !ipn.IP.IsGlobalUnicast() {
-			continue
-		}
-		if ipn.IP.To4() != nil {
-			return ipn.IP.String()
-		}
-		if v6 == "" {
-			v6 = ipn.IP.String()
-		}
-	}
-	if v6 != "" {
-		return v6
-	}
-	if h, err := os.Hostname(); err == nil {
-		return h
-	}
-	return "localhost"
 }
 
 // isAddrInUse tells whether a listen failed because the port is taken

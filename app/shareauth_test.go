@@ -22,7 +22,7 @@ func TestNetworkShareServesNothingWithoutTheToken(t *testing.T) {
 		"index.html":        {Data: []byte("<title>the viewer</title>")},
 		"novnc/core/rfb.js": {Data: []byte("export default class RFB {}")},
 	}
-	sh, err := startShare(Settings{Port: port, Target: echoTarget(t), AllowRemote: true, Token: token},
+	sh, err := startShare(settings{Port: port, Target: echoTarget(t), AllowRemote: true, Token: token},
 		shareOptions{paths: testPaths(t), web: web, log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -10,13 +10,13 @@ import (
 	"time"
 )
 
-// ErrAlreadyRunning is returned by Claim when another tray of this user runs;
+// ErrAlreadyRunning is returned by Run when another tray of this user runs;
 // it has been asked to open the browser.
 var ErrAlreadyRunning = errors.New("vncbridge is already running; it was asked to open the browser")
 
-// Instance is this user's one tray: it holds the control socket through
+// instance is this user's one tray: it holds the control socket through
 // which a second launch reaches it.
-type Instance struct {
+type instance struct {
 	ln   net.Listener
 	path string
 }
@@ -31,10 +31,10 @@ func controlSocket(p Paths) string {
 	return s
 }
 
-// Claim makes this process the user's tray. When another one answers on
-// the control socket, it asks it to open the browser and returns
-// ErrAlreadyRunning. onOpen is called for each later launch.
-func Claim(p Paths, onOpen func()) (*Instance, error) {
+// claimInstance makes this process the user's tray. When another one
+// answers on the control socket, it asks it to open the browser and
+// returns ErrAlreadyRunning.
+func claimInstance(p Paths) (*instance, error) {
 	path := controlSocket(p)
 	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
 		defer c.Close()
@@ -52,10 +52,14 @@ func Claim(p Paths, onOpen func()) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{ln: ln, path: path}
+	return &instance{ln: ln, path: path}, nil
+}
+
+// serve calls onOpen for each later launch, until release.
+func (in *instance) serve(onOpen func()) {
 	go func() {
 		for {
-			c, err := ln.Accept()
+			c, err := in.ln.Accept()
 			if err != nil {
 				return
 			}
@@ -69,11 +73,10 @@ func Claim(p Paths, onOpen func()) (*Instance, error) {
 			}()
 		}
 	}()
-	return in, nil
 }
 
-// Release closes the control socket.
-func (in *Instance) Release() {
+// release closes the control socket.
+func (in *instance) release() {
 	in.ln.Close()
 	os.Remove(in.path)
 }

@@ -1,15 +1,19 @@
 package app
 
-import "fmt"
+import (
+	"fmt"
 
-// State is everything the tray shows. The event loop owns the one value;
+	"vncbridge/assets/icons"
+)
+
+// state is everything the tray shows. The event loop owns the one value;
 // the menu, the tooltip and the icon are rendered from it.
-type State struct {
-	Settings     Settings
+type state struct {
+	Settings     settings
 	Sharing      bool // the proxy runs in this process
 	Viewers      int  // open sessions of that proxy
 	Err          string
-	Found        []FoundServer // VNC servers on this computer
+	Found        []foundServer // VNC servers on this computer
 	Service      ServiceState
 	StartAtLogin bool
 	Version      string
@@ -22,32 +26,22 @@ type ServiceState struct {
 	Err       string // why it cannot be queried or controlled
 }
 
-// Icon is the icon's state: idle, sharing or error.
-type Icon int
+func (st state) serviceRunning() bool { return st.Service.Installed && st.Service.Running }
 
-// The icons.
-const (
-	IconIdle Icon = iota
-	IconSharing
-	IconError
-)
-
-func (st State) serviceRunning() bool { return st.Service.Installed && st.Service.Running }
-
-// Icon returns the icon for st.
-func (st State) Icon() Icon {
+// icon returns the tray icon's state for st.
+func (st state) icon() icons.State {
 	switch {
 	case st.Err != "":
-		return IconError
+		return icons.Error
 	case st.Sharing || st.serviceRunning():
-		return IconSharing
+		return icons.Sharing
 	}
-	return IconIdle
+	return icons.Idle
 }
 
-// Status is the status line and the tooltip: "Sharing localhost:5900 at
+// status is the status line and the tooltip: "Sharing localhost:5900 at
 // http://localhost:6080 — 2 viewers", "Stopped", or the error.
-func (st State) Status() string {
+func (st state) status() string {
 	s := st.Settings
 	switch {
 	case st.Err != "":

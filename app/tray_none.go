@@ -4,9 +4,7 @@ package app
 
 import "errors"
 
-// trayHost: the macOS tray needs cgo, and this binary was built without it.
-func trayHost() (bool, string) {
-	return false, "this build has no macOS tray (it was built without cgo)"
-}
+// trayBuilt: the macOS tray needs cgo, and this binary was built without it.
+const trayBuilt = false
 
-func runTray(*App) error { return errors.New("no tray in this build") }
+func runTray(config, func(*App)) error { return errors.New("no tray in this build") }

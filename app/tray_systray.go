@@ -4,45 +4,34 @@ package app
 
 import (
 	"context"
-	"runtime"
 	"sync"
 
 	"fyne.io/systray"
-	"github.com/godbus/dbus/v5"
+
+	"vncbridge/assets/icons"
 )
 
-// trayHost tells whether a system tray can show the icon, and why not.
-// On Linux that is a StatusNotifierWatcher on the session bus (a panel with
-// a tray); without one, fyne.io/systray would run with nothing to show.
-func trayHost() (bool, string) {
-	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" && runtime.GOOS != "openbsd" && runtime.GOOS != "netbsd" {
-		return true, ""
-	}
-	conn, err := dbus.SessionBus()
-	if err != nil {
-		return false, "no D-Bus session bus (" + err.Error() + ")"
-	}
-	var has bool
-	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
-	if err != nil || !has {
-		return false, "no system tray on this desktop (nothing owns org.kde.StatusNotifierWatcher on the session bus)"
-	}
-	return true, ""
-}
+// trayBuilt: this build has a tray.
+const trayBuilt = true
 
-// runTray runs a in the system tray until the user quits. It must be
-// called from the main goroutine (the macOS and Windows trays need it).
-func runTray(a *App) error {
-	t := &systrayTray{lib: fyneLib{}, click: a.Click, icons: a.opt.TrayIcons}
-	a.opt.Tray = t
+// runTray runs the app in the system tray until the user quits; started is
+// called with the App before its loop runs. It must be called from the
+// main goroutine (the macOS and Windows trays need it).
+func runTray(cfg config, started func(*App)) error {
+	t := &systrayTray{lib: fyneLib{}}
+	a := newApp(cfg, t)
 	var runErr error
 	systray.Run(func() {
 		systray.SetTitle("vncbridge")
 		go func() {
 			for range systray.TrayOpenedCh {
-				a.MenuOpened()
+				a.menuOpened()
 			}
 		}()
+		if err := platform.watchMenus(a.menuOpened); err != nil {
+			a.log.Debug("menu opens are not watched", "err", err)
+		}
+		started(a)
 		go func() {
 			runErr = a.Run(context.Background())
 			systray.Quit()
@@ -58,14 +47,13 @@ type systrayTray struct {
 	mu    sync.Mutex
 	lib   menuLib
 	shown bool
-	icon  Icon
+	icon  icons.State
 	tip   string
 	shape string
-	menu  []MenuItem
-	items []menuEntry   // in the order of flatten(menu); nil for separators
+	menu  []menuItem
+	flat  []menuItem    // flatten(menu): a click runs the action shown now
+	items []menuEntry   // in the order of flat; nil for separators
 	gen   chan struct{} // closed when the items are replaced
-	click func(string)
-	icons func(Icon) (template, regular []byte)
 }
 
 // menuLib is the part of fyne.io/systray that builds the menu, so that the
@@ -139,13 +127,11 @@ func (e fyneEntry) setDisabled(off bool) {
 	}
 }
 
-func (t *systrayTray) Show(icon Icon, tip string, menu []MenuItem) {
+func (t *systrayTray) Show(icon icons.State, tip string, menu []menuItem) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !t.shown || icon != t.icon {
-		if t.icons != nil {
-			t.lib.setIcon(t.icons(icon))
-		}
+		t.lib.setIcon(icons.Template(icon), icons.Tray(icon))
 	}
 	if !t.shown || tip != t.tip {
 		t.lib.setTooltip(tip)
@@ -155,26 +141,39 @@ func (t *systrayTray) Show(icon Icon, tip string, menu []MenuItem) {
 		t.rebuild(menu)
 		t.shape = shape
 	} else {
-		old := flatten(t.menu)
 		for i, m := range flatten(menu) {
-			update(t.items[i], old[i], m)
+			update(t.items[i], t.flat[i], m)
 		}
 	}
-	t.menu = menu
+	t.menu, t.flat = menu, flatten(menu)
+}
+
+// clickAt runs the action of the item at index i of the menu shown now: an
+// item updated in place (a port menu's last port) does what it says now.
+func (t *systrayTray) clickAt(i int) {
+	t.mu.Lock()
+	var action func()
+	if i < len(t.flat) {
+		action = t.flat[i].Action
+	}
+	t.mu.Unlock()
+	if action != nil {
+		action()
+	}
 }
 
 // rebuild replaces the whole menu. The old items' forwarders are told to stop
 // first; the library then closes the old click channels, which they read as
 // the end of the item, never as a click.
-func (t *systrayTray) rebuild(menu []MenuItem) {
+func (t *systrayTray) rebuild(menu []menuItem) {
 	if t.gen != nil {
 		close(t.gen)
 		t.lib.reset()
 	}
 	t.gen = make(chan struct{})
 	t.items = nil
-	var add func(parent menuEntry, items []MenuItem)
-	add = func(parent menuEntry, items []MenuItem) {
+	var add func(parent menuEntry, items []menuItem)
+	add = func(parent menuEntry, items []menuItem) {
 		for _, m := range items {
 			if m.Separator {
 				t.lib.addSeparator(parent)
@@ -182,12 +181,13 @@ func (t *systrayTray) rebuild(menu []MenuItem) {
 				continue
 			}
 			it := t.lib.add(parent, m.Title, m.Tooltip, m.Checkbox, m.Checked)
+			i := len(t.items)
 			t.items = append(t.items, it)
 			if m.Disabled {
 				it.setDisabled(true)
 			}
-			if m.ID != "" {
-				go forwardClicks(it.clicked(), m.ID, t.gen, t.click)
+			if m.Action != nil {
+				go forwardClicks(it.clicked(), t.gen, func() { t.clickAt(i) })
 			}
 			add(it, m.Children)
 		}
@@ -199,7 +199,7 @@ func (t *systrayTray) rebuild(menu []MenuItem) {
 // or the item is removed. A closed channel is never a click: the library
 // closes an item's channel when it removes the item, and a receive from it
 // is ready at once, for ever.
-func forwardClicks(clicked <-chan struct{}, id string, gen <-chan struct{}, click func(string)) {
+func forwardClicks(clicked <-chan struct{}, gen <-chan struct{}, click func()) {
 	for {
 		select {
 		case <-gen:
@@ -213,12 +213,12 @@ func forwardClicks(clicked <-chan struct{}, id string, gen <-chan struct{}, clic
 				return
 			default:
 			}
-			click(id)
+			click()
 		}
 	}
 }
 
-func update(it menuEntry, was, now MenuItem) {
+func update(it menuEntry, was, now menuItem) {
 	if it == nil {
 		return
 	}

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"vncbridge/assets/icons"
 )
 
 // fakeLib plays fyne.io/systray's menu: reset removes every item, closing its
@@ -62,17 +64,29 @@ func TestRebuildNeverClicks(t *testing.T) {
 	var clicks atomic.Int64
 	var mu sync.Mutex
 	var clicked []string
-	tray := &systrayTray{lib: &fakeLib{}, click: func(id string) {
-		clicks.Add(1)
-		mu.Lock()
-		clicked = append(clicked, id)
-		mu.Unlock()
-	}}
-	st := State{Settings: DefaultSettings(), Version: "test"}
+	tray := &systrayTray{lib: &fakeLib{}}
+	// Every item's action counts as a click, named after the item.
+	var count func(items []menuItem) []menuItem
+	count = func(items []menuItem) []menuItem {
+		for i := range items {
+			title := items[i].Title
+			if items[i].Action != nil {
+				items[i].Action = func() {
+					clicks.Add(1)
+					mu.Lock()
+					clicked = append(clicked, title)
+					mu.Unlock()
+				}
+			}
+			items[i].Children = count(items[i].Children)
+		}
+		return items
+	}
+	st := state{Settings: defaultSettings(), Version: "test"}
 	for i := 0; i < 3000; i++ {
 		// Alternate two shapes so that every Show rebuilds.
-		st.Sharing = i%2 == 0
-		tray.Show(IconIdle, "tip", Menu(st))
+		st.Settings.AllowRemote = i%2 == 0
+		tray.Show(icons.Idle, "tip", count(menuOf(st)))
 		if i%100 == 0 {
 			time.Sleep(time.Millisecond) // let forwarders run between rebuilds too
 		}
@@ -84,8 +98,8 @@ func TestRebuildNeverClicks(t *testing.T) {
 		t.Fatalf("%d phantom clicks from 3000 rebuilds, the first: %q", n, clicked[:min(len(clicked), 10)])
 	}
 
-	// A real click still arrives, once, with its item's ID.
-	tray.Show(IconIdle, "tip", Menu(st))
+	// A real click still arrives, once, at its item's action.
+	tray.Show(icons.Idle, "tip", count(menuOf(st)))
 	var quit *fakeEntry
 	for _, e := range tray.lib.(*fakeLib).entries() {
 		if e.title == "Quit" {
@@ -105,8 +119,56 @@ func TestRebuildNeverClicks(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	time.Sleep(20 * time.Millisecond)
-	if n := clicks.Load(); n != 1 {
-		t.Fatalf("one click on a live item arrived %d times", n)
+	mu.Lock()
+	defer mu.Unlock()
+	if n := clicks.Load(); n != 1 || clicked[0] != "Quit" {
+		t.Fatalf("one click on a live item arrived %d times: %q", n, clicked)
+	}
+}
+
+// An item updated in place (the last port of the Listen port menu, 7000
+// then 7001) does what it shows now, not what it did when it was built.
+func TestInPlaceUpdateClicksTheCurrentAction(t *testing.T) {
+	lib := &fakeLib{}
+	tray := &systrayTray{lib: lib}
+	got := make(chan string, 1)
+	show := func(port int) {
+		st := state{Settings: defaultSettings()}
+		st.Settings.Port = port
+		m := menuOf(st)
+		for i, it := range m {
+			if it.Title == "Listen port" {
+				for j, c := range it.Children {
+					title := c.Title
+					m[i].Children[j].Action = func() { got <- title }
+				}
+			}
+		}
+		tray.Show(icons.Idle, "tip", m)
+	}
+	show(7000)
+	entries := lib.entries()
+	show(7001)
+	if len(lib.entries()) != len(entries) {
+		t.Fatal("the menu was rebuilt; this test needs an update in place")
+	}
+	var last *fakeEntry
+	for _, e := range entries {
+		if e.title == "7000" {
+			last = e
+		}
+	}
+	if last == nil {
+		t.Fatal("no item 7000")
+	}
+	last.ch <- struct{}{}
+	select {
+	case title := <-got:
+		if title != "7001" {
+			t.Fatalf("the click ran the action of %q, want 7001's", title)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no click")
 	}
 }
 
@@ -117,7 +179,7 @@ func TestForwardClicksClosedChannel(t *testing.T) {
 	var n atomic.Int64
 	done := make(chan struct{})
 	go func() {
-		forwardClicks(ch, "x", gen, func(string) { n.Add(1) })
+		forwardClicks(ch, gen, func() { n.Add(1) })
 		close(done)
 	}()
 	ch <- struct{}{}

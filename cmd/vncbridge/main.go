@@ -13,8 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"vncbridge/app"
 )
 
 // version is set by the build: go build -ldflags "-X main.version=…".
@@ -27,9 +25,11 @@ func main() {
 const overview = `vncbridge shares the VNC desktop of this computer with a web browser.
 
 Usage:
-  vncbridge           the tray application: share with one click, from the
+  vncbridge [options] the tray application: share with one click, from the
                       menu of its icon (--headless: no icon, share with the
-                      saved settings and print the address; --config-dir DIR)
+                      saved settings and print the address; --port,
+                      --target, --record, --allow-remote, --config-dir DIR;
+                      vncbridge --headless --help lists them)
   vncbridge service install|uninstall|start|stop|status|run
                       run in the background, with nobody logged in
                       (vncbridge service --help)
@@ -51,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runProxy(args[1:], stdout, stderr)
 	}
 	if len(args) < 2 || strings.HasPrefix(args[1], "-") && !isHelpOrVersion(args[1]) {
-		return app.Main(args[1:], version, webFiles(), trayIcon, stdout, stderr)
+		return runTray(args[1:], stdout, stderr)
 	}
 	switch args[1] {
 	case "proxy":
@@ -63,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, overview)
 		return 0
 	case "service":
-		return app.ServiceMain(args[2:], webFiles(), stdout, stderr)
+		return runService(args[2:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "vncbridge: unknown command %q\n\n%s", args[1], overview)
 	return 2

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"vncbridge/internal/testnet"
 )
 
 // The real tray, on a private session bus: the test plays the panel (the
@@ -26,32 +28,23 @@ import (
 // sessionBus starts a private dbus-daemon and returns its address.
 func sessionBus(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("dbus-daemon is missing (scripts/deps.sh installs it)")
-		}
-		t.Skip("dbus-daemon is not installed (make deps installs it)")
-	}
+	daemon := testnet.Tool(t, "dbus-daemon")
 	addr := "unix:path=" + filepath.Join(t.TempDir(), "bus")
-	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--address="+addr)
+	cmd := exec.Command(daemon, "--session", "--nofork", "--nopidfile", "--address="+addr)
 	var out bytes.Buffer
 	cmd.Stderr = &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testnet.Until(t, "dbus-daemon to come up", func() bool {
 		c, err := dbus.Connect(addr)
 		if err == nil {
 			c.Close()
-			return addr
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("dbus-daemon did not come up: %v\n%s", err, out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err == nil
+	})
+	return addr
 }
 
 // watcher plays org.kde.StatusNotifierWatcher: it records who registers.
@@ -167,16 +160,16 @@ func (e entry) status() string {
 	return e.children[0].label
 }
 
-// click clicks the item labelled label.
-func (p *panel) click(label string) {
+// click clicks the item at the labels' path ("Listen port", "Other…").
+func (p *panel) click(labels ...string) {
 	p.t.Helper()
-	e, ok := p.menu().find(label)
+	e, ok := p.menu().path(labels...)
 	if !ok {
-		p.t.Fatalf("no menu item %q; the menu: %s", label, dump(p.menu(), ""))
+		p.t.Fatalf("no menu item %q; the menu: %s", labels, dump(p.menu(), ""))
 	}
 	obj := p.conn.Object(p.w.item(), "/StatusNotifierItem/menu")
 	if err := obj.Call("com.canonical.dbusmenu.Event", 0, e.id, "clicked", dbus.MakeVariant(""), uint32(time.Now().Unix())).Err; err != nil {
-		p.t.Fatalf("clicking %q: %v", label, err)
+		p.t.Fatalf("clicking %q: %v", labels, err)
 	}
 }
 
@@ -189,23 +182,56 @@ func dump(e entry, indent string) string {
 }
 
 // waitMenu waits until cond holds for the menu.
-func (p *panel) waitMenu(what string, cond func(entry) bool) entry {
+func (p *panel) waitMenu(t *testing.T, what string, cond func(entry) bool) entry {
+	t.Helper()
+	var m entry
+	defer func() {
+		if t.Failed() {
+			t.Logf("the menu:%s", dump(m, "  "))
+		}
+	}()
+	testnet.Until(t, what, func() bool {
+		if p.w.item() == "" {
+			return false
+		}
+		m = p.menu()
+		return cond(m)
+	})
+	return m
+}
+
+// path finds the item at the labels' path, from the top menu down.
+func (e entry) path(labels ...string) (entry, bool) {
+	for _, l := range labels {
+		found := false
+		for _, c := range e.children {
+			if c.label == l {
+				e, found = c, true
+				break
+			}
+		}
+		if !found {
+			return entry{}, false
+		}
+	}
+	return e, true
+}
+
+// aboutToShow calls AboutToShowGroup on the tray's menu as xfce4-panel does
+// when the user opens it: for the root and the submenus, never the
+// "opened" event.
+func (p *panel) aboutToShow() {
 	p.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if p.w.item() != "" {
-			if m := p.menu(); cond(m) {
-				return m
-			}
+	m := p.menu()
+	ids := []int32{m.id}
+	for _, c := range m.children {
+		if len(c.children) > 0 {
+			ids = append(ids, c.id)
 		}
-		if time.Now().After(deadline) {
-			m := entry{}
-			if p.w.item() != "" {
-				m = p.menu()
-			}
-			p.t.Fatalf("waiting for %s; the menu:%s", what, dump(m, "  "))
-		}
-		time.Sleep(50 * time.Millisecond)
+	}
+	obj := p.conn.Object(p.w.item(), "/StatusNotifierItem/menu")
+	if err := obj.Call("com.canonical.dbusmenu.AboutToShowGroup", 0, ids).Err; err != nil {
+		p.t.Fatalf("AboutToShowGroup: %v", err)
 	}
 }
 
@@ -222,25 +248,22 @@ func fakeDesktop(t *testing.T) (binDir, opened, answer string) {
 	return binDir, opened, answer
 }
 
-func TestTrayOnARealSessionBus(t *testing.T) {
-	bus := sessionBus(t)
-	p := newPanel(t, bus)
-	binDir, opened, answer := fakeDesktop(t)
-	config := t.TempDir()
-	port := freeAddr(t)[len("127.0.0.1:"):]
-	target := echoServer(t)
-	settings, _ := json.Marshal(map[string]any{"port": mustAtoi(t, port), "target": target})
-	os.WriteFile(filepath.Join(config, "settings.json"), settings, 0o600)
-
-	cmd := exec.Command(binary, "--config-dir", config)
+// startTray runs the tray binary on bus with the settings in a new config
+// directory and the fake desktop programs first in PATH.
+func startTray(t *testing.T, bus, binDir string, settings map[string]any, args ...string) (config string, out *testnet.Buffer, done chan error, cmd *exec.Cmd) {
+	t.Helper()
+	config = t.TempDir()
+	b, _ := json.Marshal(settings)
+	os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600)
+	cmd = exec.Command(binary, append([]string{"--config-dir", config}, args...)...)
 	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus, "PATH="+binDir+":"+os.Getenv("PATH"),
 		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out = &testnet.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
+	done = make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
@@ -248,101 +271,145 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 			t.Logf("the tray said:\n%s", out.String())
 		}
 	})
+	return config, out, done, cmd
+}
 
-	m := p.waitMenu("the tray to register and show Stopped", func(m entry) bool { return m.status() == "Stopped" })
-	if _, ok := m.find("Start sharing"); !ok {
-		t.Fatalf("no Start sharing:%s", dump(m, ""))
-	}
-
-	// Start sharing: a WebSocket client reaches the TCP target through it.
-	p.click("Start sharing")
-	p.waitMenu("sharing", func(m entry) bool { return strings.HasPrefix(m.status(), "Sharing "+target) })
-	conn, err := net.Dial("tcp", "127.0.0.1:"+port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	echoThrough(t, conn, "through the tray")
-
-	// Another port, asked with the (fake) dialog: the listener moves.
+func TestTrayOnARealSessionBus(t *testing.T) {
+	bus := sessionBus(t)
+	p := newPanel(t, bus)
+	binDir, opened, answer := fakeDesktop(t)
+	port := freeAddr(t)[len("127.0.0.1:"):]
+	target := echoServer(t)
+	config, _, done, cmd := startTray(t, bus, binDir, map[string]any{"port": mustAtoi(t, port), "target": target})
 	newPort := freeAddr(t)[len("127.0.0.1:"):]
-	os.WriteFile(answer, []byte(newPort+"\n"), 0o644)
-	p.click("Other…") // the first Other… is the port's
-	m = p.waitMenu("the new port", func(m entry) bool { return strings.Contains(m.status(), "localhost:"+newPort+" ") })
-	if e, ok := m.find(newPort); !ok || !e.checked {
-		t.Fatalf("port %s not checked:%s", newPort, dump(m, ""))
-	}
-	conn, err = net.Dial("tcp", "127.0.0.1:"+newPort)
-	if err != nil {
-		t.Fatal(err)
-	}
-	echoThrough(t, conn, "on the new port")
-
-	// Another target, from the target menu's Other….
 	second := echoServer(t)
-	os.WriteFile(answer, []byte(second+"\n"), 0o644)
-	targetMenu, _ := p.menu().find("Target VNC server")
-	other, _ := targetMenu.find("Other…")
-	obj := p.conn.Object(p.w.item(), "/StatusNotifierItem/menu")
-	if err := obj.Call("com.canonical.dbusmenu.Event", 0, other.id, "clicked", dbus.MakeVariant(""), uint32(0)).Err; err != nil {
-		t.Fatal(err)
-	}
-	p.waitMenu("the new target", func(m entry) bool { return strings.HasPrefix(m.status(), "Sharing "+second) })
 
-	// Recording writes a file.
-	p.click("Record sessions")
-	p.waitMenu("recording on", func(m entry) bool { e, _ := m.find("Record sessions"); return e.checked })
-	conn, err = net.Dial("tcp", "127.0.0.1:"+newPort)
-	if err != nil {
-		t.Fatal(err)
-	}
-	echoThrough(t, conn, "recorded")
-	waitUntil(t, "a recording", func() bool {
-		files, _ := filepath.Glob(filepath.Join(config, "recordings", "session-*"))
-		if len(files) == 0 {
-			return false
+	step := func(name string, f func(t *testing.T)) {
+		if !t.Run(name, f) {
+			t.FailNow()
 		}
-		b, _ := os.ReadFile(files[0])
-		return bytes.Contains(b, []byte("recorded"))
-	})
-
-	// Open in browser runs the opener with the viewer's address.
-	p.click("Open in browser")
-	waitUntil(t, "the browser", func() bool {
-		b, _ := os.ReadFile(opened)
-		return strings.Contains(string(b), "http://localhost:"+newPort+"/")
-	})
-
-	// A second launch asks this one to open the browser, and exits.
-	second2 := exec.Command(binary, "--config-dir", config)
-	second2.Env = cmd.Env
-	if b, err := second2.CombinedOutput(); err != nil || !strings.Contains(string(b), "already running") {
-		t.Fatalf("second launch: %v %s", err, b)
 	}
-	waitUntil(t, "the browser, twice", func() bool {
-		b, _ := os.ReadFile(opened)
-		return strings.Count(string(b), "http://localhost:"+newPort+"/") == 2
+	step("registers and shows Stopped", func(t *testing.T) {
+		m := p.waitMenu(t, "Stopped", func(m entry) bool { return m.status() == "Stopped" })
+		if _, ok := m.path("Start sharing"); !ok {
+			t.Fatalf("no Start sharing:%s", dump(m, ""))
+		}
 	})
-
-	// Quit stops sharing and exits cleanly.
-	p.click("Quit")
-	select {
-	case err := <-done:
+	step("Start sharing relays a WebSocket to the target", func(t *testing.T) {
+		p.click("Start sharing")
+		p.waitMenu(t, "sharing", func(m entry) bool { return strings.HasPrefix(m.status(), "Sharing "+target) })
+		conn, err := net.Dial("tcp", "127.0.0.1:"+port)
 		if err != nil {
-			t.Fatalf("exit: %v", err)
+			t.Fatal(err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the tray did not quit")
+		echoThrough(t, conn, "through the tray")
+	})
+	step("Listen port ▸ Other… moves the listener", func(t *testing.T) {
+		os.WriteFile(answer, []byte(newPort+"\n"), 0o644)
+		p.click("Listen port", "Other…")
+		m := p.waitMenu(t, "the new port", func(m entry) bool { return strings.Contains(m.status(), "localhost:"+newPort+" ") })
+		if e, ok := m.path("Listen port", newPort); !ok || !e.checked {
+			t.Fatalf("port %s not checked:%s", newPort, dump(m, ""))
+		}
+		conn, err := net.Dial("tcp", "127.0.0.1:"+newPort)
+		if err != nil {
+			t.Fatal(err)
+		}
+		echoThrough(t, conn, "on the new port")
+	})
+	step("Target VNC server ▸ Other… changes the target", func(t *testing.T) {
+		os.WriteFile(answer, []byte(second+"\n"), 0o644)
+		p.click("Target VNC server", "Other…")
+		p.waitMenu(t, "the new target", func(m entry) bool { return strings.HasPrefix(m.status(), "Sharing "+second) })
+	})
+	step("Record sessions writes a file", func(t *testing.T) {
+		p.click("Record sessions")
+		p.waitMenu(t, "recording on", func(m entry) bool { e, _ := m.path("Record sessions"); return e.checked })
+		conn, err := net.Dial("tcp", "127.0.0.1:"+newPort)
+		if err != nil {
+			t.Fatal(err)
+		}
+		echoThrough(t, conn, "recorded")
+		testnet.Until(t, "a recording", func() bool {
+			files, _ := filepath.Glob(filepath.Join(config, "recordings", "session-*"))
+			for _, f := range files {
+				if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("recorded")) {
+					return true
+				}
+			}
+			return false
+		})
+	})
+	step("Open in browser runs the opener with the viewer's address", func(t *testing.T) {
+		p.click("Open in browser")
+		testnet.Until(t, "the browser", func() bool {
+			b, _ := os.ReadFile(opened)
+			return strings.Contains(string(b), "http://localhost:"+newPort+"/")
+		})
+	})
+	step("a second launch asks this one to open the browser", func(t *testing.T) {
+		second2 := exec.Command(binary, "--config-dir", config)
+		second2.Env = cmd.Env
+		if b, err := second2.CombinedOutput(); err != nil || !strings.Contains(string(b), "already running") {
+			t.Fatalf("second launch: %v %s", err, b)
+		}
+		testnet.Until(t, "the browser, twice", func() bool {
+			b, _ := os.ReadFile(opened)
+			return strings.Count(string(b), "http://localhost:"+newPort+"/") == 2
+		})
+	})
+	step("Quit stops sharing and exits cleanly", func(t *testing.T) {
+		p.click("Quit")
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("exit: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the tray did not quit")
+		}
+		if c, err := net.Dial("tcp", "127.0.0.1:"+newPort); err == nil {
+			c.Close()
+			t.Fatal("still listening after Quit")
+		}
+		var saved map[string]any
+		b, _ := os.ReadFile(filepath.Join(config, "settings.json"))
+		json.Unmarshal(b, &saved)
+		if saved["port"] != float64(mustAtoi(t, newPort)) || saved["target"] != second || saved["record"] != true {
+			t.Fatalf("saved settings %s", b)
+		}
+	})
+}
+
+// xfce4-panel opens the menu with AboutToShowGroup alone: the tray must
+// look again then (here: a VNC server on another host that appeared since
+// the last look), as it does for the "opened" event of other panels.
+func TestAboutToShowGroupRefreshes(t *testing.T) {
+	bus := sessionBus(t)
+	p := newPanel(t, bus)
+	binDir, _, _ := fakeDesktop(t)
+	// 127.0.0.2 is this computer, but not "localhost" to the tray: a host
+	// it greets only when the menu opens.
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("no 127.0.0.2 here: %v", err)
 	}
-	if c, err := net.Dial("tcp", "127.0.0.1:"+newPort); err == nil {
-		c.Close()
-		t.Fatal("still listening after Quit")
-	}
-	var saved map[string]any
-	b, _ := os.ReadFile(filepath.Join(config, "settings.json"))
-	json.Unmarshal(b, &saved)
-	if saved["port"] != float64(mustAtoi(t, newPort)) || saved["target"] != second || saved["record"] != true {
-		t.Fatalf("saved settings %s", b)
-	}
+	remote := ln.Addr().String()
+	ln.Close()
+	_, out, _, _ := startTray(t, bus, binDir, map[string]any{"port": mustAtoi(t, freeAddr(t)[len("127.0.0.1:"):]), "target": remote}, "-v")
+	p.waitMenu(t, "the menu, without the server", func(m entry) bool {
+		e, ok := m.path("Target VNC server", remote+" (saved)")
+		return ok && e.checked
+	})
+	testnet.Until(t, "the first look, at start", func() bool {
+		return strings.Contains(out.String(), `msg="looked for VNC servers" everywhere=true`)
+	})
+	testnet.Serve(t, "tcp", remote, func(c net.Conn) { c.Write([]byte("RFB 003.008\n")); time.Sleep(time.Second); c.Close() })
+	p.aboutToShow()
+	p.waitMenu(t, "the server found after AboutToShowGroup", func(m entry) bool {
+		_, ok := m.path("Target VNC server", remote+" (RFB 3.8)")
+		return ok
+	})
 }
 
 func TestNoTrayHostRunsHeadless(t *testing.T) {
@@ -355,12 +422,12 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 	for _, args := range [][]string{{"--config-dir", config}, {"--headless", "--config-dir", config}} {
 		cmd := exec.Command(binary, args...)
 		cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus)
-		var out syncBuffer
+		var out testnet.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the address printed", func() bool {
+		testnet.Until(t, "the address printed", func() bool {
 			return strings.Contains(out.String(), "open http://localhost:"+addr[len("127.0.0.1:"):]+"/")
 		})
 		if len(args) == 2 && !strings.Contains(out.String(), "running without a tray icon") {
@@ -376,23 +443,6 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 			t.Fatalf("%v: exit %v\n%s", args, err, out.String())
 		}
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func mustAtoi(t *testing.T, s string) int {

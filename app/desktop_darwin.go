@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// platform: macOS (launchd, AppleScript).
+var platform = desktop{
+	userServices:        true,
+	serviceDependencies: func(bool) []string { return nil },
+	adminHint:           "run it as root: sudo vncbridge service …",
+	isRoot:              func() bool { return os.Geteuid() == 0 },
+	elevate:             darwinElevate,
+	dialog:              darwinDialog,
+	notify: func(title, body string) error {
+		return exec.Command("osascript", "-e", "display notification "+appleString(body)+" with title "+appleString(title)).Run()
+	},
+	trayHost:       darwinTrayHost,
+	listeningPorts: func() (map[int]bool, bool) { return nil, false },
+	watchMenus:     func(func()) error { return nil }, // the tray library reports menu opens
+}
+
+// darwinElevate asks for an administrator with AppleScript.
+func darwinElevate(exe string, args []string) error {
+	line := shellQuote(exe)
+	for _, a := range args {
+		line += " " + shellQuote(a)
+	}
+	out, err := exec.Command("osascript", "-e", "do shell script "+appleString(line)+" with administrator privileges").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%w %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+func darwinDialog(ctx context.Context, title, prompt, value string) (*exec.Cmd, error) {
+	script := `display dialog ` + appleString(prompt) + ` default answer ` + appleString(value) +
+		` with title ` + appleString(title) + `
+text returned of result`
+	return exec.CommandContext(ctx, "osascript", "-e", script), nil
+}
+
+// darwinTrayHost: the menu bar is always there, but the tray needs cgo.
+func darwinTrayHost() (bool, string) {
+	if !trayBuilt {
+		return false, "this build has no macOS tray (it was built without cgo)"
+	}
+	return true, ""
+}
+
+// loginFile is the LaunchAgent.
+func loginFile() (string, error) {
+	home, err := os.UserHomeDir()
+	return filepath.Join(home, "Library", "LaunchAgents", "net.vncbridge.tray.plist"), err
+}
+
+// Enabled tells whether the LaunchAgent is there.
+func (l loginItem) Enabled() bool {
+	f, err := loginFile()
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(f)
+	return err == nil
+}
+
+// SetEnabled writes or removes the LaunchAgent.
+func (l loginItem) SetEnabled(on bool) error {
+	f, err := loginFile()
+	if err != nil {
+		return err
+	}
+	if !on {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
+	exe, err := l.program()
+	if err != nil {
+		return err
+	}
+	args := "<string>" + xmlEscape(exe) + "</string>"
+	for _, a := range l.args {
+		args += "<string>" + xmlEscape(a) + "</string>"
+	}
+	body := fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+	<key>Label</key><string>net.vncbridge.tray</string>
+	<key>ProgramArguments</key><array>%s</array>
+	<key>RunAtLoad</key><true/>
+	<key>ProcessType</key><string>Interactive</string>
+</dict>
+</plist>
+`, args)
+	if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(f, []byte(body), 0o644)
+}
+
+func xmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}

@@ -1,0 +1,182 @@
+//go:build !windows && !darwin
+
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// platform: Linux and the BSDs, freedesktop.org desktops (D-Bus, XDG).
+var platform = desktop{
+	userServices: true,
+	serviceDependencies: func(user bool) []string {
+		if user {
+			return nil
+		}
+		return []string{"After=network.target"}
+	},
+	adminHint:      "run it as root: sudo vncbridge service …",
+	isRoot:         func() bool { return os.Geteuid() == 0 },
+	elevate:        freedesktopElevate,
+	dialog:         freedesktopDialog,
+	notify:         freedesktopNotify,
+	trayHost:       freedesktopTrayHost,
+	listeningPorts: procListeningPorts,
+	watchMenus:     watchDBusMenus,
+}
+
+// freedesktopElevate asks for the password with pkexec.
+func freedesktopElevate(exe string, args []string) error {
+	pk, err := exec.LookPath("pkexec")
+	if err != nil {
+		return fmt.Errorf("pkexec is not installed to ask for the password: %w", err)
+	}
+	out, err := exec.Command(pk, append([]string{exe}, args...)...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%w %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// freedesktopDialog is zenity, or kdialog.
+func freedesktopDialog(ctx context.Context, title, prompt, value string) (*exec.Cmd, error) {
+	if p, err := exec.LookPath("zenity"); err == nil {
+		return exec.CommandContext(ctx, p, "--entry", "--title", title, "--text", prompt, "--entry-text", value), nil
+	}
+	if p, err := exec.LookPath("kdialog"); err == nil {
+		return exec.CommandContext(ctx, p, "--title", title, "--inputbox", prompt, value), nil
+	}
+	return nil, errNoDialog
+}
+
+// freedesktopNotify calls the notification service on the session bus.
+func freedesktopNotify(title, body string) error {
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		return err
+	}
+	obj := conn.Object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
+	return obj.Call("org.freedesktop.Notifications.Notify", 0, "vncbridge", uint32(0), "vncbridge",
+		title, body, []string{}, map[string]dbus.Variant{}, int32(-1)).Err
+}
+
+// freedesktopTrayHost: a StatusNotifierWatcher on the session bus (a panel
+// with a tray); without one, fyne.io/systray would run with nothing to
+// show.
+func freedesktopTrayHost() (bool, string) {
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		return false, "no D-Bus session bus (" + err.Error() + ")"
+	}
+	var has bool
+	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
+	if err != nil || !has {
+		return false, "no system tray on this desktop (nothing owns org.kde.StatusNotifierWatcher on the session bus)"
+	}
+	return true, ""
+}
+
+// procListeningPorts reads the TCP ports something listens on from /proc
+// (Linux), without connecting to anything: a VNC server is greeted only
+// when its port appears, so its log does not fill with the tray's visits.
+// Without /proc/net (the BSDs) it does not know.
+func procListeningPorts() (map[int]bool, bool) {
+	ports := map[int]bool{}
+	found := false
+	for _, file := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		f, err := os.Open(file)
+		if err != nil {
+			continue
+		}
+		found = true
+		sc := bufio.NewScanner(f)
+		sc.Scan() // the header
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			if len(fields) < 4 || fields[3] != "0A" { // 0A: LISTEN
+				continue
+			}
+			_, hexPort, ok := strings.Cut(fields[1], ":")
+			if p, err := strconv.ParseUint(hexPort, 16, 16); ok && err == nil {
+				ports[int(p)] = true
+			}
+		}
+		f.Close()
+	}
+	return ports, found
+}
+
+// loginFile is the XDG autostart entry.
+func loginFile() (string, error) {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "autostart", "vncbridge.desktop"), nil
+}
+
+// Enabled tells whether the entry is there.
+func (l loginItem) Enabled() bool {
+	f, err := loginFile()
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(f)
+	return err == nil
+}
+
+// SetEnabled writes or removes the entry.
+func (l loginItem) SetEnabled(on bool) error {
+	f, err := loginFile()
+	if err != nil {
+		return err
+	}
+	if !on {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
+	exe, err := l.program()
+	if err != nil {
+		return err
+	}
+	line := desktopExec(exe)
+	for _, a := range l.args {
+		line += " " + desktopExec(a)
+	}
+	body := fmt.Sprintf(`[Desktop Entry]
+Type=Application
+Name=vncbridge
+Comment=Share this computer's VNC desktop with a web browser
+Exec=%s
+Icon=vncbridge
+Terminal=false
+X-GNOME-Autostart-enabled=true
+`, line)
+	if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(f, []byte(body), 0o644)
+}
+
+// desktopExec quotes an argument for a .desktop file's Exec key.
+func desktopExec(p string) string {
+	if !strings.ContainsAny(p, " \t\"'\\$`") {
+		return p
+	}
+	return `"` + strings.NewReplacer(`\`, `\\\\`, `"`, `\\"`, "`", "\\\\`", `$`, `\\$`).Replace(p) + `"`
+}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Options are what the command line gives the tray application.
+type Options struct {
+	Paths   Paths
+	Version string
+	Web     fs.FS // the viewer the proxy serves
+	Log     *slog.Logger
+	// Out receives the address of a headless share.
+	Out io.Writer
+	// Headless shares at once with the saved settings: no tray icon.
+	Headless bool
+	// Port, Target, Record and AllowRemote, when set, change the saved
+	// settings as the menu's choices do (Target as ParseTarget reads it).
+	Port        int
+	Target      string
+	Record      *bool
+	AllowRemote *bool
+	// LoginArgs are the arguments "Start at login" starts vncbridge with
+	// (such as --config-dir DIR).
+	LoginArgs []string
+}
+
+// Run runs the tray application until the user quits, a signal asks it to
+// stop, or (headless) sharing cannot start. It must run on the main
+// goroutine. When this user's tray runs already, it is asked to open the
+// browser and Run returns ErrAlreadyRunning.
+func Run(opt Options) error {
+	log := opt.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg := config{
+		paths: opt.Paths, version: opt.Version, web: opt.Web, log: log, out: opt.Out,
+		opener: browser{}, clipboard: systemClipboard{}, prompter: dialogPrompter{},
+		notifier: desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
+		changes: opt.changes(),
+	}
+	if svc, err := NewService(opt.Paths, opt.Web, log, !platform.isRoot()); err == nil {
+		cfg.service = elevated{svc: svc, paths: opt.Paths}
+	} else {
+		log.Warn("no service manager", "err", err)
+	}
+	if !cfg.headless {
+		if ok, why := platform.trayHost(); !ok {
+			log.Warn("running without a tray icon: " + why)
+			cfg.notifier.Notify("vncbridge runs without a tray icon", why+". It shares with the saved settings; see the log for the address.")
+			cfg.headless = true
+		}
+	}
+	inst, err := claimInstance(opt.Paths)
+	if err == ErrAlreadyRunning {
+		return err
+	}
+	if err != nil {
+		log.Warn("cannot watch for a second launch", "err", err)
+	} else {
+		defer inst.release()
+	}
+	started := func(a *App) {
+		if inst != nil {
+			inst.serve(a.openBrowser)
+		}
+		go func() { // Ctrl-C or a logout: stop sharing cleanly
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+			<-sig
+			a.Quit()
+		}()
+	}
+	if cfg.headless {
+		a := newApp(cfg, nil)
+		started(a)
+		return a.Run(context.Background())
+	}
+	return runTray(cfg, started)
+}
+
+// changes are the settings given on the command line, as a change of the
+// saved ones; nil when there are none.
+func (opt Options) changes() func(*settings) {
+	if opt.Port == 0 && opt.Target == "" && opt.Record == nil && opt.AllowRemote == nil {
+		return nil
+	}
+	return func(s *settings) {
+		if opt.Port != 0 {
+			s.Port = opt.Port
+		}
+		if opt.Target != "" {
+			if t, err := ParseTarget(opt.Target); err == nil {
+				*s = s.withTarget(t)
+			} else {
+				s.Target = opt.Target // refused by validate, with the reason
+			}
+		}
+		if opt.Record != nil {
+			s.Record = *opt.Record
+		}
+		if opt.AllowRemote != nil && *opt.AllowRemote != s.AllowRemote {
+			s.AllowRemote = *opt.AllowRemote
+			if s.AllowRemote {
+				s.Token = newToken()
+			}
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"crypto/tls"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"vncbridge/internal/testnet"
+)
+
+func insecureTLS() *tls.Config { return &tls.Config{InsecureSkipVerify: true} }
+
+// postSettings posts the settings form to page with origin ("" for none)
+// and checks the status.
+func postSettings(t *testing.T, page, origin string, form map[string]string, want int) *http.Response {
+	t.Helper()
+	v := url.Values{}
+	for k, x := range form {
+		v.Set(k, x)
+	}
+	req, _ := http.NewRequest("POST", page, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		t.Fatalf("POST %s: %d, want %d", page, resp.StatusCode, want)
+	}
+	return resp
+}
+
+func TestSettingsPageGuards(t *testing.T) {
+	h := startApp(t, defaultSettings())
+	h.click("About vncbridge test")
+	testnet.Until(t, "the about page opened", func() bool { return len(h.opener.list()) > 0 })
+	about := h.opener.list()[0]
+	if !strings.HasSuffix(about, "/about") {
+		t.Fatalf("opened %s", about)
+	}
+	resp, err := http.Get(about)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "vncbridge test") {
+		t.Fatalf("about: %d %s", resp.StatusCode, body)
+	}
+	page := strings.TrimSuffix(about, "about")
+	u, _ := url.Parse(page)
+	// Another site's page cannot change the settings.
+	postSettings(t, page, "http://evil.example", map[string]string{"port": "7001", "target": "x:1"}, 403)
+	// Without the secret, nothing.
+	resp, _ = http.Get("http://" + u.Host + "/")
+	if resp.StatusCode != 404 {
+		t.Fatalf("no secret: %d", resp.StatusCode)
+	}
+	// A rebound DNS name is refused.
+	req, _ := http.NewRequest("GET", page, nil)
+	req.Host = "evil.example:" + u.Port()
+	resp, _ = http.DefaultClient.Do(req)
+	if resp.StatusCode != 403 {
+		t.Fatalf("foreign Host: %d", resp.StatusCode)
+	}
+	// A bad port is refused with a reason; the settings stay.
+	resp = postSettings(t, page, "http://"+u.Host, map[string]string{"port": "0", "target": "x:1"}, 303)
+	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "is+not+a+port") {
+		t.Fatalf("redirect %s", loc)
+	}
+	if s, _ := loadSettings(h.paths); s.Port != defaultPort {
+		t.Fatalf("settings changed to %+v", s)
+	}
+	postSettings(t, page, "http://"+u.Host, map[string]string{"port": "7001", "target": "desk"}, 303)
+	if s, _ := loadSettings(h.paths); s.Port != 7001 || s.Target != "desk:5900" {
+		t.Fatalf("settings %+v", s)
+	}
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+
+	"vncbridge/app"
+	"vncbridge/assets"
+)
+
+const trayUsage = `Usage: vncbridge [--headless] [--config-dir DIR] [-v] [SETTINGS]
+
+The tray application: share this computer's VNC desktop from the menu of
+its icon. Without a tray (or with --headless) it shares at once with the
+saved settings and prints the address. The settings given here are saved,
+as the menu's choices are.
+`
+
+// runTray runs `vncbridge [flags]`, the tray application, and returns the
+// exit status: 0, 1 when it cannot share (headless) or fails, 2 for a
+// usage error.
+func runTray(args []string, stdout, stderr io.Writer) int {
+	flags := pflag.NewFlagSet("vncbridge", pflag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	headless := flags.Bool("headless", false, "no tray icon: share with the saved settings and print the address")
+	configDir := flags.String("config-dir", "", "`directory` of the settings and the log (default: the user's config directory)")
+	verbose := flags.BoolP("verbose", "v", false, "log more")
+	port := flags.String("port", "", "listen on this `port`")
+	target := flags.String("target", "", "share this VNC `server`: host:port, :display, or a port on this computer")
+	record := flags.Bool("record", false, "record every session into the recordings folder (--record=false: stop)")
+	remote := flags.Bool("allow-remote", false, "let other computers connect, with TLS and a secret link (--allow-remote=false: stop)")
+	help := flags.BoolP("help", "h", false, "this help")
+	usage := func(w io.Writer) {
+		fmt.Fprint(w, trayUsage+"\nOptions:\n")
+		flags.SetOutput(w)
+		flags.PrintDefaults()
+		flags.SetOutput(io.Discard)
+		fmt.Fprintln(w, "\nvncbridge --help lists the other commands (proxy, service).")
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "vncbridge: "+format+"\n\n", a...)
+		usage(stderr)
+		return 2
+	}
+	if err := flags.Parse(args); err != nil {
+		return usageErr("%v", err)
+	}
+	if *help {
+		usage(stdout)
+		return 0
+	}
+	if flags.NArg() > 0 {
+		return usageErr("unexpected argument %q", flags.Arg(0))
+	}
+	opt := app.Options{Version: version, Web: assets.Web(), Out: stdout, Headless: *headless}
+	if *port != "" {
+		p, err := app.ParsePort(*port)
+		if err != nil {
+			return usageErr("--port: %v", err)
+		}
+		opt.Port = p
+	}
+	if *target != "" {
+		if _, err := app.ParseTarget(*target); err != nil {
+			return usageErr("--target: %v", err)
+		}
+		opt.Target = *target
+	}
+	if flags.Changed("record") {
+		opt.Record = record
+	}
+	if flags.Changed("allow-remote") {
+		opt.AllowRemote = remote
+	}
+	paths, err := app.PathsFor(*configDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "vncbridge: %v\n", err)
+		return 1
+	}
+	opt.Paths = paths
+	if *configDir != "" {
+		opt.LoginArgs = []string{"--config-dir", paths.Dir}
+	}
+	log, closeLog, err := newLog(logSpec{verbose: *verbose, rotatedFile: filepath.Clean(paths.LogFile())}, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "vncbridge: log: %v\n", err)
+		return 1
+	}
+	defer closeLog()
+	opt.Log = log
+	err = app.Run(opt)
+	switch {
+	case errors.Is(err, app.ErrAlreadyRunning):
+		fmt.Fprintln(stdout, "vncbridge:", err)
+		return 0
+	case err != nil:
+		log.Error(err.Error())
+		return 1
+	}
+	return 0
+}
