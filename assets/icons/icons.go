@@ -1,4 +1,4 @@
-// Package icons holds vncbridge's icons: the tray icon in its three states,
+// Package icons holds vncbridge's icons: the tray icon in its four states,
 // the macOS menu-bar template and the application icon.
 //
 // The files beside this one are drawn by the generator in gen/ and
@@ -28,6 +28,8 @@ const (
 	Idle State = iota
 	Sharing
 	Error
+	// Warning: sharing, but something is wrong (no VNC server answers).
+	Warning
 )
 
 // String returns the state's name as used in the icon files' names.
@@ -37,6 +39,8 @@ func (s State) String() string {
 		return "sharing"
 	case Error:
 		return "error"
+	case Warning:
+		return "warning"
 	default:
 		return "idle"
 	}

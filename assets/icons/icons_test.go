@@ -18,7 +18,7 @@ import (
 )
 
 var (
-	allStates    = []State{Idle, Sharing, Error}
+	allStates    = []State{Idle, Sharing, Error, Warning}
 	traySizes    = []int{16, 22, 24, 32, 48, 64}
 	trayICOSizes = []int{16, 24, 32, 48, 64}
 	appICOSizes  = []int{16, 32, 48, 256}
@@ -97,7 +97,7 @@ func differing(a, b *image.NRGBA) int {
 // TestPNGFiles checks that every PNG here decodes at the size its name
 // gives, and that every file the packaging scripts rely on is there.
 func TestPNGFiles(t *testing.T) {
-	sized := regexp.MustCompile(`^(?:tray-(?:idle|sharing|error)|template-(?:idle|sharing|error)|app)-(\d+)\.png$`)
+	sized := regexp.MustCompile(`^(?:tray-(?:idle|sharing|error|warning)|template-(?:idle|sharing|error|warning)|app)-(\d+)\.png$`)
 	names, err := filepath.Glob("*.png")
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestPNGFiles(t *testing.T) {
 	}
 }
 
-// TestTrayStates checks that the three states look different at every
+// TestTrayStates checks that the four states look different at every
 // size, and in the colours they promise: the sharing icon has a green
 // screen, the error icon a red one, the idle icon neither.
 func TestTrayStates(t *testing.T) {
@@ -172,6 +172,16 @@ func TestTrayStates(t *testing.T) {
 		}
 		if g, r := hue(imgs[Error]); r < quarter || g != 0 {
 			t.Errorf("%d px: error has %d red (want %d at least) and %d green pixels", n, r, quarter, g)
+		}
+		amber := 0
+		for i := 0; i < len(imgs[Warning].Pix); i += 4 {
+			p := imgs[Warning].Pix[i : i+4]
+			if r, g, b := int(p[0]), int(p[1]), int(p[2]); p[3] == 0xff && r > b+120 && g > b+80 && r > g+30 {
+				amber++
+			}
+		}
+		if amber < quarter {
+			t.Errorf("%d px: warning has %d amber pixels, want %d at least", n, amber, quarter)
 		}
 	}
 }
@@ -434,7 +444,7 @@ func TestAPI(t *testing.T) {
 		wantSize(t, fmt.Sprintf("App(%d)", c.ask), decodePNG(t, "App", App(c.ask)), c.want)
 	}
 	for _, s := range allStates {
-		if got := s.String(); !regexp.MustCompile(`^(idle|sharing|error)$`).MatchString(got) {
+		if got := s.String(); !regexp.MustCompile(`^(idle|sharing|error|warning)$`).MatchString(got) {
 			t.Errorf("State(%d) is %q", int(s), got)
 		}
 	}

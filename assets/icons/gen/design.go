@@ -9,7 +9,7 @@ import (
 // The icon: a computer screen on a stand, and on the screen an arrow that
 // points out of it, towards the browser the desktop is shared with. The tray
 // icon colours the screen by state and swaps the arrow for an exclamation
-// mark on error; the application icon puts the same screen on a blue tile.
+// mark on error and warning; the application icon puts the same screen on a blue tile.
 
 // state is one state of the tray icon, as named in the output files.
 type state struct {
@@ -21,6 +21,7 @@ var states = []state{
 	{"idle", color.NRGBA{0x8c, 0x97, 0x9f, 0xff}},
 	{"sharing", color.NRGBA{0x1f, 0xa6, 0x4a, 0xff}},
 	{"error", color.NRGBA{0xd9, 0x36, 0x2e, 0xff}},
+	{"warning", color.NRGBA{0xe0, 0x9a, 0x10, 0xff}}, // amber: sharing, but the VNC server does not answer
 }
 
 var (
@@ -133,7 +134,7 @@ func drawTray(size int, st state) *image.NRGBA {
 		p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.screenRadius(1.0/3), false)
 	})
 	c.fill(paint(white), func(p *pen) {
-		if st.name == "error" {
+		if st.name == "error" || st.name == "warning" {
 			mark, th := markBox(c, m.screen, 0, c.span(0.05, 1), c.span(0.14, 2))
 			bang(c, p, mark, bangWidth(c, th), false)
 		} else {
@@ -147,7 +148,8 @@ func drawTray(size int, st state) *image.NRGBA {
 // drawTemplate draws the macOS menu-bar template for st: black on
 // transparent, 22 points at scale 1 or 2. Idle is the outlined screen with
 // an arrow, sharing the filled screen with the arrow cut out, error the
-// outlined screen with an exclamation mark.
+// outlined screen with an exclamation mark, warning the filled screen with
+// the exclamation mark cut out.
 func drawTemplate(scale int, st state) *image.NRGBA {
 	c := newCanvas(22, scale)
 	m := layoutMonitor(c, 0.04, 0.12, 0.96, 0.72, 0.09, 1.5)
@@ -159,11 +161,14 @@ func drawTemplate(scale int, st state) *image.NRGBA {
 		switch st.name {
 		case "sharing":
 			arrow(p, mark, th, true)
+		case "warning":
+			bmark, bth := markBox(c, m.screen, 0, c.span(0.06, 1), c.span(0.14, 2))
+			bang(c, p, bmark, bangWidth(c, bth), true)
 		default:
 			p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.screenRadius(1.0/3), true)
 		}
 	})
-	if st.name != "sharing" {
+	if st.name != "sharing" && st.name != "warning" {
 		c.fill(paint(black), func(p *pen) {
 			if st.name == "error" {
 				mark, th := markBox(c, m.screen, 0, c.span(0.06, 1), c.span(0.14, 2))
