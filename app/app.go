@@ -9,9 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"slices"
-	"sync/atomic"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -87,21 +88,25 @@ type config struct {
 
 // App is the tray application: one state, one event loop.
 type App struct {
-	cfg     config
-	tray    trayView // nil when headless
-	log     *slog.Logger
-	st      state
-	share   *share
-	events  chan func()
-	page    *settingsPage
-	quit    chan struct{}
-	viewers atomic.Int64  // open sessions, as the proxy last reported
-	wake    chan struct{} // the proxy reported: read viewers
+	cfg   config
+	tray  trayView // nil when headless
+	log   *slog.Logger
+	st    state
+	share *share
+	// draining are shares replaced by a change of the settings: they take
+	// no new viewers, and are stopped when their last viewer leaves.
+	draining []*share
+	events   chan func()
+	page     *settingsPage
+	quit     chan struct{}
+	wake     chan struct{} // a proxy reported: count the viewers
 	// firstRun: no settings file yet, so the target may follow the first
 	// VNC server found until the user picks one.
 	firstRun bool
 	// stopped is set by quit: Run returns after this event.
 	stopped bool
+	// lastLook is when the menu's opening last started a look.
+	lastLook time.Time
 }
 
 // newApp loads the settings and returns the App showing itself on tray (nil
@@ -137,9 +142,14 @@ func newApp(cfg config, tray trayView) *App {
 }
 
 // menuOpened asks for a fresh look for VNC servers and at the service;
-// safe from any goroutine.
+// safe from any goroutine. Panels say it several times for one opening
+// (once per submenu): one look a second is enough.
 func (a *App) menuOpened() {
 	a.post(func() {
+		if time.Since(a.lastLook) < time.Second {
+			return
+		}
+		a.lastLook = time.Now()
 		a.startDetect(true)
 		a.startServiceCheck()
 	})
@@ -150,7 +160,20 @@ func (a *App) menuOpened() {
 func (a *App) openBrowser() { a.post(a.openViewer) }
 
 // Quit stops sharing and ends Run; safe from any goroutine.
-func (a *App) Quit() { a.post(func() { a.stopped = true }) }
+func (a *App) Quit() { a.post(a.quitNow) }
+
+// quitNow ends Run after this event, saying how many viewers that
+// disconnects.
+func (a *App) quitNow() {
+	a.stopped = true
+	if n := a.st.Viewers; n > 0 {
+		were := fmt.Sprintf("%d viewers were", n)
+		if n == 1 {
+			were = "1 viewer was"
+		}
+		a.tell(were + " disconnected when vncbridge quit")
+	}
+}
 
 // post runs f on the event loop; after Run returned, f is dropped.
 func (a *App) post(f func()) {
@@ -199,10 +222,11 @@ func (a *App) Run(ctx context.Context) error {
 				return nil
 			}
 		case <-a.wake:
-			a.st.Viewers = int(a.viewers.Load())
+			a.countViewers()
 		case <-tick.C:
 			// This computer's servers only (other hosts when the menu
-			// opens), and the service, which may change behind the tray.
+			// opens, and the target while sharing), and the service, which
+			// may change behind the tray.
 			a.startDetect(false)
 			a.startServiceCheck()
 		}
@@ -269,7 +293,7 @@ func (a *App) copyLink() {
 	}
 	if err := a.cfg.clipboard.Copy(link); err != nil {
 		a.log.Warn("clipboard", "err", err)
-		a.notify("Share link", link)
+		a.notify("Share link (the clipboard did not take it)", link)
 		return
 	}
 	a.notify("Share link copied", "Send it to the viewer; it carries the secret token.")
@@ -280,7 +304,7 @@ func (a *App) askPort() {
 	a.ask("Listen port", "Port for the browser to connect to (1–65535):", fmt.Sprint(a.st.Settings.Port), func(v string) {
 		p, err := ParsePort(v)
 		if err != nil {
-			a.fail(err.Error())
+			a.tell(err.Error())
 			return
 		}
 		a.setPort(p)
@@ -292,7 +316,7 @@ func (a *App) askTarget() {
 	a.ask("Target VNC server", "VNC server to share (host:port, :display or a port):", a.st.Settings.Target, func(v string) {
 		t, err := ParseTarget(v)
 		if err != nil {
-			a.fail(err.Error())
+			a.tell(err.Error())
 			return
 		}
 		a.setTarget(t)
@@ -302,7 +326,7 @@ func (a *App) askTarget() {
 // openRecordings is Open recordings folder.
 func (a *App) openRecordings() {
 	if err := os.MkdirAll(a.cfg.paths.Recordings, 0o700); err != nil {
-		a.fail(err.Error())
+		a.tell("Cannot make the recordings folder: " + err.Error())
 		return
 	}
 	a.open(a.cfg.paths.Recordings)
@@ -321,11 +345,11 @@ func (a *App) toggleRemote() {
 // toggleLogin is Start at login.
 func (a *App) toggleLogin() {
 	if a.cfg.autostart == nil {
-		a.fail("Start at login is not available here")
+		a.tell("Start at login is not available here")
 		return
 	}
 	if err := a.cfg.autostart.SetEnabled(!a.st.StartAtLogin); err != nil {
-		a.fail("Start at login: " + err.Error())
+		a.tell("Start at login: " + err.Error())
 		return
 	}
 	a.st.StartAtLogin = a.cfg.autostart.Enabled()
@@ -338,7 +362,7 @@ func (a *App) startSharing() {
 		return
 	}
 	if a.st.serviceRunning() {
-		a.fail("The vncbridge service is already sharing; stop it first")
+		a.tell("The vncbridge service is already sharing; stop it first")
 		return
 	}
 	sh, err := startShare(a.st.Settings, shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
@@ -347,10 +371,15 @@ func (a *App) startSharing() {
 		a.fail(err.Error())
 		return
 	}
+	a.serve(sh)
+}
+
+// serve makes sh the share, and checks at once that its target answers.
+func (a *App) serve(sh *share) {
 	a.share, a.st.Sharing, a.st.Err = sh, true, ""
-	a.viewers.Store(0)
-	a.st.Viewers = 0
+	a.countViewers()
 	a.log.Info("sharing", "target", a.st.Settings.Target, "url", a.st.Settings.baseURL())
+	a.startDetect(false)
 	go func() {
 		err := <-sh.ended
 		a.post(func() {
@@ -365,45 +394,103 @@ func (a *App) startSharing() {
 	}()
 }
 
-// sessionsChanged is called by the proxy, maybe with its lock held: it must
-// not wait for the event loop.
-func (a *App) sessionsChanged(n int) {
-	a.viewers.Store(int64(n))
+// sessionsChanged is called by a share, maybe with the proxy's lock held:
+// it must not wait for the event loop.
+func (a *App) sessionsChanged() {
 	select {
 	case a.wake <- struct{}{}:
 	default:
 	}
 }
 
+// countViewers adds up the viewers of the share and of the shares being
+// drained, and stops those of the latter that have none left. A viewer
+// that left may have left because the VNC server went away: the target is
+// looked at again (a local server is not visited while its port listens).
+func (a *App) countViewers() {
+	n := 0
+	if a.share != nil {
+		n = int(a.share.viewers.Load())
+	}
+	kept := a.draining[:0]
+	for _, sh := range a.draining {
+		if v := int(sh.viewers.Load()); v > 0 {
+			n += v
+			kept = append(kept, sh)
+		} else {
+			go sh.stop()
+		}
+	}
+	a.draining = kept
+	if n < a.st.Viewers && a.st.Sharing {
+		a.startDetect(false)
+	}
+	a.st.Viewers = n
+}
+
+// stopSharing stops the share and the shares being drained: every viewer
+// is disconnected.
 func (a *App) stopSharing() {
-	if a.share == nil {
+	if a.share == nil && len(a.draining) == 0 {
 		return
 	}
-	sh := a.share
-	a.share, a.st.Sharing, a.st.Viewers = nil, false, 0
-	sh.stop()
+	shares := append(a.draining, a.share)
+	a.share, a.draining, a.st.Sharing, a.st.Viewers, a.st.TargetDown = nil, nil, false, 0, ""
+	for _, sh := range shares {
+		if sh != nil {
+			sh.stop()
+		}
+	}
 	a.log.Info("stopped sharing")
 }
 
-// update changes the settings, saves them, and restarts sharing with them
-// when it was on.
+// reshare moves sharing to the settings in a.st: a new share takes the new
+// viewers, and the old one keeps its viewers until they leave (a change
+// never drops an open session).
+func (a *App) reshare() {
+	old := a.share
+	samePlace := old.settings.Port == a.st.Settings.Port && old.settings.AllowRemote == a.st.Settings.AllowRemote
+	if samePlace {
+		old.closeListeners() // the new share listens on the same port
+	}
+	sh, err := startShare(a.st.Settings, shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
+		onSessions: a.sessionsChanged})
+	if err != nil {
+		if !samePlace {
+			a.tell(err.Error()) // the old share goes on
+			return
+		}
+		a.share, a.st.Sharing = nil, false
+		a.draining = append(a.draining, old)
+		a.fail(err.Error())
+		a.countViewers()
+		return
+	}
+	if !samePlace {
+		old.closeListeners()
+	}
+	a.draining = append(a.draining, old)
+	a.serve(sh)
+}
+
+// update changes the settings, saves them, and moves sharing to them when
+// it is on, without dropping a viewer.
 func (a *App) update(change func(*settings)) {
 	a.firstRun = false
 	s := a.st.Settings
 	s.RecentTargets = slices.Clone(s.RecentTargets)
 	change(&s)
 	if err := s.validate(); err != nil {
-		a.fail(err.Error())
+		a.tell(err.Error())
 		return
 	}
 	if err := saveSettings(a.cfg.paths, s); err != nil {
-		a.fail("Cannot save the settings: " + err.Error())
+		a.tell("Cannot save the settings: " + err.Error())
 		return
 	}
-	a.st.Settings, a.st.Err = s, ""
+	a.st.Settings = s
 	if a.share != nil {
-		a.stopSharing()
-		a.startSharing()
+		a.reshare()
 	}
 }
 
@@ -418,6 +505,22 @@ func (a *App) fail(err string) {
 	a.log.Warn(a.st.Err)
 }
 
+// tell says a one-off failure (a browser that did not open, a refused
+// choice) in a notification, and leaves the status line to the state.
+// Where no notification can be shown, the status line says it after all.
+func (a *App) tell(msg string) {
+	msg = sentence(msg)
+	a.log.Warn(msg)
+	if a.cfg.notifier == nil {
+		a.st.Err = msg
+		return
+	}
+	if err := a.cfg.notifier.Notify("vncbridge", msg); err != nil {
+		a.log.Debug("notification", "err", err)
+		a.st.Err = msg
+	}
+}
+
 // sentence starts s with a capital letter, for the status line and the
 // page (errors are in lower case).
 func sentence(s string) string {
@@ -427,13 +530,25 @@ func sentence(s string) string {
 	return s
 }
 
+// open opens a URL in the browser or a folder in the file manager; a
+// failure says what to do instead.
 func (a *App) open(target string) {
+	what := "the browser"
+	if !strings.Contains(target, "://") {
+		what = "the folder"
+	}
 	if a.cfg.opener == nil {
-		a.fail("No browser to open " + target)
+		a.tell(fmt.Sprintf("No program to open %s was found: open %s yourself", what, target))
 		return
 	}
 	if err := a.cfg.opener.Open(target); err != nil {
-		a.fail(fmt.Sprintf("Cannot open %s: %v", target, err))
+		a.log.Warn("open", "target", target, "err", err)
+		var exit *exec.ExitError
+		if errors.Is(err, exec.ErrNotFound) || errors.As(err, &exit) && exit.ExitCode() == 3 {
+			a.tell(fmt.Sprintf("No program to open %s was found: open %s yourself", what, target))
+			return
+		}
+		a.tell(fmt.Sprintf("%s could not be opened: open %s yourself", sentence(what), target))
 	}
 }
 
@@ -476,6 +591,9 @@ func (a *App) startDetect(all bool) {
 			return err != nil || !isLocalHost(h)
 		})
 	}
+	if a.st.Sharing && !slices.Contains(saved, a.st.Settings.Target) {
+		saved = append(saved, a.st.Settings.Target) // is the shared server there?
+	}
 	cands := localCandidates(saved)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -484,16 +602,42 @@ func (a *App) startDetect(all bool) {
 		a.post(func() {
 			if !all { // keep what the last full look found elsewhere
 				for _, f := range a.st.Found {
-					if h, _, _ := net.SplitHostPort(f.Addr); !isLocalHost(h) {
+					h, _, _ := net.SplitHostPort(f.Addr)
+					if !isLocalHost(h) && !slices.ContainsFunc(found, func(g foundServer) bool { return g.Addr == f.Addr }) &&
+						!slices.Contains(cands, f.Addr) {
 						found = append(found, f)
 					}
 				}
 			}
 			a.st.Found = found
+			a.checkTarget(cands)
 			a.log.Debug("looked for VNC servers", "everywhere", all, "found", len(found))
 			a.adoptFoundServer()
 		})
 	}()
+}
+
+// checkTarget says whether the shared VNC server answered the look that
+// probed cands: the status and the icon warn while it does not.
+func (a *App) checkTarget(cands []string) {
+	t := a.st.Settings.Target
+	if !a.st.Sharing || !slices.Contains(cands, t) {
+		if !a.st.Sharing {
+			a.st.TargetDown = ""
+		}
+		return
+	}
+	if slices.ContainsFunc(a.st.Found, func(f foundServer) bool { return sameTarget(f.Addr, t) }) {
+		if a.st.TargetDown != "" {
+			a.log.Info("the VNC server answers", "target", t)
+		}
+		a.st.TargetDown = ""
+		return
+	}
+	if a.st.TargetDown == "" {
+		a.log.Warn("no VNC server answers", "target", t)
+	}
+	a.st.TargetDown = "no VNC server answers at " + t
 }
 
 // adoptFoundServer: on the first run, when no VNC server answers at the
@@ -534,19 +678,23 @@ func (a *App) serviceDo(what string, do func(serviceControl) error) {
 		a.fail("No service manager on this system")
 		return
 	}
-	if what == "install" || what == "start" {
+	if what == "start" {
 		a.stopSharing() // the service takes the port
 	}
 	go func() {
 		err := do(svc)
 		a.post(func() {
 			a.refreshService()
-			if err != nil {
-				a.fail(fmt.Sprintf("Service %s: %v", what, err))
-				return
+			switch {
+			case errors.Is(err, ErrNotInstalled):
+				a.tell("The service is not installed: choose Run in background ▸ Install as service")
+			case errors.Is(err, errAlreadyInstalled):
+				a.tell("The service is already installed")
+			case err != nil:
+				a.tell(fmt.Sprintf("The service could not %s: %v", what, err))
+			default:
+				a.log.Info("service "+what, "installed", a.st.Service.Installed, "running", a.st.Service.Running)
 			}
-			a.st.Err = ""
-			a.log.Info("service "+what, "installed", a.st.Service.Installed, "running", a.st.Service.Running)
 		})
 	}()
 }

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +37,12 @@ func (f *fakeTray) Show(icon icons.State, tip string, menu []menuItem) {
 	defer f.mu.Unlock()
 	f.icon, f.tip, f.menu = icon, tip, menu
 	f.n++
+}
+
+func (f *fakeTray) currentIcon() icons.State {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.icon
 }
 
 func (f *fakeTray) status() string {
@@ -104,6 +112,10 @@ func (f *fakeService) Status() ServiceState {
 	return f.st
 }
 
+type fakeNotifier struct{ recorder }
+
+func (f *fakeNotifier) Notify(title, body string) error { return f.add(body) }
+
 type fakeAutostart struct{ on bool }
 
 func (f *fakeAutostart) Enabled() bool            { return f.on }
@@ -117,6 +129,7 @@ type harness struct {
 	tray    *fakeTray
 	opener  *fakeOpener
 	clip    *fakeClipboard
+	notes   *fakeNotifier
 	service *fakeService
 	paths   Paths
 	done    chan error
@@ -165,14 +178,14 @@ func echoTarget(t *testing.T) string { return testnet.Echo(t) }
 func startApp(t *testing.T, s settings, tweak ...func(*config)) *harness {
 	t.Helper()
 	h := &harness{t: t, tray: &fakeTray{}, opener: &fakeOpener{}, clip: &fakeClipboard{}, service: &fakeService{},
-		paths: testPaths(t), done: make(chan error, 1)}
+		notes: &fakeNotifier{}, paths: testPaths(t), done: make(chan error, 1)}
 	if err := saveSettings(h.paths, s); err != nil {
 		t.Fatal(err)
 	}
 	cfg := config{
 		paths: h.paths, version: "test", opener: h.opener, clipboard: h.clip,
-		prompter: fakePrompter{err: errNoDialog}, autostart: &fakeAutostart{}, service: h.service,
-		detect: func(context.Context, []string) []foundServer { return nil },
+		prompter: fakePrompter{err: errNoDialog}, autostart: &fakeAutostart{}, service: h.service, notifier: h.notes,
+		detect: savedAnswer,
 	}
 	for _, f := range tweak {
 		f(&cfg)
@@ -194,6 +207,27 @@ func startApp(t *testing.T, s settings, tweak ...func(*config)) *harness {
 func (h *harness) waitStatus(what string, ok func(string) bool) {
 	h.t.Helper()
 	testnet.Until(h.t, what, func() bool { return ok(h.tray.status()) })
+}
+
+// savedAnswer is a look for VNC servers that finds the saved targets
+// (the tests' echo servers stand for VNC servers) and nothing on the
+// displays of this computer.
+func savedAnswer(_ context.Context, cands []string) []foundServer {
+	var out []foundServer
+	for _, c := range cands {
+		if !strings.HasPrefix(c, "localhost:59") {
+			out = append(out, foundServer{Addr: c, Version: "3.8"})
+		}
+	}
+	return out
+}
+
+// waitNote waits for a notification containing want.
+func (h *harness) waitNote(want string) {
+	h.t.Helper()
+	testnet.Until(h.t, "a notification saying "+want, func() bool {
+		return slices.ContainsFunc(h.notes.list(), func(n string) bool { return strings.Contains(n, want) })
+	})
 }
 
 func (h *harness) menu() []menuItem {
@@ -235,7 +269,7 @@ func TestStartShareCountStop(t *testing.T) {
 	h.waitStatus("sharing", prefix("Sharing"))
 	c := echoThrough(t, port)
 	h.waitStatus("one viewer", func(s string) bool { return strings.HasSuffix(s, "— 1 viewer") })
-	if h.tray.icon != icons.Sharing {
+	if h.tray.currentIcon() != icons.Sharing {
 		t.Fatalf("icon %v", h.tray.icon)
 	}
 	c.Close()
@@ -258,7 +292,7 @@ func TestPortInUseIsTheStatus(t *testing.T) {
 	h.click("Start sharing")
 	want := "Port " + strconv.Itoa(port) + " is in use"
 	h.waitStatus(want, prefix(want))
-	if h.tray.icon != icons.Error {
+	if h.tray.currentIcon() != icons.Error {
 		t.Fatalf("icon %v, want the error icon", h.tray.icon)
 	}
 }
@@ -318,7 +352,10 @@ func TestOtherPortWithDialog(t *testing.T) {
 	h.waitStatus("the asked port", func(string) bool { s, _ := loadSettings(h.paths); return s.Port == port })
 	h2 := startApp(t, defaultSettings(), func(o *config) { o.prompter = fakePrompter{answer: "seventy"} })
 	h2.click("Listen port", "Other…")
-	h2.waitStatus("the refusal", func(s string) bool { return strings.Contains(s, `"seventy" is not a port`) })
+	h2.waitNote(`"seventy" is not a port`)
+	if s := h2.tray.status(); s != "Stopped" {
+		t.Fatalf("a refused answer changed the status to %q", s)
+	}
 }
 
 func TestRecordingWritesAFile(t *testing.T) {
@@ -427,7 +464,7 @@ func TestServiceRunningTakesOverStartStop(t *testing.T) {
 func TestServiceFailureIsShown(t *testing.T) {
 	h := startApp(t, defaultSettings(), func(o *config) { o.service = failingService{} })
 	h.click("Run in background", "Install as service")
-	h.waitStatus("the failure", func(s string) bool { return strings.Contains(s, "Service install: needs rights") })
+	h.waitNote("The service could not install: needs rights")
 }
 
 type failingService struct{}
@@ -512,9 +549,170 @@ func TestMissingDesktopPartsAreSaidNotPanicked(t *testing.T) {
 	}{
 		{[]string{"Run in background", "Install as service"}, "No service manager"},
 		{[]string{"Run in background", "Start at login"}, "Start at login is not available"},
-		{[]string{"Open recordings folder"}, "No browser"},
+		{[]string{"Open recordings folder"}, "No program to open the folder was found: open " + h.paths.Recordings + " yourself"},
 	} {
 		h.click(c.path...)
 		h.waitStatus(c.want, func(s string) bool { return strings.HasPrefix(s, c.want) })
 	}
+}
+
+// A target that does not greet like a VNC server is not "Sharing" in
+// green: the status says so and the icon warns, until the server answers.
+func TestHonestStatusWarnsWhileNoVNCServerAnswers(t *testing.T) {
+	var answers atomic.Bool
+	port := freePort(t)
+	target := echoTarget(t)
+	h := startApp(t, settings{Port: port, Target: target}, func(o *config) {
+		o.every = 50 * time.Millisecond
+		o.detect = func(ctx context.Context, cands []string) []foundServer {
+			if answers.Load() {
+				return savedAnswer(ctx, cands)
+			}
+			return nil
+		}
+	})
+	h.click("Start sharing")
+	want := "Sharing at http://localhost:" + strconv.Itoa(port) + " — no VNC server answers at " + target
+	h.waitStatus(want, func(s string) bool { return s == want })
+	if icon := h.tray.currentIcon(); icon != icons.Warning {
+		t.Fatalf("icon %v, want the warning", icon)
+	}
+	answers.Store(true) // the server appears: green by itself, at the next round
+	h.waitStatus("sharing, green", prefix("Sharing "+target+" at "))
+	if icon := h.tray.currentIcon(); icon != icons.Sharing {
+		t.Fatalf("icon %v, want sharing", icon)
+	}
+}
+
+// Recording, the target and the port change while a viewer watches: the
+// viewer stays, new viewers get the new settings.
+func TestSettingsChangesNeverDropAViewer(t *testing.T) {
+	port, newPort := freePort(t), freePort(t)
+	first, second := echoTarget(t), echoTarget(t)
+	prompt := &answerPrompter{}
+	h := startApp(t, settings{Port: port, Target: first}, func(o *config) { o.prompter = prompt })
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing "+first))
+	viewer := echoThrough(t, port)
+	defer viewer.Close()
+	stillThere := func(step string) {
+		t.Helper()
+		if err := wsutil.WriteClientBinary(viewer, []byte(step)); err != nil {
+			t.Fatalf("after %s: %v", step, err)
+		}
+		viewer.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if got, err := wsutil.ReadServerBinary(viewer); err != nil || string(got) != step {
+			t.Fatalf("after %s the first viewer got %q, %v", step, got, err)
+		}
+	}
+
+	h.click("Record sessions")
+	h.waitStatus("recording on", func(string) bool { it, _ := h.item("Record sessions"); return it.Checked })
+	stillThere("record on")
+	echoThrough(t, port).Close() // a new viewer, recorded
+	testnet.Until(t, "a recording of the new viewer", func() bool {
+		files, _ := filepath.Glob(filepath.Join(h.paths.Recordings, "session-*"))
+		return len(files) > 0
+	})
+
+	prompt.set(second)
+	h.click("Target VNC server", "Other…")
+	h.waitStatus("the new target", prefix("Sharing "+second))
+	stillThere("target changed")
+
+	prompt.set(strconv.Itoa(newPort))
+	h.click("Listen port", "Other…")
+	h.waitStatus("the new port", func(s string) bool { return strings.Contains(s, ":"+strconv.Itoa(newPort)+" —") })
+	stillThere("port changed")
+	echoThrough(t, newPort).Close()
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second); err == nil {
+		c.Close()
+		t.Fatal("the old port still takes new viewers")
+	}
+	h.waitStatus("the old viewer counted", func(s string) bool { return strings.HasSuffix(s, "— 1 viewer") })
+
+	// Stop sharing ends every session, the old share's too.
+	h.click("Stop sharing")
+	viewer.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var closed wsutil.ClosedError
+	if _, err := wsutil.ReadServerBinary(viewer); !errors.As(err, &closed) || closed.Code != ws.StatusGoingAway {
+		t.Fatalf("the first viewer got %v at Stop sharing, want a 1001 close", err)
+	}
+}
+
+type answerPrompter struct {
+	mu     sync.Mutex
+	answer string
+}
+
+func (p *answerPrompter) set(a string) { p.mu.Lock(); p.answer = a; p.mu.Unlock() }
+
+func (p *answerPrompter) Ask(context.Context, string, string, string) (string, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.answer, true, nil
+}
+
+// A browser that does not open is said once, in a notification, with what
+// to do; the status line goes on saying that sharing works.
+func TestOneOffFailuresAreNotifications(t *testing.T) {
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
+	h.opener.err = &exec.ExitError{ProcessState: exitStatus(t, 4)}
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing"))
+	h.click("Open in browser")
+	h.waitNote("The browser could not be opened: open http://localhost:" + strconv.Itoa(port) + "/ yourself")
+	if s := h.tray.status(); !strings.HasPrefix(s, "Sharing") || h.tray.currentIcon() != icons.Sharing {
+		t.Fatalf("status %q icon %v after a one-off failure", s, h.tray.currentIcon())
+	}
+	h.opener.err = &exec.ExitError{ProcessState: exitStatus(t, 3)}
+	h.click("Open recordings folder")
+	h.waitNote("No program to open the folder was found: open " + h.paths.Recordings + " yourself")
+	for _, n := range h.notes.list() {
+		if strings.Contains(n, "exit status") {
+			t.Fatalf("a notification says %q", n)
+		}
+	}
+}
+
+// exitStatus runs a shell that exits with code, for a real ExitError.
+func exitStatus(t *testing.T, code int) *os.ProcessState {
+	err := exec.Command("sh", "-c", "exit "+strconv.Itoa(code)).Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		t.Fatalf("sh: %v", err)
+	}
+	return exit.ProcessState
+}
+
+func TestQuitSaysHowManyViewersWereDisconnected(t *testing.T) {
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing"))
+	a, b := echoThrough(t, port), echoThrough(t, port)
+	defer a.Close()
+	defer b.Close()
+	h.waitStatus("two viewers", func(s string) bool { return strings.HasSuffix(s, "— 2 viewers") })
+	h.click("Quit")
+	h.waitNote("2 viewers were disconnected when vncbridge quit")
+}
+
+func TestShareWhenVncbridgeStarts(t *testing.T) {
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
+	h.click("Run in background", "Share when vncbridge starts")
+	h.waitStatus("the choice saved", func(string) bool { s, _ := loadSettings(h.paths); return s.ShareOnStart })
+	h.app.Quit()
+	<-h.done
+	h.done <- nil
+	// The next start shares at once.
+	s, _ := loadSettings(h.paths)
+	h2 := &harness{t: t, tray: &fakeTray{}, paths: h.paths, done: make(chan error, 1)}
+	h2.app = newApp(config{paths: h.paths, detect: savedAnswer}, h2.tray)
+	go func() { h2.done <- h2.app.Run(context.Background()) }()
+	t.Cleanup(func() { h2.app.Quit(); <-h2.done })
+	h2.waitStatus("sharing at start", prefix("Sharing "+s.Target))
+	echoThrough(t, port).Close()
 }

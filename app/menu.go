@@ -43,7 +43,7 @@ func (a *App) menu(st state) []menuItem {
 			Action: a.do(a.startSharingOrService)})
 	}
 	items = append(items, menuItem{Title: "Open in browser", Tooltip: s.localURL(), Action: a.do(a.openViewer)})
-	if s.AllowRemote {
+	if s.AllowRemote && (st.Sharing || running) {
 		items = append(items, menuItem{Title: "Copy share link", Tooltip: "The link for other computers, with its secret token",
 			Action: a.do(a.copyLink)})
 	}
@@ -59,7 +59,7 @@ func (a *App) menu(st state) []menuItem {
 		a.serviceMenu(st),
 		separator(),
 		menuItem{Title: "About vncbridge " + st.Version, Action: a.do(func() { a.openPage("about") })},
-		menuItem{Title: "Quit", Action: a.do(func() { a.stopped = true })},
+		menuItem{Title: "Quit", Action: a.do(a.quitNow)},
 	)
 	return items
 }
@@ -142,7 +142,10 @@ func (a *App) serviceMenu(st state) menuItem {
 		)
 	}
 	m.Children = append(m.Children, separator(),
-		menuItem{Title: "Start at login", Checkbox: true, Checked: st.StartAtLogin, Action: a.do(a.toggleLogin)})
+		menuItem{Title: "Start at login", Checkbox: true, Checked: st.StartAtLogin, Action: a.do(a.toggleLogin)},
+		menuItem{Title: "Share when vncbridge starts", Checkbox: true, Checked: st.Settings.ShareOnStart,
+			Tooltip: "Start sharing as soon as the tray starts (at login, with Start at login)",
+			Action:  a.do(func() { a.update(func(s *settings) { s.ShareOnStart = !s.ShareOnStart }) })})
 	return m
 }
 

@@ -109,7 +109,7 @@ func TestMenuRemoteHasShareLinkAndNoTokenInStatus(t *testing.T) {
 	st := state{Settings: s, Sharing: true}
 	m := menuOf(st)
 	child(t, m, "Copy share link")
-	if strings.Contains(m[0].Title, "t0ps3cret") || !strings.Contains(m[0].Title, "https://localhost:6080") {
+	if strings.Contains(m[0].Title, "t0ps3cret") || !strings.Contains(m[0].Title, "on the network at https://"+lanAddress()+":6080") {
 		t.Fatalf("status %q", m[0].Title)
 	}
 	if u := s.shareURL(); !strings.HasPrefix(u, "https://") || !strings.HasSuffix(u, ":6080/?token=t0ps3cret") {
@@ -120,13 +120,13 @@ func TestMenuRemoteHasShareLinkAndNoTokenInStatus(t *testing.T) {
 func TestMenuService(t *testing.T) {
 	st := state{Settings: defaultSettings()}
 	sm := child(t, menuOf(st), "Run in background").Children
-	if got := strings.Join(titles(sm), "|"); got != "Install as service|Start at login" {
+	if got := strings.Join(titles(sm), "|"); got != "Install as service|Start at login|Share when vncbridge starts" {
 		t.Fatalf("not installed: %s", got)
 	}
 	st.Service = ServiceState{Installed: true, Running: true}
 	m := menuOf(st)
 	sm = child(t, m, "Run in background").Children
-	if got := strings.Join(titles(sm), "|"); got != "Uninstall service|Start service|Stop service|Start at login" {
+	if got := strings.Join(titles(sm), "|"); got != "Uninstall service|Start service|Stop service|Start at login|Share when vncbridge starts" {
 		t.Fatalf("installed: %s", got)
 	}
 	if !child(t, sm, "Start service").Disabled || child(t, sm, "Stop service").Disabled {
@@ -146,8 +146,8 @@ func TestMenuShape(t *testing.T) {
 	}
 	remote := defaultSettings()
 	remote.AllowRemote = true
-	c := menuOf(state{Settings: remote})
-	if menuShape(a) == menuShape(c) {
+	c := menuOf(state{Settings: remote, Sharing: true})
+	if menuShape(menuOf(state{Settings: defaultSettings(), Sharing: true})) == menuShape(c) {
 		t.Fatal("a new item (Copy share link) did not change the shape")
 	}
 	if len(flatten(a)) <= len(a) {

@@ -316,15 +316,19 @@ func (s settings) localURL() string {
 	return u
 }
 
+// networkURL is the share's address for other computers, without the
+// token: "https://192.168.1.20:6080".
+func (s settings) networkURL() string {
+	return "https://" + net.JoinHostPort(lanAddress(), strconv.Itoa(s.Port))
+}
+
 // shareURL is the link for other computers: this computer's address, TLS
 // and the token. Empty when remote access is off.
 func (s settings) shareURL() string {
 	if !s.AllowRemote {
 		return ""
 	}
-	u := url.URL{Scheme: "https", Host: net.JoinHostPort(lanAddress(), strconv.Itoa(s.Port)), Path: "/",
-		RawQuery: url.Values{"token": {s.Token}}.Encode()}
-	return u.String()
+	return s.networkURL() + "/?" + url.Values{"token": {s.Token}}.Encode()
 }
 
 // lanAddress is this computer's first non-loopback unicast address, IPv4

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ type share struct {
 	settings  settings
 	listeners []net.Listener
 	ended     chan error // Serve's result on the main listener, once
+	viewers   atomic.Int64
 }
 
 // errPortInUse: another program listens on the share's port.
@@ -33,7 +35,7 @@ type shareOptions struct {
 	paths      Paths
 	web        fs.FS // the viewer; nil serves no files
 	log        *slog.Logger
-	onSessions func(int)
+	onSessions func() // the share's viewers changed; called maybe with the proxy's lock held
 }
 
 // startShare listens and serves s. Its errors are worded for the tray's status
@@ -42,11 +44,17 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
+	sh := &share{settings: s, ended: make(chan error, 1)}
 	cfg := proxy.Config{
-		Target:     s.Target,
-		Web:        o.web,
-		Logger:     o.log,
-		OnSessions: o.onSessions,
+		Target: s.Target,
+		Web:    o.web,
+		Logger: o.log,
+		OnSessions: func(n int) {
+			sh.viewers.Store(int64(n))
+			if o.onSessions != nil {
+				o.onSessions()
+			}
+		},
 	}
 	if s.Record {
 		if err := os.MkdirAll(o.paths.Recordings, 0o700); err != nil {
@@ -74,7 +82,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	if err != nil {
 		return nil, err
 	}
-	sh := &share{srv: srv, settings: s, ended: make(chan error, 1)}
+	sh.srv = srv
 	for i, host := range addrs {
 		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(s.Port)))
 		if err != nil {
@@ -99,6 +107,14 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		}()
 	}
 	return sh, nil
+}
+
+// closeListeners stops taking new viewers; the open sessions go on until
+// they end or stop is called.
+func (sh *share) closeListeners() {
+	for _, ln := range sh.listeners {
+		ln.Close()
+	}
 }
 
 // stop closes every session (1001) and the listeners.

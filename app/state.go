@@ -9,10 +9,13 @@ import (
 // state is everything the tray shows. The event loop owns the one value;
 // the menu, the tooltip and the icon are rendered from it.
 type state struct {
-	Settings     settings
-	Sharing      bool // the proxy runs in this process
-	Viewers      int  // open sessions of that proxy
-	Err          string
+	Settings settings
+	Sharing  bool // the proxy runs in this process
+	Viewers  int  // open sessions of that proxy (and of those being drained)
+	Err      string
+	// TargetDown says why the shared VNC server does not answer ("no VNC
+	// server answers at localhost:5900"); "" while it answers.
+	TargetDown   string
 	Found        []foundServer // VNC servers on this computer
 	Service      ServiceState
 	StartAtLogin bool
@@ -33,6 +36,8 @@ func (st state) icon() icons.State {
 	switch {
 	case st.Err != "":
 		return icons.Error
+	case st.Sharing && st.TargetDown != "":
+		return icons.Warning
 	case st.Sharing || st.serviceRunning():
 		return icons.Sharing
 	}
@@ -40,16 +45,25 @@ func (st state) icon() icons.State {
 }
 
 // status is the status line and the tooltip: "Sharing localhost:5900 at
-// http://localhost:6080 — 2 viewers", "Stopped", or the error.
+// http://localhost:6080 — 2 viewers", "Sharing localhost:5900 on the
+// network at https://192.168.1.20:6080 — no viewers", "Sharing at
+// http://localhost:6080 — no VNC server answers at localhost:5900",
+// "Stopped", or the error.
 func (st state) status() string {
 	s := st.Settings
+	where := "at " + s.baseURL()
+	if s.AllowRemote {
+		where = "on the network at " + s.networkURL()
+	}
 	switch {
 	case st.Err != "":
 		return st.Err
+	case st.Sharing && st.TargetDown != "":
+		return fmt.Sprintf("Sharing %s — %s", where, st.TargetDown)
 	case st.Sharing:
-		return fmt.Sprintf("Sharing %s at %s — %s", s.Target, s.baseURL(), viewers(st.Viewers))
+		return fmt.Sprintf("Sharing %s %s — %s", s.Target, where, viewers(st.Viewers))
 	case st.serviceRunning():
-		return fmt.Sprintf("Sharing %s at %s (background service)", s.Target, s.baseURL())
+		return fmt.Sprintf("Sharing %s %s (background service)", s.Target, where)
 	}
 	return "Stopped"
 }
