@@ -5,6 +5,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -58,9 +59,27 @@ func freedesktopDialog(ctx context.Context, title, prompt, value string) (*exec.
 	return nil, errNoDialog
 }
 
+// sessionBus is the user's session bus, when there is one. Without one,
+// the D-Bus library would start its own (dbus-launch, where dbus-x11 is
+// installed), and leave that dbus-daemon behind at every run: it is asked
+// for the bus only when the environment names one, or the standard
+// per-user socket exists.
+func sessionBus() (*dbus.Conn, error) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		dir := os.Getenv("XDG_RUNTIME_DIR")
+		if dir == "" {
+			return nil, errors.New("DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR are not set")
+		}
+		if _, err := os.Stat(filepath.Join(dir, "bus")); err != nil {
+			return nil, fmt.Errorf("DBUS_SESSION_BUS_ADDRESS is not set and %w", err)
+		}
+	}
+	return dbus.SessionBus()
+}
+
 // freedesktopNotify calls the notification service on the session bus.
 func freedesktopNotify(title, body string) error {
-	conn, err := dbus.SessionBus()
+	conn, err := sessionBus()
 	if err != nil {
 		return err
 	}
@@ -73,7 +92,7 @@ func freedesktopNotify(title, body string) error {
 // with a tray); without one, fyne.io/systray would run with nothing to
 // show.
 func freedesktopTrayHost() (bool, string) {
-	conn, err := dbus.SessionBus()
+	conn, err := sessionBus()
 	if err != nil {
 		return false, "no D-Bus session bus (" + err.Error() + ")"
 	}

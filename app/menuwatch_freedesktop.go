@@ -18,7 +18,7 @@ import (
 // own user): it sees copies of the calls addressed to this process's
 // connection, and never answers them.
 func watchDBusMenus(opened func()) error {
-	shared, err := dbus.SessionBus()
+	shared, err := sessionBus()
 	if err != nil {
 		return err
 	}

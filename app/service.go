@@ -66,7 +66,18 @@ func (s *Service) Install() error {
 	if st := s.Status(); st.Installed {
 		return errAlreadyInstalled
 	}
-	return explain(s.svc.Install())
+	if err := s.svc.Install(); err != nil {
+		// Roll back what the failed install left (a unit file, a script),
+		// so that the tray does not offer to start a broken service.
+		if s.Status().Installed {
+			s.svc.Uninstall()
+			if s.svc.Platform() == "unix-systemv" {
+				removeSysVLeftovers()
+			}
+		}
+		return fmt.Errorf("nothing was installed: %w", explain(err))
+	}
+	return nil
 }
 
 // Uninstall stops the service if it runs and removes everything Install

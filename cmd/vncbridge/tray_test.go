@@ -427,6 +427,12 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() {
+			cmd.Process.Kill()
+			if t.Failed() {
+				t.Logf("%v said:\n%s", args, out.String())
+			}
+		})
 		testnet.Until(t, "the address printed", func() bool {
 			return strings.Contains(out.String(), "open http://localhost:"+addr[len("127.0.0.1:"):]+"/")
 		})
