@@ -80,6 +80,9 @@ type config struct {
 	// every is how often the VNC servers and the service are looked at
 	// besides when the menu opens; 0 means every 15 seconds.
 	every time.Duration
+	// serviceFiles are the service's definition files, watched between
+	// looks at the service; nil: the platform's.
+	serviceFiles []string
 	// headless starts sharing at once and prints the URL: there is no tray.
 	headless bool
 	// changes are the command line's settings, saved as menu choices are.
@@ -107,6 +110,8 @@ type App struct {
 	stopped bool
 	// lastLook is when the menu's opening last started a look.
 	lastLook time.Time
+	// serviceSeen is what serviceSign said at the last look at the service.
+	serviceSeen string
 }
 
 // newApp loads the settings and returns the App showing itself on tray (nil
@@ -124,6 +129,9 @@ func newApp(cfg config, tray trayView) *App {
 	}
 	if cfg.every == 0 {
 		cfg.every = 15 * time.Second
+	}
+	if cfg.serviceFiles == nil {
+		cfg.serviceFiles = platform.serviceFiles()
 	}
 	a := &App{cfg: cfg, tray: tray, log: cfg.log, events: make(chan func(), 16), quit: make(chan struct{}),
 		wake: make(chan struct{}, 1)}
@@ -228,7 +236,7 @@ func (a *App) Run(ctx context.Context) error {
 			// opens, and the target while sharing), and the service, which
 			// may change behind the tray.
 			a.startDetect(false)
-			a.startServiceCheck()
+			a.watchService()
 		}
 		a.render()
 	}
@@ -664,9 +672,39 @@ func (a *App) startServiceCheck() {
 	}()
 }
 
+// watchService asks the service manager again when what can be seen of the
+// service without it changed: its definition files, and whether something
+// listens on the sharing port while this tray does not share. Where the
+// system does not tell which ports listen, it asks every round.
+func (a *App) watchService() {
+	sign, ok := a.serviceSign()
+	if ok && sign == a.serviceSeen {
+		return
+	}
+	a.serviceSeen = sign
+	a.startServiceCheck()
+}
+
+// serviceSign is the cheap view of the service; ok is false where it
+// cannot be had.
+func (a *App) serviceSign() (sign string, ok bool) {
+	ports, known := platform.listeningPorts()
+	if !known {
+		return "", false
+	}
+	for _, f := range a.cfg.serviceFiles {
+		if fi, err := os.Stat(f); err == nil {
+			sign += fmt.Sprintf("%s@%d/%d;", f, fi.ModTime().UnixNano(), fi.Size())
+		}
+	}
+	sign += fmt.Sprintf("port %d listening: %v", a.st.Settings.Port, ports[a.st.Settings.Port] && !a.st.Sharing)
+	return sign, true
+}
+
 func (a *App) refreshService() {
 	if a.cfg.service != nil {
 		a.st.Service = a.cfg.service.Status()
+		a.serviceSeen, _ = a.serviceSign()
 	}
 }
 

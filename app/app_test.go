@@ -91,8 +91,9 @@ func (f fakePrompter) Ask(context.Context, string, string, string) (string, bool
 }
 
 type fakeService struct {
-	mu sync.Mutex
-	st ServiceState
+	mu    sync.Mutex
+	st    ServiceState
+	asked int
 	recorder
 }
 
@@ -109,7 +110,14 @@ func (f *fakeService) Stop() error      { f.add("stop"); return f.set(true, fals
 func (f *fakeService) Status() ServiceState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.asked++
 	return f.st
+}
+
+func (f *fakeService) timesAsked() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.asked
 }
 
 type fakeNotifier struct{ recorder }
@@ -715,4 +723,27 @@ func TestShareWhenVncbridgeStarts(t *testing.T) {
 	t.Cleanup(func() { h2.app.Quit(); <-h2.done })
 	h2.waitStatus("sharing at start", prefix("Sharing "+s.Target))
 	echoThrough(t, port).Close()
+}
+
+// Between menu openings the service is watched cheaply: the service manager
+// is asked again when its definition file changes, not at every round.
+func TestServiceWatchAsksOnlyOnAChange(t *testing.T) {
+	if _, known := platform.listeningPorts(); !known {
+		t.Skip("this system does not tell which ports listen: the service manager is asked every round")
+	}
+	unit := filepath.Join(t.TempDir(), "vncbridge.service")
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(o *config) {
+		o.every = 20 * time.Millisecond
+		o.serviceFiles = []string{unit}
+	})
+	time.Sleep(300 * time.Millisecond) // some fifteen rounds
+	if n := h.service.timesAsked(); n > 2 {
+		t.Fatalf("the service manager was asked %d times with nothing changed", n)
+	}
+	h.service.set(true, true) // installed and started behind the tray's back
+	os.WriteFile(unit, []byte("[Unit]\n"), 0o644)
+	h.waitStatus("the service seen running", func(s string) bool { return strings.Contains(s, "(background service)") })
+	if _, ok := h.item("Run in background", "Install as service"); ok {
+		t.Fatal("Install as service offered while the service runs")
+	}
 }

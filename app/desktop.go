@@ -39,6 +39,9 @@ type desktop struct {
 	// listeningPorts reads the listening TCP ports without connecting;
 	// known is false where the system does not tell.
 	listeningPorts func() (ports map[int]bool, known bool)
+	// serviceFiles are where the service manager keeps the service's
+	// definition: a change there is a reason to ask it again.
+	serviceFiles func() []string
 	// watchMenus calls opened each time a menu of the tray is about to
 	// show, where the tray library does not say so itself; it returns
 	// when the watch cannot start.

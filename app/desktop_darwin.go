@@ -23,6 +23,13 @@ var platform = desktop{
 	trayHost:       darwinTrayHost,
 	listeningPorts: func() (map[int]bool, bool) { return nil, false },
 	watchMenus:     func(func()) error { return nil }, // the tray library reports menu opens
+	serviceFiles: func() []string {
+		files := []string{"/Library/LaunchDaemons/" + serviceName + ".plist"}
+		if home, err := os.UserHomeDir(); err == nil {
+			files = append(files, filepath.Join(home, "Library", "LaunchAgents", serviceName+".plist"))
+		}
+		return files
+	},
 }
 
 // darwinElevate asks for an administrator with AppleScript.

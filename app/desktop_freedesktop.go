@@ -33,6 +33,13 @@ var platform = desktop{
 	trayHost:       freedesktopTrayHost,
 	listeningPorts: procListeningPorts,
 	watchMenus:     watchDBusMenus,
+	serviceFiles: func() []string {
+		files := []string{"/etc/systemd/system/" + serviceName + ".service", "/etc/init.d/" + serviceName}
+		if home, err := os.UserHomeDir(); err == nil {
+			files = append(files, filepath.Join(home, ".config/systemd/user", serviceName+".service"))
+		}
+		return files
+	},
 }
 
 // freedesktopElevate asks for the password with pkexec.

@@ -24,6 +24,7 @@ var platform = desktop{
 	trayHost:            func() (bool, string) { return true, "" },
 	listeningPorts:      func() (map[int]bool, bool) { return nil, false },
 	watchMenus:          func(func()) error { return nil }, // the tray looks at its timer
+	serviceFiles:        func() []string { return nil },    // in the registry; the service manager is asked each round
 }
 
 // windowsElevate starts exe with args through UAC ("runas"). It does not

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/kardianos/service"
@@ -77,7 +78,25 @@ func (s *Service) Install() error {
 		}
 		return fmt.Errorf("nothing was installed: %w", explain(err))
 	}
+	if s.svc.Platform() == "unix-systemv" {
+		return nameSysVScript("/etc/init.d/" + serviceName)
+	}
 	return nil
+}
+
+// provides is the LSB header line naming what an init script provides.
+var provides = regexp.MustCompile(`(?m)^# Provides:( *).*$`)
+
+// nameSysVScript makes the SysV script's LSB header say that it provides
+// the service's name: the service library writes the program's path there,
+// which init tools take as a facility name.
+func nameSysVScript(file string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	fixed := provides.ReplaceAll(b, []byte("# Provides:${1}"+serviceName))
+	return os.WriteFile(file, fixed, 0o755)
 }
 
 // Uninstall stops the service if it runs and removes everything Install
