@@ -289,6 +289,10 @@ func (a *App) openViewer() {
 			return
 		}
 	}
+	if a.st.serviceRunning() {
+		a.open(a.st.serviceSettings().localURL())
+		return
+	}
 	a.open(a.st.Settings.localURL())
 }
 
@@ -668,8 +672,22 @@ func (a *App) startServiceCheck() {
 	}
 	go func() {
 		st := a.cfg.service.Status()
-		a.post(func() { a.st.Service = st })
+		a.post(func() { a.setService(st) })
 	}()
+}
+
+// setService takes what the service manager said, with the service's own
+// settings when it was installed with another settings directory.
+func (a *App) setService(st ServiceState) {
+	a.st.Service, a.st.ServiceSettings = st, nil
+	if st.ConfigDir == "" || sameDir(st.ConfigDir, a.cfg.paths.Dir) {
+		return
+	}
+	if s, err := peekSettings(st.ConfigDir); err == nil {
+		a.st.ServiceSettings = &s
+	} else {
+		a.log.Debug("the service's settings", "dir", st.ConfigDir, "err", err)
+	}
 }
 
 // watchService asks the service manager again when what can be seen of the
@@ -703,7 +721,7 @@ func (a *App) serviceSign() (sign string, ok bool) {
 
 func (a *App) refreshService() {
 	if a.cfg.service != nil {
-		a.st.Service = a.cfg.service.Status()
+		a.setService(a.cfg.service.Status())
 		a.serviceSeen, _ = a.serviceSign()
 	}
 }

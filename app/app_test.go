@@ -747,3 +747,19 @@ func TestServiceWatchAsksOnlyOnAChange(t *testing.T) {
 		t.Fatal("Install as service offered while the service runs")
 	}
 }
+
+// A service installed with another settings directory shares on its own
+// port: the tray says that one, and opens it.
+func TestRunningServiceWithOtherSettingsIsShownAsItIs(t *testing.T) {
+	other := t.TempDir()
+	if err := saveSettings(Paths{Dir: other}, settings{Port: 22086, Target: "localhost:5901"}); err != nil {
+		t.Fatal(err)
+	}
+	svc := &fakeService{st: ServiceState{Installed: true, Running: true, ConfigDir: other}}
+	h := startApp(t, settings{Port: 22082, Target: "localhost:5900"}, func(o *config) { o.service = svc })
+	h.waitStatus("the service's own settings", func(s string) bool {
+		return s == "Sharing localhost:5901 at http://localhost:22086 (background service)"
+	})
+	h.click("Open in browser")
+	waitList(t, &h.opener.recorder, "http://localhost:22086/")
+}

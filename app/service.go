@@ -144,9 +144,37 @@ func (s *Service) Status() ServiceState {
 	case s.svc.Platform() == "unix-systemv" && err != nil:
 		return ServiceState{Installed: true} // its script's status exits 1 when stopped
 	case err != nil:
-		return ServiceState{Installed: true, Err: err.Error()}
+		return ServiceState{Installed: true, Err: err.Error(), ConfigDir: installedConfigDir()}
 	}
-	return ServiceState{Installed: true, Running: st == service.StatusRunning}
+	return ServiceState{Installed: true, Running: st == service.StatusRunning, ConfigDir: installedConfigDir()}
+}
+
+// configDirArg finds the --config-dir argument in a service definition: a
+// systemd unit's ExecStart, a SysV script's command, a launchd plist's
+// ProgramArguments.
+var configDirArg = regexp.MustCompile(`--config-dir(?:</string>)?["'\s]*(?:<string>)?([^"'<\s]+)`)
+
+// installedConfigDir is the settings' directory in the installed service's
+// definition, "" when none is found.
+func installedConfigDir() string {
+	for _, f := range platform.serviceFiles() {
+		if b, err := os.ReadFile(f); err == nil {
+			if m := configDirArg.FindSubmatch(b); m != nil {
+				return string(m[1])
+			}
+		}
+	}
+	return ""
+}
+
+// sameDir tells whether two paths name one directory.
+func sameDir(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ia, err1 := os.Stat(a)
+	ib, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(ia, ib)
 }
 
 // Run runs the service's program under the service manager (or in the

@@ -38,3 +38,16 @@ func TestExplainNeedsRights(t *testing.T) {
 		t.Error("explain(nil) is not nil")
 	}
 }
+
+func TestConfigDirOfAnInstalledService(t *testing.T) {
+	for name, def := range map[string]string{
+		"systemd": "[Service]\nExecStart=/usr/bin/vncbridge \"service\" \"run\" \"--config-dir\" \"/home/me/.config/vb2\"\n",
+		"sysv":    "cmd=\"/usr/bin/vncbridge service run --config-dir /home/me/.config/vb2\"\n",
+		"launchd": "<key>ProgramArguments</key>\n<array>\n<string>/usr/bin/vncbridge</string>\n<string>--config-dir</string>\n<string>/home/me/.config/vb2</string>\n</array>",
+	} {
+		m := configDirArg.FindStringSubmatch(def)
+		if m == nil || m[1] != "/home/me/.config/vb2" {
+			t.Errorf("%s: found %q", name, m)
+		}
+	}
+}

@@ -231,11 +231,7 @@ func loadSettings(p Paths) (settings, error) {
 	if err != nil {
 		return defaultSettings(), fmt.Errorf("settings: %w; using the defaults", err)
 	}
-	s := defaultSettings()
-	err = json.Unmarshal(b, &s)
-	if err == nil {
-		err = s.validate()
-	}
+	s, err := parseSettings(b)
 	if err == nil {
 		return s, nil
 	}
@@ -248,6 +244,29 @@ func loadSettings(p Paths) (settings, error) {
 		return def, fmt.Errorf("settings file %s is broken (%w), kept as %s; using the defaults, which could not be saved: %w", file, err, kept, werr)
 	}
 	return def, fmt.Errorf("settings file %s is broken (%w); kept as %s and replaced by the defaults", file, err, kept)
+}
+
+// parseSettings reads a settings file's contents over the defaults.
+func parseSettings(b []byte) (settings, error) {
+	s := defaultSettings()
+	err := json.Unmarshal(b, &s)
+	if err == nil {
+		err = s.validate()
+	}
+	return s, err
+}
+
+// peekSettings reads the settings in dir, changing nothing (another
+// process's, such as the service's).
+func peekSettings(dir string) (settings, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "settings.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return defaultSettings(), nil
+	}
+	if err != nil {
+		return settings{}, err
+	}
+	return parseSettings(b)
 }
 
 // saveSettings writes the settings file atomically: a reader sees the old

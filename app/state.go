@@ -15,11 +15,14 @@ type state struct {
 	Err      string
 	// TargetDown says why the shared VNC server does not answer ("no VNC
 	// server answers at localhost:5900"); "" while it answers.
-	TargetDown   string
-	Found        []foundServer // VNC servers on this computer
-	Service      ServiceState
-	StartAtLogin bool
-	Version      string
+	TargetDown string
+	Found      []foundServer // VNC servers on this computer
+	Service    ServiceState
+	// ServiceSettings are the running service's settings, when they are
+	// not the tray's (a service installed with another --config-dir).
+	ServiceSettings *settings
+	StartAtLogin    bool
+	Version         string
 }
 
 // ServiceState is what the service manager says of the vncbridge service.
@@ -27,6 +30,9 @@ type ServiceState struct {
 	Installed bool
 	Running   bool
 	Err       string // why it cannot be queried or controlled
+	// ConfigDir is the settings' directory the service was installed with
+	// ("" when unknown).
+	ConfigDir string
 }
 
 func (st state) serviceRunning() bool { return st.Service.Installed && st.Service.Running }
@@ -63,7 +69,16 @@ func (st state) status() string {
 	case st.Sharing:
 		return fmt.Sprintf("Sharing %s %s — %s", s.Target, where, viewers(st.Viewers))
 	case st.serviceRunning():
-		return fmt.Sprintf("Sharing %s %s (background service)", s.Target, where)
+		s = st.serviceSettings()
+		return fmt.Sprintf("Sharing %s at %s (background service)", s.Target, s.baseURL())
 	}
 	return "Stopped"
+}
+
+// serviceSettings are the settings the running service shares with.
+func (st state) serviceSettings() settings {
+	if st.ServiceSettings != nil {
+		return *st.ServiceSettings
+	}
+	return st.Settings
 }
