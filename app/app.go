@@ -61,7 +61,7 @@ type (
 	}
 )
 
-// config is what an App needs: the settings' place, the viewer, and the
+// config is what a trayApp needs: the settings' place, the viewer, and the
 // desktop's parts (nil where the desktop has none).
 type config struct {
 	paths     Paths
@@ -89,8 +89,8 @@ type config struct {
 	changes func(*settings)
 }
 
-// App is the tray application: one state, one event loop.
-type App struct {
+// trayApp is the tray application: one state, one event loop.
+type trayApp struct {
 	cfg   config
 	tray  trayView // nil when headless
 	log   *slog.Logger
@@ -114,10 +114,10 @@ type App struct {
 	serviceSeen string
 }
 
-// newApp loads the settings and returns the App showing itself on tray (nil
+// newApp loads the settings and returns the trayApp showing itself on tray (nil
 // for none); a broken settings file is logged and replaced (see
 // loadSettings).
-func newApp(cfg config, tray trayView) *App {
+func newApp(cfg config, tray trayView) *trayApp {
 	if cfg.log == nil {
 		cfg.log = slog.New(slog.DiscardHandler)
 	}
@@ -133,7 +133,7 @@ func newApp(cfg config, tray trayView) *App {
 	if cfg.serviceFiles == nil {
 		cfg.serviceFiles = platform.serviceFiles()
 	}
-	a := &App{cfg: cfg, tray: tray, log: cfg.log, events: make(chan func(), 16), quit: make(chan struct{}),
+	a := &trayApp{cfg: cfg, tray: tray, log: cfg.log, events: make(chan func(), 16), quit: make(chan struct{}),
 		wake: make(chan struct{}, 1)}
 	_, statErr := os.Stat(cfg.paths.settingsFile())
 	a.firstRun = os.IsNotExist(statErr)
@@ -152,7 +152,7 @@ func newApp(cfg config, tray trayView) *App {
 // menuOpened asks for a fresh look for VNC servers and at the service;
 // safe from any goroutine. Panels say it several times for one opening
 // (once per submenu): one look a second is enough.
-func (a *App) menuOpened() {
+func (a *trayApp) menuOpened() {
 	a.post(func() {
 		if time.Since(a.lastLook) < time.Second {
 			return
@@ -165,14 +165,14 @@ func (a *App) menuOpened() {
 
 // openBrowser opens the viewer (a second launch asks for this); safe from
 // any goroutine.
-func (a *App) openBrowser() { a.post(a.openViewer) }
+func (a *trayApp) openBrowser() { a.post(a.openViewer) }
 
 // Quit stops sharing and ends Run; safe from any goroutine.
-func (a *App) Quit() { a.post(a.quitNow) }
+func (a *trayApp) Quit() { a.post(a.quitNow) }
 
 // quitNow ends Run after this event, saying how many viewers that
 // disconnects.
-func (a *App) quitNow() {
+func (a *trayApp) quitNow() {
 	a.stopped = true
 	if n := a.st.Viewers; n > 0 {
 		were := fmt.Sprintf("%d viewers were", n)
@@ -184,7 +184,7 @@ func (a *App) quitNow() {
 }
 
 // post runs f on the event loop; after Run returned, f is dropped.
-func (a *App) post(f func()) {
+func (a *trayApp) post(f func()) {
 	select {
 	case a.events <- f:
 	case <-a.quit:
@@ -192,11 +192,11 @@ func (a *App) post(f func()) {
 }
 
 // do is a menu item's action: f run on the event loop.
-func (a *App) do(f func()) func() { return func() { a.post(f) } }
+func (a *trayApp) do(f func()) func() { return func() { a.post(f) } }
 
 // Run is the event loop; it returns when the user quits or ctx is done, with
 // sharing stopped. A headless run that cannot share returns the reason.
-func (a *App) Run(ctx context.Context) error {
+func (a *trayApp) Run(ctx context.Context) error {
 	defer close(a.quit)
 	defer a.stopSharing()
 	defer func() {
@@ -244,7 +244,7 @@ func (a *App) Run(ctx context.Context) error {
 
 // handle runs one event; a bug in it is logged and shown, and the tray
 // goes on.
-func (a *App) handle(f func()) {
+func (a *trayApp) handle(f func()) {
 	defer func() {
 		if r := recover(); r != nil {
 			a.log.Error("internal error", "panic", r, "stack", string(debug.Stack()))
@@ -255,7 +255,7 @@ func (a *App) handle(f func()) {
 }
 
 // render shows the state; the tray skips what did not change.
-func (a *App) render() {
+func (a *trayApp) render() {
 	if a.tray != nil {
 		a.tray.Show(a.st.icon(), "vncbridge: "+a.st.status(), a.menu(a.st))
 	}
@@ -263,7 +263,7 @@ func (a *App) render() {
 
 // startSharingOrService is Start sharing: the installed service's if there
 // is one, this process's proxy otherwise.
-func (a *App) startSharingOrService() {
+func (a *trayApp) startSharingOrService() {
 	if a.st.Service.Installed && !a.st.serviceRunning() {
 		a.serviceDo("start", serviceControl.Start)
 		return
@@ -272,7 +272,7 @@ func (a *App) startSharingOrService() {
 }
 
 // stopSharingOrService is Stop sharing.
-func (a *App) stopSharingOrService() {
+func (a *trayApp) stopSharingOrService() {
 	if a.st.serviceRunning() {
 		a.serviceDo("stop", serviceControl.Stop)
 		return
@@ -282,7 +282,7 @@ func (a *App) stopSharingOrService() {
 }
 
 // openViewer is Open in browser: it starts sharing if needed.
-func (a *App) openViewer() {
+func (a *trayApp) openViewer() {
 	if !a.st.Sharing && !a.st.serviceRunning() {
 		a.startSharing()
 		if !a.st.Sharing {
@@ -297,7 +297,7 @@ func (a *App) openViewer() {
 }
 
 // copyLink is Copy share link.
-func (a *App) copyLink() {
+func (a *trayApp) copyLink() {
 	link := a.st.Settings.shareURL()
 	if a.cfg.clipboard == nil {
 		a.notify("Share link", link)
@@ -312,7 +312,7 @@ func (a *App) copyLink() {
 }
 
 // askPort is Listen port ▸ Other….
-func (a *App) askPort() {
+func (a *trayApp) askPort() {
 	a.ask("Listen port", "Port for the browser to connect to (1–65535):", fmt.Sprint(a.st.Settings.Port), func(v string) {
 		p, err := ParsePort(v)
 		if err != nil {
@@ -324,7 +324,7 @@ func (a *App) askPort() {
 }
 
 // askTarget is Target VNC server ▸ Other….
-func (a *App) askTarget() {
+func (a *trayApp) askTarget() {
 	a.ask("Target VNC server", "VNC server to share (host:port, :display or a port):", a.st.Settings.Target, func(v string) {
 		t, err := ParseTarget(v)
 		if err != nil {
@@ -336,7 +336,7 @@ func (a *App) askTarget() {
 }
 
 // openRecordings is Open recordings folder.
-func (a *App) openRecordings() {
+func (a *trayApp) openRecordings() {
 	if err := os.MkdirAll(a.cfg.paths.Recordings, 0o700); err != nil {
 		a.tell("Cannot make the recordings folder: " + err.Error())
 		return
@@ -345,7 +345,7 @@ func (a *App) openRecordings() {
 }
 
 // toggleRemote is Allow other computers: a new secret for each share.
-func (a *App) toggleRemote() {
+func (a *trayApp) toggleRemote() {
 	a.update(func(s *settings) {
 		s.AllowRemote = !s.AllowRemote
 		if s.AllowRemote {
@@ -355,7 +355,7 @@ func (a *App) toggleRemote() {
 }
 
 // toggleLogin is Start at login.
-func (a *App) toggleLogin() {
+func (a *trayApp) toggleLogin() {
 	if a.cfg.autostart == nil {
 		a.tell("Start at login is not available here")
 		return
@@ -369,7 +369,7 @@ func (a *App) toggleLogin() {
 
 // startSharing starts the proxy with the settings; a failure is the state's
 // error.
-func (a *App) startSharing() {
+func (a *trayApp) startSharing() {
 	if a.share != nil {
 		return
 	}
@@ -387,7 +387,7 @@ func (a *App) startSharing() {
 }
 
 // serve makes sh the share, and checks at once that its target answers.
-func (a *App) serve(sh *share) {
+func (a *trayApp) serve(sh *share) {
 	a.share, a.st.Sharing, a.st.Err = sh, true, ""
 	a.countViewers()
 	a.log.Info("sharing", "target", a.st.Settings.Target, "url", a.st.Settings.baseURL())
@@ -408,7 +408,7 @@ func (a *App) serve(sh *share) {
 
 // sessionsChanged is called by a share, maybe with the proxy's lock held:
 // it must not wait for the event loop.
-func (a *App) sessionsChanged() {
+func (a *trayApp) sessionsChanged() {
 	select {
 	case a.wake <- struct{}{}:
 	default:
@@ -419,7 +419,7 @@ func (a *App) sessionsChanged() {
 // drained, and stops those of the latter that have none left. A viewer
 // that left may have left because the VNC server went away: the target is
 // looked at again (a local server is not visited while its port listens).
-func (a *App) countViewers() {
+func (a *trayApp) countViewers() {
 	n := 0
 	if a.share != nil {
 		n = int(a.share.viewers.Load())
@@ -442,7 +442,7 @@ func (a *App) countViewers() {
 
 // stopSharing stops the share and the shares being drained: every viewer
 // is disconnected.
-func (a *App) stopSharing() {
+func (a *trayApp) stopSharing() {
 	if a.share == nil && len(a.draining) == 0 {
 		return
 	}
@@ -459,7 +459,7 @@ func (a *App) stopSharing() {
 // reshare moves sharing to the settings in a.st: a new share takes the new
 // viewers, and the old one keeps its viewers until they leave (a change
 // never drops an open session).
-func (a *App) reshare() {
+func (a *trayApp) reshare() {
 	old := a.share
 	samePlace := old.settings.Port == a.st.Settings.Port && old.settings.AllowRemote == a.st.Settings.AllowRemote
 	if samePlace {
@@ -487,7 +487,7 @@ func (a *App) reshare() {
 
 // update changes the settings, saves them, and moves sharing to them when
 // it is on, without dropping a viewer.
-func (a *App) update(change func(*settings)) {
+func (a *trayApp) update(change func(*settings)) {
 	a.firstRun = false
 	s := a.st.Settings
 	s.RecentTargets = slices.Clone(s.RecentTargets)
@@ -506,13 +506,13 @@ func (a *App) update(change func(*settings)) {
 	}
 }
 
-func (a *App) setPort(p int) { a.update(func(s *settings) { s.Port = p }) }
+func (a *trayApp) setPort(p int) { a.update(func(s *settings) { s.Port = p }) }
 
-func (a *App) setTarget(t string) { a.update(func(s *settings) { *s = s.withTarget(t) }) }
+func (a *trayApp) setTarget(t string) { a.update(func(s *settings) { *s = s.withTarget(t) }) }
 
 // fail shows err in the status line (as a sentence: "Port 6080 is in use")
 // and the log.
-func (a *App) fail(err string) {
+func (a *trayApp) fail(err string) {
 	a.st.Err = sentence(err)
 	a.log.Warn(a.st.Err)
 }
@@ -520,7 +520,7 @@ func (a *App) fail(err string) {
 // tell says a one-off failure (a browser that did not open, a refused
 // choice) in a notification, and leaves the status line to the state.
 // Where no notification can be shown, the status line says it after all.
-func (a *App) tell(msg string) {
+func (a *trayApp) tell(msg string) {
 	msg = sentence(msg)
 	a.log.Warn(msg)
 	if a.cfg.notifier == nil {
@@ -544,7 +544,7 @@ func sentence(s string) string {
 
 // open opens a URL in the browser or a folder in the file manager; a
 // failure says what to do instead.
-func (a *App) open(target string) {
+func (a *trayApp) open(target string) {
 	what := "the browser"
 	if !strings.Contains(target, "://") {
 		what = "the folder"
@@ -564,7 +564,7 @@ func (a *App) open(target string) {
 	}
 }
 
-func (a *App) notify(title, body string) {
+func (a *trayApp) notify(title, body string) {
 	if a.cfg.notifier != nil {
 		if err := a.cfg.notifier.Notify(title, body); err != nil {
 			a.log.Debug("notification", "err", err)
@@ -574,7 +574,7 @@ func (a *App) notify(title, body string) {
 
 // ask asks with a native dialog in the background (the menu stays live), or
 // opens the settings page when there is none.
-func (a *App) ask(title, prompt, value string, then func(string)) {
+func (a *trayApp) ask(title, prompt, value string, then func(string)) {
 	if a.cfg.prompter == nil {
 		a.openPage("")
 		return
@@ -595,7 +595,7 @@ func (a *App) ask(title, prompt, value string, then func(string)) {
 
 // startDetect looks for VNC servers in the background: on this computer,
 // and at the saved targets elsewhere when all is set.
-func (a *App) startDetect(all bool) {
+func (a *trayApp) startDetect(all bool) {
 	saved := append([]string{a.st.Settings.Target}, a.st.Settings.RecentTargets...)
 	if !all {
 		saved = slices.DeleteFunc(saved, func(t string) bool {
@@ -631,7 +631,7 @@ func (a *App) startDetect(all bool) {
 
 // checkTarget says whether the shared VNC server answered the look that
 // probed cands: the status and the icon warn while it does not.
-func (a *App) checkTarget(cands []string) {
+func (a *trayApp) checkTarget(cands []string) {
 	t := a.st.Settings.Target
 	if !a.st.Sharing || !slices.Contains(cands, t) {
 		if !a.st.Sharing {
@@ -654,7 +654,7 @@ func (a *App) checkTarget(cands []string) {
 
 // adoptFoundServer: on the first run, when no VNC server answers at the
 // default target but one was found, share that one.
-func (a *App) adoptFoundServer() {
+func (a *trayApp) adoptFoundServer() {
 	s := a.st.Settings
 	if !a.firstRun || len(a.st.Found) == 0 || s.Target != defaultTarget ||
 		slices.ContainsFunc(a.st.Found, func(f foundServer) bool { return sameTarget(f.Addr, s.Target) }) {
@@ -666,7 +666,7 @@ func (a *App) adoptFoundServer() {
 
 // startServiceCheck asks the service manager in the background (it may run
 // a program such as systemctl).
-func (a *App) startServiceCheck() {
+func (a *trayApp) startServiceCheck() {
 	if a.cfg.service == nil {
 		return
 	}
@@ -678,7 +678,7 @@ func (a *App) startServiceCheck() {
 
 // setService takes what the service manager said, with the service's own
 // settings when it was installed with another settings directory.
-func (a *App) setService(st ServiceState) {
+func (a *trayApp) setService(st ServiceState) {
 	a.st.Service, a.st.ServiceSettings = st, nil
 	if st.ConfigDir == "" || sameDir(st.ConfigDir, a.cfg.paths.Dir) {
 		return
@@ -694,7 +694,7 @@ func (a *App) setService(st ServiceState) {
 // service without it changed: its definition files, and whether something
 // listens on the sharing port while this tray does not share. Where the
 // system does not tell which ports listen, it asks every round.
-func (a *App) watchService() {
+func (a *trayApp) watchService() {
 	sign, ok := a.serviceSign()
 	if ok && sign == a.serviceSeen {
 		return
@@ -705,7 +705,7 @@ func (a *App) watchService() {
 
 // serviceSign is the cheap view of the service; ok is false where it
 // cannot be had.
-func (a *App) serviceSign() (sign string, ok bool) {
+func (a *trayApp) serviceSign() (sign string, ok bool) {
 	ports, known := platform.listeningPorts()
 	if !known {
 		return "", false
@@ -719,7 +719,7 @@ func (a *App) serviceSign() (sign string, ok bool) {
 	return sign, true
 }
 
-func (a *App) refreshService() {
+func (a *trayApp) refreshService() {
 	if a.cfg.service != nil {
 		a.setService(a.cfg.service.Status())
 		a.serviceSeen, _ = a.serviceSign()
@@ -728,7 +728,7 @@ func (a *App) refreshService() {
 
 // serviceDo runs a service action in the background (it may ask for a
 // password) and shows the outcome.
-func (a *App) serviceDo(what string, do func(serviceControl) error) {
+func (a *trayApp) serviceDo(what string, do func(serviceControl) error) {
 	svc := a.cfg.service
 	if svc == nil {
 		a.fail("No service manager on this system")

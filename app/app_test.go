@@ -133,7 +133,7 @@ func (f *fakeAutostart) SetEnabled(on bool) error { f.on = on; return nil }
 
 type harness struct {
 	t       *testing.T
-	app     *App
+	app     *trayApp
 	tray    *fakeTray
 	opener  *fakeOpener
 	clip    *fakeClipboard

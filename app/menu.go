@@ -29,7 +29,7 @@ var commonPorts = []int{6080, 6081, 8080, 8081, 5800}
 
 // menu renders the tray menu for st; every item's action goes to a's
 // event loop.
-func (a *App) menu(st state) []menuItem {
+func (a *trayApp) menu(st state) []menuItem {
 	s := st.Settings
 	running := st.serviceRunning()
 	items := []menuItem{
@@ -64,7 +64,7 @@ func (a *App) menu(st state) []menuItem {
 	return items
 }
 
-func (a *App) portMenu(s settings, locked bool) menuItem {
+func (a *trayApp) portMenu(s settings, locked bool) menuItem {
 	ports := slices.Clone(commonPorts)
 	if !slices.Contains(ports, s.Port) {
 		ports = append(ports, s.Port)
@@ -78,7 +78,7 @@ func (a *App) portMenu(s settings, locked bool) menuItem {
 	return m
 }
 
-func (a *App) targetMenu(st state, locked bool) menuItem {
+func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 	s := st.Settings
 	m := menuItem{Title: "Target VNC server", Disabled: locked}
 	pick := func(t string) func() { return a.do(func() { a.setTarget(t) }) }
@@ -121,7 +121,7 @@ func sameTarget(a, b string) bool {
 	return norm(a) == norm(b)
 }
 
-func (a *App) serviceMenu(st state) menuItem {
+func (a *trayApp) serviceMenu(st state) menuItem {
 	svc := st.Service
 	m := menuItem{Title: "Run in background"}
 	do := func(what string, f func(serviceControl) error) func() {

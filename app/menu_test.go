@@ -28,9 +28,9 @@ func child(t *testing.T, items []menuItem, title string) menuItem {
 	return menuItem{}
 }
 
-// menuOf renders st's menu; its actions go to an App that is not running,
+// menuOf renders st's menu; its actions go to a trayApp that is not running,
 // so the tests here look and do not click.
-func menuOf(st state) []menuItem { return (&App{}).menu(st) }
+func menuOf(st state) []menuItem { return (&trayApp{}).menu(st) }
 
 func TestMenuStopped(t *testing.T) {
 	st := state{Settings: defaultSettings(), Version: "1.2.3"}

@@ -67,7 +67,7 @@ func Run(opt Options) error {
 	} else {
 		defer inst.release()
 	}
-	started := func(a *App) {
+	started := func(a *trayApp) {
 		if inst != nil {
 			inst.serve(a.openBrowser)
 		}

@@ -15,14 +15,14 @@ import (
 // Its address holds a random secret, so no other page can post to it, and it
 // checks Host and Origin as the proxy does.
 type settingsPage struct {
-	app    *App
+	app    *trayApp
 	ln     net.Listener
 	srv    *http.Server
 	secret string
 }
 
 // openPage opens the settings page ("") or the about page ("about").
-func (a *App) openPage(which string) {
+func (a *trayApp) openPage(which string) {
 	if a.page == nil {
 		p, err := newSettingsPage(a)
 		if err != nil {
@@ -34,7 +34,7 @@ func (a *App) openPage(which string) {
 	a.open(a.page.url(which))
 }
 
-func newSettingsPage(a *App) (*settingsPage, error) {
+func newSettingsPage(a *trayApp) (*settingsPage, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

@@ -7,4 +7,4 @@ import "errors"
 // trayBuilt: the macOS tray needs cgo, and this binary was built without it.
 const trayBuilt = false
 
-func runTray(config, func(*App)) error { return errors.New("no tray in this build") }
+func runTray(config, func(*trayApp)) error { return errors.New("no tray in this build") }

@@ -15,9 +15,9 @@ import (
 const trayBuilt = true
 
 // runTray runs the app in the system tray until the user quits; started is
-// called with the App before its loop runs. It must be called from the
+// called with the trayApp before its loop runs. It must be called from the
 // main goroutine (the macOS and Windows trays need it).
-func runTray(cfg config, started func(*App)) error {
+func runTray(cfg config, started func(*trayApp)) error {
 	t := &systrayTray{lib: fyneLib{}}
 	a := newApp(cfg, t)
 	var runErr error

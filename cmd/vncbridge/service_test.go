@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // serviceRun runs `vncbridge service ARGS` and returns its exit code and
@@ -103,7 +105,7 @@ func TestSystemServiceForReal(t *testing.T) {
 	if code, out := svc("stop"); code != 0 {
 		t.Fatalf("stop: %d %s", code, out)
 	}
-	waitUntil(t, "the service to stop listening", func() bool {
+	testnet.Until(t, "the service to stop listening", func() bool {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
