@@ -61,8 +61,11 @@ bench: deps build
 	$(GO) run ./bench -proxy $(BIN) -desktop bin/desktop-bench.md -out docs/BENCHMARKS.md $(BENCHFLAGS)
 
 # docs/tray.png: the tray icon and its menu in a real panel (Xvfb, xfce4-panel).
-screenshot: build
-	./scripts/screenshot.sh docs/tray.png
+# The picture is committed with the tree it shows, so its About item names the
+# version without "-dirty".
+screenshot: assets
+	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION:-dirty=)" -o bin/vncbridge-screenshot ./cmd/vncbridge
+	BIN=bin/vncbridge-screenshot ./scripts/screenshot.sh docs/tray.png
 
 # docs/viewer-desktop.png, docs/viewer-phone.png, docs/viewer-failure.png: the
 # viewer page on a real Xvnc desktop in headless Chromium (TestViewerScreenshots).
