@@ -32,6 +32,15 @@ func child(t *testing.T, items []menuItem, title string) menuItem {
 // so the tests here look and do not click.
 func menuOf(st state) []menuItem { return (&trayApp{}).menu(st) }
 
+func findTitle(items []menuItem, title string) (menuItem, bool) {
+	for _, it := range items {
+		if it.Title == title {
+			return it, true
+		}
+	}
+	return menuItem{}, false
+}
+
 func TestMenuStopped(t *testing.T) {
 	st := state{Settings: defaultSettings(), Version: "1.2.3"}
 	m := menuOf(st)
@@ -109,6 +118,13 @@ func TestMenuRemoteHasShareLinkAndNoTokenInStatus(t *testing.T) {
 	st := state{Settings: s, Sharing: true}
 	m := menuOf(st)
 	child(t, m, "Copy share link")
+	if st.icon() != icons.Network {
+		t.Fatalf("a share open to other computers has the icon %v", st.icon())
+	}
+	st.Sharing = false
+	if _, ok := findTitle(menuOf(st), "Copy share link"); ok {
+		t.Fatal("Copy share link offered while not sharing")
+	}
 	if strings.Contains(m[0].Title, "t0ps3cret") || !strings.Contains(m[0].Title, "on the network at https://"+lanAddress()+":6080") {
 		t.Fatalf("status %q", m[0].Title)
 	}

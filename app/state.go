@@ -44,6 +44,8 @@ func (st state) icon() icons.State {
 		return icons.Error
 	case st.Sharing && st.TargetDown != "":
 		return icons.Warning
+	case st.Sharing && st.Settings.AllowRemote:
+		return icons.Network
 	case st.Sharing || st.serviceRunning():
 		return icons.Sharing
 	}

@@ -1,4 +1,4 @@
-// Package icons holds vncbridge's icons: the tray icon in its four states,
+// Package icons holds vncbridge's icons: the tray icon in its five states,
 // the macOS menu-bar template and the application icon.
 //
 // The files beside this one are drawn by the generator in gen/ and
@@ -30,6 +30,8 @@ const (
 	Error
 	// Warning: sharing, but something is wrong (no VNC server answers).
 	Warning
+	// Network: sharing with other computers (remote access on).
+	Network
 )
 
 // String returns the state's name as used in the icon files' names.
@@ -41,6 +43,8 @@ func (s State) String() string {
 		return "error"
 	case Warning:
 		return "warning"
+	case Network:
+		return "network"
 	default:
 		return "idle"
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 var (
-	allStates    = []State{Idle, Sharing, Error, Warning}
+	allStates    = []State{Idle, Sharing, Error, Warning, Network}
 	traySizes    = []int{16, 22, 24, 32, 48, 64}
 	trayICOSizes = []int{16, 24, 32, 48, 64}
 	appICOSizes  = []int{16, 32, 48, 256}
@@ -97,7 +97,7 @@ func differing(a, b *image.NRGBA) int {
 // TestPNGFiles checks that every PNG here decodes at the size its name
 // gives, and that every file the packaging scripts rely on is there.
 func TestPNGFiles(t *testing.T) {
-	sized := regexp.MustCompile(`^(?:tray-(?:idle|sharing|error|warning)|template-(?:idle|sharing|error|warning)|app)-(\d+)\.png$`)
+	sized := regexp.MustCompile(`^(?:tray-(?:idle|sharing|error|warning|network)|template-(?:idle|sharing|error|warning|network)|app)-(\d+)\.png$`)
 	names, err := filepath.Glob("*.png")
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestPNGFiles(t *testing.T) {
 	}
 }
 
-// TestTrayStates checks that the four states look different at every
+// TestTrayStates checks that the five states look different at every
 // size, and in the colours they promise: the sharing icon has a green
 // screen, the error icon a red one, the idle icon neither.
 func TestTrayStates(t *testing.T) {
@@ -182,6 +182,16 @@ func TestTrayStates(t *testing.T) {
 		}
 		if amber < quarter {
 			t.Errorf("%d px: warning has %d amber pixels, want %d at least", n, amber, quarter)
+		}
+		blue := 0
+		for i := 0; i < len(imgs[Network].Pix); i += 4 {
+			p := imgs[Network].Pix[i : i+4]
+			if r, g, b := int(p[0]), int(p[1]), int(p[2]); p[3] == 0xff && b > r+120 && b > g+60 {
+				blue++
+			}
+		}
+		if blue < quarter {
+			t.Errorf("%d px: network has %d blue pixels, want %d at least", n, blue, quarter)
 		}
 	}
 }
@@ -444,7 +454,7 @@ func TestAPI(t *testing.T) {
 		wantSize(t, fmt.Sprintf("App(%d)", c.ask), decodePNG(t, "App", App(c.ask)), c.want)
 	}
 	for _, s := range allStates {
-		if got := s.String(); !regexp.MustCompile(`^(idle|sharing|error|warning)$`).MatchString(got) {
+		if got := s.String(); !regexp.MustCompile(`^(idle|sharing|error|warning|network)$`).MatchString(got) {
 			t.Errorf("State(%d) is %q", int(s), got)
 		}
 	}

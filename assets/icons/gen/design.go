@@ -22,6 +22,7 @@ var states = []state{
 	{"sharing", color.NRGBA{0x1f, 0xa6, 0x4a, 0xff}},
 	{"error", color.NRGBA{0xd9, 0x36, 0x2e, 0xff}},
 	{"warning", color.NRGBA{0xe0, 0x9a, 0x10, 0xff}}, // amber: sharing, but the VNC server does not answer
+	{"network", color.NRGBA{0x1f, 0x6c, 0xd6, 0xff}}, // blue: shared with other computers
 }
 
 var (
@@ -87,6 +88,16 @@ func arrow(p *pen, b box, th float64, reverse bool) {
 		pt{b.x1, cy}, pt{head, b.y1}, pt{head, cy + th/2}, pt{b.x0, cy + th/2})
 }
 
+// twoWay adds a two-headed arrow filling b (to and from other computers):
+// a shaft of thickness th and a head as tall as b at each end.
+func twoWay(p *pen, b box, th float64, reverse bool) {
+	cy := (b.y0 + b.y1) / 2
+	left, right := b.x0+b.h()/2+th/4, b.x1-b.h()/2-th/4
+	p.polygon(reverse,
+		pt{b.x0, cy}, pt{left, b.y0}, pt{left, cy - th/2}, pt{right, cy - th/2}, pt{right, b.y0},
+		pt{b.x1, cy}, pt{right, b.y1}, pt{right, cy + th/2}, pt{left, cy + th/2}, pt{left, b.y1})
+}
+
 // bang adds an exclamation mark of stroke width w, centred in b and as
 // tall as b: a bar, a gap and a dot as wide as the stroke. Its sides are
 // put on whole points of c; small dots get squarer corners, which read
@@ -134,10 +145,14 @@ func drawTray(size int, st state) *image.NRGBA {
 		p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.screenRadius(1.0/3), false)
 	})
 	c.fill(paint(white), func(p *pen) {
-		if st.name == "error" || st.name == "warning" {
+		switch st.name {
+		case "error", "warning":
 			mark, th := markBox(c, m.screen, 0, c.span(0.05, 1), c.span(0.14, 2))
 			bang(c, p, mark, bangWidth(c, th), false)
-		} else {
+		case "network":
+			mark, th := markBox(c, m.screen, c.span(0.08, 1), c.span(0.07, 1), c.span(0.14, 2))
+			twoWay(p, mark, th, false)
+		default:
 			mark, th := markBox(c, m.screen, c.span(0.12, 1), c.span(0.07, 1), c.span(0.14, 2))
 			arrow(p, mark, th, false)
 		}
@@ -149,7 +164,8 @@ func drawTray(size int, st state) *image.NRGBA {
 // transparent, 22 points at scale 1 or 2. Idle is the outlined screen with
 // an arrow, sharing the filled screen with the arrow cut out, error the
 // outlined screen with an exclamation mark, warning the filled screen with
-// the exclamation mark cut out.
+// the exclamation mark cut out, network the filled screen with a two-headed
+// arrow cut out.
 func drawTemplate(scale int, st state) *image.NRGBA {
 	c := newCanvas(22, scale)
 	m := layoutMonitor(c, 0.04, 0.12, 0.96, 0.72, 0.09, 1.5)
@@ -164,11 +180,14 @@ func drawTemplate(scale int, st state) *image.NRGBA {
 		case "warning":
 			bmark, bth := markBox(c, m.screen, 0, c.span(0.06, 1), c.span(0.14, 2))
 			bang(c, p, bmark, bangWidth(c, bth), true)
+		case "network":
+			nmark, nth := markBox(c, m.screen, c.span(0.08, 1), c.span(0.07, 1), c.span(0.14, 2))
+			twoWay(p, nmark, nth, true)
 		default:
 			p.rect(m.screen.x0, m.screen.y0, m.screen.x1, m.screen.y1, m.screenRadius(1.0/3), true)
 		}
 	})
-	if st.name != "sharing" && st.name != "warning" {
+	if st.name != "sharing" && st.name != "warning" && st.name != "network" {
 		c.fill(paint(black), func(p *pen) {
 			if st.name == "error" {
 				mark, th := markBox(c, m.screen, 0, c.span(0.06, 1), c.span(0.14, 2))
