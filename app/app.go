@@ -214,6 +214,9 @@ func (a *trayApp) Run(ctx context.Context) error {
 		if a.st.Sharing {
 			fmt.Fprintf(a.cfg.out, "vncbridge: sharing %s; open %s\n", a.st.Settings.Target, a.st.Settings.localURL())
 		} else if a.cfg.headless {
+			if a.st.Err == "" {
+				return errors.New("sharing did not start (see the log)")
+			}
 			return errors.New(a.st.Err)
 		}
 	}
@@ -456,54 +459,59 @@ func (a *trayApp) stopSharing() {
 	a.log.Info("stopped sharing")
 }
 
-// reshare moves sharing to the settings in a.st: a new share takes the new
-// viewers, and the old one keeps its viewers until they leave (a change
-// never drops an open session).
-func (a *trayApp) reshare() {
+// reshare moves sharing to s: a new share takes the new viewers, and the
+// old one keeps its viewers until they leave (a change never drops an open
+// session). When the new share cannot start on another port (a busy one),
+// the old share goes on and the error is returned.
+func (a *trayApp) reshare(s settings) error {
 	old := a.share
-	samePlace := old.settings.Port == a.st.Settings.Port && old.settings.AllowRemote == a.st.Settings.AllowRemote
+	samePlace := old.settings.Port == s.Port && old.settings.AllowRemote == s.AllowRemote
 	if samePlace {
 		old.closeListeners() // the new share listens on the same port
 	}
-	sh, err := startShare(a.st.Settings, shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
+	sh, err := startShare(s, shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		onSessions: a.sessionsChanged})
-	if err != nil {
-		if !samePlace {
-			a.tell(err.Error()) // the old share goes on
-			return
-		}
+	if err != nil && !samePlace {
+		return err // the old share goes on
+	}
+	a.st.Settings = s
+	a.draining = append(a.draining, old)
+	if err != nil { // the old listener is closed: sharing stopped
 		a.share, a.st.Sharing = nil, false
-		a.draining = append(a.draining, old)
 		a.fail(err.Error())
 		a.countViewers()
-		return
+		return nil
 	}
 	if !samePlace {
 		old.closeListeners()
 	}
-	a.draining = append(a.draining, old)
 	a.serve(sh)
+	return nil
 }
 
-// update changes the settings, saves them, and moves sharing to them when
-// it is on, without dropping a viewer.
-func (a *trayApp) update(change func(*settings)) {
-	a.firstRun = false
+// update changes the settings, moves sharing to them when it is on
+// (without dropping a viewer), and saves them. A refusal is told and
+// returned, and changes nothing.
+func (a *trayApp) update(change func(*settings)) error {
 	s := a.st.Settings
 	s.RecentTargets = slices.Clone(s.RecentTargets)
 	change(&s)
-	if err := s.validate(); err != nil {
+	err := s.validate()
+	if err == nil && a.share != nil {
+		err = a.reshare(s)
+	}
+	if err == nil {
+		if serr := saveSettings(a.cfg.paths, s); serr != nil {
+			err = fmt.Errorf("the settings could not be saved: %w", serr)
+		}
+	}
+	if err != nil {
 		a.tell(err.Error())
-		return
+		return err
 	}
-	if err := saveSettings(a.cfg.paths, s); err != nil {
-		a.tell("Cannot save the settings: " + err.Error())
-		return
-	}
+	a.firstRun = false
 	a.st.Settings = s
-	if a.share != nil {
-		a.reshare()
-	}
+	return nil
 }
 
 func (a *trayApp) setPort(p int) { a.update(func(s *settings) { s.Port = p }) }

@@ -763,3 +763,31 @@ func TestRunningServiceWithOtherSettingsIsShownAsItIs(t *testing.T) {
 	h.click("Open in browser")
 	waitList(t, &h.opener.recorder, "http://localhost:22086/")
 }
+
+// A new port that is busy is refused while sharing: the share goes on where
+// it was, the status says so truly, and nothing is saved.
+func TestBusyNewPortKeepsTheShare(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	busyPort := busy.Addr().(*net.TCPAddr).Port
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(o *config) {
+		o.prompter = fakePrompter{answer: strconv.Itoa(busyPort)}
+	})
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing"))
+	viewer := echoThrough(t, port)
+	defer viewer.Close()
+	h.click("Listen port", "Other…")
+	h.waitNote("Port " + strconv.Itoa(busyPort) + " is in use")
+	if s := h.tray.status(); !strings.Contains(s, "localhost:"+strconv.Itoa(port)+" —") {
+		t.Fatalf("status %q, want the share on port %d still", s, port)
+	}
+	if s, _ := loadSettings(h.paths); s.Port != port {
+		t.Fatalf("saved port %d, want %d", s.Port, port)
+	}
+	echoThrough(t, port).Close()
+}

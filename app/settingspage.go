@@ -107,15 +107,14 @@ func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 	case terr != nil:
 		msg = sentence(terr.Error())
 	default:
-		done := make(chan string, 1)
+		done := make(chan error, 1)
 		p.app.post(func() {
-			p.app.update(func(s *settings) { *s = s.withTarget(target); s.Port = port })
-			done <- p.app.st.Err
+			done <- p.app.update(func(s *settings) { *s = s.withTarget(target); s.Port = port })
 		})
 		select {
-		case e := <-done:
-			if e != "" {
-				msg = e
+		case err := <-done:
+			if err != nil {
+				msg = sentence(err.Error())
 			}
 		case <-p.app.quit: // the tray quit meanwhile: the change was not made
 			msg = "vncbridge has quit; the settings were not changed."
