@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -61,6 +62,40 @@ func (l loginItem) program() (string, error) {
 		return l.exe, nil
 	}
 	return os.Executable()
+}
+
+// fileEnabled tells whether a login item kept as a file (an XDG autostart
+// entry, a LaunchAgent) is there.
+func fileEnabled(path func() (string, error)) bool {
+	f, err := path()
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(f)
+	return err == nil
+}
+
+// setFile writes such a login item, with the contents body gives for the
+// program and its arguments, or removes it.
+func (l loginItem) setFile(path func() (string, error), on bool, body func(exe string, args []string) string) error {
+	f, err := path()
+	if err != nil {
+		return err
+	}
+	if !on {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
+	exe, err := l.program()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(f, []byte(body(exe, l.args)), 0o644)
 }
 
 // browser opens URLs and folders with the desktop's default handler

@@ -67,36 +67,18 @@ func loginFile() (string, error) {
 }
 
 // Enabled tells whether the LaunchAgent is there.
-func (l loginItem) Enabled() bool {
-	f, err := loginFile()
-	if err != nil {
-		return false
-	}
-	_, err = os.Stat(f)
-	return err == nil
-}
+func (l loginItem) Enabled() bool { return fileEnabled(loginFile) }
 
 // SetEnabled writes or removes the LaunchAgent.
-func (l loginItem) SetEnabled(on bool) error {
-	f, err := loginFile()
-	if err != nil {
-		return err
+func (l loginItem) SetEnabled(on bool) error { return l.setFile(loginFile, on, launchAgent) }
+
+// launchAgent is the LaunchAgent that starts exe with args at login.
+func launchAgent(exe string, args []string) string {
+	list := "<string>" + xmlEscape(exe) + "</string>"
+	for _, a := range args {
+		list += "<string>" + xmlEscape(a) + "</string>"
 	}
-	if !on {
-		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
-			return err
-		}
-		return nil
-	}
-	exe, err := l.program()
-	if err != nil {
-		return err
-	}
-	args := "<string>" + xmlEscape(exe) + "</string>"
-	for _, a := range l.args {
-		args += "<string>" + xmlEscape(a) + "</string>"
-	}
-	body := fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
 <dict>
@@ -106,11 +88,7 @@ func (l loginItem) SetEnabled(on bool) error {
 	<key>ProcessType</key><string>Interactive</string>
 </dict>
 </plist>
-`, args)
-	if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(f, []byte(body), 0o644)
+`, list)
 }
 
 func xmlEscape(s string) string {

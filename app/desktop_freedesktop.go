@@ -155,36 +155,18 @@ func loginFile() (string, error) {
 }
 
 // Enabled tells whether the entry is there.
-func (l loginItem) Enabled() bool {
-	f, err := loginFile()
-	if err != nil {
-		return false
-	}
-	_, err = os.Stat(f)
-	return err == nil
-}
+func (l loginItem) Enabled() bool { return fileEnabled(loginFile) }
 
 // SetEnabled writes or removes the entry.
-func (l loginItem) SetEnabled(on bool) error {
-	f, err := loginFile()
-	if err != nil {
-		return err
-	}
-	if !on {
-		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
-			return err
-		}
-		return nil
-	}
-	exe, err := l.program()
-	if err != nil {
-		return err
-	}
+func (l loginItem) SetEnabled(on bool) error { return l.setFile(loginFile, on, autostartEntry) }
+
+// autostartEntry is the XDG autostart entry that starts exe with args.
+func autostartEntry(exe string, args []string) string {
 	line := desktopExec(exe)
-	for _, a := range l.args {
+	for _, a := range args {
 		line += " " + desktopExec(a)
 	}
-	body := fmt.Sprintf(`[Desktop Entry]
+	return fmt.Sprintf(`[Desktop Entry]
 Type=Application
 Name=vncbridge
 Comment=Share this computer's VNC desktop with a web browser
@@ -193,10 +175,6 @@ Icon=vncbridge
 Terminal=false
 X-GNOME-Autostart-enabled=true
 `, line)
-	if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(f, []byte(body), 0o644)
 }
 
 // desktopExec quotes an argument for a .desktop file's Exec key.
