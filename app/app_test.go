@@ -214,7 +214,7 @@ func startApp(t *testing.T, s settings, tweak ...func(*config)) *harness {
 
 func (h *harness) waitStatus(what string, ok func(string) bool) {
 	h.t.Helper()
-	testnet.Until(h.t, what, func() bool { return ok(h.tray.status()) })
+	testnet.WaitFor(h.t, what, func() bool { return ok(h.tray.status()) })
 }
 
 // savedAnswer is a look for VNC servers that finds the saved targets
@@ -233,7 +233,7 @@ func savedAnswer(_ context.Context, cands []string) []foundServer {
 // waitNote waits for a notification containing want.
 func (h *harness) waitNote(want string) {
 	h.t.Helper()
-	testnet.Until(h.t, "a notification saying "+want, func() bool {
+	testnet.WaitFor(h.t, "a notification saying "+want, func() bool {
 		return slices.ContainsFunc(h.notes.list(), func(n string) bool { return strings.Contains(n, want) })
 	})
 }
@@ -397,7 +397,7 @@ func TestRecordingWritesAFile(t *testing.T) {
 
 func waitList(t *testing.T, r *recorder, want string) {
 	t.Helper()
-	testnet.Until(t, want, func() bool { return slices.Contains(r.list(), want) })
+	testnet.WaitFor(t, want, func() bool { return slices.Contains(r.list(), want) })
 }
 
 func TestOpenInBrowserStartsSharing(t *testing.T) {
@@ -618,7 +618,7 @@ func TestSettingsChangesNeverDropAViewer(t *testing.T) {
 	h.waitStatus("recording on", func(string) bool { it, _ := h.item("Record sessions"); return it.Checked })
 	stillThere("record on")
 	echoThrough(t, port).Close() // a new viewer, recorded
-	testnet.Until(t, "a recording of the new viewer", func() bool {
+	testnet.WaitFor(t, "a recording of the new viewer", func() bool {
 		files, _ := filepath.Glob(filepath.Join(h.paths.Recordings, "session-*"))
 		return len(files) > 0
 	})

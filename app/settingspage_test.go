@@ -41,7 +41,7 @@ func postSettings(t *testing.T, page, origin string, form map[string]string, wan
 func TestSettingsPageGuards(t *testing.T) {
 	h := startApp(t, defaultSettings())
 	h.click("About vncbridge test")
-	testnet.Until(t, "the about page opened", func() bool { return len(h.opener.list()) > 0 })
+	testnet.WaitFor(t, "the about page opened", func() bool { return len(h.opener.list()) > 0 })
 	about := h.opener.list()[0]
 	if !strings.HasSuffix(about, "/about") {
 		t.Fatalf("opened %s", about)

@@ -105,7 +105,7 @@ func TestSystemServiceForReal(t *testing.T) {
 	if code, out := svc("stop"); code != 0 {
 		t.Fatalf("stop: %d %s", code, out)
 	}
-	testnet.Until(t, "the service to stop listening", func() bool {
+	testnet.WaitFor(t, "the service to stop listening", func() bool {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()

@@ -37,7 +37,7 @@ func sessionBus(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	testnet.Until(t, "dbus-daemon to come up", func() bool {
+	testnet.WaitFor(t, "dbus-daemon to come up", func() bool {
 		c, err := dbus.Connect(addr)
 		if err == nil {
 			c.Close()
@@ -190,7 +190,7 @@ func (p *panel) waitMenu(t *testing.T, what string, cond func(entry) bool) entry
 			t.Logf("the menu:%s", dump(m, "  "))
 		}
 	}()
-	testnet.Until(t, what, func() bool {
+	testnet.WaitFor(t, what, func() bool {
 		if p.w.item() == "" {
 			return false
 		}
@@ -330,7 +330,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 			t.Fatal(err)
 		}
 		echoThrough(t, conn, "recorded")
-		testnet.Until(t, "a recording", func() bool {
+		testnet.WaitFor(t, "a recording", func() bool {
 			files, _ := filepath.Glob(filepath.Join(config, "recordings", "session-*"))
 			for _, f := range files {
 				if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("recorded")) {
@@ -342,7 +342,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	})
 	step("Open in browser runs the opener with the viewer's address", func(t *testing.T) {
 		p.click("Open in browser")
-		testnet.Until(t, "the browser", func() bool {
+		testnet.WaitFor(t, "the browser", func() bool {
 			b, _ := os.ReadFile(opened)
 			return strings.Contains(string(b), "http://localhost:"+newPort+"/")
 		})
@@ -353,7 +353,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		if b, err := second2.CombinedOutput(); err != nil || !strings.Contains(string(b), "already running") {
 			t.Fatalf("second launch: %v %s", err, b)
 		}
-		testnet.Until(t, "the browser, twice", func() bool {
+		testnet.WaitFor(t, "the browser, twice", func() bool {
 			b, _ := os.ReadFile(opened)
 			return strings.Count(string(b), "http://localhost:"+newPort+"/") == 2
 		})
@@ -401,7 +401,7 @@ func TestAboutToShowGroupRefreshes(t *testing.T) {
 		e, ok := m.path("Target VNC server", remote+" (saved)")
 		return ok && e.checked
 	})
-	testnet.Until(t, "the first look, at start", func() bool {
+	testnet.WaitFor(t, "the first look, at start", func() bool {
 		return strings.Contains(out.String(), `msg="looked for VNC servers" everywhere=true`)
 	})
 	testnet.Serve(t, "tcp", remote, func(c net.Conn) { c.Write([]byte("RFB 003.008\n")); time.Sleep(time.Second); c.Close() })
@@ -433,7 +433,7 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 				t.Logf("%v said:\n%s", args, out.String())
 			}
 		})
-		testnet.Until(t, "the address printed", func() bool {
+		testnet.WaitFor(t, "the address printed", func() bool {
 			return strings.Contains(out.String(), "open http://localhost:"+addr[len("127.0.0.1:"):]+"/")
 		})
 		if len(args) == 2 && !strings.Contains(out.String(), "running without a tray icon") {

@@ -63,7 +63,7 @@ func TestTrayFlagsAreSaved(t *testing.T) {
 	target := echoServer(t)
 	_, targetPort, _ := net.SplitHostPort(target)
 	cmd, out, done := headless(t, config, "--port", strconv.Itoa(port), "--target", ":"+targetPort, "--record", "--allow-remote=false")
-	testnet.Until(t, "the address printed", func() bool {
+	testnet.WaitFor(t, "the address printed", func() bool {
 		return strings.Contains(out.String(), "open http://localhost:"+strconv.Itoa(port)+"/")
 	})
 	conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
@@ -155,7 +155,7 @@ func TestNoSessionBusStartsNone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	testnet.Until(t, "sharing without a tray", func() bool { return strings.Contains(out.String(), "open http://localhost:") })
+	testnet.WaitFor(t, "sharing without a tray", func() bool { return strings.Contains(out.String(), "open http://localhost:") })
 	cmd.Process.Signal(os.Interrupt)
 	cmd.Wait()
 	if _, err := os.Stat(called); err == nil {

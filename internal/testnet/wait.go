@@ -1,58 +1,19 @@
 package testnet
 
 import (
-	"bytes"
-	"os"
-	"os/exec"
-	"sync"
 	"testing"
 	"time"
 )
 
-// Until polls cond every 10 ms until it holds, and fails the test after 15
-// seconds, saying what it was waiting for.
-func Until(t testing.TB, what string, cond func() bool) {
+// WaitFor polls cond every few milliseconds until it holds, and fails the
+// test, naming what it waited for, if it does not within 10 seconds.
+func WaitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("waited 15 s for %s", what)
+			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-// Tool returns the path of the program name. A missing one skips the test
-// outside CI and fails it in CI (where scripts/deps.sh installs it).
-func Tool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing (scripts/deps.sh installs it)", name)
-		}
-		t.Skipf("%s is not installed (make deps installs it)", name)
-	}
-	return p
-}
-
-// Buffer is a bytes.Buffer safe for a process's output and a test reading
-// it at once.
-type Buffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-// Write appends p.
-func (s *Buffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// String returns what was written so far.
-func (s *Buffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
