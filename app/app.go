@@ -392,6 +392,9 @@ func (a *trayApp) startSharing() {
 // serve makes sh the share, and checks at once that its target answers.
 func (a *trayApp) serve(sh *share) {
 	a.share, a.st.Sharing, a.st.Err = sh, true, ""
+	if !strings.HasSuffix(a.st.TargetDown, " "+sh.settings.Target) {
+		a.st.TargetDown = "" // another target: unknown until looked at
+	}
 	a.countViewers()
 	a.log.Info("sharing", "target", a.st.Settings.Target, "url", a.st.Settings.baseURL())
 	a.startDetect(false)
