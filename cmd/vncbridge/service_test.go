@@ -133,3 +133,18 @@ func systemFiles() []string {
 	}
 	return all
 }
+
+// start and stop with no service installed say so, and how to install one,
+// with the exit code of status (4), not the service manager's "exit status 1".
+func TestServiceStartStopWithNothingInstalled(t *testing.T) {
+	if code, out := serviceRun(t, "status", "--config-dir", t.TempDir()); code != 4 {
+		t.Skipf("a vncbridge service is installed on this machine (status exit %d: %s)", code, out)
+	}
+	for _, cmd := range []string{"start", "stop"} {
+		code, out := serviceRun(t, cmd, "--config-dir", t.TempDir())
+		if code != 4 || !strings.Contains(out, "service is installed; install it with: vncbridge service install") ||
+			strings.Contains(out, "exit status") {
+			t.Errorf("%s: exit %d\n%s", cmd, code, out)
+		}
+	}
+}
