@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
 	"strconv"
@@ -44,7 +45,13 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	} else {
 		s.web.files.ServeHTTP(rec, r) // directories, redirects, index pages, errors
 	}
-	s.log.Info("web", "client", r.RemoteAddr, "method", r.Method, "path", redactQuery(r.URL), "status", rec.status)
+	// One line per page view at Info (a page, a directory, a failure); the
+	// files a page loads (noVNC's fifty-odd modules) at Debug.
+	level := slog.LevelDebug
+	if rec.status >= 400 || strings.HasSuffix(name, ".html") || err == nil && fi.IsDir() {
+		level = slog.LevelInfo
+	}
+	s.log.Log(r.Context(), level, "web", "client", r.RemoteAddr, "method", r.Method, "path", redactQuery(r.URL), "status", rec.status)
 }
 
 // webFiles serves the files of a Config.Web: net/http's file server does the

@@ -169,3 +169,35 @@ func TestEmbeddedFilesCacheAndCompress(t *testing.T) {
 		t.Fatalf("listing: %d", r.StatusCode)
 	}
 }
+
+// A page view is one line at Info; the files the page loads are at Debug.
+func TestOneInfoLinePerPageView(t *testing.T) {
+	web := fstest.MapFS{
+		"vnc.html":  {Data: []byte("<title>vnc</title>")},
+		"app/ui.js": {Data: []byte("export default 1;")},
+		"app/a.css": {Data: []byte("body{}")},
+	}
+	_, addr, tl := startServer(t, Config{Target: startEcho(t), Web: web})
+	for _, p := range []string{"/vnc.html", "/app/ui.js", "/app/a.css", "/missing.js"} {
+		r, err := http.Get("http://" + addr + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	var info, debug []string
+	for _, line := range strings.Split(tl.String(), "\n") {
+		if !strings.Contains(line, "msg=web") {
+			continue
+		}
+		if strings.Contains(line, "level=INFO") {
+			info = append(info, line)
+		} else if strings.Contains(line, "level=DEBUG") {
+			debug = append(debug, line)
+		}
+	}
+	if len(info) != 2 || !strings.Contains(info[0], "path=/vnc.html") || !strings.Contains(info[1], "path=/missing.js") || len(debug) != 2 {
+		t.Fatalf("info lines %q, debug lines %q; want the page and the failure at Info, the two files at Debug", info, debug)
+	}
+}
