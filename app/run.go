@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -59,7 +60,7 @@ func Run(opt Options) error {
 		}
 	}
 	inst, err := claimInstance(opt.Paths)
-	if err == ErrAlreadyRunning {
+	if errors.Is(err, ErrAlreadyRunning) {
 		return err
 	}
 	if err != nil {

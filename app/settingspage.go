@@ -26,7 +26,7 @@ func (a *trayApp) openPage(which string) {
 	if a.page == nil {
 		p, err := newSettingsPage(a)
 		if err != nil {
-			a.fail("Cannot start the settings page: " + err.Error())
+			a.tell("Cannot start the settings page: " + err.Error())
 			return
 		}
 		a.page = p
