@@ -292,6 +292,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	config, _, done, cmd := startTray(t, bus, binDir, map[string]any{"port": mustAtoi(t, port), "target": target})
 	newPort := freeAddr(t)[len("127.0.0.1:"):]
 	second := echoServer(t)
+	var kept *testnet.Viewer // a viewer that stays through every change of the settings
 
 	step := func(name string, f func(t *testing.T)) {
 		if !t.Run(name, f) {
@@ -312,6 +313,12 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 			t.Fatal(err)
 		}
 		echoThrough(t, conn, "through the tray")
+		conn, err = net.Dial("tcp", "127.0.0.1:"+port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = testnet.OpenViewer(t, conn)
+		kept.Echo(t, "a viewer that stays")
 	})
 	step("Listen port ▸ Other… moves the listener", func(t *testing.T) {
 		os.WriteFile(answer, []byte(newPort+"\n"), 0o644)
@@ -325,11 +332,13 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 			t.Fatal(err)
 		}
 		echoThrough(t, conn, "on the new port")
+		kept.Echo(t, "still here after the port change")
 	})
 	step("Target VNC server ▸ Other… changes the target", func(t *testing.T) {
 		os.WriteFile(answer, []byte(second+"\n"), 0o644)
 		p.click("Target VNC server", "Other…")
 		p.waitMenu(t, "the new target", func(m entry) bool { return m.sharing(second) })
+		kept.Echo(t, "still here after the target change")
 	})
 	step("Record sessions writes a file", func(t *testing.T) {
 		p.click("Record sessions")
@@ -339,6 +348,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 			t.Fatal(err)
 		}
 		echoThrough(t, conn, "recorded")
+		kept.Echo(t, "still here after recording was turned on")
 		testnet.WaitFor(t, "a recording", func() bool {
 			files, _ := filepath.Glob(filepath.Join(config, "recordings", "session-*"))
 			for _, f := range files {
