@@ -4,9 +4,11 @@ import (
 	"crypto/tls"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"vncbridge/internal/testnet"
 )
@@ -82,5 +84,30 @@ func TestSettingsPageGuards(t *testing.T) {
 	postSettings(t, page, "http://"+u.Host, map[string]string{"port": "7001", "target": "desk"}, 303)
 	if s, _ := loadSettings(h.paths); s.Port != 7001 || s.Target != "desk:5900" {
 		t.Fatalf("settings %+v", s)
+	}
+}
+
+// A form posted while the tray quits gets an answer (the change was not
+// made) instead of waiting for an event loop that is gone.
+func TestSettingsPagePostWhenTheTrayQuitsDoesNotHang(t *testing.T) {
+	a := newApp(config{paths: testPaths(t)}, nil)
+	p, err := newSettingsPage(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	close(a.quit) // Run has returned
+	req := httptest.NewRequest("POST", p.url(""), strings.NewReader("port=7001&target=desk"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() { p.apply(rec, req); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the post waits for ever")
+	}
+	if loc := rec.Header().Get("Location"); !strings.Contains(loc, "has+quit") {
+		t.Fatalf("redirect %q, want the word that vncbridge has quit", loc)
 	}
 }
