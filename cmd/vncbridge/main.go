@@ -8,6 +8,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -48,7 +49,7 @@ vncbridge proxy.
 func run(args []string, stdout, stderr io.Writer) int {
 	name := strings.TrimSuffix(filepath.Base(args[0]), ".exe")
 	if name == "websockify" {
-		return runProxy(args[1:], stdout, stderr)
+		return runProxy(args[1:], calledWebsockify(stdout), calledWebsockify(stderr))
 	}
 	if len(args) < 2 || strings.HasPrefix(args[1], "-") && !isHelpOrVersion(args[1]) {
 		return runTray(args[1:], stdout, stderr)
@@ -75,4 +76,19 @@ func isHelpOrVersion(a string) bool {
 		return true
 	}
 	return false
+}
+
+// calledWebsockify is w for a vncbridge started as websockify: its help, its
+// usage errors and its messages say "websockify" where they say "vncbridge
+// proxy", the name the user typed. Every text of the proxy command is one
+// write (a help, a line), so no name is split between two writes.
+func calledWebsockify(w io.Writer) io.Writer { return websockifyWriter{w} }
+
+type websockifyWriter struct{ w io.Writer }
+
+func (r websockifyWriter) Write(p []byte) (int, error) {
+	if _, err := r.w.Write(bytes.ReplaceAll(p, []byte("vncbridge proxy"), []byte("websockify"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
