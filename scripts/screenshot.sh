@@ -59,10 +59,20 @@ cat >"$XDG_CONFIG_HOME/xfce4/xfconf/xfce-perchannel-xml/xfce4-panel.xml" <<'XML'
   </property>
 </channel>
 XML
-# The settings the picture shows: sharing a desktop on the usual port.
+# The settings the picture shows: sharing a desktop on the usual port. A
+# VNC server's greeting answers at display :1, so the tray shows the share
+# as working (green) and the server as found.
+python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 5901)); s.listen(8)
+while True:
+    c, _ = s.accept(); c.sendall(b"RFB 003.008\n"); c.close()
+' &
 cfg=$work/vncbridge
 mkdir -p "$cfg"
-echo '{"port": 6080, "target": "localhost:5900", "share_on_start": true}' >"$cfg/settings.json"
+echo '{"port": 6080, "target": "localhost:5901", "share_on_start": true}' >"$cfg/settings.json"
 
 dbus-run-session -- bash -c 2>"$work/session.log" '
 	xfce4-panel >"'"$work"'/panel.log" 2>&1 &
