@@ -16,55 +16,50 @@ import (
 // depends on none of the code under test.
 func EchoThrough(t testing.TB, conn net.Conn, msg string) {
 	t.Helper()
-	v := OpenViewer(t, conn)
-	v.Echo(t, msg)
-	v.Close()
-}
-
-// A Viewer is a WebSocket client on a connection to the proxy, kept open
-// across steps of a test.
-type Viewer struct {
-	conn net.Conn
-	br   *bufio.Reader
-}
-
-// OpenViewer makes the WebSocket handshake on conn.
-func OpenViewer(t testing.TB, conn net.Conn) *Viewer {
-	t.Helper()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n")
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != 101 {
-		conn.Close()
-		t.Fatalf("handshake: %v %v", resp, err)
-	}
-	return &Viewer{conn: conn, br: br}
-}
-
-// Echo sends msg (at most 125 bytes) in one masked binary frame and checks
-// that the target's echo comes back.
-func (v *Viewer) Echo(t testing.TB, msg string) {
-	t.Helper()
+	defer conn.Close()
 	if len(msg) > 125 {
-		t.Fatal("Echo: a message of at most 125 bytes")
+		t.Fatal("EchoThrough: a message of at most 125 bytes")
 	}
-	v.conn.SetDeadline(time.Now().Add(10 * time.Second))
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	br := Handshake(t, conn, "/websockify")
 	mask := []byte{7, 1, 3, 9}
 	frame := append([]byte{0x82, 0x80 | byte(len(msg))}, mask...)
 	for i := range len(msg) {
 		frame = append(frame, msg[i]^mask[i%4])
 	}
-	v.conn.Write(frame)
+	conn.Write(frame)
 	got := make([]byte, 2+len(msg))
-	if _, err := io.ReadFull(v.br, got); err != nil || got[0] != 0x82 || string(got[2:]) != msg {
+	if _, err := io.ReadFull(br, got); err != nil || got[0] != 0x82 || string(got[2:]) != msg {
 		t.Fatalf("echo %q, %v", got, err)
 	}
+	conn.Write([]byte{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8}) // close 1000
 }
 
-// Close sends a close frame (1000) and closes the connection.
-func (v *Viewer) Close() {
-	v.conn.Write([]byte{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8})
-	v.conn.Close()
+// Handshake opens a WebSocket (binary subprotocol) on conn for path, fails
+// the test unless the answer is 101, and returns the reader that holds what
+// follows the answer.
+func Handshake(t testing.TB, conn net.Conn, path string) *bufio.Reader {
+	t.Helper()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	defer conn.SetDeadline(time.Time{})
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n", path)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 101 {
+		t.Fatalf("handshake for %s: %v %v", path, resp, err)
+	}
+	return br
+}
+
+// OpenWebSocket dials addr and opens a WebSocket for path on it (see
+// Handshake); the connection closes when the test ends.
+func OpenWebSocket(t testing.TB, addr, path string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn, Handshake(t, conn, path)
 }
