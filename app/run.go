@@ -59,7 +59,15 @@ func Run(opt Options) error {
 			cfg.headless = true
 		}
 	}
-	inst, err := claimInstance(opt.Paths)
+	// A later launch asks this one to open the browser: the request waits
+	// in opens until the app runs.
+	opens := make(chan struct{}, 1)
+	inst, err := claim(opt.Paths, func() {
+		select {
+		case opens <- struct{}{}:
+		default:
+		}
+	})
 	if errors.Is(err, ErrAlreadyRunning) {
 		return err
 	}
@@ -69,9 +77,11 @@ func Run(opt Options) error {
 		defer inst.release()
 	}
 	started := func(a *trayApp) {
-		if inst != nil {
-			inst.serve(a.openBrowser)
-		}
+		go func() {
+			for range opens {
+				a.openBrowser()
+			}
+		}()
 		go func() { // Ctrl-C or a logout: stop sharing cleanly
 			sig := make(chan os.Signal, 1)
 			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

@@ -14,11 +14,11 @@ import (
 // it has been asked to open the browser.
 var ErrAlreadyRunning = errors.New("vncbridge is already running; it was asked to open the browser")
 
-// instance is this user's one tray: it holds the control socket through
-// which a second launch reaches it.
-type instance struct {
-	ln   net.Listener
-	path string
+// Instance is this user's one tray: it holds what a second launch reaches
+// it through, a Unix socket (Windows has them too; a named pipe may take
+// their place there). Only this package makes one.
+type Instance struct {
+	release func()
 }
 
 // controlSocket is the socket's path: in the config directory, or in the
@@ -31,10 +31,8 @@ func controlSocket(p Paths) string {
 	return s
 }
 
-// claimInstance makes this process the user's tray. When another one
-// answers on the control socket, it asks it to open the browser and
-// returns ErrAlreadyRunning.
-func claimInstance(p Paths) (*instance, error) {
+// claim listens on the control socket, unless another tray answers there.
+func claim(p Paths, onOpen func()) (*Instance, error) {
 	path := controlSocket(p)
 	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
 		defer c.Close()
@@ -52,14 +50,9 @@ func claimInstance(p Paths) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &instance{ln: ln, path: path}, nil
-}
-
-// serve calls onOpen for each later launch, until release.
-func (in *instance) serve(onOpen func()) {
 	go func() {
 		for {
-			c, err := in.ln.Accept()
+			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
@@ -73,10 +66,8 @@ func (in *instance) serve(onOpen func()) {
 			}()
 		}
 	}()
-}
-
-// release closes the control socket.
-func (in *instance) release() {
-	in.ln.Close()
-	os.Remove(in.path)
+	return &Instance{release: func() {
+		ln.Close()
+		os.Remove(path)
+	}}, nil
 }

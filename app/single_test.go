@@ -8,12 +8,11 @@ import (
 func TestOneTrayPerUser(t *testing.T) {
 	p := testPaths(t)
 	opened := make(chan struct{}, 1)
-	first, err := claimInstance(p)
+	first, err := claim(p, func() { opened <- struct{}{} })
 	if err != nil {
 		t.Fatal(err)
 	}
-	first.serve(func() { opened <- struct{}{} })
-	if _, err := claimInstance(p); err != ErrAlreadyRunning {
+	if _, err := claim(p, func() { t.Error("the second one was asked") }); err != ErrAlreadyRunning {
 		t.Fatalf("second claim: %v", err)
 	}
 	select {
@@ -22,7 +21,7 @@ func TestOneTrayPerUser(t *testing.T) {
 		t.Fatal("the first tray was not asked to open the browser")
 	}
 	first.release()
-	again, err := claimInstance(p)
+	again, err := claim(p, func() {})
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}
