@@ -148,7 +148,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		target:  targetConn,
 		dest:    target,
 		framing: op.framing,
-		seq:     r.URL.Query().Get("seq_num") == "1",
+		w:       newClientWriter(netConn(conn), op.framing, r.URL.Query().Get("seq_num") == "1"),
 		secure:  secure,
 		pending: pending,
 		start:   time.Now(),
@@ -160,7 +160,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("session started", "session", id, "client", r.RemoteAddr, "target", target.String(),
-		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.seq)
+		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.w.seq)
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
 	if s.cfg.Record != "" {

@@ -56,6 +56,19 @@ type clientReader interface {
 // client (upstream), one reads the target (downstream). Neither queues: each
 // writes what it read before it reads again, so a slow peer slows the other
 // side down through TCP itself.
+//
+// Teardown goes through these states, each entered once:
+//
+//   - running: both directions relay; the writer is open.
+//   - closing: a close frame went to the client (s.w.closed()): its answer
+//     is awaited for closeGrace; nothing is written or relayed to the
+//     target after it.
+//   - ending (s.ending): the client's connection is closed (stopClient) or
+//     both are (abort); errors are expected and not reported. The target
+//     is half-closed and drained (releaseTarget) so that nothing written to
+//     it is lost.
+//   - finished: both directions returned; the last one runs finish, which
+//     closes everything and logs the first reason noted (noteEnd).
 type session struct {
 	srv     *Server
 	id      uint64
@@ -63,18 +76,12 @@ type session struct {
 	target  net.Conn // nil when the target could not be reached
 	dest    Target   // where target goes
 	framing framing
-	seq     bool   // number the frames to the client (seq_num=1)
-	seqNum  uint64 // the next frame's number (downstream only)
-	secure  bool   // the client came over TLS
-	pending []byte // client bytes read past the handshake
+	w       *clientWriter // the only writer to client once the session runs
+	secure  bool          // the client came over TLS
+	pending []byte        // client bytes read past the handshake
 	rec     *recorder
 	start   time.Time
 
-	// wmu serialises frames written to the client: data from downstream,
-	// pongs and the close frame from upstream, pings from the heartbeat.
-	wmu sync.Mutex
-
-	closeSent atomic.Bool  // a close frame went to the client
 	ending    atomic.Bool  // the session is being torn down: errors are expected
 	lastSeen  atomic.Int64 // unix nanoseconds of the client's last read
 	toTarget  atomic.Int64 // payload bytes relayed client → target
@@ -165,7 +172,7 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 	for len(p) > 0 {
 		data, ctrl, rest, err := fr.feed(p)
 		p = rest
-		if len(data) > 0 && s.target != nil && !s.closeSent.Load() {
+		if len(data) > 0 && s.target != nil && !s.w.closed() {
 			s.traffic("}")
 			s.rec.frame(true, data)
 			if _, werr := s.target.Write(data); werr != nil {
@@ -190,7 +197,11 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 		}
 		switch ctrl.op {
 		case ws.OpPing:
-			s.writeControl(ws.OpPong, ctrl.payload)
+			if err := s.w.pong(ctrl.payload); err != nil {
+				s.noteEnd("client connection lost: pong not written: "+err.Error(), ws.StatusAbnormalClosure)
+				s.stopClient()
+				return true
+			}
 		case ws.OpPong:
 			// lastSeen is already fresh.
 		case ws.OpClose:
@@ -214,7 +225,7 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 // first, and this is the answer), then end the session.
 func (s *session) clientClosed(code ws.StatusCode, reason string) {
 	s.noteEnd("client closed ("+closeText(code, reason)+")", code)
-	if !s.closeSent.Load() {
+	if !s.w.closed() {
 		echo := code
 		if echo == ws.StatusNoStatusRcvd {
 			echo = ws.StatusNormalClosure
@@ -229,7 +240,7 @@ func (s *session) clientClosed(code ws.StatusCode, reason string) {
 func (s *session) clientGone(err error) {
 	switch {
 	case s.ending.Load():
-	case errors.Is(err, os.ErrDeadlineExceeded) && s.closeSent.Load():
+	case errors.Is(err, os.ErrDeadlineExceeded) && s.w.closed():
 		s.noteEnd("client did not answer the close", 0)
 	case errors.Is(err, io.EOF):
 		s.noteEnd("client disconnected without a close frame", ws.StatusAbnormalClosure)
@@ -275,115 +286,30 @@ func (s *session) downstream() {
 	}
 }
 
-// writeData sends b[frameHeaderRoom:frameHeaderRoom+n] to the client as one
-// frame. Plain binary frames are written in place, the header going into the
-// room before the payload; other framings are encoded into a second buffer.
+// writeData records and sends one relay buffer's payload to the client.
 func (s *session) writeData(b []byte, n int) error {
-	payload := b[frameHeaderRoom : frameHeaderRoom+n]
-	s.rec.frame(false, payload)
+	s.rec.frame(false, b[frameHeaderRoom:frameHeaderRoom+n])
 	s.traffic("{")
-	var frame []byte
-	if s.framing == framingBinary && !s.seq {
-		start := putHeader(b, frameHeaderRoom, ws.OpBinary, n)
-		frame = b[start : frameHeaderRoom+n]
-	} else {
-		enc := encodeBuffers.Get().(*[]byte)
-		defer encodeBuffers.Put(enc)
-		frame = s.encodeFrame(*enc, payload)
+	if s.ending.Load() {
+		return nil // nobody reads any more
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.closeSent.Load() || s.ending.Load() {
-		return nil // nothing may follow a close frame; nobody reads any more
-	}
-	_, err := s.client.Write(frame)
-	if err == nil {
+	sent, err := s.w.writeData(b, n)
+	if sent {
 		s.toClient.Add(int64(n))
 	}
 	return err
 }
 
-// encodeBuffers hold frames that are not written in place: base64, legacy
-// and numbered frames of a relay buffer's payload.
-var encodeBuffers = sync.Pool{New: func() any {
-	b := make([]byte, maxEncodedFrame)
-	return &b
-}}
-
-// maxEncodedFrame fits a relay buffer's payload in base64 with a header and a
-// sequence number.
-const maxEncodedFrame = frameHeaderRoom + 21 + (relayBufferSize+2)/3*4 + 1
-
-// encodeFrame builds into dst the frame that carries payload: base64 where
-// the framing says so, after "N:" when frames are numbered.
-func (s *session) encodeFrame(dst, payload []byte) []byte {
-	var seq []byte
-	var num [21]byte
-	if s.seq {
-		seq = append(strconv.AppendUint(num[:0], s.seqNum, 10), ':')
-		s.seqNum++
-	}
-	body := len(payload)
-	if s.framing != framingBinary {
-		body = base64Len(len(payload))
-	}
-	if s.framing.legacy() {
-		f := append(dst[:0], 0x00)
-		f = append(f, seq...)
-		f = f[:len(f)+encodeBase64(f[len(f):len(f)+body], payload)]
-		return append(f, 0xff)
-	}
-	op := ws.OpBinary
-	if s.framing == framingBase64 {
-		op = ws.OpText
-	}
-	start := putHeader(dst, frameHeaderRoom, op, len(seq)+body)
-	f := append(dst[:frameHeaderRoom], seq...)
-	if s.framing == framingBase64 {
-		return dst[start : len(f)+encodeBase64(dst[len(f):len(f)+body], payload)]
-	}
-	return dst[start : len(f)+copy(dst[len(f):len(f)+body], payload)]
-}
-
-// writeControl sends a control frame unless the close frame has gone.
-func (s *session) writeControl(op ws.OpCode, payload []byte) {
-	if s.framing.legacy() {
-		return // no pings and pongs in the legacy protocols
-	}
-	var b [2 + maxControlLength]byte
-	frame := appendControl(b[:0], op, payload)
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.closeSent.Load() {
-		return
-	}
-	s.client.SetWriteDeadline(time.Now().Add(closeGrace))
-	s.client.Write(frame)
-	s.client.SetWriteDeadline(time.Time{})
-}
-
-// closeWith sends the close frame, once. It does not wait for a slow client
-// longer than closeGrace.
+// closeWith sends the close frame, once (see clientWriter.close).
 func (s *session) closeWith(code ws.StatusCode, reason string) {
-	var p [maxControlLength]byte
-	var b [2 + maxControlLength]byte
-	frame := appendControl(b[:0], ws.OpClose, closePayload(p[:0], code, reason))
-	if s.framing.legacy() {
-		frame = []byte{0xff, 0x00} // the legacy close carries no code or reason
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.closeSent.Swap(true) {
-		return
-	}
-	s.client.SetWriteDeadline(time.Now().Add(closeGrace))
-	s.client.Write(frame)
+	s.w.close(code, reason)
 }
 
 // stopClient ends the client's side: its connection closes at once, the
 // target's gently (see releaseTarget).
 func (s *session) stopClient() {
 	s.ending.Store(true)
+	s.w.stop()
 	s.client.Close()
 	s.releaseTarget()
 }
@@ -436,14 +362,10 @@ func (s *session) beat() {
 		s.stopClient()
 		return
 	}
-	if s.wmu.TryLock() { // a write in progress is proof enough of life on our side
-		if !s.closeSent.Load() {
-			var b [2]byte
-			s.client.SetWriteDeadline(time.Now().Add(hb))
-			s.client.Write(appendControl(b[:0], ws.OpPing, nil))
-			s.client.SetWriteDeadline(time.Time{})
-		}
-		s.wmu.Unlock()
+	if err := s.w.ping(hb); err != nil {
+		s.noteEnd("client does not read: heartbeat ping not written: "+err.Error(), ws.StatusAbnormalClosure)
+		s.stopClient()
+		return
 	}
 	if !s.ending.Load() {
 		s.heartbeat.Reset(hb)
