@@ -18,6 +18,23 @@ const (
 	DefaultHandshakeTimeout = 10 * time.Second
 	DefaultMaxHeaderBytes   = 16 << 10
 	DefaultDialTimeout      = 10 * time.Second
+	// DefaultLookupTimeout bounds a token lookup (Config.LookupTimeout).
+	DefaultLookupTimeout = 5 * time.Second
+	// DefaultMaxLegacyFrame bounds one Hixie frame from a client
+	// (Config.MaxLegacyFrame).
+	DefaultMaxLegacyFrame = 1 << 20
+)
+
+// Fixed times, not configurable.
+const (
+	// closeGrace is how long a session waits for the client to answer a
+	// close frame, and how long a close frame may take to be written.
+	closeGrace = 3 * time.Second
+	// drainGrace is how long a released target may go on sending before
+	// its connection is closed (see releaseTarget).
+	drainGrace = time.Second
+	// targetKeepAlive is the TCP keep-alive period of target connections.
+	targetKeepAlive = 30 * time.Second
 )
 
 // Config says where a Server relays to and how it treats its clients.

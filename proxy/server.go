@@ -185,6 +185,33 @@ func (s *Server) Sessions() int {
 	return len(s.sessions)
 }
 
+// serveHTTP routes every HTTP request: WebSocket handshakes, metrics and
+// files.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.refuseBody(w, r) {
+		return
+	}
+	if isUpgrade(r) {
+		s.upgrade(w, r)
+		return
+	}
+	if err := s.checkHost(r); err != nil {
+		s.refuse(w, r, asRefusal(err))
+		return
+	}
+	if s.cfg.AuthWeb {
+		if err := s.authenticate(w, r); err != nil {
+			s.refuse(w, r, asRefusal(err))
+			return
+		}
+	}
+	if s.cfg.Metrics && r.URL.Path == "/metrics" {
+		s.serveMetrics(w)
+		return
+	}
+	s.serveWeb(w, r)
+}
+
 // stop ends serving: Serve returns err (once), listeners close.
 func (s *Server) stop(err error) {
 	s.mu.Lock()

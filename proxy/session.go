@@ -14,14 +14,6 @@ import (
 	"github.com/gobwas/ws"
 )
 
-// closeGrace is how long a session waits for the client to answer a close
-// frame, and how long a close frame may take to be written.
-const closeGrace = 3 * time.Second
-
-// drainGrace is how long a released target may go on sending before its
-// connection is closed (see releaseTarget).
-const drainGrace = time.Second
-
 // framing is how a session wraps the bytes it relays.
 type framing uint8
 
