@@ -3,6 +3,7 @@ package proxy
 import (
 	"errors"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -156,8 +157,7 @@ func (w *clientWriter) pong(payload []byte) error {
 
 // ping sends the heartbeat's ping unless a frame is being written (which is
 // proof enough of life on our side). The ping may take timeout at most; a
-// client that does not take two bytes in that time is not reading, and the
-// error says so.
+// ping that went only in part breaks the stream, and the error says so.
 func (w *clientWriter) ping(timeout time.Duration) error {
 	if w.framing.legacy() || !w.mu.TryLock() {
 		return nil
@@ -168,8 +168,14 @@ func (w *clientWriter) ping(timeout time.Duration) error {
 	}
 	var b [2]byte
 	w.conn.SetWriteDeadline(time.Now().Add(timeout))
-	err := w.write(appendControl(b[:0], ws.OpPing, nil))
+	n, err := w.conn.Write(appendControl(b[:0], ws.OpPing, nil))
 	w.conn.SetWriteDeadline(time.Time{})
+	if err != nil && n == 0 && errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil // nothing went, the stream is whole; the heartbeat's silence check judges the client
+	}
+	if err != nil {
+		w.state.Store(writerBroken)
+	}
 	return err
 }
 
