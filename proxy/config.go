@@ -113,18 +113,12 @@ type Config struct {
 	// (DefaultMaxLegacyFrame).
 	MaxLegacyFrame int
 
-	// RunOnce makes Serve return after the first WebSocket session ends.
-	RunOnce bool
-	// Timeout, when positive, stops accepting this long after Serve begins;
-	// Serve returns once the open sessions have ended.
-	Timeout time.Duration
-	// IdleTimeout, when positive, makes Serve return after this long with
-	// no open session.
-	IdleTimeout time.Duration
-
 	// OnSessions, when set, is called with the number of open sessions each
-	// time it changes (from the proxy's goroutines; it must return quickly).
-	// The tray shows its viewers with it, without polling.
+	// time it changes, in order, from the proxy's goroutines. It may call
+	// the Server's methods, but must return quickly and must not wait for a
+	// session to end (call Shutdown from another goroutine). The tray shows
+	// its viewers with it; the command line's --run-once, --timeout and
+	// --idle-timeout are built on it.
 	OnSessions func(open int)
 
 	// Traffic logs a mark per frame (websockify's --traffic).
