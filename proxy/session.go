@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gobwas/ws"
@@ -75,6 +76,7 @@ type session struct {
 	start   time.Time
 
 	ending    atomic.Bool  // the session is being torn down: errors are expected
+	release   sync.Once    // the target is released once (releaseTarget)
 	lastSeen  atomic.Int64 // unix nanoseconds of the client's last read
 	toTarget  atomic.Int64 // payload bytes relayed client → target
 	toClient  atomic.Int64 // payload bytes relayed target → client
@@ -167,11 +169,10 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 		if len(data) > 0 && s.target != nil && !s.w.closed() {
 			s.traffic("}")
 			s.rec.frame(true, data)
-			if _, werr := s.target.Write(data); werr != nil {
-				// The target is gone; downstream sees it too and closes.
-				s.noteEnd("target write failed: "+werr.Error(), ws.StatusGoingAway)
-			} else {
-				s.toTarget.Add(int64(len(data)))
+			n, werr := s.target.Write(data)
+			s.toTarget.Add(int64(n)) // what the system took: it is delivered unless the target fails
+			if werr != nil {
+				s.targetLost(werr)
 			}
 		}
 		if err != nil {
@@ -263,12 +264,14 @@ func (s *session) downstream() {
 			if s.ending.Load() {
 				return
 			}
-			if errors.Is(err, io.EOF) {
+			switch {
+			case !errors.Is(err, io.EOF):
+				s.targetLost(err)
+			case wasReset(s.target):
+				s.targetLost(syscall.ECONNRESET)
+			default:
 				s.noteEnd("target closed", ws.StatusNormalClosure)
 				s.closeWith(ws.StatusNormalClosure, "Target closed")
-			} else {
-				s.noteEnd("target connection lost: "+err.Error(), ws.StatusInternalServerError)
-				s.closeWith(ws.StatusInternalServerError, "Target connection lost: "+err.Error())
 			}
 			// Let upstream collect the client's answer, then stop.
 			s.target.Close()
@@ -297,6 +300,17 @@ func (s *session) closeWith(code ws.StatusCode, reason string) {
 	s.w.close(code, reason)
 }
 
+// targetLost ends the session for a target connection that failed (a reset
+// is one: the VNC server crashed), in whichever direction it was seen first:
+// 1011 with the reason, never a clean close.
+func (s *session) targetLost(err error) {
+	if s.ending.Load() {
+		return // we closed it
+	}
+	s.noteEnd("target connection lost: "+err.Error(), ws.StatusInternalServerError)
+	s.closeWith(ws.StatusInternalServerError, "Target connection lost: "+err.Error())
+}
+
 // stopClient ends the client's side: its connection closes at once, the
 // target's gently (see releaseTarget).
 func (s *session) stopClient() {
@@ -315,12 +329,14 @@ func (s *session) releaseTarget() {
 	if s.target == nil {
 		return
 	}
-	type closeWriter interface{ CloseWrite() error }
-	if cw, ok := s.target.(closeWriter); ok && cw.CloseWrite() == nil {
-		s.target.SetReadDeadline(time.Now().Add(drainGrace))
-		return
-	}
-	s.target.Close()
+	s.release.Do(func() {
+		type closeWriter interface{ CloseWrite() error }
+		if cw, ok := s.target.(closeWriter); ok && cw.CloseWrite() == nil {
+			s.target.SetReadDeadline(time.Now().Add(drainGrace))
+			return
+		}
+		s.target.Close()
+	})
 }
 
 // abort tears both connections down, which ends whichever direction is still
@@ -333,14 +349,14 @@ func (s *session) abort() {
 	s.client.Close()
 }
 
-// goAway closes the session for a server shutdown.
+// goAway closes the session for a server shutdown. The target is released
+// like the client's end releases it, so that every byte counted as relayed
+// to it arrives.
 func (s *session) goAway() {
 	s.noteEnd("server shutting down", ws.StatusGoingAway)
 	s.closeWith(ws.StatusGoingAway, "Server shutting down")
 	s.ending.Store(true)
-	if s.target != nil {
-		s.target.Close()
-	}
+	s.releaseTarget()
 	s.client.SetReadDeadline(time.Now().Add(closeGrace))
 }
 
@@ -377,6 +393,14 @@ func (s *session) noteEnd(why string, code ws.StatusCode) {
 func (s *session) finish() {
 	if s.heartbeat != nil {
 		s.heartbeat.Stop()
+	}
+	if s.target != nil {
+		// A target still sending when its drain ran out is reset by the
+		// close: what it had not received is lost, and not counted.
+		if lost := lostOnClose(s.target); lost > 0 {
+			s.toTarget.Add(-lost)
+			s.srv.log.Warn("target data lost on close", "session", s.id, "bytes", lost)
+		}
 	}
 	s.abort()
 	s.rec.close()

@@ -300,9 +300,10 @@ func TestHeartbeatDropsSilentClient(t *testing.T) {
 }
 
 func TestHeartbeatKeepsAnsweringClient(t *testing.T) {
-	_, addr, _ := startServer(t, Config{Target: startEcho(t), Heartbeat: 30 * time.Millisecond})
+	// 100 ms leaves a loaded test machine time to answer (silence is 2 intervals).
+	_, addr, _ := startServer(t, Config{Target: startEcho(t), Heartbeat: 100 * time.Millisecond})
 	c := dialWS(t, addr)
-	deadline := time.Now().Add(300 * time.Millisecond)
+	deadline := time.Now().Add(500 * time.Millisecond)
 	for time.Now().Before(deadline) {
 		f, err := c.next()
 		if err != nil {
@@ -356,11 +357,14 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 	srv, addr, log := startServer(t, Config{Target: startEcho(t)})
 	c := dialWS(t, addr)
 	var ss *session
-	srv.mu.Lock()
-	for s := range srv.sessions {
-		ss = s
-	}
-	srv.mu.Unlock()
+	waitFor(t, "the session to register", func() bool { // it does just after the 101
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		for s := range srv.sessions {
+			ss = s
+		}
+		return ss != nil
+	})
 	ss.running.Add(1)
 	ss.guard("test", func() { panic("boom") })
 	if !strings.Contains(log.String(), "session panic") {

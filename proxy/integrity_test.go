@@ -1,0 +1,250 @@
+package proxy
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"regexp"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gobwas/ws"
+)
+
+// These tests check with sha256, on both ends, that every byte a session
+// counts as relayed (to_target, to_client in its log line) arrived, and
+// nothing else: when the server shuts down in the middle of a transfer, and
+// when the target dies.
+
+// stream is a reproducible pseudo-random byte stream.
+func stream(n int64) io.Reader {
+	return io.LimitReader(rand.NewChaCha8([32]byte{'v', 'n', 'c'}), n)
+}
+
+// prefixSum is the sha256 of the first n bytes of stream.
+func prefixSum(t *testing.T, n int64) [32]byte {
+	h := sha256.New()
+	if _, err := io.Copy(h, stream(n)); err != nil {
+		t.Fatal(err)
+	}
+	return [32]byte(h.Sum(nil))
+}
+
+// tally counts and hashes what one end got.
+type tally struct {
+	mu  sync.Mutex
+	n   int64
+	sum [32]byte
+}
+
+func (ta *tally) set(n int64, sum []byte) {
+	ta.mu.Lock()
+	ta.n, ta.sum = n, [32]byte(sum)
+	ta.mu.Unlock()
+}
+
+// echoTarget accepts one connection, echoes it and hashes what it got, until
+// the end of its stream; or, once crash is closed, resets the connection as a
+// killed process with unread input does.
+func echoTarget(t *testing.T, tg *target, crash <-chan struct{}) (got *tally, done <-chan struct{}) {
+	got = &tally{}
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		c := tg.accept(t)
+		h := sha256.New()
+		var n int64
+		buf := make([]byte, 64<<10)
+		for {
+			select {
+			case <-crash:
+				c.(*net.TCPConn).SetLinger(0)
+				c.Close()
+				got.set(n, h.Sum(nil))
+				return
+			default:
+			}
+			c.SetReadDeadline(time.Now().Add(20 * time.Second))
+			m, err := c.Read(buf)
+			h.Write(buf[:m])
+			n += int64(m)
+			if m > 0 {
+				if _, werr := c.Write(buf[:m]); werr != nil {
+					t.Errorf("target write: %v", werr)
+				}
+			}
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					t.Errorf("target read: %v", err)
+				}
+				got.set(n, h.Sum(nil))
+				c.Close()
+				return
+			}
+		}
+	}()
+	return got, finished
+}
+
+// integrityClient sends stream(total) in binary frames while it reads what
+// comes back, until a close frame, which it answers. It calls midway once it
+// has received that many bytes.
+type integrityClient struct {
+	c        *wsClient
+	got      tally
+	code     ws.StatusCode
+	reason   string
+	received atomic.Int64
+}
+
+func runIntegrityClient(t *testing.T, c *wsClient, total, midway int64, atMidway func()) *integrityClient {
+	ic := &integrityClient{c: c}
+	stopWriting := make(chan struct{})
+	wrote := make(chan struct{})
+	go func() {
+		defer close(wrote)
+		src := stream(total)
+		buf := make([]byte, 64<<10)
+		for {
+			select {
+			case <-stopWriting:
+				return
+			default:
+			}
+			n, err := io.ReadFull(src, buf)
+			if n > 0 {
+				c.conn.SetWriteDeadline(time.Now().Add(20 * time.Second))
+				if _, werr := c.conn.Write(maskedFrame(true, ws.OpBinary, buf[:n])); werr != nil {
+					return // the server closed; it counts only what it relayed
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	h := sha256.New()
+	var n int64
+	called := false
+	for {
+		f, err := c.next()
+		if err != nil {
+			t.Fatalf("client after %d bytes: %v", n, err)
+		}
+		switch f.op {
+		case ws.OpBinary:
+			h.Write(f.payload)
+			n += int64(len(f.payload))
+			if !called && n >= midway {
+				called = true
+				go atMidway()
+			}
+			continue
+		case ws.OpClose:
+			ic.code = ws.StatusCode(binary.BigEndian.Uint16(f.payload))
+			ic.reason = string(f.payload[2:])
+		default:
+			t.Fatalf("client after %d bytes: frame %v", n, f.op)
+		}
+		break
+	}
+	close(stopWriting)
+	<-wrote
+	c.write(closeFrame(ic.code, ""))
+	ic.got.set(n, h.Sum(nil))
+	return ic
+}
+
+var countsInLog = regexp.MustCompile(`session ended.*to_target=(\d+) to_client=(\d+)`)
+
+// loggedCounts waits for the session's log line and returns its counts.
+func loggedCounts(t *testing.T, log *testLog) (toTarget, toClient int64) {
+	t.Helper()
+	var m []string
+	waitFor(t, "the session's end in the log", func() bool {
+		m = countsInLog.FindStringSubmatch(log.String())
+		return m != nil
+	})
+	a, _ := strconv.ParseInt(m[1], 10, 64)
+	b, _ := strconv.ParseInt(m[2], 10, 64)
+	return a, b
+}
+
+// checkCounts checks that the target got exactly the first toTarget bytes
+// the client sent, and the client the first toClient bytes the target echoed.
+func checkCounts(t *testing.T, log *testLog, atTarget *tally, client *integrityClient) {
+	t.Helper()
+	toTarget, toClient := loggedCounts(t, log)
+	if atTarget.n != toTarget {
+		t.Errorf("the target got %d bytes, the session counts %d relayed to it (%d lost)", atTarget.n, toTarget, toTarget-atTarget.n)
+	} else if atTarget.sum != prefixSum(t, toTarget) {
+		t.Errorf("the target got %d bytes, but not the ones sent", toTarget)
+	}
+	if client.got.n != toClient {
+		t.Errorf("the client got %d bytes, the session counts %d relayed to it", client.got.n, toClient)
+	} else if client.got.sum != prefixSum(t, toClient) {
+		t.Errorf("the client got %d bytes, but not the ones the target sent", toClient)
+	}
+	t.Logf("to_target %d, to_client %d", toTarget, toClient)
+}
+
+// Shutdown in the middle of an echo: what was counted was delivered.
+func TestShutdownDeliversEverythingCounted(t *testing.T) {
+	const total = 128 << 20
+	tg := startTarget(t)
+	srv, addr, log := startServer(t, Config{Target: tg.addr()})
+	c := dialWS(t, addr)
+	atTarget, targetDone := echoTarget(t, tg, nil)
+	shut := make(chan error, 1)
+	client := runIntegrityClient(t, c, total, 16<<20, func() {
+		shut <- srv.Shutdown(contextWithTimeout(t, 10*time.Second))
+	})
+	if client.code != ws.StatusGoingAway {
+		t.Errorf("close %d %q, want 1001", client.code, client.reason)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	select {
+	case <-targetDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the target's connection did not end")
+	}
+	checkCounts(t, log, atTarget, client)
+}
+
+// A target that dies (a reset) while data flows both ways is an error, 1011
+// with the reason, never a clean 1000 "Target closed"; and what was counted
+// as relayed before it died arrived.
+func TestTargetResetCloses1011(t *testing.T) {
+	for i := range 3 {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			tg := startTarget(t)
+			_, addr, log := startServer(t, Config{Target: tg.addr()})
+			c := dialWS(t, addr)
+			crash := make(chan struct{})
+			atTarget, targetDone := echoTarget(t, tg, crash)
+			client := runIntegrityClient(t, c, 64<<20, 4<<20, func() { close(crash) })
+			if client.code != ws.StatusInternalServerError || !regexp.MustCompile(`reset|lost`).MatchString(client.reason) {
+				t.Errorf("close %d %q, want 1011 saying the target's connection was lost", client.code, client.reason)
+			}
+			<-targetDone
+			toTarget, toClient := loggedCounts(t, log)
+			// The target may not have read all it was sent before it died;
+			// what it read is what was sent, and the client got exactly
+			// what was counted.
+			if atTarget.n > toTarget || atTarget.sum != prefixSum(t, atTarget.n) {
+				t.Errorf("the target got %d bytes of %d counted, not the ones sent", atTarget.n, toTarget)
+			}
+			if client.got.n != toClient || client.got.sum != prefixSum(t, toClient) {
+				t.Errorf("the client got %d bytes, the session counts %d", client.got.n, toClient)
+			}
+		})
+	}
+}
