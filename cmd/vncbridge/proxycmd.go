@@ -49,6 +49,9 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 2, err)
 	}
+	if c, ok := cfg.Tokens.(io.Closer); ok {
+		defer c.Close() // whoever opens a lookup closes it (TokenRedis holds connections)
+	}
 	if o.libserver {
 		logger.Info("--libserver chooses websockify's Python server engine; it has no meaning here and is ignored")
 	}
@@ -189,12 +192,15 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 		plugin, source = "TokenFile", o.targetConfig
 	}
 	if plugin != "" {
-		if cfg.Tokens, err = tokens.New(plugin, source); err != nil {
+		if cfg.Tokens, err = tokens.New(plugin, source, logger); err != nil {
 			return cfg, fmt.Errorf("--token-plugin: %w", err)
 		}
 	}
 	if o.authPlugin != "" {
 		if cfg.Auth, err = auth.New(o.authPlugin, o.authSource); err != nil {
+			if c, ok := cfg.Tokens.(io.Closer); ok {
+				c.Close()
+			}
 			return cfg, fmt.Errorf("--auth-plugin: %w", err)
 		}
 	}
