@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
 // These tests check with sha256, on both ends, that every byte a session
@@ -164,10 +166,10 @@ func runIntegrityClient(t *testing.T, c *wsClient, total, midway int64, atMidway
 var countsInLog = regexp.MustCompile(`session ended.*to_target=(\d+) to_client=(\d+)`)
 
 // loggedCounts waits for the session's log line and returns its counts.
-func loggedCounts(t *testing.T, log *testLog) (toTarget, toClient int64) {
+func loggedCounts(t *testing.T, log *testnet.LogBuffer) (toTarget, toClient int64) {
 	t.Helper()
 	var m []string
-	waitFor(t, "the session's end in the log", func() bool {
+	testnet.WaitFor(t, "the session's end in the log", func() bool {
 		m = countsInLog.FindStringSubmatch(log.String())
 		return m != nil
 	})
@@ -178,7 +180,7 @@ func loggedCounts(t *testing.T, log *testLog) (toTarget, toClient int64) {
 
 // checkCounts checks that the target got exactly the first toTarget bytes
 // the client sent, and the client the first toClient bytes the target echoed.
-func checkCounts(t *testing.T, log *testLog, atTarget *tally, client *integrityClient) {
+func checkCounts(t *testing.T, log *testnet.LogBuffer, atTarget *tally, client *integrityClient) {
 	t.Helper()
 	toTarget, toClient := loggedCounts(t, log)
 	if atTarget.n != toTarget {

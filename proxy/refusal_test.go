@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
 // answer is what a client got for a handshake: an HTTP error, or a 101
@@ -149,7 +151,7 @@ func TestRefusalsReachBrowsersAsCloseCodes(t *testing.T) {
 		time.Sleep(100 * time.Millisecond) // the lookup is under way
 		shut := make(chan error, 1)
 		go func() { shut <- srv.Shutdown(contextWithTimeout(t, 5*time.Second)) }()
-		waitFor(t, "the shutdown to close the listener", func() bool {
+		testnet.WaitFor(t, "the shutdown to close the listener", func() bool {
 			c, err := net.Dial("tcp", addr)
 			if err == nil {
 				c.Close()

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
 func TestEchoBinary(t *testing.T) {
@@ -112,7 +114,7 @@ func TestUnreachableTargetCloses1011WithReason(t *testing.T) {
 	}
 	c.write(closeFrame(1011, ""))
 	c.expectEOF()
-	waitFor(t, "the log line", func() bool { return strings.Contains(log.String(), "target unreachable") })
+	testnet.WaitFor(t, "the log line", func() bool { return strings.Contains(log.String(), "target unreachable") })
 }
 
 func TestClientCloseClosesTarget(t *testing.T) {
@@ -129,7 +131,7 @@ func TestClientCloseClosesTarget(t *testing.T) {
 	if code, _ := c.expectClose(); code != 1001 {
 		t.Fatalf("close echo %d, want 1001", code)
 	}
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 }
 
 func TestClientVanishingClosesTarget(t *testing.T) {
@@ -142,7 +144,7 @@ func TestClientVanishingClosesTarget(t *testing.T) {
 	if _, err := io.ReadAll(tc); err != nil {
 		t.Fatalf("target not closed: %v", err)
 	}
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 }
 
 func TestProtocolErrorsClose1002(t *testing.T) {
@@ -293,7 +295,7 @@ func TestHeartbeatDropsSilentClient(t *testing.T) {
 	if _, err := io.ReadAll(tc); err != nil {
 		t.Fatalf("target not closed: %v", err)
 	}
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 	if !strings.Contains(log.String(), "heartbeats") {
 		t.Fatal("the log does not say why the client was dropped")
 	}
@@ -349,15 +351,15 @@ func TestNoGoroutineOrConnectionLeaks(t *testing.T) {
 		c.conn.Close()
 		tc.Close()
 	}
-	waitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
-	waitFor(t, "goroutines to exit", func() bool { return runtime.NumGoroutine() <= base+2 })
+	testnet.WaitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "goroutines to exit", func() bool { return runtime.NumGoroutine() <= base+2 })
 }
 
 func TestPanicEndsOnlyItsSession(t *testing.T) {
 	srv, addr, log := startServer(t, Config{Target: startEcho(t)})
 	c := dialWS(t, addr)
 	var ss *session
-	waitFor(t, "the session to register", func() bool { // it does just after the 101
+	testnet.WaitFor(t, "the session to register", func() bool { // it does just after the 101
 		srv.mu.Lock()
 		defer srv.mu.Unlock()
 		for s := range srv.sessions {
@@ -399,7 +401,7 @@ func TestOnSessionsReportsEachChange(t *testing.T) {
 	a.expectClose()
 	b.write(closeFrame(1000, ""))
 	b.expectClose()
-	waitFor(t, "four reports", func() bool { mu.Lock(); defer mu.Unlock(); return len(counts) == 4 })
+	testnet.WaitFor(t, "four reports", func() bool { mu.Lock(); defer mu.Unlock(); return len(counts) == 4 })
 	mu.Lock()
 	defer mu.Unlock()
 	if want := []int{1, 2, 1, 0}; !slices.Equal(counts, want) {

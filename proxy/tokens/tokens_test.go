@@ -29,6 +29,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"vncbridge/internal/testnet"
 	"vncbridge/proxy"
 )
 
@@ -363,13 +364,7 @@ func TestUnixDomainSocketDirectory(t *testing.T) {
 // startRedis runs a real redis-server on a loopback port for the test.
 func startRedis(t *testing.T, args ...string) string {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("redis-server is not installed (make deps installs it)")
-		}
-		t.Skip("redis-server is not installed; run make deps (CI fails here instead)")
-	}
+	bin := testnet.RequireTools(t, "redis-server")
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
