@@ -44,20 +44,30 @@ func TestChooseSubprotocol(t *testing.T) {
 	}
 }
 
-// status sends a raw request and returns the answer's status and body.
-func status(t *testing.T, addr, request string) (int, string, http.Header) {
+// sendRequest sends a raw request on a new connection, which closes when
+// the test ends, and reads the answer's head.
+func sendRequest(t *testing.T, addr, request string) (net.Conn, *bufio.Reader, *http.Response) {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	io.WriteString(conn, request)
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatalf("reading the answer: %v", err)
 	}
+	return conn, br, resp
+}
+
+// status sends a raw request and returns the answer's status and body.
+func status(t *testing.T, addr, request string) (int, string, http.Header) {
+	t.Helper()
+	conn, _, resp := sendRequest(t, addr, request)
+	defer conn.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body), resp.Header
 }

@@ -21,13 +21,7 @@ func EchoThrough(t testing.TB, conn net.Conn, msg string) {
 		t.Fatal("EchoThrough: a message of at most 125 bytes")
 	}
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n")
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != 101 {
-		t.Fatalf("handshake: %v %v", resp, err)
-	}
+	br := Handshake(t, conn, "/websockify")
 	mask := []byte{7, 1, 3, 9}
 	frame := append([]byte{0x82, 0x80 | byte(len(msg))}, mask...)
 	for i := range len(msg) {
@@ -39,4 +33,33 @@ func EchoThrough(t testing.TB, conn net.Conn, msg string) {
 		t.Fatalf("echo %q, %v", got, err)
 	}
 	conn.Write([]byte{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8}) // close 1000
+}
+
+// Handshake opens a WebSocket (binary subprotocol) on conn for path, fails
+// the test unless the answer is 101, and returns the reader that holds what
+// follows the answer.
+func Handshake(t testing.TB, conn net.Conn, path string) *bufio.Reader {
+	t.Helper()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	defer conn.SetDeadline(time.Time{})
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n", path)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 101 {
+		t.Fatalf("handshake for %s: %v %v", path, resp, err)
+	}
+	return br
+}
+
+// OpenWebSocket dials addr and opens a WebSocket for path on it (see
+// Handshake); the connection closes when the test ends.
+func OpenWebSocket(t testing.TB, addr, path string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn, Handshake(t, conn, path)
 }
