@@ -1,15 +1,12 @@
 package proxy
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net"
 	"regexp"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,68 +21,38 @@ import (
 // nothing else: when the server shuts down in the middle of a transfer, and
 // when the target dies.
 
-// stream is a reproducible pseudo-random byte stream.
-func stream(n int64) io.Reader {
-	return io.LimitReader(rand.NewChaCha8([32]byte{'v', 'n', 'c'}), n)
-}
-
-// prefixSum is the sha256 of the first n bytes of stream.
-func prefixSum(t *testing.T, n int64) [32]byte {
-	h := sha256.New()
-	if _, err := io.Copy(h, stream(n)); err != nil {
-		t.Fatal(err)
-	}
-	return [32]byte(h.Sum(nil))
-}
-
-// tally counts and hashes what one end got.
-type tally struct {
-	mu  sync.Mutex
-	n   int64
-	sum [32]byte
-}
-
-func (ta *tally) set(n int64, sum []byte) {
-	ta.mu.Lock()
-	ta.n, ta.sum = n, [32]byte(sum)
-	ta.mu.Unlock()
-}
-
 // echoTarget accepts one connection, echoes it and hashes what it got, until
 // the end of its stream; or, once crash is closed, resets the connection as a
 // killed process with unread input does.
-func echoTarget(t *testing.T, tg *target, crash <-chan struct{}) (got *tally, done <-chan struct{}) {
-	got = &tally{}
+func echoTarget(t *testing.T, tg *target, crash <-chan struct{}) (got *testnet.Tally, done <-chan struct{}) {
+	got = &testnet.Tally{}
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		c := tg.accept(t)
-		h := sha256.New()
-		var n int64
 		buf := make([]byte, 64<<10)
 		for {
 			select {
 			case <-crash:
 				c.(*net.TCPConn).SetLinger(0)
 				c.Close()
-				got.set(n, h.Sum(nil))
 				return
 			default:
 			}
 			c.SetReadDeadline(time.Now().Add(20 * time.Second))
 			m, err := c.Read(buf)
-			h.Write(buf[:m])
-			n += int64(m)
+			got.Write(buf[:m])
 			if m > 0 {
 				if _, werr := c.Write(buf[:m]); werr != nil {
 					t.Errorf("target write: %v", werr)
+					c.Close()
+					return
 				}
 			}
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
 					t.Errorf("target read: %v", err)
 				}
-				got.set(n, h.Sum(nil))
 				c.Close()
 				return
 			}
@@ -94,12 +61,12 @@ func echoTarget(t *testing.T, tg *target, crash <-chan struct{}) (got *tally, do
 	return got, finished
 }
 
-// integrityClient sends stream(total) in binary frames while it reads what
+// integrityClient sends testnet.Stream(total) in binary frames while it reads what
 // comes back, until a close frame, which it answers. It calls midway once it
 // has received that many bytes.
 type integrityClient struct {
 	c        *wsClient
-	got      tally
+	got      testnet.Tally
 	code     ws.StatusCode
 	reason   string
 	received atomic.Int64
@@ -111,7 +78,7 @@ func runIntegrityClient(t *testing.T, c *wsClient, total, midway int64, atMidway
 	wrote := make(chan struct{})
 	go func() {
 		defer close(wrote)
-		src := stream(total)
+		src := testnet.Stream(total)
 		buf := make([]byte, 64<<10)
 		for {
 			select {
@@ -131,7 +98,6 @@ func runIntegrityClient(t *testing.T, c *wsClient, total, midway int64, atMidway
 			}
 		}
 	}()
-	h := sha256.New()
 	var n int64
 	called := false
 	for {
@@ -141,7 +107,7 @@ func runIntegrityClient(t *testing.T, c *wsClient, total, midway int64, atMidway
 		}
 		switch f.op {
 		case ws.OpBinary:
-			h.Write(f.payload)
+			ic.got.Write(f.payload)
 			n += int64(len(f.payload))
 			if !called && n >= midway {
 				called = true
@@ -159,7 +125,6 @@ func runIntegrityClient(t *testing.T, c *wsClient, total, midway int64, atMidway
 	close(stopWriting)
 	<-wrote
 	c.write(closeFrame(ic.code, ""))
-	ic.got.set(n, h.Sum(nil))
 	return ic
 }
 
@@ -180,17 +145,17 @@ func loggedCounts(t *testing.T, log *testnet.LogBuffer) (toTarget, toClient int6
 
 // checkCounts checks that the target got exactly the first toTarget bytes
 // the client sent, and the client the first toClient bytes the target echoed.
-func checkCounts(t *testing.T, log *testnet.LogBuffer, atTarget *tally, client *integrityClient) {
+func checkCounts(t *testing.T, log *testnet.LogBuffer, atTarget *testnet.Tally, client *integrityClient) {
 	t.Helper()
 	toTarget, toClient := loggedCounts(t, log)
-	if atTarget.n != toTarget {
-		t.Errorf("the target got %d bytes, the session counts %d relayed to it (%d lost)", atTarget.n, toTarget, toTarget-atTarget.n)
-	} else if atTarget.sum != prefixSum(t, toTarget) {
+	if n, sum := atTarget.Result(); n != toTarget {
+		t.Errorf("the target got %d bytes, the session counts %d relayed to it (%d lost)", n, toTarget, toTarget-n)
+	} else if sum != testnet.PrefixSum(toTarget) {
 		t.Errorf("the target got %d bytes, but not the ones sent", toTarget)
 	}
-	if client.got.n != toClient {
-		t.Errorf("the client got %d bytes, the session counts %d relayed to it", client.got.n, toClient)
-	} else if client.got.sum != prefixSum(t, toClient) {
+	if n, sum := client.got.Result(); n != toClient {
+		t.Errorf("the client got %d bytes, the session counts %d relayed to it", n, toClient)
+	} else if sum != testnet.PrefixSum(toClient) {
 		t.Errorf("the client got %d bytes, but not the ones the target sent", toClient)
 	}
 	t.Logf("to_target %d, to_client %d", toTarget, toClient)
@@ -241,11 +206,11 @@ func TestTargetResetCloses1011(t *testing.T) {
 			// The target may not have read all it was sent before it died;
 			// what it read is what was sent, and the client got exactly
 			// what was counted.
-			if atTarget.n > toTarget || atTarget.sum != prefixSum(t, atTarget.n) {
-				t.Errorf("the target got %d bytes of %d counted, not the ones sent", atTarget.n, toTarget)
+			if n, sum := atTarget.Result(); n > toTarget || sum != testnet.PrefixSum(n) {
+				t.Errorf("the target got %d bytes of %d counted, not the ones sent", n, toTarget)
 			}
-			if client.got.n != toClient || client.got.sum != prefixSum(t, toClient) {
-				t.Errorf("the client got %d bytes, the session counts %d", client.got.n, toClient)
+			if n, sum := client.got.Result(); n != toClient || sum != testnet.PrefixSum(toClient) {
+				t.Errorf("the client got %d bytes, the session counts %d", n, toClient)
 			}
 		})
 	}
