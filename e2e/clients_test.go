@@ -114,81 +114,92 @@ func TestRealClients(t *testing.T) {
 
 	for _, lang := range []string{"node", "python"} {
 		t.Run(lang, func(t *testing.T) {
-			for side, url := range map[string]string{"vncbridge": echoes.ours, "websockify": echoes.theirs} {
-				// Echo of binary messages, 1 byte to 4 MiB, then many more: both must agree.
-				r := runClient(t, lang, url, "echo", "binary")
-				if r.Protocol != "binary" || !r.Match || r.Received != r.Sent || r.Sent == 0 {
-					t.Errorf("%s echo: %+v", side, r)
+			t.Run("echo, ping and close agree with websockify", func(t *testing.T) {
+				for side, url := range map[string]string{"vncbridge": echoes.ours, "websockify": echoes.theirs} {
+					// Echo of binary messages, 1 byte to 4 MiB, then many more: both must agree.
+					r := runClient(t, lang, url, "echo", "binary")
+					if r.Protocol != "binary" || !r.Match || r.Received != r.Sent || r.Sent == 0 {
+						t.Errorf("%s echo: %+v", side, r)
+					}
+					// Ping gets pong.
+					if r = runClient(t, lang, url, "ping", "binary"); r.Pong != "tick" {
+						t.Errorf("%s ping: %+v", side, r)
+					}
+					// The client's close code comes back.
+					if r = runClient(t, lang, url, "close", "binary"); r.CloseCode != 4001 {
+						t.Errorf("%s close: %+v", side, r)
+					}
 				}
-				// Ping gets pong.
-				if r = runClient(t, lang, url, "ping", "binary"); r.Pong != "tick" {
-					t.Errorf("%s ping: %+v", side, r)
-				}
-				// The client's close code comes back.
-				if r = runClient(t, lang, url, "close", "binary"); r.CloseCode != 4001 {
-					t.Errorf("%s close: %+v", side, r)
-				}
-			}
+			})
 
-			// base64 offered alone: text frames of base64 both ways. vncbridge
-			// keeps this for old clients; websockify 0.10 dropped it (400).
-			r := runClient(t, lang, echoes.ours, "base64", "base64")
-			if r.Protocol != "base64" || r.Echo != "UkZCIDAwMy4wMDgK" {
-				t.Errorf("vncbridge base64: %+v", r)
-			}
-			if r = runClient(t, lang, echoes.theirs, "base64", "base64"); r.Protocol == "base64" {
-				t.Logf("websockify speaks base64 again: %+v", r)
-			}
+			t.Run("base64 subprotocol", func(t *testing.T) {
+				// base64 offered alone: text frames of base64 both ways. vncbridge
+				// keeps this for old clients; websockify 0.10 dropped it (400).
+				r := runClient(t, lang, echoes.ours, "base64", "base64")
+				if r.Protocol != "base64" || r.Echo != "UkZCIDAwMy4wMDgK" {
+					t.Errorf("vncbridge base64: %+v", r)
+				}
+				if r = runClient(t, lang, echoes.theirs, "base64", "base64"); r.Protocol == "base64" {
+					t.Logf("websockify speaks base64 again: %+v", r)
+				}
+			})
 
-			// The target closes after 1 MB: every byte arrives, then the close.
-			for side, url := range map[string]string{"vncbridge": sends.ours, "websockify": sends.theirs} {
-				r := runClient(t, lang, url, "receive", "binary")
-				if r.SHA256 != hex.EncodeToString(sum[:]) {
-					t.Errorf("%s: %d of %d bytes arrived before the close: %+v", side, r.Received, len(payload), r)
+			t.Run("every byte before the target's close", func(t *testing.T) {
+				// The target closes after 1 MB: every byte arrives, then the close.
+				for side, url := range map[string]string{"vncbridge": sends.ours, "websockify": sends.theirs} {
+					r := runClient(t, lang, url, "receive", "binary")
+					if r.SHA256 != hex.EncodeToString(sum[:]) {
+						t.Errorf("%s: %d of %d bytes arrived before the close: %+v", side, r.Received, len(payload), r)
+					}
+					if side == "vncbridge" && (r.CloseCode != 1000 || r.CloseReason != "Target closed") {
+						t.Errorf("vncbridge: close %d %q, want 1000 \"Target closed\"", r.CloseCode, r.CloseReason)
+					}
 				}
-				if side == "vncbridge" && (r.CloseCode != 1000 || r.CloseReason != "Target closed") {
-					t.Errorf("vncbridge: close %d %q, want 1000 \"Target closed\"", r.CloseCode, r.CloseReason)
-				}
-			}
+			})
 
 			if lang != "node" {
 				return // the rest needs what only the Node client does
 			}
-			// A text frame in binary mode: vncbridge forwards its bytes;
-			// websockify refuses it (close 1003), which breaks some clients.
-			r = runClient(t, lang, records.ours, "text", "")
-			select {
-			case b := <-got:
-				if string(b) != "typed text" {
-					t.Errorf("vncbridge: the target got %q for a text frame", b)
+			t.Run("text frame in binary mode", func(t *testing.T) {
+				// vncbridge forwards its bytes; websockify refuses it (close
+				// 1003), which breaks some clients.
+				r := runClient(t, lang, records.ours, "text", "")
+				select {
+				case b := <-got:
+					if string(b) != "typed text" {
+						t.Errorf("vncbridge: the target got %q for a text frame", b)
+					}
+				case <-time.After(5 * time.Second):
+					t.Error("vncbridge: the target got nothing for a text frame")
 				}
-			case <-time.After(5 * time.Second):
-				t.Error("vncbridge: the target got nothing for a text frame")
-			}
-			if r = runClient(t, lang, records.theirs, "text", ""); r.CloseCode != 1003 {
-				t.Logf("websockify: a text frame in binary mode gave close %d (expected 1003)", r.CloseCode)
-			}
-			<-got
+				if r = runClient(t, lang, records.theirs, "text", ""); r.CloseCode != 1003 {
+					t.Logf("websockify: a text frame in binary mode gave close %d (expected 1003)", r.CloseCode)
+				}
+				<-got
+			})
 
-			// Only unsupported subprotocols: vncbridge answers 400 and names
-			// what it speaks; websockify's bare refusal leaves the client
-			// with no reason.
-			r = runClient(t, lang, echoes.ours, "echo", "chat,mqtt")
-			if r.Status != 400 || !strings.Contains(r.Body, `"binary" and "base64"`) {
-				t.Errorf("vncbridge, unsupported protocols: %+v", r)
-			}
-			if r = runClient(t, lang, echoes.theirs, "echo", "chat,mqtt"); r.Status != 400 && r.Error == "" {
-				t.Errorf("websockify accepted unsupported protocols: %+v", r)
-			}
+			t.Run("unsupported subprotocols", func(t *testing.T) {
+				// vncbridge answers 400 and names what it speaks; websockify's
+				// bare refusal leaves the client with no reason.
+				r := runClient(t, lang, echoes.ours, "echo", "chat,mqtt")
+				if r.Status != 400 || !strings.Contains(r.Body, `"binary" and "base64"`) {
+					t.Errorf("vncbridge, unsupported protocols: %+v", r)
+				}
+				if r = runClient(t, lang, echoes.theirs, "echo", "chat,mqtt"); r.Status != 400 && r.Error == "" {
+					t.Errorf("websockify accepted unsupported protocols: %+v", r)
+				}
+			})
 
-			// An unreachable target: vncbridge completes the handshake, then
-			// closes with 1011 and says which target and why.
-			r = runClient(t, lang, deads.ours, "receive", "binary")
-			if r.CloseCode != 1011 || !strings.Contains(r.CloseReason, dead) || !strings.Contains(r.CloseReason, "refused") {
-				t.Errorf("vncbridge, unreachable target: %+v", r)
-			}
-			r = runClient(t, lang, deads.theirs, "receive", "binary")
-			t.Logf("websockify, unreachable target: close %d %q, status %d", r.CloseCode, r.CloseReason, r.Status)
+			t.Run("unreachable target", func(t *testing.T) {
+				// vncbridge completes the handshake, then closes with 1011
+				// and says which target and why.
+				r := runClient(t, lang, deads.ours, "receive", "binary")
+				if r.CloseCode != 1011 || !strings.Contains(r.CloseReason, dead) || !strings.Contains(r.CloseReason, "refused") {
+					t.Errorf("vncbridge, unreachable target: %+v", r)
+				}
+				r = runClient(t, lang, deads.theirs, "receive", "binary")
+				t.Logf("websockify, unreachable target: close %d %q, status %d", r.CloseCode, r.CloseReason, r.Status)
+			})
 		})
 	}
 }

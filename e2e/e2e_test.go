@@ -167,7 +167,9 @@ func TestOtherOriginCannotOpenTheDesktop(t *testing.T) {
 	art := newArtifacts(t)
 	d := startDesktop(t, art)
 
-	// A page of another site (another port is another origin).
+	// A page of another site (another port is another origin). The desktop
+	// must say nothing to it: its WebSocket is closed with 4403 (the refusal
+	// a page can read) before any byte of the desktop.
 	other, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -177,8 +179,8 @@ func TestOtherOriginCannotOpenTheDesktop(t *testing.T) {
 	go http.Serve(other, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `<!DOCTYPE html><title>waiting</title><script>
 const ws = new WebSocket("ws://`+target+`/websockify", ["binary"]);
-ws.onopen = () => { document.title = "open"; };
-ws.onclose = () => { if (document.title !== "open") document.title = "refused"; };
+ws.onmessage = () => { document.title = "open"; };
+ws.onclose = (e) => { if (document.title !== "open") document.title = e.code === 4403 ? "refused" : "closed " + e.code; };
 </script>`)
 	}))
 	t.Cleanup(func() { other.Close() })

@@ -154,20 +154,7 @@ type desk struct {
 
 func openDesk(t *testing.T, addr, token string) *desk {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET /websockify?token=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n", token, addr)
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != 101 {
-		t.Fatalf("token %s: %v %v", token, resp, err)
-	}
-	conn.SetDeadline(time.Time{})
+	conn, br := testnet.OpenWebSocket(t, addr, "/websockify?token="+token)
 	return &desk{t: t, conn: conn, br: br}
 }
 

@@ -18,6 +18,23 @@ const (
 	DefaultHandshakeTimeout = 10 * time.Second
 	DefaultMaxHeaderBytes   = 16 << 10
 	DefaultDialTimeout      = 10 * time.Second
+	// DefaultLookupTimeout bounds a token lookup (Config.LookupTimeout).
+	DefaultLookupTimeout = 5 * time.Second
+	// DefaultMaxLegacyFrame bounds one Hixie frame from a client
+	// (Config.MaxLegacyFrame).
+	DefaultMaxLegacyFrame = 1 << 20
+)
+
+// Fixed times, not configurable.
+const (
+	// closeGrace is how long a session waits for the client to answer a
+	// close frame, and how long a close frame may take to be written.
+	closeGrace = 3 * time.Second
+	// drainGrace is how long a released target may go on sending before
+	// its connection is closed (see releaseTarget).
+	drainGrace = time.Second
+	// targetKeepAlive is the TCP keep-alive period of target connections.
+	targetKeepAlive = 30 * time.Second
 )
 
 // Config says where a Server relays to and how it treats its clients.
@@ -96,18 +113,12 @@ type Config struct {
 	// (DefaultMaxLegacyFrame).
 	MaxLegacyFrame int
 
-	// RunOnce makes Serve return after the first WebSocket session ends.
-	RunOnce bool
-	// Timeout, when positive, stops accepting this long after Serve begins;
-	// Serve returns once the open sessions have ended.
-	Timeout time.Duration
-	// IdleTimeout, when positive, makes Serve return after this long with
-	// no open session.
-	IdleTimeout time.Duration
-
 	// OnSessions, when set, is called with the number of open sessions each
-	// time it changes (from the proxy's goroutines; it must return quickly).
-	// The tray shows its viewers with it, without polling.
+	// time it changes, in order, from the proxy's goroutines. It may call
+	// the Server's methods, but must return quickly and must not wait for a
+	// session to end (call Shutdown from another goroutine). The tray shows
+	// its viewers with it; the command line's --run-once, --timeout and
+	// --idle-timeout are built on it.
 	OnSessions func(open int)
 
 	// Traffic logs a mark per frame (websockify's --traffic).

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // password is an Authenticator for these tests: Basic credentials, one
@@ -114,7 +116,7 @@ func TestGuessLimit(t *testing.T) {
 			tryPassword(t, addr, "127.0.0.3", "wrong")
 		}()
 	}
-	waitFor(t, "a backlog of failures", func() bool { return g.blocked("127.0.0.3") > 0 })
+	testnet.WaitFor(t, "a backlog of failures", func() bool { return g.blocked("127.0.0.3") > 0 })
 	if code, took := tryPassword(t, addr, "127.0.0.3", "right"); code != http.StatusTooManyRequests || took > 200*time.Millisecond {
 		t.Errorf("right password beyond the backlog: %d after %v; want 429 at once", code, took)
 	}

@@ -5,7 +5,10 @@ import (
 	"crypto/sha1"
 	"crypto/tls"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,29 +26,6 @@ const (
 	protoBase64 = "base64"
 )
 
-// serveHTTP receives every HTTP request: WebSocket handshakes and files.
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.refuseBody(w, r) {
-		return
-	}
-	if why := s.checkHost(r); why != "" {
-		s.refuse(w, r, http.StatusForbidden, why)
-		return
-	}
-	if isUpgrade(r) {
-		s.upgrade(w, r)
-		return
-	}
-	if s.cfg.AuthWeb && !s.authenticate(w, r) {
-		return
-	}
-	if s.cfg.Metrics && r.URL.Path == "/metrics" {
-		s.serveMetrics(w)
-		return
-	}
-	s.serveWeb(w, r)
-}
-
 // isUpgrade tells whether r asks for a WebSocket.
 func isUpgrade(r *http.Request) bool {
 	return headerHasToken(r.Header, "Connection", "upgrade") &&
@@ -61,48 +41,65 @@ type opening struct {
 	key2    string
 }
 
-// upgrade checks a WebSocket handshake, connects to the target, answers 101
-// and starts the session.
+// upgrade turns a WebSocket handshake into a session, in three steps: check
+// the request, take the connection from net/http, start the session.
 func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
+	op, target, err := s.checkUpgrade(w, r)
+	if err != nil {
+		s.refuseUpgrade(w, r, asRefusal(err))
+		return
+	}
+	conn, pending, err := s.takeConnection(w, r, &op)
+	if err != nil {
+		s.log.Info("handshake failed", "client", r.RemoteAddr, "error", err)
+		return
+	}
+	s.startSession(conn, pending, r, op, target)
+}
+
+// checkUpgrade checks everything about a handshake that can be checked
+// before answering it, and chooses its target. It returns a *refusal, or an
+// error of the Authenticator. (w gets only the headers an Authenticator's
+// welcome adds.)
+func (s *Server) checkUpgrade(w http.ResponseWriter, r *http.Request) (opening, Target, error) {
+	if err := s.checkHost(r); err != nil {
+		return opening{}, Target{}, err
+	}
 	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		s.refuse(w, r, http.StatusMethodNotAllowed, "a WebSocket handshake must be a GET request")
-		return
+		return opening{}, Target{}, &refusal{status: http.StatusMethodNotAllowed,
+			reason: "a WebSocket handshake must be a GET request", header: http.Header{"Allow": {http.MethodGet}}}
 	}
-	if why := s.checkOrigin(r); why != "" {
-		s.refuse(w, r, http.StatusForbidden, why)
-		return
+	if err := s.checkOrigin(r); err != nil {
+		return opening{}, Target{}, err
 	}
-	if !s.authenticate(w, r) {
-		return
+	if err := s.authenticate(w, r); err != nil {
+		return opening{}, Target{}, err
 	}
 	var op opening
-	var status int
-	var why string
+	var err error
 	if isLegacyHandshake(r) {
-		op, status, why = s.legacyOpening(r)
+		op, err = s.legacyOpening(r)
 	} else {
-		op, status, why = rfc6455Opening(r, w.Header())
+		op, err = rfc6455Opening(r)
 	}
-	if why != "" {
-		s.refuse(w, r, status, why)
-		return
+	if err != nil {
+		return opening{}, Target{}, err
 	}
-	target, status, why := s.sessionTarget(r)
-	if why != "" {
-		s.refuse(w, r, status, why)
-		return
-	}
+	target, err := s.sessionTarget(r)
+	return op, target, err
+}
 
+// takeConnection takes the client's connection from net/http, with the
+// client bytes already read past the handshake. For Hixie-76 it reads the
+// third key and completes the answer.
+func (s *Server) takeConnection(w http.ResponseWriter, r *http.Request, op *opening) (net.Conn, []byte, error) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
-		s.refuse(w, r, http.StatusInternalServerError, "connection cannot be upgraded")
-		return
+		return nil, nil, errors.New("connection cannot be upgraded")
 	}
 	conn, brw, err := hj.Hijack()
 	if err != nil {
-		s.log.Warn("handshake failed", "client", r.RemoteAddr, "error", err)
-		return
+		return nil, nil, err
 	}
 	if op.framing == framingHixie76 {
 		// The third key is the 8 bytes after the headers.
@@ -111,9 +108,8 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		_, err := io.ReadFull(brw.Reader, key3[:])
 		conn.SetReadDeadline(time.Time{})
 		if err != nil {
-			s.log.Info("request refused", "client", r.RemoteAddr, "reason", "Hixie-76 handshake without its 8-byte key", "error", err)
 			conn.Close()
-			return
+			return nil, nil, fmt.Errorf("the Hixie-76 handshake lacks its 8-byte key: %w", err)
 		}
 		answer, _ := hixieChallenge(op.key1, op.key2, key3[:]) // the keys were checked
 		op.answer = append(op.answer, answer[:]...)
@@ -123,7 +119,13 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		b, _ := brw.Reader.Peek(n)
 		pending = append([]byte(nil), b...)
 	}
+	return netConn(conn), pending, nil
+}
 
+// startSession connects to the target, answers the handshake, registers the
+// session and runs it. A target that cannot be reached is told to the client
+// in the close frame (1011) that follows the answer.
+func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op opening, target Target) {
 	id := s.nextID.Add(1)
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.dialTimeout())
 	targetConn, dialErr := s.dialTarget(ctx, target)
@@ -144,23 +146,27 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 	ss := &session{
 		srv:     s,
 		id:      id,
-		client:  netConn(conn),
+		client:  conn,
 		target:  targetConn,
 		dest:    target,
 		framing: op.framing,
-		seq:     r.URL.Query().Get("seq_num") == "1",
+		w:       newClientWriter(conn, op.framing, r.URL.Query().Get("seq_num") == "1"),
 		secure:  secure,
 		pending: pending,
 		start:   time.Now(),
 	}
 	if !s.sessionStarted(ss) { // the upgrade raced with Shutdown
 		s.log.Info("session refused: server shutting down", "session", id, "client", r.RemoteAddr)
-		ss.closeWith(ws.StatusGoingAway, "Server shutting down")
+		code := ws.StatusGoingAway
+		if r.Header.Get("Origin") != "" {
+			code = refused(http.StatusServiceUnavailable, "").closeCode()
+		}
+		ss.closeWith(code, "Server shutting down")
 		ss.abort()
 		return
 	}
 	s.log.Info("session started", "session", id, "client", r.RemoteAddr, "target", target.String(),
-		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.seq)
+		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.w.seq)
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
 	if s.cfg.Record != "" {
@@ -176,24 +182,24 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 	ss.run()
 }
 
-// rfc6455Opening checks an RFC 6455 handshake. Headers an error answer needs
-// go into h.
-func rfc6455Opening(r *http.Request, h http.Header) (opening, int, string) {
+// rfc6455Opening checks an RFC 6455 handshake.
+func rfc6455Opening(r *http.Request) (opening, error) {
 	switch v := r.Header.Get("Sec-WebSocket-Version"); v {
 	case "13", "8", "7":
 	case "":
-		return opening{}, http.StatusBadRequest, "missing Sec-WebSocket-Version header"
+		return opening{}, refused(http.StatusBadRequest, "missing Sec-WebSocket-Version header")
 	default:
-		h.Set("Sec-WebSocket-Version", "13, 8, 7")
-		return opening{}, http.StatusUpgradeRequired, "unsupported WebSocket version " + strconv.Quote(v) + ": this server speaks 13, 8 and 7"
+		return opening{}, &refusal{status: http.StatusUpgradeRequired,
+			reason: "unsupported WebSocket version " + strconv.Quote(v) + ": this server speaks 13, 8 and 7",
+			header: http.Header{"Sec-Websocket-Version": {"13, 8, 7"}}}
 	}
 	key := strings.TrimSpace(r.Header.Get("Sec-WebSocket-Key"))
 	if k, err := base64.StdEncoding.DecodeString(key); err != nil || len(k) != 16 {
-		return opening{}, http.StatusBadRequest, "Sec-WebSocket-Key must be 16 bytes in base64"
+		return opening{}, refused(http.StatusBadRequest, "Sec-WebSocket-Key must be 16 bytes in base64")
 	}
 	fr, proto, why := chooseSubprotocol(r.Header.Values("Sec-WebSocket-Protocol"))
 	if why != "" {
-		return opening{}, http.StatusBadRequest, why
+		return opening{}, refused(http.StatusBadRequest, why)
 	}
 	a := []byte("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ")
 	a = append(a, acceptKey(key)...)
@@ -202,7 +208,7 @@ func rfc6455Opening(r *http.Request, h http.Header) (opening, int, string) {
 		a = append(a, proto...)
 	}
 	a = append(a, "\r\n\r\n"...)
-	return opening{framing: fr, answer: a}, 0, ""
+	return opening{framing: fr, answer: a}, nil
 }
 
 // chooseSubprotocol picks the framing for the protocols a client offers:
@@ -247,18 +253,6 @@ func chooseSubprotocol(offers []string) (framing, string, string) {
 func acceptKey(key string) string {
 	h := sha1.Sum([]byte(key + websocketGUID))
 	return base64.StdEncoding.EncodeToString(h[:])
-}
-
-// refuse answers a request that cannot be served, with the reason in the
-// body, and logs it.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, why string) {
-	s.log.Info("request refused", "client", r.RemoteAddr, "method", r.Method, "path", redactQuery(r.URL),
-		"status", status, "reason", why)
-	if isUpgrade(r) {
-		w.Header().Set("Connection", "close")
-		s.metrics.handshakeFailed(failureReason(status))
-	}
-	http.Error(w, strconv.Itoa(status)+" "+http.StatusText(status)+": "+why, status)
 }
 
 // headerHasToken tells whether a comma-separated header holds token.

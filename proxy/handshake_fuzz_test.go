@@ -35,13 +35,13 @@ func FuzzHandshakeHeaders(f *testing.F) {
 		srv.checkHost(r)
 		srv.checkOrigin(r)
 		if isLegacyHandshake(r) {
-			op, status, why := srv.legacyOpening(r)
-			if why == "" && (status != 0 || len(op.answer) == 0) {
+			op, err := srv.legacyOpening(r)
+			if err == nil && len(op.answer) == 0 {
 				t.Fatalf("accepted without an answer")
 			}
 		} else {
-			op, _, why := rfc6455Opening(r, http.Header{})
-			if why == "" && !strings.HasPrefix(string(op.answer), "HTTP/1.1 101 ") {
+			op, err := rfc6455Opening(r)
+			if err == nil && !strings.HasPrefix(string(op.answer), "HTTP/1.1 101 ") {
 				t.Fatalf("accepted with answer %q", op.answer)
 			}
 		}

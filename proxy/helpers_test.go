@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -13,49 +12,19 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
-// testLogger sends the server's log to the test's log, and keeps it for
-// assertions.
-type testLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *testLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *testLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// waitFor polls cond until it holds or the time is up.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // startServer runs a Server for cfg on a loopback port.
-func startServer(t testing.TB, cfg Config) (*Server, string, *testLog) {
+func startServer(t testing.TB, cfg Config) (*Server, string, *testnet.LogBuffer) {
 	t.Helper()
-	tl := &testLog{}
+	tl := &testnet.LogBuffer{}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(tl, tWriter{t}), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

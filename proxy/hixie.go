@@ -18,9 +18,6 @@ import (
 // A message is 0x00, UTF-8 text, 0xFF, both ways; the text is base64, since
 // nothing else can carry binary data. 0xFF 0x00 closes the connection.
 
-// DefaultMaxLegacyFrame bounds one Hixie frame from a client (Config.MaxLegacyFrame).
-const DefaultMaxLegacyFrame = 1 << 20
-
 // hixieChallenge computes the 16-byte answer of a Hixie-76 handshake.
 func hixieChallenge(key1, key2 string, key3 []byte) ([16]byte, error) {
 	n1, err := hixieKeyNumber(key1)
@@ -140,16 +137,16 @@ func isLegacyHandshake(r *http.Request) bool {
 }
 
 // legacyOpening checks a Hixie-75 or -76 handshake.
-func (s *Server) legacyOpening(r *http.Request) (opening, int, string) {
+func (s *Server) legacyOpening(r *http.Request) (opening, error) {
 	if s.cfg.NoLegacy {
-		return opening{}, http.StatusBadRequest, "legacy WebSocket handshakes (Hixie-75/76) are turned off on this server; use a client that speaks RFC 6455"
+		return opening{}, refused(http.StatusBadRequest, "legacy WebSocket handshakes (Hixie-75/76) are turned off on this server; use a client that speaks RFC 6455")
 	}
 	key1, key2 := r.Header.Get("Sec-WebSocket-Key1"), r.Header.Get("Sec-WebSocket-Key2")
 	fr := framingHixie75
 	if key1 != "" || key2 != "" {
 		fr = framingHixie76
 		if _, err := hixieChallenge(key1, key2, nil); err != nil {
-			return opening{}, http.StatusBadRequest, "bad Hixie-76 handshake: " + err.Error()
+			return opening{}, refused(http.StatusBadRequest, "bad Hixie-76 handshake: "+err.Error())
 		}
 	}
 	scheme := "ws://"
@@ -180,5 +177,5 @@ func (s *Server) legacyOpening(r *http.Request) (opening, int, string) {
 		}
 	}
 	a = append(a, "\r\n\r\n"...)
-	return opening{framing: fr, answer: a, key1: key1, key2: key2}, 0, ""
+	return opening{framing: fr, answer: a, key1: key1, key2: key2}, nil
 }

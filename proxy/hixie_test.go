@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
 func TestHixieChallengeSpecExample(t *testing.T) {
@@ -167,7 +169,7 @@ func TestHixie76Session(t *testing.T) {
 	if _, err := io.ReadAll(tc); err != nil {
 		t.Fatalf("target not closed: %v", err)
 	}
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 }
 
 func TestHixie75Session(t *testing.T) {
@@ -268,7 +270,7 @@ func TestHixieBadInputEndsSessionWithReason(t *testing.T) {
 			}
 			tc.SetReadDeadline(time.Now().Add(5 * time.Second))
 			io.ReadAll(tc)
-			waitFor(t, "the reason in the log", func() bool { return strings.Contains(log.String(), tt.log) })
+			testnet.WaitFor(t, "the reason in the log", func() bool { return strings.Contains(log.String(), tt.log) })
 		})
 	}
 }

@@ -3,28 +3,12 @@ package proxy
 import (
 	"errors"
 	"net"
+	"runtime"
 	"testing"
 	"time"
 
 	"github.com/gobwas/ws"
 )
-
-// serveInBackground runs Serve and returns what it returns.
-func serveInBackground(t *testing.T, cfg Config) (string, <-chan error) {
-	t.Helper()
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() { srv.Shutdown(contextWithTimeout(t, time.Second)) })
-	return ln.Addr().String(), done
-}
 
 func waitServe(t *testing.T, done <-chan error, within time.Duration) error {
 	t.Helper()
@@ -34,64 +18,6 @@ func waitServe(t *testing.T, done <-chan error, within time.Duration) error {
 	case <-time.After(within):
 		t.Fatalf("Serve still running after %v", within)
 		return nil
-	}
-}
-
-func TestRunOnce(t *testing.T) {
-	addr, done := serveInBackground(t, Config{Target: startEcho(t), RunOnce: true})
-	c := dialWS(t, addr)
-	c.send(ws.OpBinary, []byte("x"))
-	c.readData(1)
-	select {
-	case <-done:
-		t.Fatal("Serve returned while the session was open")
-	case <-time.After(50 * time.Millisecond):
-	}
-	c.write(closeFrame(1000, ""))
-	if err := waitServe(t, done, 5*time.Second); err != nil {
-		t.Fatalf("Serve: %v", err)
-	}
-	if _, err := net.Dial("tcp", addr); err == nil {
-		t.Fatal("still listening after the one session")
-	}
-}
-
-func TestIdleTimeout(t *testing.T) {
-	addr, done := serveInBackground(t, Config{Target: startEcho(t), IdleTimeout: 200 * time.Millisecond})
-	c := dialWS(t, addr)
-	time.Sleep(300 * time.Millisecond) // an open session is not idle
-	select {
-	case err := <-done:
-		t.Fatalf("Serve returned with a session open: %v", err)
-	default:
-	}
-	c.write(closeFrame(1000, ""))
-	start := time.Now()
-	if err := waitServe(t, done, 5*time.Second); !errors.Is(err, ErrIdleTimeout) {
-		t.Fatalf("Serve: %v, want ErrIdleTimeout", err)
-	}
-	if waited := time.Since(start); waited < 150*time.Millisecond {
-		t.Fatalf("exited %v after the last session; the idle time is 200ms", waited)
-	}
-}
-
-func TestTimeoutStopsAcceptingThenEndsWithLastSession(t *testing.T) {
-	addr, done := serveInBackground(t, Config{Target: startEcho(t), Timeout: 200 * time.Millisecond})
-	c := dialWS(t, addr)
-	waitFor(t, "the listener to close", func() bool {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			conn.Close()
-		}
-		return err != nil
-	})
-	c.send(ws.OpBinary, []byte("still served"))
-	if got := c.readData(12); string(got) != "still served" {
-		t.Fatalf("echo %q", got)
-	}
-	c.write(closeFrame(1000, ""))
-	if err := waitServe(t, done, 5*time.Second); err != nil {
-		t.Fatalf("Serve: %v", err)
 	}
 }
 
@@ -115,5 +41,58 @@ func TestShutdownClosesSessionsWith1001(t *testing.T) {
 	}
 	if err := waitServe(t, done, time.Second); !errors.Is(err, ErrServerClosed) {
 		t.Fatalf("Serve: %v", err)
+	}
+}
+
+// A Server that is never served costs nothing: New starts no goroutine.
+func TestNewStartsNothingUntilServe(t *testing.T) {
+	before := runtime.NumGoroutine()
+	srv, err := New(Config{Target: "127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := runtime.NumGoroutine(); after != before {
+		t.Fatalf("New started %d goroutines", after-before)
+	}
+	if err := srv.Shutdown(contextWithTimeout(t, time.Second)); err != nil {
+		t.Fatalf("Shutdown of a server never served: %v", err)
+	}
+}
+
+// OnSessions is called without the server's lock: the callback may ask the
+// server, and a closed listener ends Serve while the session goes on, which is
+// what the command line's --timeout is built on.
+func TestOnSessionsMayCallTheServer(t *testing.T) {
+	reported := make(chan int, 8)
+	var srv *Server
+	srv, err := New(Config{Target: startEcho(t), OnSessions: func(int) { reported <- srv.Sessions() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(contextWithTimeout(t, time.Second)) })
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	c := dialWS(t, ln.Addr().String())
+	select {
+	case n := <-reported:
+		if n != 1 {
+			t.Fatalf("Sessions() in the callback: %d, want 1", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OnSessions not called, or deadlocked calling Sessions")
+	}
+	ln.Close()
+	if err := waitServe(t, done, 5*time.Second); err == nil {
+		t.Fatal("Serve returned nil for a closed listener")
+	}
+	c.send(ws.OpBinary, []byte("still served"))
+	if got := c.readData(12); string(got) != "still served" {
+		t.Fatalf("echo %q", got)
+	}
+	c.write(closeFrame(1000, ""))
+	c.expectClose()
+	if n := <-reported; n != 0 {
+		t.Fatalf("Sessions() after the end: %d", n)
 	}
 }

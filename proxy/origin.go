@@ -18,38 +18,38 @@ import (
 //     (cross-site WebSocket hijacking). Clients that are not browsers send no
 //     Origin and are not concerned.
 
-// checkHost returns why r's Host is refused, or "".
-func (s *Server) checkHost(r *http.Request) string {
+// checkHost refuses r if its Host is not acceptable.
+func (s *Server) checkHost(r *http.Request) error {
 	if r.Host == "" || allowedBy(s.cfg.AllowHosts, r.Host) {
-		return ""
+		return nil
 	}
 	local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
 	tcp, ok := local.(*net.TCPAddr)
 	if !ok || !tcp.IP.IsLoopback() {
-		return ""
+		return nil
 	}
 	if isLoopbackHost(hostOnly(r.Host)) {
-		return ""
+		return nil
 	}
-	return "Host " + quote(r.Host) + " is not a loopback name; this server only answers to localhost " +
-		"(allow other names with --allow-host)"
+	return refused(http.StatusForbidden, "Host "+quote(r.Host)+" is not a loopback name; this server only answers to localhost "+
+		"(allow other names with --allow-host)")
 }
 
-// checkOrigin returns why r's Origin is refused, or "".
-func (s *Server) checkOrigin(r *http.Request) string {
+// checkOrigin refuses r if its Origin is not acceptable.
+func (s *Server) checkOrigin(r *http.Request) error {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		origin = r.Header.Get("Sec-WebSocket-Origin") // versions 7 and 8
 	}
 	if origin == "" || allowedBy(s.cfg.AllowOrigins, origin) {
-		return ""
+		return nil
 	}
 	u, err := url.Parse(origin)
 	if err == nil && u.Host != "" && sameHostPort(u, r) {
-		return ""
+		return nil
 	}
-	return "Origin " + quote(origin) + " is not this server's; a page from another site may not open " +
-		"a WebSocket here (allow it with --allow-origin " + quote(origin) + ")"
+	return refused(http.StatusForbidden, "Origin "+quote(origin)+" is not this server's; a page from another site may not open "+
+		"a WebSocket here (allow it with --allow-origin "+quote(origin)+")")
 }
 
 // sameHostPort tells whether origin u names the host and port r was sent to.

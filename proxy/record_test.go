@@ -2,29 +2,15 @@ package proxy
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/gobwas/ws"
-)
 
-// requireTool finds a program the test needs. Outside CI a missing tool
-// skips the test and says so; in CI (where .ci/run installs everything) it
-// fails it.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not installed (make deps installs it)", name)
-		}
-		t.Skipf("%s is not installed; run make deps (CI fails here instead of skipping)", name)
-	}
-	return p
-}
+	"vncbridge/internal/testnet"
+)
 
 // recordedFrame is a frame of a recording as Node reads it.
 type recordedFrame struct {
@@ -37,7 +23,7 @@ type recordedFrame struct {
 // noVNC's player does.
 func loadRecording(t *testing.T, path string) []recordedFrame {
 	t.Helper()
-	node := requireTool(t, "node")
+	node := testnet.RequireTools(t, "node")
 	const script = `
 const fs = require('fs'), vm = require('vm');
 const ctx = {};
@@ -85,7 +71,7 @@ func TestRecordingLoadsInNode(t *testing.T) {
 	}
 	c.write(closeFrame(1000, ""))
 	c.expectClose()
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 
 	frames := loadRecording(t, prefix+".1")
 	var toClient, fromClient []byte

@@ -14,6 +14,6 @@ func (s *Server) refuseBody(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	w.Header().Set("Connection", "close")
-	s.refuse(w, r, http.StatusBadRequest, "a request here has no body: Transfer-Encoding is not accepted")
+	s.refuse(w, r, refused(http.StatusBadRequest, "a request here has no body: Transfer-Encoding is not accepted"))
 	return true
 }

@@ -17,9 +17,6 @@ import (
 // ErrServerClosed is returned by Serve after Shutdown.
 var ErrServerClosed = errors.New("proxy: server closed")
 
-// ErrIdleTimeout is returned by Serve when Config.IdleTimeout ran out.
-var ErrIdleTimeout = errors.New("proxy: no session within the idle timeout")
-
 // Server relays WebSocket sessions to one target. Create it with New; serve
 // listeners with Serve; stop with Shutdown.
 type Server struct {
@@ -34,15 +31,19 @@ type Server struct {
 	metrics *counters
 	guesses *guessLimit // failed authentications per client address
 
+	startHTTP sync.Once // the HTTP server starts with the first Serve
+
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
 	sessions  map[*session]struct{}
+	noneOpen  chan struct{} // closed while no session is open (Shutdown waits on it)
 	closed    bool
-	draining  bool          // listeners closed by Timeout: Serve waits for the end
 	done      chan struct{} // closed when serving ends
 	endErr    error         // what Serve returns once done is closed
-	changed   chan struct{} // the number of sessions changed (lifecycle wake-up)
-	ended     int           // sessions ended so far
+
+	// reportMu keeps the calls of Config.OnSessions in order; s.mu is not
+	// held during them.
+	reportMu sync.Mutex
 
 	nextID atomic.Uint64
 }
@@ -79,11 +80,12 @@ func New(cfg Config) (*Server, error) {
 		conns:     newConnQueue(),
 		listeners: make(map[net.Listener]struct{}),
 		sessions:  make(map[*session]struct{}),
+		noneOpen:  make(chan struct{}),
 		done:      make(chan struct{}),
-		changed:   make(chan struct{}, 1),
 		metrics:   newCounters(),
 		guesses:   newGuessLimit(logger),
 	}
+	close(s.noneOpen)
 	if cfg.Web != nil {
 		s.web = newWebFiles(cfg.Web)
 	}
@@ -99,14 +101,13 @@ func New(cfg Config) (*Server, error) {
 		MaxHeaderBytes:    maxHeader,
 		ErrorLog:          log.New(debugWriter{logger}, "", 0),
 	}
-	go s.http.Serve(s.conns)
 	return s, nil
 }
 
-// Serve accepts connections on ln until Shutdown, a listener error, or the
-// end set by RunOnce, Timeout or IdleTimeout (then it returns nil, or
-// ErrIdleTimeout). It closes ln when it returns. Several listeners may be
-// served at once.
+// Serve accepts connections on ln until Shutdown or a listener error (a
+// listener closed by the caller is one). It closes ln when it returns. Several
+// listeners may be served at once. Sessions already open go on after Serve
+// returns, until they end or Shutdown closes them.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
 	if s.closed {
@@ -114,22 +115,13 @@ func (s *Server) Serve(ln net.Listener) error {
 		ln.Close()
 		return ErrServerClosed
 	}
-	first := len(s.listeners) == 0
 	s.listeners[ln] = struct{}{}
 	s.mu.Unlock()
-	if first {
-		go s.lifecycle()
-	}
+	s.startHTTP.Do(func() { go s.http.Serve(s.conns) })
 	var backoff time.Duration
 	for {
 		c, err := ln.Accept()
 		if err != nil {
-			s.mu.Lock()
-			draining := s.draining
-			s.mu.Unlock()
-			if draining {
-				<-s.done
-			}
 			select {
 			case <-s.done:
 				return s.endErr
@@ -161,20 +153,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.http.Shutdown(ctx)
-	for {
-		if s.Sessions() == 0 {
-			return nil
+	s.mu.Lock()
+	none := s.noneOpen // no session can open any more: this is the last one
+	s.mu.Unlock()
+	select {
+	case <-none:
+		return nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		for ss := range s.sessions {
+			ss.abort()
 		}
-		select {
-		case <-ctx.Done():
-			s.mu.Lock()
-			for ss := range s.sessions {
-				ss.abort()
-			}
-			s.mu.Unlock()
-			return ctx.Err()
-		case <-time.After(10 * time.Millisecond):
-		}
+		s.mu.Unlock()
+		return ctx.Err()
 	}
 }
 
@@ -183,6 +174,33 @@ func (s *Server) Sessions() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.sessions)
+}
+
+// serveHTTP routes every HTTP request: WebSocket handshakes, metrics and
+// files.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.refuseBody(w, r) {
+		return
+	}
+	if isUpgrade(r) {
+		s.upgrade(w, r)
+		return
+	}
+	if err := s.checkHost(r); err != nil {
+		s.refuse(w, r, asRefusal(err))
+		return
+	}
+	if s.cfg.AuthWeb {
+		if err := s.authenticate(w, r); err != nil {
+			s.refuse(w, r, asRefusal(err))
+			return
+		}
+	}
+	if s.cfg.Metrics && r.URL.Path == "/metrics" {
+		s.serveMetrics(w)
+		return
+	}
+	s.serveWeb(w, r)
 }
 
 // stop ends serving: Serve returns err (once), listeners close.
@@ -201,108 +219,48 @@ func (s *Server) stop(err error) {
 	s.conns.Close()
 }
 
-// lifecycle ends serving when RunOnce, Timeout or IdleTimeout says so.
-func (s *Server) lifecycle() {
-	cfg := &s.cfg
-	var timeout, idle <-chan time.Time
-	if cfg.Timeout > 0 {
-		timeout = time.After(cfg.Timeout)
-	}
-	var idleTimer *time.Timer
-	if cfg.IdleTimeout > 0 {
-		idleTimer = time.NewTimer(cfg.IdleTimeout)
-		defer idleTimer.Stop()
-		idle = idleTimer.C
-	}
-	draining := false // the timeout passed: end when the last session does
-	for {
-		select {
-		case <-s.done:
-			return
-		case <-timeout:
-			s.log.Info("timeout reached; no new connections", "timeout", cfg.Timeout)
-			timeout = nil
-			draining = true
-			s.closeListeners()
-		case <-idle:
-			if s.Sessions() == 0 {
-				s.log.Info("idle timeout reached; exiting", "idle_timeout", cfg.IdleTimeout)
-				s.stop(ErrIdleTimeout)
-				return
-			}
-		case <-s.changed:
-		}
-		s.mu.Lock()
-		n, ended := len(s.sessions), s.ended
-		s.mu.Unlock()
-		if idleTimer != nil && n == 0 && idle != nil {
-			// Restart the idle countdown from the last session's end.
-			if !idleTimer.Stop() {
-				select {
-				case <-idleTimer.C:
-				default:
-				}
-			}
-			idleTimer.Reset(cfg.IdleTimeout)
-		}
-		switch {
-		case cfg.RunOnce && ended > 0 && n == 0:
-			s.log.Info("run once: session over; exiting")
-			s.stop(nil)
-			return
-		case draining && n == 0:
-			s.stop(nil)
-			return
-		}
-	}
-}
-
-func (s *Server) closeListeners() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.draining = true
-	for ln := range s.listeners {
-		ln.Close()
-	}
-}
-
 // sessionStarted registers a session; it fails when the server is closing.
 func (s *Server) sessionStarted(ss *session) bool {
+	s.reportMu.Lock()
+	defer s.reportMu.Unlock()
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return false
+	}
+	if len(s.sessions) == 0 {
+		s.noneOpen = make(chan struct{})
 	}
 	s.sessions[ss] = struct{}{}
 	s.metrics.sessions.Add(1)
-	s.notify()
-	s.reportSessions()
+	n := len(s.sessions)
+	s.mu.Unlock()
+	s.reportSessions(n)
 	return true
 }
 
+// sessionEnded unregisters a session.
 func (s *Server) sessionEnded(ss *session) {
+	s.reportMu.Lock()
+	defer s.reportMu.Unlock()
 	s.mu.Lock()
 	delete(s.sessions, ss)
 	s.metrics.endedToTarget.Add(ss.toTarget.Load())
 	s.metrics.endedToClient.Add(ss.toClient.Load())
-	s.ended++
-	s.notify()
-	s.reportSessions()
-	s.mu.Unlock()
-}
-
-// reportSessions calls Config.OnSessions with the open sessions; s.mu is
-// held, so the calls come in order.
-func (s *Server) reportSessions() {
-	if s.cfg.OnSessions != nil {
-		s.cfg.OnSessions(len(s.sessions))
+	n := len(s.sessions)
+	if n == 0 {
+		close(s.noneOpen)
 	}
+	s.mu.Unlock()
+	s.reportSessions(n)
 }
 
-func (s *Server) notify() {
-	select {
-	case s.changed <- struct{}{}:
-	default:
+// reportSessions calls Config.OnSessions with the number of open sessions.
+// s.reportMu is held, so the calls come in order; s.mu is not, so the
+// callback may call the Server's methods.
+func (s *Server) reportSessions(open int) {
+	if s.cfg.OnSessions != nil {
+		s.cfg.OnSessions(open)
 	}
 }
 

@@ -9,18 +9,11 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gobwas/ws"
 )
-
-// closeGrace is how long a session waits for the client to answer a close
-// frame, and how long a close frame may take to be written.
-const closeGrace = 3 * time.Second
-
-// drainGrace is how long a released target may go on sending before its
-// connection is closed (see releaseTarget).
-const drainGrace = time.Second
 
 // framing is how a session wraps the bytes it relays.
 type framing uint8
@@ -56,6 +49,19 @@ type clientReader interface {
 // client (upstream), one reads the target (downstream). Neither queues: each
 // writes what it read before it reads again, so a slow peer slows the other
 // side down through TCP itself.
+//
+// Teardown goes through these states, each entered once:
+//
+//   - running: both directions relay; the writer is open.
+//   - closing: a close frame went to the client (s.w.closed()): its answer
+//     is awaited for closeGrace; nothing is written or relayed to the
+//     target after it.
+//   - ending (s.ending): the client's connection is closed (stopClient) or
+//     both are (abort); errors are expected and not reported. The target
+//     is half-closed and drained (releaseTarget) so that nothing written to
+//     it is lost.
+//   - finished: both directions returned; the last one runs finish, which
+//     closes everything and logs the first reason noted (noteEnd).
 type session struct {
 	srv     *Server
 	id      uint64
@@ -63,19 +69,14 @@ type session struct {
 	target  net.Conn // nil when the target could not be reached
 	dest    Target   // where target goes
 	framing framing
-	seq     bool   // number the frames to the client (seq_num=1)
-	seqNum  uint64 // the next frame's number (downstream only)
-	secure  bool   // the client came over TLS
-	pending []byte // client bytes read past the handshake
+	w       *clientWriter // the only writer to client once the session runs
+	secure  bool          // the client came over TLS
+	pending []byte        // client bytes read past the handshake
 	rec     *recorder
 	start   time.Time
 
-	// wmu serialises frames written to the client: data from downstream,
-	// pongs and the close frame from upstream, pings from the heartbeat.
-	wmu sync.Mutex
-
-	closeSent atomic.Bool  // a close frame went to the client
 	ending    atomic.Bool  // the session is being torn down: errors are expected
+	release   sync.Once    // the target is released once (releaseTarget)
 	lastSeen  atomic.Int64 // unix nanoseconds of the client's last read
 	toTarget  atomic.Int64 // payload bytes relayed client → target
 	toClient  atomic.Int64 // payload bytes relayed target → client
@@ -165,14 +166,13 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 	for len(p) > 0 {
 		data, ctrl, rest, err := fr.feed(p)
 		p = rest
-		if len(data) > 0 && s.target != nil && !s.closeSent.Load() {
+		if len(data) > 0 && s.target != nil && !s.w.closed() {
 			s.traffic("}")
 			s.rec.frame(true, data)
-			if _, werr := s.target.Write(data); werr != nil {
-				// The target is gone; downstream sees it too and closes.
-				s.noteEnd("target write failed: "+werr.Error(), ws.StatusGoingAway)
-			} else {
-				s.toTarget.Add(int64(len(data)))
+			n, werr := s.target.Write(data)
+			s.toTarget.Add(int64(n)) // what the system took: it is delivered unless the target fails
+			if werr != nil {
+				s.targetLost(werr)
 			}
 		}
 		if err != nil {
@@ -190,7 +190,11 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 		}
 		switch ctrl.op {
 		case ws.OpPing:
-			s.writeControl(ws.OpPong, ctrl.payload)
+			if err := s.w.pong(ctrl.payload); err != nil {
+				s.noteEnd("client connection lost: pong not written: "+err.Error(), ws.StatusAbnormalClosure)
+				s.stopClient()
+				return true
+			}
 		case ws.OpPong:
 			// lastSeen is already fresh.
 		case ws.OpClose:
@@ -214,7 +218,7 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 // first, and this is the answer), then end the session.
 func (s *session) clientClosed(code ws.StatusCode, reason string) {
 	s.noteEnd("client closed ("+closeText(code, reason)+")", code)
-	if !s.closeSent.Load() {
+	if !s.w.closed() {
 		echo := code
 		if echo == ws.StatusNoStatusRcvd {
 			echo = ws.StatusNormalClosure
@@ -229,7 +233,7 @@ func (s *session) clientClosed(code ws.StatusCode, reason string) {
 func (s *session) clientGone(err error) {
 	switch {
 	case s.ending.Load():
-	case errors.Is(err, os.ErrDeadlineExceeded) && s.closeSent.Load():
+	case errors.Is(err, os.ErrDeadlineExceeded) && s.w.closed():
 		s.noteEnd("client did not answer the close", 0)
 	case errors.Is(err, io.EOF):
 		s.noteEnd("client disconnected without a close frame", ws.StatusAbnormalClosure)
@@ -260,12 +264,14 @@ func (s *session) downstream() {
 			if s.ending.Load() {
 				return
 			}
-			if errors.Is(err, io.EOF) {
+			switch {
+			case !errors.Is(err, io.EOF):
+				s.targetLost(err)
+			case wasReset(s.target):
+				s.targetLost(syscall.ECONNRESET)
+			default:
 				s.noteEnd("target closed", ws.StatusNormalClosure)
 				s.closeWith(ws.StatusNormalClosure, "Target closed")
-			} else {
-				s.noteEnd("target connection lost: "+err.Error(), ws.StatusInternalServerError)
-				s.closeWith(ws.StatusInternalServerError, "Target connection lost: "+err.Error())
 			}
 			// Let upstream collect the client's answer, then stop.
 			s.target.Close()
@@ -275,115 +281,41 @@ func (s *session) downstream() {
 	}
 }
 
-// writeData sends b[frameHeaderRoom:frameHeaderRoom+n] to the client as one
-// frame. Plain binary frames are written in place, the header going into the
-// room before the payload; other framings are encoded into a second buffer.
+// writeData records and sends one relay buffer's payload to the client.
 func (s *session) writeData(b []byte, n int) error {
-	payload := b[frameHeaderRoom : frameHeaderRoom+n]
-	s.rec.frame(false, payload)
+	s.rec.frame(false, b[frameHeaderRoom:frameHeaderRoom+n])
 	s.traffic("{")
-	var frame []byte
-	if s.framing == framingBinary && !s.seq {
-		start := putHeader(b, frameHeaderRoom, ws.OpBinary, n)
-		frame = b[start : frameHeaderRoom+n]
-	} else {
-		enc := encodeBuffers.Get().(*[]byte)
-		defer encodeBuffers.Put(enc)
-		frame = s.encodeFrame(*enc, payload)
+	if s.ending.Load() {
+		return nil // nobody reads any more
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.closeSent.Load() || s.ending.Load() {
-		return nil // nothing may follow a close frame; nobody reads any more
-	}
-	_, err := s.client.Write(frame)
-	if err == nil {
+	sent, err := s.w.writeData(b, n)
+	if sent {
 		s.toClient.Add(int64(n))
 	}
 	return err
 }
 
-// encodeBuffers hold frames that are not written in place: base64, legacy
-// and numbered frames of a relay buffer's payload.
-var encodeBuffers = sync.Pool{New: func() any {
-	b := make([]byte, maxEncodedFrame)
-	return &b
-}}
-
-// maxEncodedFrame fits a relay buffer's payload in base64 with a header and a
-// sequence number.
-const maxEncodedFrame = frameHeaderRoom + 21 + (relayBufferSize+2)/3*4 + 1
-
-// encodeFrame builds into dst the frame that carries payload: base64 where
-// the framing says so, after "N:" when frames are numbered.
-func (s *session) encodeFrame(dst, payload []byte) []byte {
-	var seq []byte
-	var num [21]byte
-	if s.seq {
-		seq = append(strconv.AppendUint(num[:0], s.seqNum, 10), ':')
-		s.seqNum++
-	}
-	body := len(payload)
-	if s.framing != framingBinary {
-		body = base64Len(len(payload))
-	}
-	if s.framing.legacy() {
-		f := append(dst[:0], 0x00)
-		f = append(f, seq...)
-		f = f[:len(f)+encodeBase64(f[len(f):len(f)+body], payload)]
-		return append(f, 0xff)
-	}
-	op := ws.OpBinary
-	if s.framing == framingBase64 {
-		op = ws.OpText
-	}
-	start := putHeader(dst, frameHeaderRoom, op, len(seq)+body)
-	f := append(dst[:frameHeaderRoom], seq...)
-	if s.framing == framingBase64 {
-		return dst[start : len(f)+encodeBase64(dst[len(f):len(f)+body], payload)]
-	}
-	return dst[start : len(f)+copy(dst[len(f):len(f)+body], payload)]
-}
-
-// writeControl sends a control frame unless the close frame has gone.
-func (s *session) writeControl(op ws.OpCode, payload []byte) {
-	if s.framing.legacy() {
-		return // no pings and pongs in the legacy protocols
-	}
-	var b [2 + maxControlLength]byte
-	frame := appendControl(b[:0], op, payload)
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.closeSent.Load() {
-		return
-	}
-	s.client.SetWriteDeadline(time.Now().Add(closeGrace))
-	s.client.Write(frame)
-	s.client.SetWriteDeadline(time.Time{})
-}
-
-// closeWith sends the close frame, once. It does not wait for a slow client
-// longer than closeGrace.
+// closeWith sends the close frame, once (see clientWriter.close).
 func (s *session) closeWith(code ws.StatusCode, reason string) {
-	var p [maxControlLength]byte
-	var b [2 + maxControlLength]byte
-	frame := appendControl(b[:0], ws.OpClose, closePayload(p[:0], code, reason))
-	if s.framing.legacy() {
-		frame = []byte{0xff, 0x00} // the legacy close carries no code or reason
+	s.w.close(code, reason)
+}
+
+// targetLost ends the session for a target connection that failed (a reset
+// is one: the VNC server crashed), in whichever direction it was seen first:
+// 1011 with the reason, never a clean close.
+func (s *session) targetLost(err error) {
+	if s.ending.Load() {
+		return // we closed it
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if s.closeSent.Swap(true) {
-		return
-	}
-	s.client.SetWriteDeadline(time.Now().Add(closeGrace))
-	s.client.Write(frame)
+	s.noteEnd("target connection lost: "+err.Error(), ws.StatusInternalServerError)
+	s.closeWith(ws.StatusInternalServerError, "Target connection lost: "+err.Error())
 }
 
 // stopClient ends the client's side: its connection closes at once, the
 // target's gently (see releaseTarget).
 func (s *session) stopClient() {
 	s.ending.Store(true)
+	s.w.stop()
 	s.client.Close()
 	s.releaseTarget()
 }
@@ -397,12 +329,14 @@ func (s *session) releaseTarget() {
 	if s.target == nil {
 		return
 	}
-	type closeWriter interface{ CloseWrite() error }
-	if cw, ok := s.target.(closeWriter); ok && cw.CloseWrite() == nil {
-		s.target.SetReadDeadline(time.Now().Add(drainGrace))
-		return
-	}
-	s.target.Close()
+	s.release.Do(func() {
+		type closeWriter interface{ CloseWrite() error }
+		if cw, ok := s.target.(closeWriter); ok && cw.CloseWrite() == nil {
+			s.target.SetReadDeadline(time.Now().Add(drainGrace))
+			return
+		}
+		s.target.Close()
+	})
 }
 
 // abort tears both connections down, which ends whichever direction is still
@@ -415,14 +349,14 @@ func (s *session) abort() {
 	s.client.Close()
 }
 
-// goAway closes the session for a server shutdown.
+// goAway closes the session for a server shutdown. The target is released
+// like the client's end releases it, so that every byte counted as relayed
+// to it arrives.
 func (s *session) goAway() {
 	s.noteEnd("server shutting down", ws.StatusGoingAway)
 	s.closeWith(ws.StatusGoingAway, "Server shutting down")
 	s.ending.Store(true)
-	if s.target != nil {
-		s.target.Close()
-	}
+	s.releaseTarget()
 	s.client.SetReadDeadline(time.Now().Add(closeGrace))
 }
 
@@ -436,14 +370,10 @@ func (s *session) beat() {
 		s.stopClient()
 		return
 	}
-	if s.wmu.TryLock() { // a write in progress is proof enough of life on our side
-		if !s.closeSent.Load() {
-			var b [2]byte
-			s.client.SetWriteDeadline(time.Now().Add(hb))
-			s.client.Write(appendControl(b[:0], ws.OpPing, nil))
-			s.client.SetWriteDeadline(time.Time{})
-		}
-		s.wmu.Unlock()
+	if err := s.w.ping(hb); err != nil {
+		s.noteEnd("client does not read: heartbeat ping not written: "+err.Error(), ws.StatusAbnormalClosure)
+		s.stopClient()
+		return
 	}
 	if !s.ending.Load() {
 		s.heartbeat.Reset(hb)
@@ -463,6 +393,14 @@ func (s *session) noteEnd(why string, code ws.StatusCode) {
 func (s *session) finish() {
 	if s.heartbeat != nil {
 		s.heartbeat.Stop()
+	}
+	if s.target != nil {
+		// A target still sending when its drain ran out is reset by the
+		// close: what it had not received is lost, and not counted.
+		if lost := lostOnClose(s.target); lost > 0 {
+			s.toTarget.Add(-lost)
+			s.srv.log.Warn("target data lost on close", "session", s.id, "bytes", lost)
+		}
 	}
 	s.abort()
 	s.rec.close()

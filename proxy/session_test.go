@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
 func TestEchoBinary(t *testing.T) {
@@ -112,7 +114,7 @@ func TestUnreachableTargetCloses1011WithReason(t *testing.T) {
 	}
 	c.write(closeFrame(1011, ""))
 	c.expectEOF()
-	waitFor(t, "the log line", func() bool { return strings.Contains(log.String(), "target unreachable") })
+	testnet.WaitFor(t, "the log line", func() bool { return strings.Contains(log.String(), "target unreachable") })
 }
 
 func TestClientCloseClosesTarget(t *testing.T) {
@@ -129,7 +131,7 @@ func TestClientCloseClosesTarget(t *testing.T) {
 	if code, _ := c.expectClose(); code != 1001 {
 		t.Fatalf("close echo %d, want 1001", code)
 	}
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 }
 
 func TestClientVanishingClosesTarget(t *testing.T) {
@@ -142,7 +144,7 @@ func TestClientVanishingClosesTarget(t *testing.T) {
 	if _, err := io.ReadAll(tc); err != nil {
 		t.Fatalf("target not closed: %v", err)
 	}
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 }
 
 func TestProtocolErrorsClose1002(t *testing.T) {
@@ -293,16 +295,17 @@ func TestHeartbeatDropsSilentClient(t *testing.T) {
 	if _, err := io.ReadAll(tc); err != nil {
 		t.Fatalf("target not closed: %v", err)
 	}
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 	if !strings.Contains(log.String(), "heartbeats") {
 		t.Fatal("the log does not say why the client was dropped")
 	}
 }
 
 func TestHeartbeatKeepsAnsweringClient(t *testing.T) {
-	_, addr, _ := startServer(t, Config{Target: startEcho(t), Heartbeat: 30 * time.Millisecond})
+	// 100 ms leaves a loaded test machine time to answer (silence is 2 intervals).
+	_, addr, _ := startServer(t, Config{Target: startEcho(t), Heartbeat: 100 * time.Millisecond})
 	c := dialWS(t, addr)
-	deadline := time.Now().Add(300 * time.Millisecond)
+	deadline := time.Now().Add(500 * time.Millisecond)
 	for time.Now().Before(deadline) {
 		f, err := c.next()
 		if err != nil {
@@ -348,19 +351,22 @@ func TestNoGoroutineOrConnectionLeaks(t *testing.T) {
 		c.conn.Close()
 		tc.Close()
 	}
-	waitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
-	waitFor(t, "goroutines to exit", func() bool { return runtime.NumGoroutine() <= base+2 })
+	testnet.WaitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "goroutines to exit", func() bool { return runtime.NumGoroutine() <= base+2 })
 }
 
 func TestPanicEndsOnlyItsSession(t *testing.T) {
 	srv, addr, log := startServer(t, Config{Target: startEcho(t)})
 	c := dialWS(t, addr)
 	var ss *session
-	srv.mu.Lock()
-	for s := range srv.sessions {
-		ss = s
-	}
-	srv.mu.Unlock()
+	testnet.WaitFor(t, "the session to register", func() bool { // it does just after the 101
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		for s := range srv.sessions {
+			ss = s
+		}
+		return ss != nil
+	})
 	ss.running.Add(1)
 	ss.guard("test", func() { panic("boom") })
 	if !strings.Contains(log.String(), "session panic") {
@@ -395,7 +401,7 @@ func TestOnSessionsReportsEachChange(t *testing.T) {
 	a.expectClose()
 	b.write(closeFrame(1000, ""))
 	b.expectClose()
-	waitFor(t, "four reports", func() bool { mu.Lock(); defer mu.Unlock(); return len(counts) == 4 })
+	testnet.WaitFor(t, "four reports", func() bool { mu.Lock(); defer mu.Unlock(); return len(counts) == 4 })
 	mu.Lock()
 	defer mu.Unlock()
 	if want := []int{1, 2, 1, 0}; !slices.Equal(counts, want) {

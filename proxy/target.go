@@ -10,9 +10,6 @@ import (
 	"time"
 )
 
-// DefaultLookupTimeout bounds a token lookup (Config.LookupTimeout).
-const DefaultLookupTimeout = 5 * time.Second
-
 // Target is where a session is relayed to.
 type Target struct {
 	// Network is "tcp" or "unix".
@@ -37,21 +34,6 @@ type TargetLookup interface {
 // ErrUnknownToken is what a TargetLookup returns for a token it does not
 // know. Other errors mean the lookup itself failed.
 var ErrUnknownToken = errors.New("unknown token")
-
-// An Authenticator decides whether a request may go on (websockify's auth
-// plugins). It returns nil, or an *AuthError saying how to refuse.
-type Authenticator interface {
-	Authenticate(r *http.Request) error
-}
-
-// AuthError is an Authenticator's refusal.
-type AuthError struct {
-	Status int         // 401 or 403
-	Header http.Header // for example WWW-Authenticate
-	Reason string      // for the log and the answer's body
-}
-
-func (e *AuthError) Error() string { return e.Reason }
 
 // tokenOf finds a request's token: the token query parameter, or with
 // HostToken the host named by the Host header.
@@ -81,20 +63,21 @@ func redactToken(t string) string {
 const redactShownMin = 12
 
 // sessionTarget chooses the target of a request: the fixed one, or the one
-// its token names. On failure it returns the HTTP status and why.
-func (s *Server) sessionTarget(r *http.Request) (Target, int, string) {
+// its token names. It refuses a request without a token, or with one the
+// lookup does not know or could not look up.
+func (s *Server) sessionTarget(r *http.Request) (Target, error) {
 	if s.cfg.Tokens == nil {
 		if s.cfg.UnixTarget != "" {
-			return Target{Network: "unix", Address: s.cfg.UnixTarget}, 0, ""
+			return Target{Network: "unix", Address: s.cfg.UnixTarget}, nil
 		}
-		return Target{Network: "tcp", Address: s.cfg.Target}, 0, ""
+		return Target{Network: "tcp", Address: s.cfg.Target}, nil
 	}
 	token, ok := s.tokenOf(r)
 	if !ok {
 		if s.cfg.HostToken {
-			return Target{}, http.StatusBadRequest, "no token: the Host header names none"
+			return Target{}, refused(http.StatusBadRequest, "no token: the Host header names none")
 		}
-		return Target{}, http.StatusBadRequest, "no token: add ?token=… to the URL"
+		return Target{}, refused(http.StatusBadRequest, "no token: add ?token=… to the URL")
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.lookupTimeout())
 	defer cancel()
@@ -104,42 +87,21 @@ func (s *Server) sessionTarget(r *http.Request) (Target, int, string) {
 	switch {
 	case err == nil:
 		s.log.Debug("token resolved", "token", redactToken(token), "target", t.String())
-		return t, 0, ""
+		return t, nil
 	case errors.Is(err, ErrUnknownToken):
-		return Target{}, http.StatusNotFound, "unknown token " + quote(redactToken(token))
+		return Target{}, refused(http.StatusNotFound, "unknown token "+quote(redactToken(token)))
 	case errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("token lookup timed out", "token", redactToken(token), "timeout", s.cfg.lookupTimeout())
-		return Target{}, http.StatusGatewayTimeout, "the token lookup timed out"
+		return Target{}, refused(http.StatusGatewayTimeout, "the token lookup timed out")
 	default:
 		s.log.Warn("token lookup failed", "token", redactToken(token), "error", err)
-		return Target{}, http.StatusBadGateway, "the token lookup failed"
+		return Target{}, refused(http.StatusBadGateway, "the token lookup failed")
 	}
-}
-
-// authenticate runs Config.Auth; it answers the refusal itself and reports
-// false then.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) bool {
-	if s.cfg.Auth == nil {
-		return true
-	}
-	err := s.checkAuth(w, r) // Config.Auth, slowed down for guessers
-	if err == nil {
-		return true
-	}
-	var ae *AuthError
-	if !errors.As(err, &ae) {
-		ae = &AuthError{Status: http.StatusForbidden, Reason: err.Error()}
-	}
-	for k, vs := range ae.Header {
-		w.Header()[k] = vs
-	}
-	s.refuse(w, r, ae.Status, ae.Reason)
-	return false
 }
 
 // dialTarget connects to t, over TLS when configured.
 func (s *Server) dialTarget(ctx context.Context, t Target) (net.Conn, error) {
-	d := net.Dialer{KeepAlive: 30 * time.Second}
+	d := net.Dialer{KeepAlive: targetKeepAlive}
 	if t.Network == "unix" {
 		return d.DialContext(ctx, "unix", t.Address)
 	}

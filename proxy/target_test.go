@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
 // lookupFunc makes a TargetLookup of a function.
@@ -54,7 +56,7 @@ func TestTokensChooseTheTarget(t *testing.T) {
 			t.Fatalf("%s: %d %q", tc.path, code, body)
 		}
 	}
-	waitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
 	if !strings.Contains(log.String(), "target="+a) || !strings.Contains(log.String(), "target="+b) {
 		t.Fatal("sessions did not reach both targets")
 	}
@@ -172,7 +174,7 @@ func TestShortTokensNeverInTheLog(t *testing.T) {
 		status(t, addr, upgradeRequest("/websockify?token="+token, "Sec-WebSocket-Version: 13"))
 		http.Get("http://" + addr + "/vnc.html?token=" + token) // refused: no web directory
 	}
-	waitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "sessions to end", func() bool { return srv.Sessions() == 0 })
 	for _, token := range []string{"Q7z", "q7Z9", "K3jW8", "Zx81kqPw", "Pq4", "j2Mx", "u8VbN", "Hx7kPa2Lq", "token=W"} {
 		if strings.Contains(log.String(), token) {
 			t.Errorf("token %q appears in the log", token)

@@ -12,6 +12,7 @@ import (
 	"github.com/gobwas/ws"
 
 	"vncbridge/internal/testcert"
+	"vncbridge/internal/testnet"
 )
 
 func selfSigned(t testing.TB) tls.Certificate { return testcert.SelfSigned(t) }
@@ -71,7 +72,7 @@ func TestTLSClientRefusedWithoutCertificate(t *testing.T) {
 	if err == nil {
 		t.Fatal("TLS handshake succeeded with no certificate configured")
 	}
-	waitFor(t, "the log line", func() bool { return strings.Contains(log.String(), "self.pem not found") })
+	testnet.WaitFor(t, "the log line", func() bool { return strings.Contains(log.String(), "self.pem not found") })
 }
 
 func TestTLSOnlyRefusesPlain(t *testing.T) {

@@ -20,12 +20,12 @@ import (
 // when there is none (as websockify does).
 func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Web == nil {
-		s.refuse(w, r, http.StatusMethodNotAllowed, "this port serves WebSocket connections only (no web directory is configured)")
+		s.refuse(w, r, refused(http.StatusMethodNotAllowed, "this port serves WebSocket connections only (no web directory is configured)"))
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		s.refuse(w, r, http.StatusMethodNotAllowed, r.Method+" is not served here; files answer GET and HEAD")
+		s.refuse(w, r, refused(http.StatusMethodNotAllowed, r.Method+" is not served here; files answer GET and HEAD"))
 		return
 	}
 	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
@@ -35,7 +35,7 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	fi, err := fs.Stat(s.cfg.Web, name)
 	if err == nil && fi.IsDir() {
 		if _, err := fs.Stat(s.cfg.Web, path.Join(name, "index.html")); err != nil && !s.cfg.WebListing {
-			s.refuse(w, r, http.StatusNotFound, "directory listing is turned off")
+			s.refuse(w, r, refused(http.StatusNotFound, "directory listing is turned off"))
 			return
 		}
 	}

@@ -91,18 +91,13 @@ func (s *started) exitCode(t *testing.T) int {
 
 func waitListening(t *testing.T, network, addr string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testnet.WaitFor(t, "vncbridge to listen on "+addr, func() bool {
 		c, err := net.Dial(network, addr)
 		if err == nil {
 			c.Close()
-			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nothing listens on %s", addr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err == nil
+	})
 }
 
 // echoThrough opens a WebSocket on conn and checks an echo through it.
@@ -217,7 +212,7 @@ func TestDaemonDetaches(t *testing.T) {
 	if fields := strings.Fields(string(stat)); len(fields) > 6 && fields[6] != "0" {
 		t.Errorf("the daemon has a terminal: tty_nr %s", fields[6])
 	}
-	waitUntil(t, "the daemon's log", func() bool {
+	testnet.WaitFor(t, "the daemon's log", func() bool {
 		b, _ := os.ReadFile(logFile)
 		return strings.Contains(string(b), "session ended")
 	})
@@ -290,17 +285,6 @@ func TestServesTheViewer(t *testing.T) {
 	}
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestSIGTERMClosesOpenSessionsWith1001(t *testing.T) {
 	listen := freeAddr(t)
 	p := start(t, binary, "proxy", listen, echoServer(t))
@@ -332,4 +316,10 @@ func TestSIGTERMClosesOpenSessionsWith1001(t *testing.T) {
 	if !strings.Contains(p.stderr.String(), "server shutting down") {
 		t.Fatalf("the session's end is not in the log:\n%s", p.stderr)
 	}
+}
+
+// waitUntil is testnet.WaitFor under the name this package's other tests use.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	testnet.WaitFor(t, what, cond)
 }

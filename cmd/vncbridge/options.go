@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"vncbridge/proxy/auth"
+	"vncbridge/proxy/tokens"
 )
 
 // proxyOptions are the options of `vncbridge proxy`: websockify's, under the
@@ -125,12 +128,12 @@ func newProxyFlags(o *proxyOptions) *pflag.FlagSet {
 	fs.BoolVar(&o.noLegacy, "no-legacy", false, "refuse the legacy protocols (Hixie-75/76, Flash policy requests)")
 	fs.BoolVar(&o.metrics, "metrics", false, "serve counters at /metrics (Prometheus text format)")
 
-	fs.StringVar(&o.tokenPlugin, "token-plugin", "", "choose targets by token with plugin `NAME` (TokenFile, ReadOnlyTokenFile, TokenFileName, BaseTokenAPI, JSONTokenApi, JWTTokenApi, TokenRedis, UnixDomainSocketDirectory)")
+	fs.StringVar(&o.tokenPlugin, "token-plugin", "", "choose targets by token with plugin `NAME` ("+strings.Join(tokens.Names(), ", ")+")")
 	fs.StringVar(&o.tokenSource, "token-source", "", "`ARG` of the token plugin (a file, directory, URL, key file or Redis address)")
 	fs.BoolVar(&o.hostToken, "host-token", false, "take the token from the Host header instead of ?token=")
 	fs.StringVar(&o.targetConfig, "target-config", "", "token `FILE` or directory (old name of --token-plugin TokenFile)")
 	fs.IntVar(&o.lookupTimeout, "lookup-timeout", 5, "give up a token lookup after `SECONDS`")
-	fs.StringVar(&o.authPlugin, "auth-plugin", "", "check clients with plugin `NAME` (BasicHTTPAuth, ExpectOrigin, ClientCertCNAuth)")
+	fs.StringVar(&o.authPlugin, "auth-plugin", "", "check clients with plugin `NAME` ("+strings.Join(auth.Names(), ", ")+")")
 	fs.StringVar(&o.authSource, "auth-source", "", "`ARG` of the auth plugin")
 	fs.BoolVar(&o.webAuth, "web-auth", false, "the auth plugin guards the web files too")
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -50,9 +49,14 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 2, err)
 	}
+	if c, ok := cfg.Tokens.(io.Closer); ok {
+		defer c.Close() // whoever opens a lookup closes it (TokenRedis holds connections)
+	}
 	if o.libserver {
 		logger.Info("--libserver chooses websockify's Python server engine; it has no meaning here and is ignored")
 	}
+	watch := newSessionWatch()
+	cfg.OnSessions = watch.onSessions
 	srv, err := proxy.New(cfg)
 	if err != nil {
 		return fail(stderr, 2, err)
@@ -67,25 +71,70 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(stop)
-	stopped := make(chan struct{}) // closed once Shutdown has closed every session
-	go func() {
-		s := <-stop
-		logger.Info("stopping", "signal", s.String())
+	return serveUntilDone(srv, ln, watch, policy{runOnce: o.runOnce, timeout: seconds(o.timeout), idle: seconds(o.idleTimeout)}, stop, logger)
+}
+
+// serveUntilDone serves ln until a signal, a serving error, or the end the
+// policy sets, then shuts the server down (closing the open sessions with
+// 1001), and returns the exit status.
+func serveUntilDone(srv *proxy.Server, ln net.Listener, watch *sessionWatch, p policy, stop <-chan os.Signal, logger *slog.Logger) int {
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	shutdown := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
-		close(stopped)
-	}()
-
-	switch err := srv.Serve(ln); {
-	case errors.Is(err, proxy.ErrServerClosed):
-		<-stopped // Serve returns when accepting stops; the sessions close after
-		return 0
-	case err == nil, errors.Is(err, proxy.ErrIdleTimeout):
-		return 0
-	default:
-		logger.Error("serving failed", "error", err)
-		return 1
+		if served != nil {
+			<-served
+		}
+	}
+	var timeout <-chan time.Time
+	if p.timeout > 0 {
+		t := time.NewTimer(p.timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	idle := newIdleTimer(p.idle)
+	defer idle.stop()
+	draining := false // --timeout passed: the listener is closed, the last session ends the process
+	wasOpen := 0
+	for {
+		select {
+		case s := <-stop:
+			logger.Info("stopping", "signal", s.String())
+			shutdown()
+			return 0
+		case err := <-served:
+			served = nil
+			if !draining {
+				logger.Error("serving failed", "error", err)
+				shutdown()
+				return 1
+			}
+		case <-timeout:
+			logger.Info("timeout reached; no new connections", "timeout", p.timeout)
+			timeout, draining = nil, true
+			ln.Close()
+		case <-idle.C:
+			if open, _ := watch.counts(); open == 0 {
+				logger.Info("idle timeout reached; exiting", "idle_timeout", p.idle)
+				shutdown()
+				return 0
+			}
+		case <-watch.poke:
+		}
+		open, ended := watch.counts()
+		idle.sessionsChanged(wasOpen, open)
+		wasOpen = open
+		switch {
+		case p.runOnce && ended > 0 && open == 0:
+			logger.Info("run once: session over; exiting")
+			shutdown()
+			return 0
+		case draining && open == 0:
+			shutdown()
+			return 0
+		}
 	}
 }
 
@@ -106,9 +155,6 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 		Heartbeat:        seconds(o.heartbeat),
 		HandshakeTimeout: seconds(o.handshakeTimeout),
 		LookupTimeout:    seconds(o.lookupTimeout),
-		RunOnce:          o.runOnce,
-		Timeout:          seconds(o.timeout),
-		IdleTimeout:      seconds(o.idleTimeout),
 		AllowOrigins:     o.allowOrigins,
 		AllowHosts:       o.allowHosts,
 		NoLegacy:         o.noLegacy,
@@ -146,12 +192,15 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 		plugin, source = "TokenFile", o.targetConfig
 	}
 	if plugin != "" {
-		if cfg.Tokens, err = tokens.New(plugin, source); err != nil {
+		if cfg.Tokens, err = tokens.New(plugin, source, logger); err != nil {
 			return cfg, fmt.Errorf("--token-plugin: %w", err)
 		}
 	}
 	if o.authPlugin != "" {
 		if cfg.Auth, err = auth.New(o.authPlugin, o.authSource); err != nil {
+			if c, ok := cfg.Tokens.(io.Closer); ok {
+				c.Close()
+			}
 			return cfg, fmt.Errorf("--auth-plugin: %w", err)
 		}
 	}

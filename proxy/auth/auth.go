@@ -1,12 +1,14 @@
 // Package auth holds the auth plugins of websockify, under the same names
 // and reading the same sources: each decides whether a request may open a
-// session (and, with --web-auth, fetch files). Each is a proxy.Authenticator;
-// New makes one from --auth-plugin and --auth-source.
+// session (and, if the server says so, fetch files). Each is a
+// proxy.Authenticator; New makes one from a plugin's name and source, Plugins
+// lists them.
 package auth
 
 import (
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -15,24 +17,50 @@ import (
 	"vncbridge/proxy"
 )
 
-// Names lists the plugins New knows, as websockify names them.
-var Names = []string{"BasicHTTPAuth", "ExpectOrigin", "ClientCertCNAuth"}
+// A Plugin is one auth plugin: its name as websockify spells it, what its
+// source is (the command line's help and the README say the same), and how
+// it is made.
+type Plugin struct {
+	Name   string
+	Source string
+	open   func(source string) (proxy.Authenticator, error)
+}
+
+// Plugins lists every auth plugin, in the order help texts show them.
+var Plugins = []Plugin{
+	{"BasicHTTPAuth", "user:password", func(source string) (proxy.Authenticator, error) {
+		if !strings.Contains(source, ":") {
+			return nil, errors.New("BasicHTTPAuth needs a source of the form user:password")
+		}
+		return Basic{Credentials: source}, nil
+	}},
+	{"ExpectOrigin", "space-separated origins", func(source string) (proxy.Authenticator, error) {
+		return ExpectOrigin{Origins: strings.Fields(source)}, nil
+	}},
+	{"ClientCertCNAuth", "space-separated names of client certificates", func(source string) (proxy.Authenticator, error) {
+		return ClientCertCN{Names: strings.Fields(source)}, nil
+	}},
+}
+
+// Names lists the names of Plugins.
+func Names() []string {
+	names := make([]string, len(Plugins))
+	for i, p := range Plugins {
+		names[i] = p.Name
+	}
+	return names
+}
 
 // New makes the plugin called name (bare, or websockify.auth_plugins.NAME)
 // reading source.
 func New(name, source string) (proxy.Authenticator, error) {
-	switch strings.TrimPrefix(name, "websockify.auth_plugins.") {
-	case "BasicHTTPAuth":
-		if !strings.Contains(source, ":") {
-			return nil, fmt.Errorf("BasicHTTPAuth needs --auth-source user:password")
+	bare := strings.TrimPrefix(name, "websockify.auth_plugins.")
+	for _, p := range Plugins {
+		if p.Name == bare {
+			return p.open(source)
 		}
-		return Basic{Credentials: source}, nil
-	case "ExpectOrigin":
-		return ExpectOrigin{Origins: strings.Fields(source)}, nil
-	case "ClientCertCNAuth":
-		return ClientCertCN{Names: strings.Fields(source)}, nil
 	}
-	return nil, fmt.Errorf("unknown auth plugin %q (known: %s)", name, strings.Join(Names, ", "))
+	return nil, fmt.Errorf("unknown auth plugin %q (known: %s)", name, strings.Join(Names(), ", "))
 }
 
 // Basic is the BasicHTTPAuth plugin: HTTP basic authentication against one

@@ -30,15 +30,24 @@ import (
 type File struct {
 	source string
 	reread bool
+	log    *slog.Logger
 
 	mu      sync.Mutex
 	targets map[string]proxy.Target
 	stamp   string // what the source looked like when read
 }
 
-// NewFile reads the token file or directory source.
+// NewFile reads the token file or directory source. Lines it cannot read
+// are skipped, without a word: New logs them.
 func NewFile(source string, reread bool) (*File, error) {
-	f := &File{source: source, reread: reread}
+	return newFile(source, reread, nil)
+}
+
+func newFile(source string, reread bool, log *slog.Logger) (*File, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	f := &File{source: source, reread: reread, log: log}
 	if err := f.load(); err != nil {
 		return nil, err
 	}
@@ -81,7 +90,7 @@ func (f *File) load() error {
 		entries, bad := ParseTokenLines(fh)
 		fh.Close()
 		for _, b := range bad {
-			slog.Error("syntax error in a token file", "file", name, "line", b.Line, "error", b.Err)
+			f.log.Error("syntax error in a token file", "file", name, "line", b.Line, "error", b.Err)
 		}
 		for tok, t := range entries {
 			targets[tok] = t

@@ -27,7 +27,7 @@ type Redis struct {
 func NewRedis(source string) (*Redis, error) {
 	f, err := splitSource(source)
 	if err != nil || len(f) > 5 || f[0] == "" {
-		return nil, fmt.Errorf("--token-source %q is not host[:port[:db[:password[:namespace]]]]", source)
+		return nil, fmt.Errorf("source %q is not host[:port[:db[:password[:namespace]]]]", source)
 	}
 	for len(f) < 5 {
 		f = append(f, "")
@@ -39,11 +39,11 @@ func NewRedis(source string) (*Redis, error) {
 	dbn := 0
 	if db != "" {
 		if dbn, err = strconv.Atoi(db); err != nil {
-			return nil, fmt.Errorf("--token-source %q: database %q is not a number", source, db)
+			return nil, fmt.Errorf("source %q: database %q is not a number", source, db)
 		}
 	}
 	if _, err := strconv.Atoi(port); err != nil {
-		return nil, fmt.Errorf("--token-source %q: port %q is not a number", source, port)
+		return nil, fmt.Errorf("source %q: port %q is not a number", source, port)
 	}
 	if namespace != "" {
 		namespace += ":"

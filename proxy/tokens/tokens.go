@@ -2,13 +2,14 @@
 // and reading the same sources, so that a setup moves over unchanged: one
 // proxy, many desktops, the URL's token choosing which.
 //
-// Each plugin is a proxy.TargetLookup; New makes one from the names and
-// arguments of --token-plugin and --token-source.
+// Each plugin is a proxy.TargetLookup; New makes one from a plugin's name
+// and source, Plugins lists them.
 package tokens
 
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -16,38 +17,63 @@ import (
 	"vncbridge/proxy"
 )
 
-// Names lists the plugins New knows, as websockify names them.
-var Names = []string{
-	"TokenFile", "ReadOnlyTokenFile", "TokenFileName", "BaseTokenAPI", "JSONTokenApi",
-	"JWTTokenApi", "TokenRedis", "UnixDomainSocketDirectory",
+// A Plugin is one token plugin: its name as websockify spells it, what its
+// source is (the command line's help and the README say the same), and how
+// it is made.
+type Plugin struct {
+	Name   string
+	Source string
+	open   func(source string, log *slog.Logger) (proxy.TargetLookup, error)
+}
+
+// Plugins lists every token plugin, in the order help texts show them.
+var Plugins = []Plugin{
+	{"TokenFile", "a file of token: host:port lines, or a directory of them; read again when it changes",
+		func(s string, log *slog.Logger) (proxy.TargetLookup, error) { return newFile(s, true, log) }},
+	{"ReadOnlyTokenFile", "the same, read once",
+		func(s string, log *slog.Logger) (proxy.TargetLookup, error) { return newFile(s, false, log) }},
+	{"TokenFileName", "a directory; the token names a file holding host:port",
+		func(s string, _ *slog.Logger) (proxy.TargetLookup, error) { return NewFileName(s) }},
+	{"BaseTokenAPI", "a URL with %s where the token goes, answering host:port",
+		func(s string, _ *slog.Logger) (proxy.TargetLookup, error) { return NewAPI(s, false) }},
+	{"JSONTokenApi", "the same, answering {\"host\": …, \"port\": …}",
+		func(s string, _ *slog.Logger) (proxy.TargetLookup, error) { return NewAPI(s, true) }},
+	{"JWTTokenApi", "a key file; the token is a signed or encrypted JWT whose claims hold host and port",
+		func(s string, _ *slog.Logger) (proxy.TargetLookup, error) { return NewJWT(s) }},
+	{"TokenRedis", "host[:port[:db[:password[:namespace]]]]; values host:port or {\"host\": \"host:port\"}",
+		func(s string, _ *slog.Logger) (proxy.TargetLookup, error) { return NewRedis(s) }},
+	{"UnixDomainSocketDirectory", "a directory; the token names a Unix socket in it",
+		func(s string, _ *slog.Logger) (proxy.TargetLookup, error) { return NewUnixSocketDir(s) }},
+}
+
+// Names lists the names of Plugins.
+func Names() []string {
+	names := make([]string, len(Plugins))
+	for i, p := range Plugins {
+		names[i] = p.Name
+	}
+	return names
 }
 
 // New makes the plugin called name (bare, or as websockify's module path
-// websockify.token_plugins.NAME) reading source.
-func New(name, source string) (proxy.TargetLookup, error) {
+// websockify.token_plugins.NAME) reading source; it logs to log (nil
+// discards). A lookup that holds connections (TokenRedis) is an io.Closer:
+// whoever calls New closes it.
+func New(name, source string, log *slog.Logger) (proxy.TargetLookup, error) {
 	bare := strings.TrimPrefix(name, "websockify.token_plugins.")
-	if source == "" {
-		return nil, fmt.Errorf("token plugin %s needs --token-source", bare)
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
-	switch bare {
-	case "TokenFile":
-		return NewFile(source, true)
-	case "ReadOnlyTokenFile":
-		return NewFile(source, false)
-	case "TokenFileName":
-		return NewFileName(source)
-	case "BaseTokenAPI":
-		return NewAPI(source, false)
-	case "JSONTokenApi":
-		return NewAPI(source, true)
-	case "JWTTokenApi":
-		return NewJWT(source)
-	case "TokenRedis":
-		return NewRedis(source)
-	case "UnixDomainSocketDirectory":
-		return NewUnixSocketDir(source)
+	for _, p := range Plugins {
+		if p.Name != bare {
+			continue
+		}
+		if source == "" {
+			return nil, fmt.Errorf("token plugin %s needs a source: %s", bare, p.Source)
+		}
+		return p.open(source, log)
 	}
-	return nil, fmt.Errorf("unknown token plugin %q (known: %s)", name, strings.Join(Names, ", "))
+	return nil, fmt.Errorf("unknown token plugin %q (known: %s)", name, strings.Join(Names(), ", "))
 }
 
 // tcpTarget makes a target of a host and port as sources give them: the

@@ -1,6 +1,7 @@
 package tokens
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -12,6 +13,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +29,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"vncbridge/internal/testnet"
 	"vncbridge/proxy"
 )
 
@@ -108,11 +112,11 @@ func TestTokenFileRereadsOnChange(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tokens")
 	os.WriteFile(path, []byte("a: host:1\n"), 0o644)
-	rw, err := New("TokenFile", path)
+	rw, err := New("TokenFile", path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ro, err := New("websockify.token_plugins.ReadOnlyTokenFile", path)
+	ro, err := New("websockify.token_plugins.ReadOnlyTokenFile", path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +133,7 @@ func TestTokenFileDirectory(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "one"), []byte("a: h1:1\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "two"), []byte("b: h2:2\n"), 0o644)
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
-	l, err := New("TokenFile", dir)
+	l, err := New("TokenFile", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +145,7 @@ func TestTokenFileName(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "desk"), []byte("vnc.example:5900\n"), 0o644)
 	os.WriteFile(filepath.Join(filepath.Dir(dir), "outside"), []byte("evil:1\n"), 0o644)
-	l, err := New("TokenFileName", dir)
+	l, err := New("TokenFileName", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +153,7 @@ func TestTokenFileName(t *testing.T) {
 	expect(t, l, "../../desk", tcp("vnc.example:5900")) // only the last element counts
 	expectUnknown(t, l, "nothing")
 	expectUnknown(t, l, "../outside")
-	if _, err := New("TokenFileName", filepath.Join(dir, "desk")); err == nil {
+	if _, err := New("TokenFileName", filepath.Join(dir, "desk"), nil); err == nil {
 		t.Error("a file accepted as TokenFileName's directory")
 	}
 }
@@ -177,7 +181,7 @@ func TestTokenAPIs(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	plain, err := New("BaseTokenAPI", srv.URL+"/lookup?t=%s")
+	plain, err := New("BaseTokenAPI", srv.URL+"/lookup?t=%s", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,13 +203,13 @@ func TestTokenAPIs(t *testing.T) {
 		t.Errorf("token not escaped: %q", last)
 	}
 
-	js, err := New("JSONTokenApi", srv.URL+"/lookup?t=%s")
+	js, err := New("JSONTokenApi", srv.URL+"/lookup?t=%s", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	expect(t, js, "json", tcp("10.1.2.3:5901"))
 	expect(t, js, "jsonstr", tcp("[::1]:5902"))
-	if _, err := New("JSONTokenApi", "http://no-placeholder/"); err == nil {
+	if _, err := New("JSONTokenApi", "http://no-placeholder/", nil); err == nil {
 		t.Error("a URL without the token placeholder was accepted")
 	}
 }
@@ -251,15 +255,15 @@ func TestJWT(t *testing.T) {
 	now := time.Now().Unix()
 	claims := `{"host": "desk.example", "port": 5900}`
 
-	rsaJWT, err := New("JWTTokenApi", pemPath)
+	rsaJWT, err := New("JWTTokenApi", pemPath, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pubJWT, err := New("JWTTokenApi", pubPath)
+	pubJWT, err := New("JWTTokenApi", pubPath, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hsJWT, err := New("JWTTokenApi", secretPath)
+	hsJWT, err := New("JWTTokenApi", secretPath, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +323,7 @@ func TestJWTKeyForms(t *testing.T) {
 		{"EC public JWK", write("ecpub.jwk", string(ecPublicJWK)), sign(jose.ES256, key), sign(jose.HS256, secret)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			j, err := New("JWTTokenApi", tc.file)
+			j, err := New("JWTTokenApi", tc.file, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -328,7 +332,7 @@ func TestJWTKeyForms(t *testing.T) {
 		})
 	}
 	for name, content := range map[string]string{"empty": "\n", "bad JSON": `{"kty": "oct"`} {
-		if _, err := New("JWTTokenApi", write(name, content)); err == nil {
+		if _, err := New("JWTTokenApi", write(name, content), nil); err == nil {
 			t.Errorf("key file %s: accepted", name)
 		}
 	}
@@ -346,7 +350,7 @@ func TestUnixDomainSocketDirectory(t *testing.T) {
 	}
 	defer ln.Close()
 	os.WriteFile(filepath.Join(dir, "file"), nil, 0o644)
-	l, err := New("UnixDomainSocketDirectory", dir)
+	l, err := New("UnixDomainSocketDirectory", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,13 +364,7 @@ func TestUnixDomainSocketDirectory(t *testing.T) {
 // startRedis runs a real redis-server on a loopback port for the test.
 func startRedis(t *testing.T, args ...string) string {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("redis-server is not installed (make deps installs it)")
-		}
-		t.Skip("redis-server is not installed; run make deps (CI fails here instead)")
-	}
+	bin := testnet.RequireTools(t, "redis-server")
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
@@ -423,38 +421,59 @@ func TestRedis(t *testing.T) {
 	redisSet(t, addr, "s3cret", 2, "app:ns:desk", "ns.example:5902")
 	redisSet(t, addr, "s3cret", 2, "garbage", "no port here")
 
-	l, err := New("TokenRedis", host+":"+port+":2:s3cret")
+	l, err := New("TokenRedis", host+":"+port+":2:s3cret", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { l.(io.Closer).Close() }) // whoever opens a lookup closes it
 	expect(t, l, "desk-json", tcp("10.0.0.5:5900"))
 	expect(t, l, "desk-plain", tcp("vnc.example:5901"))
 	expectUnknown(t, l, "nobody")
 	if _, err := lookup(t, l, "garbage"); err == nil {
 		t.Error("a value without a port gave a target")
 	}
-	ns, err := New("TokenRedis", host+":"+port+":2:s3cret:\"app:ns\"")
+	ns, err := New("TokenRedis", host+":"+port+":2:s3cret:\"app:ns\"", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { ns.(io.Closer).Close() })
 	expect(t, ns, "desk", tcp("ns.example:5902"))
 
-	wrong, _ := New("TokenRedis", host+":"+port+":2:wrong")
+	wrong, _ := New("TokenRedis", host+":"+port+":2:wrong", nil)
+	t.Cleanup(func() { wrong.(io.Closer).Close() })
 	if _, err := lookup(t, wrong, "desk-json"); err == nil || errors.Is(err, proxy.ErrUnknownToken) {
 		t.Errorf("wrong password: %v, want a failed lookup", err)
 	}
 	for _, bad := range []string{"", "h:notaport", "h:1:notadb", "a:b:c:d:e:f", `h:"open`} {
-		if _, err := New("TokenRedis", bad); err == nil {
+		if _, err := New("TokenRedis", bad, nil); err == nil {
 			t.Errorf("source %q accepted", bad)
 		}
 	}
 }
 
 func TestUnknownPlugin(t *testing.T) {
-	if _, err := New("NoSuchPlugin", "x"); err == nil || !strings.Contains(err.Error(), "TokenFile") {
+	if _, err := New("NoSuchPlugin", "x", nil); err == nil || !strings.Contains(err.Error(), "TokenFile") {
 		t.Fatalf("err %v, want one listing the known plugins", err)
 	}
-	if _, err := New("TokenFile", ""); err == nil {
+	if _, err := New("TokenFile", "", nil); err == nil {
 		t.Fatal("TokenFile without a source accepted")
+	}
+}
+
+// A token file's bad lines are logged through the logger New is given (the
+// process's default logger may go nowhere, as under --daemon).
+func TestTokenFileLogsThroughItsLogger(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(path, []byte("desk: 127.0.0.1:5900\nthis line is wrong\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	l, err := New("TokenFile", path, slog.New(slog.NewTextHandler(&buf, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, l, "desk", tcp("127.0.0.1:5900"))
+	if !strings.Contains(buf.String(), "syntax error in a token file") || !strings.Contains(buf.String(), "line=2") {
+		t.Fatalf("the logger got %q", buf.String())
 	}
 }
