@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,7 +18,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
-	"github.com/gobwas/ws"
 
 	"vncbridge/assets"
 	"vncbridge/proxy"
@@ -212,7 +210,6 @@ func TestViewerFailureTexts(t *testing.T) {
 			b.t = t
 			ln := listenLoopback(t)
 			serveProxy(t, art, ln, proxy.Config{Tokens: fixedTokens{"known": "127.0.0.1:1"}}, "tokens.log")
-			requireRefusalByClose(t, ln.Addr().String(), "http://"+ln.Addr().String(), tc.query)
 			b.run(chromedpNavigate("http://" + ln.Addr().String() + "/" + tc.query))
 			m := b.waitMessage(tc.title)
 			mustSay(t, "the log line", m.Log, logWhere)
@@ -229,7 +226,6 @@ func TestViewerFailureTexts(t *testing.T) {
 		serveProxy(t, art, pages, proxy.Config{Target: "127.0.0.1:1"}, "pages.log")
 		other := listenLoopback(t)
 		serveProxy(t, art, other, proxy.Config{Target: "127.0.0.1:1"}, "other.log")
-		requireRefusalByClose(t, other.Addr().String(), "http://"+pages.Addr().String(), "")
 		b.run(chromedpNavigate(fmt.Sprintf("http://%s/?port=%d", pages.Addr(), other.Addr().(*net.TCPAddr).Port)))
 		m := b.waitMessage("The proxy refused this page")
 		mustSay(t, "the hint", m.Hint, "Open the page at the proxy's address")
@@ -244,22 +240,6 @@ func (m fixedTokens) LookupTarget(_ context.Context, token string) (proxy.Target
 		return proxy.Target{Network: "tcp", Address: a}, nil
 	}
 	return proxy.Target{}, proxy.ErrUnknownToken
-}
-
-// requireRefusalByClose skips the test while the proxy still refuses
-// browsers with an HTTP 4xx answer instead of a 4xxx close.
-func requireRefusalByClose(t *testing.T, addr, origin, query string) {
-	t.Helper()
-	d := ws.Dialer{Header: ws.HandshakeHeaderHTTP{"Origin": []string{origin}}, Protocols: []string{"binary"}, Timeout: 5 * time.Second}
-	c, _, _, err := d.Dial(context.Background(), "ws://"+addr+"/websockify"+query)
-	var status ws.StatusError
-	if errors.As(err, &status) && int(status) >= 400 && int(status) < 500 {
-		t.Skipf("the proxy answers HTTP %d instead of accepting and closing with %d: the page's text for it is written, the proxy's side is not merged yet", int(status), 4000+int(status))
-	}
-	if err != nil {
-		t.Fatalf("dialling the proxy: %v", err)
-	}
-	c.Close()
 }
 
 func TestViewerPassword(t *testing.T) {
