@@ -6,7 +6,7 @@ BIN     := bin/vncbridge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all assets build run deps test cross dist e2e bench screenshot screenshots clean
+.PHONY: all assets build run deps test cross dist e2e wine bench screenshot screenshots clean
 
 all: build
 
@@ -52,6 +52,12 @@ cross:
 E2E_ARTIFACTS ?= $(CURDIR)/e2e-artifacts
 e2e: deps build
 	E2E_ARTIFACTS=$(E2E_ARTIFACTS) $(GO) test -count=1 -v ./e2e
+
+# Only the Windows build under Wine on a private Xvfb (part of make test, as
+# ./wine): the command line, a proxy session, the web files, the installer
+# from dist/, the service and the tray clicked with xdotool; one fresh prefix.
+wine: deps dist
+	$(GO) test -count=1 -v ./wine
 
 # Speed, side by side on loopback: the desktop in a browser through vncbridge and
 # websockify, then vncbridge, a plain TCP relay and websockify (docs/BENCHMARKS.md).

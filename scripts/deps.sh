@@ -21,7 +21,10 @@ debs=(websockify python3-websockets nodejs npm
 	# the desktop's own VNC server that vncbridge starts (app/localvnc)
 	x11vnc xvfb
 	# and its Wayland twin, tested in a headless wlroots compositor
-	wayvnc cage xwayland)
+	wayvnc cage xwayland
+	# make wine: the Windows build on a 64-bit Wine, headless (Xvfb); mingw-w64
+	# builds the test prefix's bcryptprimitives.dll
+	wine wine64 gcc-mingw-w64-x86-64-win32)
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
