@@ -370,6 +370,9 @@ func TestWindowsInstaller(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the installer is not a PE file: %v", err)
 	}
+	if f.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
+		t.Errorf("installer machine %#x, want amd64 (the program is 64-bit)", f.Machine)
+	}
 	if subsystem(f) != pe.IMAGE_SUBSYSTEM_WINDOWS_GUI {
 		t.Errorf("installer subsystem %d", subsystem(f))
 	}

@@ -7,7 +7,8 @@
 ; installer made. (The settings and recordings the tray keeps in
 ; %APPDATA%\vncbridge are the user's, and stay.)
 
-Unicode true
+; 64-bit, as the program is (and as Wine on a 64-bit-only Debian runs it).
+Target amd64-unicode
 !ifndef VERSION
   !define VERSION "0.0.0"
 !endif
