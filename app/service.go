@@ -32,6 +32,7 @@ var (
 // the tray, headless.
 type Service struct {
 	svc  service.Service
+	prog *serviceProgram
 	user bool
 }
 
@@ -49,11 +50,12 @@ func NewService(paths Paths, web fs.FS, log *slog.Logger, user bool) (*Service, 
 		Option:       service.KeyValue{"UserService": user},
 		Dependencies: platform.serviceDependencies(user),
 	}
-	s, err := service.New(&serviceProgram{paths: paths, web: web, log: log}, cfg)
+	prog := &serviceProgram{paths: paths, web: web, log: log}
+	s, err := service.New(prog, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{svc: s, user: user}, nil
+	return &Service{svc: s, prog: prog, user: user}, nil
 }
 
 // System names the service manager: "linux-systemd", "unix-systemv", "darwin-launchd", "windows-service".
@@ -179,7 +181,7 @@ func sameDir(a, b string) bool {
 
 // Run runs the service's program under the service manager (or in the
 // foreground when started from a terminal), until it is told to stop.
-func (s *Service) Run() error { return s.svc.Run() }
+func (s *Service) Run() error { return runService(s) }
 
 // removeSysVLeftovers removes what SysV installs leave besides the script:
 // the runlevel links and the logs.
