@@ -13,11 +13,12 @@ package wine
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -88,27 +89,9 @@ func setUp() (int, error) {
 		}
 	}
 
-	// A private X server; -displayfd picks a free display.
-	r, w, err := os.Pipe()
-	if err != nil {
+	if display, err = startXvfb(); err != nil {
 		return 1, err
 	}
-	xvfb = exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp")
-	xvfb.ExtraFiles = []*os.File{w}
-	xvfb.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := xvfb.Start(); err != nil {
-		return 1, err
-	}
-	w.Close()
-	buf := make([]byte, 16)
-	r.SetReadDeadline(time.Now().Add(10 * time.Second))
-	n, err := r.Read(buf)
-	r.Close()
-	if err != nil {
-		return 1, fmt.Errorf("Xvfb gave no display: %v", err)
-	}
-	display = ":" + strings.TrimSpace(string(buf[:n]))
-
 	wineEnv = append(os.Environ(),
 		"WINEPREFIX="+prefix,
 		"WINEARCH=win64",
@@ -136,13 +119,51 @@ func setUp() (int, error) {
 	return 0, nil
 }
 
+// startXvfb starts a private X server on a display no other X server holds
+// (neither a lock file nor a socket, abstract ones included: -displayfd
+// can hand out a display whose socket file another server lost).
+func startXvfb() (string, error) {
+	for n := 140; n < 200; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		d := ":" + strconv.Itoa(n)
+		if c, err := net.Dial("unix", "@/tmp/.X11-unix/X"+strconv.Itoa(n)); err == nil {
+			c.Close()
+			continue
+		}
+		cmd := exec.Command("Xvfb", d, "-screen", "0", "1024x768x24", "-nolisten", "tcp")
+		if err := cmd.Start(); err != nil {
+			return "", err
+		}
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		for range 100 {
+			select {
+			case <-exited:
+			default:
+				if c, err := net.Dial("unix", "/tmp/.X11-unix/X"+strconv.Itoa(n)); err == nil {
+					c.Close()
+					xvfb = cmd
+					return d, nil
+				}
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			break
+		}
+		cmd.Process.Kill()
+		<-exited
+	}
+	return "", fmt.Errorf("no free X display for Xvfb")
+}
+
 func tearDown() {
 	if prefix != "" {
 		wineserver(30*time.Second, "-k")
 	}
-	if xvfb != nil && xvfb.Process != nil {
+	if xvfb != nil {
 		xvfb.Process.Kill()
-		xvfb.Wait()
 	}
 	if root != "" {
 		os.RemoveAll(root)

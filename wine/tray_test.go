@@ -1,0 +1,287 @@
+//go:build linux
+
+package wine
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"vncbridge/internal/testnet"
+)
+
+// xdo runs xdotool on the test's display.
+func xdo(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = wineEnv
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool %q: %v %s", args, err, out)
+	}
+}
+
+// iconColour is the colour most of an icon's opaque pixels have: its
+// state's colour.
+func iconColour(t *testing.T, name string) color.RGBA {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "assets", "icons", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[color.RGBA]int{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			if c.A == 255 && !(c.R == c.G && c.G == c.B) { // the state's colour is not grey
+				counts[color.RGBA{c.R, c.G, c.B, 255}]++
+			}
+		}
+	}
+	var best color.RGBA
+	for c, n := range counts {
+		if n > counts[best] {
+			best = c
+		}
+	}
+	return best
+}
+
+// tray is vncbridge.exe on Wine's desktop.
+type tray struct {
+	t              *testing.T
+	proc           *proc
+	config         string
+	addr           string
+	idleC, shareC  color.RGBA
+	iconX, iconY   int
+	lastScreenshot *image.RGBA
+}
+
+// count counts the pixels of colour c at the right end of the taskbar,
+// where the notification area is, and sums their coordinates.
+func (tr *tray) count(img *image.RGBA, c color.RGBA) (n, sx, sy int) {
+	b := img.Bounds()
+	for y := b.Max.Y - 24; y < b.Max.Y; y++ {
+		for x := b.Max.X - 120; x < b.Max.X; x++ {
+			if img.RGBAAt(x, y) == c {
+				n, sx, sy = n+1, sx+x, sy+y
+			}
+		}
+	}
+	return n, sx, sy
+}
+
+// waitIcon waits until the tray icon shows colour c, and notes where it is.
+func (tr *tray) waitIcon(c color.RGBA, what string) {
+	tr.t.Helper()
+	waitUntil(tr.t, 20*time.Second, "the "+what+" icon", func() bool {
+		tr.lastScreenshot = screenshot(tr.t)
+		n, sx, sy := tr.count(tr.lastScreenshot, c)
+		if n >= 20 {
+			tr.iconX, tr.iconY = sx/n, sy/n
+			return true
+		}
+		return false
+	})
+}
+
+// rows are the menu's items found on the screen: the middle of each line
+// of text, from the top, separators left out.
+type rows struct {
+	left, x int // the menu's left edge, and where to click
+	ys      []int
+}
+
+// menuRows finds a menu that appeared since before, in the screen's
+// columns [minX, maxX): its bounding box is what changed, and its items are
+// the bands of text in the left part of it (the right part may hold a
+// tooltip), a separator being a line across it.
+func menuRows(before, after *image.RGBA, minX, maxX int) (rows, bool) {
+	b := after.Bounds()
+	x0, y0, x1, y1 := b.Max.X, b.Max.Y, -1, -1
+	for y := 0; y < b.Max.Y-24; y++ {
+		for x := minX; x < maxX; x++ {
+			if before.RGBAAt(x, y) != after.RGBAAt(x, y) {
+				x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+			}
+		}
+	}
+	if x1-x0 < 60 || y1-y0 < 20 {
+		return rows{}, false
+	}
+	dark := func(c color.RGBA) bool { return int(c.R)+int(c.G)+int(c.B) < 3*150 }
+	left, right := x0+4, x0+(x1-x0)*3/10
+	r := rows{left: x0, x: x0 + (x1-x0)/4}
+	start := -1
+	for y := y0 + 2; y <= y1-2+1; y++ {
+		n := 0
+		if y <= y1-2 {
+			for x := left; x < right; x++ {
+				if dark(after.RGBAAt(x, y)) {
+					n++
+				}
+			}
+		}
+		text := n > 0 && n < (right-left)*8/10
+		switch {
+		case text && start < 0:
+			start = y
+		case !text && start >= 0:
+			if y-start >= 4 { // a line of text, not a stray pixel
+				r.ys = append(r.ys, (start+y-1)/2)
+			}
+			start = -1
+		}
+	}
+	return r, true
+}
+
+// openMenu right-clicks the icon and returns the menu's items.
+func (tr *tray) openMenu(items int) rows {
+	tr.t.Helper()
+	before := screenshot(tr.t)
+	xdo(tr.t, "mousemove", strconv.Itoa(tr.iconX), strconv.Itoa(tr.iconY), "click", "3")
+	return tr.waitMenu(before, 0, before.Bounds().Max.X, items)
+}
+
+func (tr *tray) waitMenu(before *image.RGBA, minX, maxX, items int) rows {
+	tr.t.Helper()
+	var r rows
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		after := screenshot(tr.t)
+		tr.lastScreenshot = after
+		var ok bool
+		if r, ok = menuRows(before, after, minX, maxX); ok && len(r.ys) == items {
+			return r
+		}
+		if time.Now().After(deadline) {
+			saveScreenshot(tr.t, after, tr.t.Name()+"-menu")
+			tr.t.Fatalf("no menu of %d items (found %v)", items, r.ys)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// click clicks item i of the menu.
+func (tr *tray) click(r rows, i int) {
+	tr.t.Helper()
+	xdo(tr.t, "mousemove", strconv.Itoa(r.x), strconv.Itoa(r.ys[i]), "click", "1")
+}
+
+// The main menu's items, separators left out, when no service is installed.
+const (
+	itemStatus     = 0
+	itemStartStop  = 1
+	itemBackground = 8
+	itemQuit       = 10
+	mainItems      = 11
+	// The "Run in background" submenu: Install as service, Start at login.
+	subLogin = 1
+	subItems = 2
+)
+
+func (tr *tray) sharing() bool {
+	got, err := greetingThrough(tr.addr)
+	return err == nil && got == rfbGreeting
+}
+
+func (tr *tray) refused() bool {
+	c, err := net.DialTimeout("tcp", tr.addr, time.Second)
+	if err == nil {
+		c.Close()
+	}
+	return err != nil
+}
+
+// TestTrayOnWinesDesktop clicks through the tray's menu on Wine's desktop:
+// start and stop sharing 20 times, start at login on and off, Quit. Every
+// action is checked where it shows (the port, the icon, the registry), and
+// the settings must end as they began: no menu item acted by itself.
+func TestTrayOnWinesDesktop(t *testing.T) {
+	run(t, "reg", "add", `HKCU\Software\Wine\Explorer`, "/v", "Desktop", "/d", "shell", "/f")
+	run(t, "reg", "add", `HKCU\Software\Wine\Explorer\Desktops`, "/v", "shell", "/d", "1024x768", "/f")
+	t.Cleanup(func() { run(t, "reg", "delete", `HKCU\Software\Wine\Explorer`, "/v", "Desktop", "/f") })
+	start(t, "explorer", "/desktop=shell,1024x768")
+
+	config := filepath.Join(root, "tray-config")
+	if err := os.MkdirAll(config, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	port := testnet.FreePort(t)
+	settings := map[string]any{"port": port, "target": testnet.Greeter(t, rfbGreeting)}
+	b, _ := json.Marshal(settings)
+	if err := os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tr := &tray{t: t, config: config, addr: "127.0.0.1:" + strconv.Itoa(port),
+		idleC: iconColour(t, "tray-idle-16.png"), shareC: iconColour(t, "tray-sharing-16.png")}
+	if tr.idleC == tr.shareC {
+		t.Fatal("the idle and sharing icons have one colour")
+	}
+	tr.proc = start(t, trayExe, "--config-dir", winPath(config))
+	t.Cleanup(func() {
+		if t.Failed() {
+			saveScreenshot(t, tr.lastScreenshot, t.Name())
+			log, _ := os.ReadFile(filepath.Join(config, "vncbridge.log"))
+			t.Logf("vncbridge.log:\n%s", log)
+		}
+	})
+	tr.waitIcon(tr.idleC, "idle")
+
+	const sessions = 20
+	began := time.Now()
+	for i := range sessions {
+		tr.click(tr.openMenu(mainItems), itemStartStop)
+		waitUntil(t, 20*time.Second, fmt.Sprintf("session %d: the share", i), tr.sharing)
+		tr.waitIcon(tr.shareC, "sharing (green)")
+		tr.click(tr.openMenu(mainItems), itemStartStop)
+		waitUntil(t, 20*time.Second, fmt.Sprintf("session %d: the share to stop", i), tr.refused)
+		tr.waitIcon(tr.idleC, "idle")
+	}
+	t.Logf("%d sessions started and stopped from the menu in %v", sessions, time.Since(began).Round(time.Millisecond))
+
+	for _, want := range []bool{true, false} {
+		main := tr.openMenu(mainItems)
+		tr.click(main, itemBackground)
+		// The submenu opens on the left: the menu is at the screen's right edge.
+		sub := tr.waitMenu(tr.lastScreenshot, 0, main.left, subItems)
+		tr.click(sub, subLogin)
+		waitUntil(t, 20*time.Second, fmt.Sprintf("the Run value there: %v", want), func() bool {
+			_, ok := regQuery(t, runKey, "vncbridge")
+			return ok == want
+		})
+	}
+
+	var after map[string]any
+	b, err := os.ReadFile(filepath.Join(config, "settings.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &after)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after["port"] != float64(port) || after["target"] != settings["target"] || after["allow_remote"] == true || after["record"] == true {
+		t.Errorf("the settings changed without being asked: %s", b)
+	}
+
+	tr.click(tr.openMenu(mainItems), itemQuit)
+	if code := tr.proc.exitCode(t, 20*time.Second); code != 0 {
+		t.Errorf("Quit: exit %d", code)
+	}
+}
