@@ -14,7 +14,7 @@ import (
 // Started from a prompt, the connection is refused at once, and it shares
 // in the foreground until Ctrl-C.
 func runService(s *Service) error {
-	err := svc.Run(ServiceName, &serviceHandler{s: s})
+	err := svc.Run(serviceName, &serviceHandler{s: s})
 	if errors.Is(err, windows.ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
 		return s.svc.Run()
 	}

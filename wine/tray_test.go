@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,7 @@ type tray struct {
 	t              *testing.T
 	proc           *proc
 	config         string
+	settings       map[string]any
 	addr           string
 	idleC, shareC  color.RGBA
 	iconX, iconY   int
@@ -196,6 +198,8 @@ const (
 	subItems = 2
 )
 
+func (tr *tray) port() int { return tr.settings["port"].(int) }
+
 func (tr *tray) sharing() bool {
 	got, err := greetingThrough(tr.addr)
 	return err == nil && got == rfbGreeting
@@ -209,27 +213,24 @@ func (tr *tray) refused() bool {
 	return err != nil
 }
 
-// TestTrayOnWinesDesktop clicks through the tray's menu on Wine's desktop:
-// start and stop sharing 20 times, start at login on and off, Quit. Every
-// action is checked where it shows (the port, the icon, the registry), and
-// the settings must end as they began: no menu item acted by itself.
-func TestTrayOnWinesDesktop(t *testing.T) {
+// startTray starts vncbridge.exe on Wine's desktop (a virtual desktop with
+// a taskbar), sharing a fake VNC server on a free port, and waits for its
+// idle icon.
+func startTray(t *testing.T) *tray {
+	t.Helper()
 	run(t, "reg", "add", `HKCU\Software\Wine\Explorer`, "/v", "Desktop", "/d", "shell", "/f")
 	run(t, "reg", "add", `HKCU\Software\Wine\Explorer\Desktops`, "/v", "shell", "/d", "1024x768", "/f")
 	t.Cleanup(func() { run(t, "reg", "delete", `HKCU\Software\Wine\Explorer`, "/v", "Desktop", "/f") })
 	start(t, "explorer", "/desktop=shell,1024x768")
 
-	config := filepath.Join(root, "tray-config")
-	if err := os.MkdirAll(config, 0o700); err != nil {
-		t.Fatal(err)
-	}
+	config := t.TempDir()
 	port := testnet.FreePort(t)
 	settings := map[string]any{"port": port, "target": testnet.Greeter(t, rfbGreeting)}
 	b, _ := json.Marshal(settings)
 	if err := os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tr := &tray{t: t, config: config, addr: "127.0.0.1:" + strconv.Itoa(port),
+	tr := &tray{t: t, config: config, addr: "127.0.0.1:" + strconv.Itoa(port), settings: settings,
 		idleC: iconColour(t, "tray-idle-16.png"), shareC: iconColour(t, "tray-sharing-16.png")}
 	if tr.idleC == tr.shareC {
 		t.Fatal("the idle and sharing icons have one colour")
@@ -243,6 +244,16 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 		}
 	})
 	tr.waitIcon(tr.idleC, "idle")
+	return tr
+}
+
+// TestTrayOnWinesDesktop clicks through the tray's menu on Wine's desktop:
+// start and stop sharing 20 times, start at login on and off, Quit. Every
+// action is checked where it shows (the port, the icon, the registry), and
+// the settings must end as they began: no menu item acted by itself.
+func TestTrayOnWinesDesktop(t *testing.T) {
+	tr := startTray(t)
+	config, port, settings := tr.config, tr.port(), tr.settings
 
 	const sessions = 20
 	began := time.Now()
@@ -283,5 +294,27 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 	tr.click(tr.openMenu(mainItems), itemQuit)
 	if code := tr.proc.exitCode(t, 20*time.Second); code != 0 {
 		t.Errorf("Quit: exit %d", code)
+	}
+}
+
+// TestOneTrayPerUser starts vncbridge.exe a second time: it finds the first
+// (a named mutex), asks it through a named pipe to open the page (which
+// starts sharing), and exits, leaving one icon.
+func TestOneTrayPerUser(t *testing.T) {
+	tr := startTray(t)
+	icon, _, _ := tr.count(tr.lastScreenshot, tr.idleC)
+	second := start(t, trayExe, "--config-dir", winPath(tr.config))
+	if code := second.exitCode(t, 20*time.Second); code != 0 || !strings.Contains(second.out(), "already running") {
+		t.Fatalf("the second launch: exit %d, %q %q", code, second.out(), second.err())
+	}
+	waitUntil(t, 20*time.Second, "the first tray to share", tr.sharing)
+	tr.waitIcon(tr.shareC, "sharing (green)")
+	if n, _, _ := tr.count(tr.lastScreenshot, tr.shareC); n > icon*3/2 {
+		t.Errorf("%d green pixels in the notification area, %d in one icon: a second icon?", n, icon)
+	}
+	select {
+	case <-tr.proc.done:
+		t.Fatal("the first tray ended")
+	default:
 	}
 }
