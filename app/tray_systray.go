@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"sync"
+	"time"
 
 	"fyne.io/systray"
 
@@ -21,6 +22,7 @@ func runTray(cfg config, started func(*trayApp)) error {
 	t := &systrayTray{lib: fyneLib{}}
 	a := newApp(cfg, t)
 	var runErr error
+	ran := make(chan struct{})
 	systray.Run(func() {
 		systray.SetTitle("vncbridge")
 		go func() {
@@ -34,9 +36,19 @@ func runTray(cfg config, started func(*trayApp)) error {
 		started(a)
 		go func() {
 			runErr = a.Run(context.Background())
+			close(ran)
 			systray.Quit()
 		}()
-	}, nil)
+	}, func() {
+		// The tray ends: Quit, or Windows asking (WM_CLOSE from taskkill,
+		// WM_ENDSESSION at logoff or shutdown, after which the process is
+		// ended). Sessions are closed (1001) before this returns.
+		a.Quit()
+		select {
+		case <-ran:
+		case <-time.After(5 * time.Second):
+		}
+	})
 	return runErr
 }
 

@@ -3,11 +3,13 @@
 package wine
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -16,6 +18,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
 
 	"vncbridge/internal/testnet"
 )
@@ -316,5 +321,42 @@ func TestOneTrayPerUser(t *testing.T) {
 	case <-tr.proc.done:
 		t.Fatal("the first tray ended")
 	default:
+	}
+}
+
+// TestTrayStopsWhenWindowsAsks ends a sharing tray with taskkill (without
+// /F: Windows asks its windows to close, as at logoff): the open session
+// is closed with 1001 and the tray exits 0.
+func TestTrayStopsWhenWindowsAsks(t *testing.T) {
+	tr := startTray(t)
+	tr.click(tr.openMenu(mainItems), itemStartStop)
+	waitUntil(t, 20*time.Second, "the share", tr.sharing)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn, _, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+tr.addr+"/websockify")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	if data, _, err := wsutil.ReadServerData(conn); err != nil || string(data) != rfbGreeting {
+		t.Fatalf("greeting %q, %v", data, err)
+	}
+	if res := run(t, "taskkill", "/IM", "vncbridge.exe"); res.code != 0 {
+		t.Fatalf("taskkill: exit %d %s%s", res.code, res.stdout, res.stderr)
+	}
+	h, err := ws.ReadHeader(conn)
+	if err != nil {
+		t.Fatalf("no close frame: %v", err)
+	}
+	payload := make([]byte, h.Length)
+	io.ReadFull(conn, payload)
+	if h.OpCode != ws.OpClose || len(payload) < 2 || int(payload[0])<<8|int(payload[1]) != 1001 {
+		t.Fatalf("got %v % x, want a close frame with 1001", h.OpCode, payload)
+	}
+	wsutil.WriteClientMessage(conn, ws.OpClose, ws.NewCloseFrameBody(1001, ""))
+	if code := tr.proc.exitCode(t, 20*time.Second); code != 0 {
+		t.Errorf("exit %d after taskkill", code)
 	}
 }
