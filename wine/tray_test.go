@@ -324,10 +324,20 @@ func TestOneTrayPerUser(t *testing.T) {
 	}
 }
 
-// TestTrayStopsWhenWindowsAsks ends a sharing tray with taskkill (without
-// /F: Windows asks its windows to close, as at logoff): the open session
-// is closed with 1001 and the tray exits 0.
+// TestTrayStopsWhenWindowsAsks ends a sharing tray as Windows does: with
+// taskkill (without /F: its windows are asked to close) and by ending the
+// session (WM_QUERYENDSESSION, WM_ENDSESSION, as at logoff). The open
+// session is closed with 1001 and the tray exits 0.
 func TestTrayStopsWhenWindowsAsks(t *testing.T) {
+	for name, ask := range map[string][]string{
+		"taskkill":    {"taskkill", "/IM", "vncbridge.exe"},
+		"end session": {"wineboot", "--end-session"},
+	} {
+		t.Run(name, func(t *testing.T) { trayStopsWhenAsked(t, ask) })
+	}
+}
+
+func trayStopsWhenAsked(t *testing.T, ask []string) {
 	tr := startTray(t)
 	tr.click(tr.openMenu(mainItems), itemStartStop)
 	waitUntil(t, 20*time.Second, "the share", tr.sharing)
@@ -343,8 +353,8 @@ func TestTrayStopsWhenWindowsAsks(t *testing.T) {
 	if data, _, err := wsutil.ReadServerData(conn); err != nil || string(data) != rfbGreeting {
 		t.Fatalf("greeting %q, %v", data, err)
 	}
-	if res := run(t, "taskkill", "/IM", "vncbridge.exe"); res.code != 0 {
-		t.Fatalf("taskkill: exit %d %s%s", res.code, res.stdout, res.stderr)
+	if res := run(t, ask[0], ask[1:]...); res.code != 0 {
+		t.Fatalf("%s: exit %d %s%s", ask[0], res.code, res.stdout, res.stderr)
 	}
 	h, err := ws.ReadHeader(conn)
 	if err != nil {
@@ -357,6 +367,6 @@ func TestTrayStopsWhenWindowsAsks(t *testing.T) {
 	}
 	wsutil.WriteClientMessage(conn, ws.OpClose, ws.NewCloseFrameBody(1001, ""))
 	if code := tr.proc.exitCode(t, 20*time.Second); code != 0 {
-		t.Errorf("exit %d after taskkill", code)
+		t.Errorf("exit %d after %s", code, ask[0])
 	}
 }
