@@ -4,7 +4,6 @@ package wine
 
 import (
 	"image"
-	"image/color"
 	"image/png"
 	"io"
 	"log"
@@ -36,9 +35,13 @@ func screenshot(t *testing.T) *image.RGBA {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 0; i+3 < len(reply.Data) && i/4 < w*bh; i += 4 {
-			p := i / 4
-			img.Set(p%w, y+p/w, color.RGBA{reply.Data[i+2], reply.Data[i+1], reply.Data[i], 255})
+		if len(reply.Data) < w*bh*4 {
+			t.Fatalf("GetImage: %d bytes for %dx%d pixels", len(reply.Data), w, bh)
+		}
+		// BGRX on a 24-bit screen, into RGBA.
+		pix := img.Pix[y*img.Stride : (y+bh)*img.Stride]
+		for i := 0; i < w*bh*4; i += 4 {
+			pix[i], pix[i+1], pix[i+2], pix[i+3] = reply.Data[i+2], reply.Data[i+1], reply.Data[i], 255
 		}
 	}
 	return img

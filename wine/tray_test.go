@@ -3,6 +3,7 @@
 package wine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -122,6 +123,10 @@ func menuRows(before, after *image.RGBA, minX, maxX int) (rows, bool) {
 	b := after.Bounds()
 	x0, y0, x1, y1 := b.Max.X, b.Max.Y, -1, -1
 	for y := 0; y < b.Max.Y-24; y++ {
+		row := y * after.Stride
+		if bytes.Equal(before.Pix[row+minX*4:row+maxX*4], after.Pix[row+minX*4:row+maxX*4]) {
+			continue
+		}
 		for x := minX; x < maxX; x++ {
 			if before.RGBAAt(x, y) != after.RGBAAt(x, y) {
 				x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
