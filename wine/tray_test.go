@@ -23,6 +23,7 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 
+	"vncbridge/app"
 	"vncbridge/internal/testnet"
 )
 
@@ -196,17 +197,34 @@ func (tr *tray) click(r rows, i int) {
 	xdo(tr.t, "mousemove", strconv.Itoa(r.x), strconv.Itoa(r.ys[i]), "click", "1")
 }
 
-// The main menu's items, separators left out, when no service is installed.
-const (
-	itemStatus     = 0
-	itemStartStop  = 1
-	itemBackground = 8
-	itemQuit       = 10
-	mainItems      = 11
-	// The "Run in background" submenu: Install as service, Start at login.
-	subLogin = 1
-	subItems = 2
-)
+// menuIndex is where the item titled title is among the menu's items, the
+// separators left out, and how many items there are: the menu the app
+// renders for an idle tray with no service installed.
+func menuIndex(t *testing.T, submenu, title string) (index, items int) {
+	t.Helper()
+	menu := app.Menu(app.State{Settings: app.Settings{Port: 6080, Target: "localhost:5900"}})
+	if submenu != "" {
+		for _, m := range menu {
+			if m.Title == submenu {
+				menu = m.Children
+			}
+		}
+	}
+	index = -1
+	for _, m := range menu {
+		if m.Separator {
+			continue
+		}
+		if m.Title == title {
+			index = items
+		}
+		items++
+	}
+	if index < 0 {
+		t.Fatalf("no item %q in the menu %q", title, submenu)
+	}
+	return index, items
+}
 
 func (tr *tray) port() int { return tr.settings["port"].(int) }
 
@@ -265,13 +283,18 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 	tr := startTray(t)
 	config, port, settings := tr.config, tr.port(), tr.settings
 
+	startStop, mainItems := menuIndex(t, "", "Start sharing")
+	background, _ := menuIndex(t, "", "Run in background")
+	login, subItems := menuIndex(t, "Run in background", "Start at login")
+	quit, _ := menuIndex(t, "", "Quit")
+
 	const sessions = 20
 	began := time.Now()
 	for i := range sessions {
-		tr.click(tr.openMenu(mainItems), itemStartStop)
+		tr.click(tr.openMenu(mainItems), startStop)
 		waitUntil(t, 20*time.Second, fmt.Sprintf("session %d: the share", i), tr.sharing)
 		tr.waitIcon(tr.shareC, "sharing (green)")
-		tr.click(tr.openMenu(mainItems), itemStartStop)
+		tr.click(tr.openMenu(mainItems), startStop) // now Stop sharing
 		waitUntil(t, 20*time.Second, fmt.Sprintf("session %d: the share to stop", i), tr.refused)
 		tr.waitIcon(tr.idleC, "idle")
 	}
@@ -279,10 +302,10 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 
 	for _, want := range []bool{true, false} {
 		main := tr.openMenu(mainItems)
-		tr.click(main, itemBackground)
+		tr.click(main, background)
 		// The submenu opens on the left: the menu is at the screen's right edge.
 		sub := tr.waitMenu(tr.lastScreenshot, 0, main.left, subItems)
-		tr.click(sub, subLogin)
+		tr.click(sub, login)
 		waitUntil(t, 20*time.Second, fmt.Sprintf("the Run value there: %v", want), func() bool {
 			_, ok := regQuery(t, runKey, "vncbridge")
 			return ok == want
@@ -301,7 +324,7 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 		t.Errorf("the settings changed without being asked: %s", b)
 	}
 
-	tr.click(tr.openMenu(mainItems), itemQuit)
+	tr.click(tr.openMenu(mainItems), quit)
 	if code := tr.proc.exitCode(t, 20*time.Second); code != 0 {
 		t.Errorf("Quit: exit %d", code)
 	}
@@ -344,7 +367,8 @@ func TestTrayStopsWhenWindowsAsks(t *testing.T) {
 
 func trayStopsWhenAsked(t *testing.T, ask []string) {
 	tr := startTray(t)
-	tr.click(tr.openMenu(mainItems), itemStartStop)
+	startStop, mainItems := menuIndex(t, "", "Start sharing")
+	tr.click(tr.openMenu(mainItems), startStop)
 	waitUntil(t, 20*time.Second, "the share", tr.sharing)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
