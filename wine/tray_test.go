@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,7 +24,6 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 
-	"vncbridge/app"
 	"vncbridge/internal/testnet"
 )
 
@@ -197,33 +197,24 @@ func (tr *tray) click(r rows, i int) {
 	xdo(tr.t, "mousemove", strconv.Itoa(r.x), strconv.Itoa(r.ys[i]), "click", "1")
 }
 
-// menuIndex is where the item titled title is among the menu's items, the
-// separators left out, and how many items there are: the menu the app
-// renders for an idle tray with no service installed.
-func menuIndex(t *testing.T, submenu, title string) (index, items int) {
+// The tray's menu (app/menu.go) for an idle tray with no service
+// installed, separators left out, as the test finds it on the screen.
+var (
+	mainMenu = []string{"(status)", "Start sharing", "Open in browser", "Listen port", "Target VNC server",
+		"Record sessions", "Open recordings folder", "Allow other computers", "Run in background",
+		"About vncbridge", "Quit"}
+	backgroundMenu = []string{"Install as service", "Start at login", "Share when vncbridge starts"}
+)
+
+// menuIndex is where the item titled title is in menu, and how many items
+// menu has.
+func menuIndex(t *testing.T, menu []string, title string) (index, items int) {
 	t.Helper()
-	menu := app.Menu(app.State{Settings: app.Settings{Port: 6080, Target: "localhost:5900"}})
-	if submenu != "" {
-		for _, m := range menu {
-			if m.Title == submenu {
-				menu = m.Children
-			}
-		}
+	i := slices.Index(menu, title)
+	if i < 0 {
+		t.Fatalf("no item %q in the menu %q", title, menu)
 	}
-	index = -1
-	for _, m := range menu {
-		if m.Separator {
-			continue
-		}
-		if m.Title == title {
-			index = items
-		}
-		items++
-	}
-	if index < 0 {
-		t.Fatalf("no item %q in the menu %q", title, submenu)
-	}
-	return index, items
+	return i, len(menu)
 }
 
 func (tr *tray) port() int { return tr.settings["port"].(int) }
@@ -283,10 +274,10 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 	tr := startTray(t)
 	config, port, settings := tr.config, tr.port(), tr.settings
 
-	startStop, mainItems := menuIndex(t, "", "Start sharing")
-	background, _ := menuIndex(t, "", "Run in background")
-	login, subItems := menuIndex(t, "Run in background", "Start at login")
-	quit, _ := menuIndex(t, "", "Quit")
+	startStop, mainItems := menuIndex(t, mainMenu, "Start sharing")
+	background, _ := menuIndex(t, mainMenu, "Run in background")
+	login, subItems := menuIndex(t, backgroundMenu, "Start at login")
+	quit, _ := menuIndex(t, mainMenu, "Quit")
 
 	const sessions = 20
 	began := time.Now()
@@ -367,7 +358,7 @@ func TestTrayStopsWhenWindowsAsks(t *testing.T) {
 
 func trayStopsWhenAsked(t *testing.T, ask []string) {
 	tr := startTray(t)
-	startStop, mainItems := menuIndex(t, "", "Start sharing")
+	startStop, mainItems := menuIndex(t, mainMenu, "Start sharing")
 	tr.click(tr.openMenu(mainItems), startStop)
 	waitUntil(t, 20*time.Second, "the share", tr.sharing)
 
