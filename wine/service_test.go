@@ -58,6 +58,7 @@ func TestServiceUnderTheServiceManager(t *testing.T) {
 		return res.stdout
 	}
 	svc(4, "status")
+	svc(4, "start") // nothing installed
 	out := svc(0, "install")
 	t.Cleanup(func() { run(t, cliExe, "service", "uninstall", "--system") })
 	if !strings.Contains(out, "installed (windows-service)") {
@@ -82,5 +83,5 @@ func TestServiceUnderTheServiceManager(t *testing.T) {
 	}
 	svc(0, "uninstall")
 	svc(4, "status")
-	svc(1, "uninstall") // not installed
+	svc(4, "uninstall") // not installed
 }
