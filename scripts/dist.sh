@@ -3,7 +3,7 @@
 #   Linux:   .deb and .rpm (nfpm), .tar.gz; amd64 and arm64
 #   Windows: vncbridge.exe (the tray, no console), vncbridge-cli.exe (the
 #            command line), both with icon, version and manifest; the NSIS
-#            installer; signed with osslsigncode when a certificate is given
+#            installer (64-bit, tested under Wine by make wine); signed with osslsigncode when a certificate is given
 #   macOS:   vncbridge.app (LSUIElement, .icns); on a Mac with the tray, a
 #            universal binary and a .dmg; elsewhere the headless build, zipped
 # The version comes from git tags (v1.2.3); between tags it is 0.0.0~gitHASH.
