@@ -87,6 +87,10 @@ type config struct {
 	headless bool
 	// changes are the command line's settings, saved as menu choices are.
 	changes func(*settings)
+	// find tells which program can serve this desktop (nil:
+	// localvnc.Find); startLocal starts it (nil: localvnc.Start).
+	find       desktopFinder
+	startLocal localStarter
 }
 
 // trayApp is the tray application: one state, one event loop.
@@ -112,6 +116,8 @@ type trayApp struct {
 	lastLook time.Time
 	// serviceSeen is what serviceSign said at the last look at the service.
 	serviceSeen string
+	// shown is the status last printed by a headless run.
+	shown string
 }
 
 // newApp loads the settings and returns the trayApp showing itself on tray (nil
@@ -133,6 +139,12 @@ func newApp(cfg config, tray trayView) *trayApp {
 	if cfg.serviceFiles == nil {
 		cfg.serviceFiles = platform.serviceFiles()
 	}
+	if cfg.find == nil {
+		cfg.find = findDesktop
+	}
+	if cfg.startLocal == nil {
+		cfg.startLocal = startLocal
+	}
 	a := &trayApp{cfg: cfg, tray: tray, log: cfg.log, events: make(chan func(), 16), quit: make(chan struct{}),
 		wake: make(chan struct{}, 1)}
 	_, statErr := os.Stat(cfg.paths.settingsFile())
@@ -143,6 +155,7 @@ func newApp(cfg config, tray trayView) *trayApp {
 		a.notify("vncbridge settings", err.Error())
 	}
 	a.st = state{Settings: s, Version: cfg.version}
+	a.st.Desktop.Prog, a.st.Desktop.OK, a.st.Desktop.Advice = cfg.find()
 	if cfg.autostart != nil {
 		a.st.StartAtLogin = cfg.autostart.Enabled()
 	}
@@ -212,7 +225,7 @@ func (a *trayApp) Run(ctx context.Context) error {
 	if a.cfg.headless || a.st.Settings.ShareOnStart {
 		a.startSharing()
 		if a.st.Sharing {
-			fmt.Fprintf(a.cfg.out, "vncbridge: sharing %s; open %s\n", a.st.Settings.Target, a.st.Settings.localURL())
+			fmt.Fprintf(a.cfg.out, "vncbridge: sharing %s; open %s\n", targetLabel(a.st.Settings.Target), a.st.Settings.localURL())
 		} else if a.cfg.headless {
 			if a.st.Err == "" {
 				return errors.New("sharing did not start (see the log)")
@@ -257,10 +270,22 @@ func (a *trayApp) handle(f func()) {
 	f()
 }
 
-// render shows the state; the tray skips what did not change.
+// render shows the state; the tray skips what did not change. Without a
+// tray (headless), a status that changed is printed, with the advice's
+// steps when it has some.
 func (a *trayApp) render() {
 	if a.tray != nil {
 		a.tray.Show(a.st.icon(), "vncbridge: "+a.st.status(), a.menu(a.st))
+		return
+	}
+	if st := a.st.status(); st != a.shown && (a.st.Sharing || a.st.Err != "") {
+		a.shown = st
+		fmt.Fprintf(a.cfg.out, "vncbridge: %s\n", st)
+		if adv := a.st.advice(); adv != nil {
+			for _, step := range adv.Steps {
+				fmt.Fprintf(a.cfg.out, "  %s\n", step)
+			}
+		}
 	}
 }
 
@@ -380,18 +405,39 @@ func (a *trayApp) startSharing() {
 		a.tell("The vncbridge service is already sharing; stop it first")
 		return
 	}
-	sh, err := startShare(a.st.Settings, shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
-		onSessions: a.sessionsChanged})
+	sh, err := startShare(a.st.Settings, a.shareOptions())
 	if err != nil {
 		a.fail(err.Error())
+		if ae := (adviceError{}); errors.As(err, &ae) {
+			a.st.ErrAdvice = &ae.advice
+		}
 		return
 	}
 	a.serve(sh)
 }
 
+// shareOptions are a share's options from the app's config.
+func (a *trayApp) shareOptions() shareOptions {
+	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log, onSessions: a.sessionsChanged,
+		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus}
+}
+
+// localStatus is told by the desktop's VNC server of sh that it restarted
+// or gave up ("" when it runs again); from the server's goroutine.
+func (a *trayApp) localStatus(sh *share, msg string) {
+	a.post(func() {
+		if a.share == sh {
+			if msg != "" {
+				a.log.Warn(msg)
+			}
+			a.st.LocalNote = msg
+		}
+	})
+}
+
 // serve makes sh the share, and checks at once that its target answers.
 func (a *trayApp) serve(sh *share) {
-	a.share, a.st.Sharing, a.st.Err = sh, true, ""
+	a.share, a.st.Sharing, a.st.Err, a.st.LocalNote = sh, true, "", ""
 	if !strings.HasSuffix(a.st.TargetDown, " "+sh.settings.Target) {
 		a.st.TargetDown = "" // another target: unknown until looked at
 	}
@@ -453,7 +499,7 @@ func (a *trayApp) stopSharing() {
 		return
 	}
 	shares := append(a.draining, a.share)
-	a.share, a.draining, a.st.Sharing, a.st.Viewers, a.st.TargetDown = nil, nil, false, 0, ""
+	a.share, a.draining, a.st.Sharing, a.st.Viewers, a.st.TargetDown, a.st.LocalNote = nil, nil, false, 0, "", ""
 	for _, sh := range shares {
 		if sh != nil {
 			sh.stop()
@@ -472,8 +518,7 @@ func (a *trayApp) reshare(s settings) error {
 	if samePlace {
 		old.closeListeners() // the new share listens on the same port
 	}
-	sh, err := startShare(s, shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
-		onSessions: a.sessionsChanged})
+	sh, err := startShare(s, a.shareOptions())
 	if err != nil && !samePlace {
 		return err // the old share goes on
 	}
@@ -608,21 +653,35 @@ func (a *trayApp) ask(title, prompt, value string, then func(string)) {
 // and at the saved targets elsewhere when all is set.
 func (a *trayApp) startDetect(all bool) {
 	saved := append([]string{a.st.Settings.Target}, a.st.Settings.RecentTargets...)
-	if !all {
-		saved = slices.DeleteFunc(saved, func(t string) bool {
-			h, _, err := net.SplitHostPort(t)
-			return err != nil || !isLocalHost(h)
-		})
-	}
-	if a.st.Sharing && !slices.Contains(saved, a.st.Settings.Target) {
+	saved = slices.DeleteFunc(saved, func(t string) bool {
+		h, _, err := net.SplitHostPort(t)
+		_, desktop := desktopProgram(t)
+		return err != nil || desktop || !all && !isLocalHost(h)
+	})
+	if _, desktop := desktopProgram(a.st.Settings.Target); a.st.Sharing && !desktop && !slices.Contains(saved, a.st.Settings.Target) {
 		saved = append(saved, a.st.Settings.Target) // is the shared server there?
 	}
 	cands := localCandidates(saved)
+	sh := a.share
+	var socket string // the desktop's VNC server, when it is the target
+	if sh != nil && sh.local != nil {
+		socket = sh.local.Socket()
+	}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		found := a.cfg.detect(ctx, cands)
+		var desktop desktopState
+		desktop.Prog, desktop.OK, desktop.Advice = a.cfg.find()
+		localUp := false
+		if socket != "" {
+			_, localUp = probeVNC(ctx, "unix", socket)
+		}
 		a.post(func() {
+			a.st.Desktop = desktop
+			if socket != "" && a.share == sh {
+				a.checkLocal(localUp)
+			}
 			if !all { // keep what the last full look found elsewhere
 				for _, f := range a.st.Found {
 					h, _, _ := net.SplitHostPort(f.Addr)
@@ -663,16 +722,50 @@ func (a *trayApp) checkTarget(cands []string) {
 	a.st.TargetDown = "no VNC server answers at " + t
 }
 
+// checkLocal says whether the desktop's VNC server answered on its socket.
+func (a *trayApp) checkLocal(up bool) {
+	name, _ := desktopProgram(a.st.Settings.Target)
+	switch {
+	case up:
+		a.st.TargetDown = ""
+	case a.st.TargetDown == "":
+		a.st.TargetDown = name + " does not answer on its socket"
+		a.log.Warn(a.st.TargetDown)
+	}
+}
+
 // adoptFoundServer: on the first run, when no VNC server answers at the
-// default target but one was found, share that one.
+// default target but one was found, share that one. When none was found
+// at all and this desktop can be served, share this desktop: on the first
+// run, or while the settings hold a target nobody chose in vncbridge (no
+// recent targets: a file written by hand or by an installer), when that
+// target is on this computer. Neither choice is saved until the user
+// changes something; a share that runs moves to it.
 func (a *trayApp) adoptFoundServer() {
 	s := a.st.Settings
-	if !a.firstRun || len(a.st.Found) == 0 || s.Target != defaultTarget ||
-		slices.ContainsFunc(a.st.Found, func(f foundServer) bool { return sameTarget(f.Addr, s.Target) }) {
+	answers := slices.ContainsFunc(a.st.Found, func(f foundServer) bool { return sameTarget(f.Addr, s.Target) })
+	host, _, err := net.SplitHostPort(s.Target)
+	_, desktop := desktopProgram(s.Target)
+	switch {
+	case answers:
+		return
+	case a.firstRun && len(a.st.Found) > 0 && s.Target == defaultTarget:
+		a.log.Info("first run: sharing the VNC server found", "target", a.st.Found[0].Addr)
+		s.Target = a.st.Found[0].Addr
+	case (a.firstRun || len(s.RecentTargets) == 0) && len(a.st.Found) == 0 && a.st.Desktop.OK &&
+		!desktop && err == nil && isLocalHost(host):
+		a.log.Info("no VNC server runs: sharing this desktop", "program", a.st.Desktop.Prog.Name, "instead of", s.Target)
+		s.Target = desktopPrefix + a.st.Desktop.Prog.Name
+	default:
 		return
 	}
-	a.log.Info("first run: sharing the VNC server found", "target", a.st.Found[0].Addr)
-	a.st.Settings.Target = a.st.Found[0].Addr // saved when the user changes anything
+	if a.share == nil {
+		a.st.Settings = s // saved when the user changes anything
+		return
+	}
+	if err := a.reshare(s); err != nil {
+		a.tell(err.Error())
+	}
 }
 
 // startServiceCheck asks the service manager in the background (it may run

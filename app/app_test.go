@@ -18,6 +18,7 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 
+	"vncbridge/app/localvnc"
 	"vncbridge/assets/icons"
 	"vncbridge/internal/testnet"
 )
@@ -193,7 +194,7 @@ func startApp(t *testing.T, s settings, tweak ...func(*config)) *harness {
 	cfg := config{
 		paths: h.paths, version: "test", opener: h.opener, clipboard: h.clip,
 		prompter: fakePrompter{err: errNoDialog}, autostart: &fakeAutostart{}, service: h.service, notifier: h.notes,
-		detect: savedAnswer,
+		detect: savedAnswer, find: noDesktop,
 	}
 	for _, f := range tweak {
 		f(&cfg)
@@ -791,3 +792,7 @@ func TestBusyNewPortKeepsTheShare(t *testing.T) {
 	}
 	echoThrough(t, port).Close()
 }
+
+// noDesktop is a system where vncbridge cannot serve the desktop itself,
+// with no advice to give: the tests of other things see no change.
+func noDesktop() (localvnc.Program, bool, localvnc.Advice) { return localvnc.Program{}, false, localvnc.Advice{} }

@@ -31,13 +31,13 @@ var rfbGreeting = regexp.MustCompile(`^RFB (\d{3})\.(\d{3})\n$`)
 // probeTimeout bounds one probe: a loopback server answers at once.
 const probeTimeout = 700 * time.Millisecond
 
-// probeVNC reads the greeting of the server at addr, and hangs up before any
-// authentication.
-func probeVNC(ctx context.Context, addr string) (foundServer, bool) {
+// probeVNC reads the greeting of the server at addr ("tcp" or "unix"), and
+// hangs up before any authentication.
+func probeVNC(ctx context.Context, network, addr string) (foundServer, bool) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", addr)
+	c, err := d.DialContext(ctx, network, addr)
 	if err != nil {
 		return foundServer{}, false
 	}
@@ -149,7 +149,7 @@ func detectVNC(ctx context.Context, addrs []string) []foundServer {
 	var wg sync.WaitGroup
 	for i, a := range addrs {
 		wg.Go(func() {
-			if f, ok := probeVNC(ctx, a); ok {
+			if f, ok := probeVNC(ctx, "tcp", a); ok {
 				found[i] = &f
 			}
 		})

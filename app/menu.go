@@ -32,14 +32,16 @@ var commonPorts = []int{6080, 6081, 8080, 8081, 5800}
 func (a *trayApp) menu(st state) []menuItem {
 	s := st.Settings
 	running := st.serviceRunning()
-	items := []menuItem{
-		{Title: st.status(), Disabled: true},
-		separator(),
+	status := menuItem{Title: st.status(), Disabled: true}
+	if st.advice() != nil {
+		status.Disabled, status.Tooltip = false, "What to do: opens a page with the steps"
+		status.Action = a.do(func() { a.openPage("help") })
 	}
+	items := []menuItem{status, separator()}
 	if st.Sharing || running {
 		items = append(items, menuItem{Title: "Stop sharing", Action: a.do(a.stopSharingOrService)})
 	} else {
-		items = append(items, menuItem{Title: "Start sharing", Tooltip: "Share " + s.Target + " on port " + strconv.Itoa(s.Port),
+		items = append(items, menuItem{Title: "Start sharing", Tooltip: "Share " + targetLabel(s.Target) + " on port " + strconv.Itoa(s.Port),
 			Action: a.do(a.startSharingOrService)})
 	}
 	items = append(items, menuItem{Title: "Open in browser", Tooltip: s.localURL(), Action: a.do(a.openViewer)})
@@ -91,13 +93,24 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 	if len(st.Found) == 0 {
 		m.Children = append(m.Children, menuItem{Title: "No VNC server found on this computer", Disabled: true})
 	}
+	// This desktop, served by a VNC server vncbridge starts, while nothing
+	// answers at the target (or it is the target).
+	name, isDesktop := desktopProgram(s.Target)
+	answers := slices.ContainsFunc(st.Found, func(f foundServer) bool { return sameTarget(f.Addr, s.Target) })
+	if st.Desktop.OK && (isDesktop || !answers) {
+		t := desktopPrefix + st.Desktop.Prog.Name
+		listed[t] = true
+		m.Children = append(m.Children, menuItem{Title: st.Desktop.Prog.Label(), Checkbox: true,
+			Checked: isDesktop && name == st.Desktop.Prog.Name, Action: pick(t),
+			Tooltip: "vncbridge starts " + st.Desktop.Prog.Name + " while it shares, on a private socket"})
+	}
 	var saved []menuItem
 	for _, t := range append([]string{s.Target}, s.RecentTargets...) {
 		if listed[t] || slices.ContainsFunc(st.Found, func(f foundServer) bool { return sameTarget(f.Addr, t) }) {
 			continue
 		}
 		listed[t] = true
-		saved = append(saved, menuItem{Title: t + " (saved)", Checkbox: true, Checked: t == s.Target, Action: pick(t)})
+		saved = append(saved, menuItem{Title: targetLabel(t) + " (saved)", Checkbox: true, Checked: t == s.Target, Action: pick(t)})
 	}
 	if len(saved) > 0 {
 		m.Children = append(m.Children, separator())

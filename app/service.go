@@ -230,7 +230,14 @@ func (p *serviceProgram) Start(service.Service) error {
 	if err != nil {
 		p.log.Warn(err.Error())
 	}
-	sh, err := startShare(s, shareOptions{paths: p.paths, web: p.web, log: p.log})
+	// A desktop target starts its VNC server here; without a desktop
+	// session the error says there is none, and nothing is started.
+	sh, err := startShare(s, shareOptions{paths: p.paths, web: p.web, log: p.log,
+		onLocal: func(_ *share, msg string) {
+			if msg != "" {
+				p.log.Warn(msg)
+			}
+		}})
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,8 @@ import (
 type settings struct {
 	// Port is the listen port.
 	Port int `json:"port"`
-	// Target is the VNC server, host:port.
+	// Target is the VNC server, host:port, or this desktop served by a
+	// VNC server vncbridge starts itself: "desktop:x11vnc", "desktop:wayvnc".
 	Target string `json:"target"`
 	// RecentTargets are targets chosen before, newest first.
 	RecentTargets []string `json:"recent_targets,omitempty"`
@@ -91,6 +92,8 @@ func ParsePort(v string) (int, error) {
 //	[::1]:5901    an IPv6 address and a port    [::1]:5901
 //
 // A display number is below 100; ":5901" is taken as the port.
+// "desktop:x11vnc" and "desktop:wayvnc" are this desktop, served by that
+// program, which vncbridge starts while it shares.
 func ParseTarget(v string) (string, error) {
 	v = strings.TrimSpace(v)
 	bad := func(why string) (string, error) {
@@ -98,6 +101,12 @@ func ParseTarget(v string) (string, error) {
 	}
 	if v == "" {
 		return bad("it is empty")
+	}
+	if name, ok := strings.CutPrefix(strings.ToLower(v), desktopPrefix); ok {
+		if !slices.Contains(desktopPrograms, name) {
+			return bad("this desktop is served by " + strings.Join(desktopPrograms, " or "))
+		}
+		return desktopPrefix + name, nil
 	}
 	if strings.ContainsAny(v, " \t/?#@") {
 		return bad("use host:port, :display or a port")
@@ -145,8 +154,32 @@ func ParseTarget(v string) (string, error) {
 	return t, nil
 }
 
-// checkTarget checks a saved host:port target.
+// desktopPrefix starts a target that is this desktop: "desktop:x11vnc".
+const desktopPrefix = "desktop:"
+
+// desktopPrograms are the VNC servers vncbridge can start to serve this
+// desktop (see package localvnc).
+var desktopPrograms = []string{"x11vnc", "wayvnc"}
+
+// desktopProgram returns the program of a "desktop:NAME" target.
+func desktopProgram(t string) (name string, ok bool) {
+	name, ok = strings.CutPrefix(t, desktopPrefix)
+	return name, ok && slices.Contains(desktopPrograms, name)
+}
+
+// targetLabel is a target as the status line names it.
+func targetLabel(t string) string {
+	if name, ok := desktopProgram(t); ok {
+		return "this desktop (" + name + ")"
+	}
+	return t
+}
+
+// checkTarget checks a saved target: host:port, or desktop:NAME.
 func checkTarget(t string) error {
+	if _, ok := desktopProgram(t); ok {
+		return nil
+	}
 	host, port, err := net.SplitHostPort(t)
 	if err != nil || host == "" {
 		return fmt.Errorf("target %q is %w: it is not host:port", t, errBadTarget)

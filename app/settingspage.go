@@ -21,7 +21,8 @@ type settingsPage struct {
 	secret string
 }
 
-// openPage opens the settings page ("") or the about page ("about").
+// openPage opens the settings page (""), the about page ("about") or the
+// help page ("help": what to do to have a VNC server).
 func (a *trayApp) openPage(which string) {
 	if a.page == nil {
 		p, err := newSettingsPage(a)
@@ -77,12 +78,21 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case r.Method == http.MethodPost && rest == "":
+	case r.Method == http.MethodPost && (rest == "" || rest == "help"):
 		if o := r.Header.Get("Origin"); o != "" && o != "http://"+self {
 			http.Error(w, "a page from another site may not change the settings", http.StatusForbidden)
 			return
 		}
+		if rest == "help" {
+			p.openSystemSetting(w, r)
+			return
+		}
 		p.apply(w, r)
+	case r.Method == http.MethodGet && rest == "help":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		st := p.state()
+		helpTemplate.Execute(w, map[string]any{"Status": st.status(), "Advice": st.advice(), "Msg": r.URL.Query().Get("msg")})
 	case r.Method == http.MethodGet && (rest == "" || rest == "about"):
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -124,6 +134,69 @@ func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, p.url("")+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
 }
+
+// openSystemSetting opens the system's own setting the advice names
+// (macOS Screen Sharing): a button of the help page. The address is the
+// advice's, never the request's.
+func (p *settingsPage) openSystemSetting(w http.ResponseWriter, r *http.Request) {
+	msg := "Opened System Settings."
+	done := make(chan bool, 1)
+	p.app.post(func() {
+		adv := p.app.st.advice()
+		if adv == nil || adv.SettingsURL == "" {
+			done <- false
+			return
+		}
+		p.app.open(adv.SettingsURL)
+		done <- true
+	})
+	select {
+	case ok := <-done:
+		if !ok {
+			msg = "There is no system setting to open now."
+		}
+	case <-p.app.quit:
+		msg = "vncbridge has quit."
+	case <-r.Context().Done():
+		return
+	}
+	http.Redirect(w, r, p.url("help")+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
+}
+
+// helpTemplate is the help page: the advice's steps, its commands with a
+// copy button each, and the system setting's button where there is one.
+var helpTemplate = template.Must(template.New("help").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>vncbridge: no VNC server</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body { font: 15px/1.5 system-ui, sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em; color: #222; }
+.cmd { display: flex; gap: .5em; align-items: center; margin: .4em 0; }
+.cmd code { flex: 1; background: #f3f3f3; padding: .4em .6em; border-radius: 4px; }
+button { font: inherit; padding: .3em 1em; }
+.msg { background: #eef6ee; padding: .5em 1em; border-radius: 4px; }
+.status { color: #555; }
+</style></head><body>
+<h1>Share this desktop</h1>
+{{if .Msg}}<p class="msg">{{.Msg}}</p>{{end}}
+<p class="status" id="status">{{.Status}}</p>
+{{with .Advice}}
+<ol id="steps">{{range .Steps}}<li>{{.}}</li>{{end}}</ol>
+{{range .Commands}}<div class="cmd"><code>{{.}}</code><button type="button" class="copy" data-text="{{.}}">Copy</button></div>
+{{end}}
+{{if .SettingsURL}}<form method="post"><button type="submit" id="open-settings">Open System Settings</button></form>{{end}}
+{{else}}
+<p>A VNC server answers: there is nothing to do.</p>
+{{end}}
+<script>
+for (const b of document.querySelectorAll("button.copy")) {
+  b.addEventListener("click", async () => {
+    try { await navigator.clipboard.writeText(b.dataset.text); b.textContent = "Copied"; }
+    catch (e) { b.textContent = "Select and copy it"; }
+  });
+}
+</script>
+</body></html>
+`))
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>vncbridge</title>

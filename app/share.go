@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"vncbridge/app/localvnc"
 	"vncbridge/proxy"
 )
 
@@ -25,7 +26,36 @@ type share struct {
 	listeners []net.Listener
 	ended     chan error // Serve's result on the main listener, once
 	viewers   atomic.Int64
+	// local is the VNC server vncbridge started for a desktop target; nil
+	// for a host:port one.
+	local localServer
 }
+
+// A localServer is a VNC server child serving this desktop on a private
+// Unix socket (localvnc.Server).
+type localServer interface {
+	Socket() string
+	Stop()
+}
+
+// desktopFinder tells which program can serve this desktop, or what to do
+// without one (localvnc.Find).
+type desktopFinder func() (localvnc.Program, bool, localvnc.Advice)
+
+// localStarter starts a program on a private socket (localvnc.Start).
+type localStarter func(ctx context.Context, prog localvnc.Program, opt localvnc.Options) (localServer, error)
+
+func findDesktop() (localvnc.Program, bool, localvnc.Advice) { return localvnc.Find(localvnc.Env{}) }
+
+func startLocal(ctx context.Context, prog localvnc.Program, opt localvnc.Options) (localServer, error) {
+	return localvnc.Start(ctx, prog, opt)
+}
+
+// adviceError is the refusal to share this desktop when no program can
+// serve it: its text is the advice's summary, and the help page the rest.
+type adviceError struct{ advice localvnc.Advice }
+
+func (e adviceError) Error() string { return e.advice.Summary }
 
 // errPortInUse: another program listens on the share's port.
 var errPortInUse = errors.New("in use")
@@ -36,6 +66,12 @@ type shareOptions struct {
 	web        fs.FS // the viewer; nil serves no files
 	log        *slog.Logger
 	onSessions func() // the share's viewers changed; called maybe with the proxy's lock held
+	// find and start serve a desktop target; nil: localvnc's.
+	find  desktopFinder
+	start localStarter
+	// onLocal is told when the desktop's VNC server restarts or gives up
+	// ("" when it runs again), from the server's own goroutine.
+	onLocal func(sh *share, status string)
 }
 
 // startShare listens and serves s. Its errors are worded for the tray's status
@@ -56,6 +92,20 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			}
 		},
 	}
+	if name, ok := desktopProgram(s.Target); ok {
+		local, err := startDesktopServer(sh, name, o)
+		if err != nil {
+			return nil, err
+		}
+		sh.local = local
+		cfg.Target, cfg.UnixTarget = "", local.Socket()
+	}
+	ok := false
+	defer func() {
+		if !ok && sh.local != nil {
+			sh.local.Stop()
+		}
+	}()
 	if s.Record {
 		if err := os.MkdirAll(o.paths.Recordings, 0o700); err != nil {
 			return nil, fmt.Errorf("recordings folder: %w", err)
@@ -98,6 +148,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		}
 		sh.listeners = append(sh.listeners, ln)
 	}
+	ok = true
 	for i, ln := range sh.listeners {
 		go func() {
 			err := srv.Serve(ln)
@@ -122,6 +173,36 @@ func (sh *share) stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	sh.srv.Shutdown(ctx)
+	if sh.local != nil {
+		sh.local.Stop()
+	}
+}
+
+// startDesktopServer starts the program named by a desktop target, when it
+// is the one that can serve this desktop; otherwise the error says what to
+// do (an adviceError when there is none).
+func startDesktopServer(sh *share, name string, o shareOptions) (localServer, error) {
+	find, start := o.find, o.start
+	if find == nil {
+		find = findDesktop
+	}
+	if start == nil {
+		start = startLocal
+	}
+	prog, ok, advice := find()
+	switch {
+	case !ok:
+		return nil, adviceError{advice}
+	case prog.Name != name:
+		return nil, fmt.Errorf("%s cannot serve this desktop; %s can: choose %s in Target VNC server", name, prog.Name, prog.Label())
+	}
+	opt := localvnc.Options{Log: o.log}
+	if o.onLocal != nil {
+		opt.Status = func(msg string) { o.onLocal(sh, msg) }
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return start(ctx, prog, opt)
 }
 
 // isAddrInUse tells whether a listen failed because the port is taken

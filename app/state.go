@@ -2,7 +2,9 @@ package app
 
 import (
 	"fmt"
+	"net"
 
+	"vncbridge/app/localvnc"
 	"vncbridge/assets/icons"
 )
 
@@ -23,6 +25,38 @@ type state struct {
 	ServiceSettings *settings
 	StartAtLogin    bool
 	Version         string
+	// Desktop is what can serve this desktop when no VNC server runs.
+	Desktop desktopState
+	// LocalNote says that the desktop's VNC server stopped and restarts,
+	// or gave up; "" while it runs.
+	LocalNote string
+	// ErrAdvice is what to do about Err, when sharing this desktop failed
+	// for want of a program to serve it.
+	ErrAdvice *localvnc.Advice
+}
+
+// desktopState is what localvnc.Find said: the program that serves this
+// desktop (OK), or what the person can do instead.
+type desktopState struct {
+	Prog   localvnc.Program
+	OK     bool
+	Advice localvnc.Advice
+}
+
+// advice is what to do to have a VNC server, when the status says there
+// is none and vncbridge cannot start one; nil otherwise.
+func (st state) advice() *localvnc.Advice {
+	if st.Err != "" {
+		if st.ErrAdvice != nil && st.Err == sentence(st.ErrAdvice.Summary) {
+			return st.ErrAdvice
+		}
+		return nil
+	}
+	host, _, err := net.SplitHostPort(st.Settings.Target)
+	if st.Sharing && st.TargetDown != "" && !st.Desktop.OK && st.Desktop.Advice.Summary != "" && err == nil && isLocalHost(host) {
+		return &st.Desktop.Advice
+	}
+	return nil
 }
 
 // ServiceState is what the service manager says of the vncbridge service.
@@ -42,7 +76,7 @@ func (st state) icon() icons.State {
 	switch {
 	case st.Err != "":
 		return icons.Error
-	case st.Sharing && st.TargetDown != "":
+	case st.Sharing && (st.TargetDown != "" || st.LocalNote != ""):
 		return icons.Warning
 	case st.Sharing && st.Settings.AllowRemote:
 		return icons.Network
@@ -66,13 +100,21 @@ func (st state) status() string {
 	switch {
 	case st.Err != "":
 		return st.Err
+	case st.Sharing && st.LocalNote != "":
+		return fmt.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, st.LocalNote)
 	case st.Sharing && st.TargetDown != "":
+		if adv := st.advice(); adv != nil {
+			return fmt.Sprintf("Sharing %s — %s", where, adv.Summary)
+		}
+		if _, desktop := desktopProgram(s.Target); st.Desktop.OK && !desktop {
+			return fmt.Sprintf("Sharing %s — %s; choose %s in Target VNC server", where, st.TargetDown, st.Desktop.Prog.Label())
+		}
 		return fmt.Sprintf("Sharing %s — %s", where, st.TargetDown)
 	case st.Sharing:
-		return fmt.Sprintf("Sharing %s %s — %s", s.Target, where, viewers(st.Viewers))
+		return fmt.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, viewers(st.Viewers))
 	case st.serviceRunning():
 		s = st.serviceSettings()
-		return fmt.Sprintf("Sharing %s at %s (background service)", s.Target, s.baseURL())
+		return fmt.Sprintf("Sharing %s at %s (background service)", targetLabel(s.Target), s.baseURL())
 	}
 	return "Stopped"
 }
