@@ -795,4 +795,6 @@ func TestBusyNewPortKeepsTheShare(t *testing.T) {
 
 // noDesktop is a system where vncbridge cannot serve the desktop itself,
 // with no advice to give: the tests of other things see no change.
-func noDesktop() (localvnc.Program, bool, localvnc.Advice) { return localvnc.Program{}, false, localvnc.Advice{} }
+func noDesktop() (localvnc.Program, bool, localvnc.Advice) {
+	return localvnc.Program{}, false, localvnc.Advice{}
+}
