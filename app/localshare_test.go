@@ -1,0 +1,311 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
+
+	"vncbridge/app/localvnc"
+	"vncbridge/assets/icons"
+	"vncbridge/internal/testnet"
+)
+
+// fakeLocal stands for a VNC server child: a Unix socket that greets as
+// RFB 3.8 and then echoes.
+type fakeLocal struct {
+	ln      net.Listener
+	path    string
+	opt     localvnc.Options
+	stopped atomic.Bool
+}
+
+func (f *fakeLocal) Socket() string { return f.path }
+func (f *fakeLocal) Stop()          { f.stopped.Store(true); f.ln.Close() }
+
+// fakeDesktop is a system where prog can serve the desktop; its starts
+// are fake children.
+type fakeDesktop struct {
+	t       *testing.T
+	prog    localvnc.Program
+	mu      sync.Mutex
+	started []*fakeLocal
+}
+
+func (d *fakeDesktop) find() (localvnc.Program, bool, localvnc.Advice) {
+	return d.prog, true, localvnc.Advice{}
+}
+
+func (d *fakeDesktop) start(_ context.Context, prog localvnc.Program, opt localvnc.Options) (localServer, error) {
+	if prog.Name != d.prog.Name {
+		d.t.Errorf("started %s, want %s", prog.Name, d.prog.Name)
+	}
+	path := filepath.Join(d.t.TempDir(), "s")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.Write([]byte("RFB 003.008\n"))
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	f := &fakeLocal{ln: ln, path: path, opt: opt}
+	d.mu.Lock()
+	d.started = append(d.started, f)
+	d.mu.Unlock()
+	return f, nil
+}
+
+func (d *fakeDesktop) children() []*fakeLocal {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]*fakeLocal(nil), d.started...)
+}
+
+func (d *fakeDesktop) use(c *config) { c.find, c.startLocal = d.find, d.start }
+
+func newFakeDesktop(t *testing.T) *fakeDesktop {
+	return &fakeDesktop{t: t, prog: localvnc.Program{Name: "x11vnc", Path: "/usr/bin/x11vnc"}}
+}
+
+// greetAndEcho opens a WebSocket to the proxy on port: the VNC server's
+// greeting comes first, then what is sent comes back.
+func greetAndEcho(t *testing.T, port int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, _, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify")
+	if err != nil {
+		t.Fatalf("WebSocket to port %d: %v", port, err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if got, err := wsutil.ReadServerBinary(c); err != nil || string(got) != "RFB 003.008\n" {
+		t.Fatalf("greeting %q, %v", got, err)
+	}
+	wsutil.WriteClientBinary(c, []byte("through the socket"))
+	if got, err := wsutil.ReadServerBinary(c); err != nil || string(got) != "through the socket" {
+		t.Fatalf("echo %q, %v", got, err)
+	}
+}
+
+func TestParseDesktopTarget(t *testing.T) {
+	for in, want := range map[string]string{"desktop:x11vnc": "desktop:x11vnc", " Desktop:WayVNC ": "desktop:wayvnc"} {
+		if got, err := ParseTarget(in); err != nil || got != want {
+			t.Errorf("ParseTarget(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := ParseTarget("desktop:vino"); err == nil || !strings.Contains(err.Error(), "x11vnc or wayvnc") {
+		t.Errorf("desktop:vino: %v", err)
+	}
+	if got, _ := ParseTarget("desktop"); got != "desktop:5900" {
+		t.Errorf("a host named desktop: %q", got)
+	}
+	s, err := parseSettings([]byte(`{"port": 6080, "target": "desktop:x11vnc"}`))
+	if err != nil || s.Target != "desktop:x11vnc" {
+		t.Fatalf("settings %+v, %v", s, err)
+	}
+	if _, err := parseSettings([]byte(`{"port": 6080, "target": "desktop:vino"}`)); err == nil {
+		t.Fatal("a desktop target of an unknown program was taken")
+	}
+}
+
+// Sharing this desktop: the child starts with the share, the proxy reaches
+// it on its socket, its restarts are in the status, and it stops with the
+// share.
+func TestDesktopTargetRunsTheChildWhileSharing(t *testing.T) {
+	d := newFakeDesktop(t)
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: "desktop:x11vnc"}, d.use, func(c *config) { c.every = 50 * time.Millisecond })
+	if it, ok := h.item("Target VNC server", "This desktop (x11vnc)"); !ok || !it.Checked {
+		t.Fatalf("the target menu: %q", titles(h.menu()[5].Children))
+	}
+	if len(d.children()) != 0 {
+		t.Fatal("the VNC server started before sharing")
+	}
+	h.click("Start sharing")
+	h.waitStatus("sharing this desktop", func(s string) bool {
+		return s == "Sharing this desktop (x11vnc) at http://localhost:"+strconv.Itoa(port)+" — no viewers"
+	})
+	greetAndEcho(t, port)
+	if h.tray.currentIcon() != icons.Sharing {
+		t.Fatalf("icon %v, want sharing (the socket greets)", h.tray.currentIcon())
+	}
+	child := d.children()[0]
+	child.opt.Status("x11vnc stopped; starting it again")
+	h.waitStatus("the restart said", func(s string) bool { return strings.HasSuffix(s, "— x11vnc stopped; starting it again") })
+	if h.tray.currentIcon() != icons.Warning {
+		t.Fatalf("icon %v while it restarts, want the warning", h.tray.currentIcon())
+	}
+	child.opt.Status("")
+	h.waitStatus("running again", func(s string) bool { return strings.HasSuffix(s, "— no viewers") })
+	h.click("Stop sharing")
+	h.waitStatus("Stopped", prefix("Stopped"))
+	if !child.stopped.Load() {
+		t.Fatal("the VNC server runs on after Stop sharing")
+	}
+}
+
+// The child that stops answering on its socket makes the status honest.
+func TestDesktopTargetThatStopsAnsweringWarns(t *testing.T) {
+	d := newFakeDesktop(t)
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: "desktop:x11vnc"}, d.use, func(c *config) { c.every = 50 * time.Millisecond })
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing this desktop"))
+	d.children()[0].ln.Close()
+	h.waitStatus("the warning", func(s string) bool { return strings.HasSuffix(s, "— x11vnc does not answer on its socket") })
+	if h.tray.currentIcon() != icons.Warning {
+		t.Fatalf("icon %v, want the warning", h.tray.currentIcon())
+	}
+}
+
+// With nothing at a target nobody chose, a headless run shares this
+// desktop, without saving the choice; a chosen target stays.
+func TestNothingAnsweringSharesThisDesktop(t *testing.T) {
+	d := newFakeDesktop(t)
+	port := freePort(t)
+	target := "localhost:" + strconv.Itoa(freePort(t))
+	h := startApp(t, settings{Port: port, Target: target}, d.use, func(c *config) {
+		c.headless = true
+		c.detect = func(context.Context, []string) []foundServer { return nil }
+	})
+	h.waitStatus("this desktop shared", prefix("Sharing this desktop (x11vnc) at"))
+	greetAndEcho(t, port)
+	if s, _ := loadSettings(h.paths); s.Target != target {
+		t.Fatalf("the settings were changed to %q", s.Target)
+	}
+
+	// A first run (no settings file) picks it in the menu.
+	p := testPaths(t)
+	first := &harness{t: t, tray: &fakeTray{}, paths: p, done: make(chan error, 1)}
+	first.app = newApp(config{paths: p, find: d.find, startLocal: d.start,
+		detect: func(context.Context, []string) []foundServer { return nil }}, first.tray)
+	go func() { first.done <- first.app.Run(context.Background()) }()
+	t.Cleanup(func() { first.app.Quit(); <-first.done })
+	first.waitStatus("this desktop picked", func(string) bool {
+		it, ok := first.item("Target VNC server", "This desktop (x11vnc)")
+		return ok && it.Checked
+	})
+
+	// A target chosen in vncbridge stays, and this desktop is offered.
+	chosen := settings{Port: freePort(t), Target: target, RecentTargets: []string{target}}
+	h2 := startApp(t, chosen, d.use, func(c *config) { c.detect = func(context.Context, []string) []foundServer { return nil } })
+	h2.waitStatus("this desktop offered", func(string) bool { _, ok := h2.item("Target VNC server", "This desktop (x11vnc)"); return ok })
+	time.Sleep(100 * time.Millisecond) // the first look is done
+	if it, _ := h2.item("Target VNC server", "This desktop (x11vnc)"); it.Checked {
+		t.Fatal("a chosen target was replaced by this desktop")
+	}
+	h2.click("Target VNC server", "This desktop (x11vnc)")
+	testnet.WaitFor(t, "the choice saved", func() bool { s, _ := loadSettings(h2.paths); return s.Target == "desktop:x11vnc" })
+}
+
+var testAdvice = localvnc.Advice{
+	Summary:     "No VNC server runs; install x11vnc: sudo apt install x11vnc",
+	Steps:       []string{"vncbridge can share this desktop itself with x11vnc, which is not installed.", "Install it: sudo apt install x11vnc"},
+	Commands:    []string{"sudo apt install x11vnc"},
+	SettingsURL: "x-apple.systempreferences:com.apple.preferences.sharing?Services_ScreenSharing",
+}
+
+func adviceOnly() (localvnc.Program, bool, localvnc.Advice) {
+	return localvnc.Program{}, false, testAdvice
+}
+
+// Without a program to serve this desktop, the status says what to do and
+// its item opens the help page: the steps, the commands to copy, the
+// system setting's button (which opens the advice's address, nothing else).
+func TestNoProgramGivesTheAdviceAndItsPage(t *testing.T) {
+	h := startApp(t, settings{Port: freePort(t), Target: "desktop:x11vnc"}, func(c *config) { c.find = adviceOnly })
+	h.click("Start sharing")
+	h.waitStatus("the advice", func(s string) bool { return s == testAdvice.Summary })
+	if h.tray.currentIcon() != icons.Error {
+		t.Fatalf("icon %v", h.tray.currentIcon())
+	}
+	h.menu()[0].Action()
+	testnet.WaitFor(t, "the help page opened", func() bool { return len(h.opener.list()) > 0 })
+	help := h.opener.list()[0]
+	if !strings.HasSuffix(help, "/help") {
+		t.Fatalf("opened %s", help)
+	}
+	resp, err := http.Get(help)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range append(testAdvice.Steps, `<code>sudo apt install x11vnc</code>`, `data-text="sudo apt install x11vnc"`, `id="open-settings"`) {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("the help page has no %q:\n%s", want, body)
+		}
+	}
+	u, _ := url.Parse(help)
+	postSettings(t, help, "http://evil.example", nil, 403)
+	req, _ := http.NewRequest("GET", help, nil)
+	req.Host = "evil.example:" + u.Port()
+	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != 403 {
+		t.Fatalf("foreign Host: %d", resp.StatusCode)
+	}
+	postSettings(t, help, "http://"+u.Host, nil, 303)
+	testnet.WaitFor(t, "System Settings opened", func() bool {
+		l := h.opener.list()
+		return l[len(l)-1] == testAdvice.SettingsURL
+	})
+}
+
+// A target on this computer where nothing answers, and no program to
+// serve the desktop: the sharing status gives the advice.
+func TestNothingAnsweringAndNoProgramSaysWhatToDo(t *testing.T) {
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))}, func(c *config) {
+		c.find = adviceOnly
+		c.detect = func(context.Context, []string) []foundServer { return nil }
+	})
+	h.click("Start sharing")
+	want := "Sharing at http://localhost:" + strconv.Itoa(port) + " — " + testAdvice.Summary
+	h.waitStatus(want, func(s string) bool { return s == want })
+	if it := h.menu()[0]; it.Action == nil || it.Disabled {
+		t.Fatal("the status item does not open the help page")
+	}
+}
+
+// The service with a desktop target and no desktop session says it has
+// none, and starts nothing.
+func TestServiceWithoutDesktopSessionSaysSo(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	p := testPaths(t)
+	port := freePort(t)
+	if err := saveSettings(p, settings{Port: port, Target: "desktop:x11vnc"}); err != nil {
+		t.Fatal(err)
+	}
+	prog := &serviceProgram{paths: p, log: slog.New(slog.DiscardHandler)}
+	err := prog.Start(nil)
+	if err == nil || !strings.Contains(err.Error(), "no desktop session") {
+		t.Fatalf("service start: %v", err)
+	}
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second); err == nil {
+		c.Close()
+		t.Fatal("the service listens without a desktop to share")
+	}
+}
