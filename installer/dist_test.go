@@ -138,8 +138,9 @@ func TestDeb(t *testing.T) {
 	for _, arch := range []string{"amd64", "arm64"} {
 		deb := one(t, dir, "*_"+arch+".deb")
 		hasAll(t, deb, run(t, "dpkg-deb", "-c", deb), linuxFiles)
-		fields := run(t, "dpkg-deb", "-f", deb, "Package", "Architecture")
-		if !strings.Contains(fields, "Package: vncbridge") || !strings.Contains(fields, "Architecture: "+arch) {
+		fields := run(t, "dpkg-deb", "-f", deb, "Package", "Architecture", "Recommends")
+		if !strings.Contains(fields, "Package: vncbridge") || !strings.Contains(fields, "Architecture: "+arch) ||
+			!strings.Contains(fields, "Recommends: x11vnc") {
 			t.Errorf("%s fields:\n%s", deb, fields)
 		}
 	}
@@ -153,6 +154,10 @@ func TestRpm(t *testing.T) {
 		hasAll(t, rpm, run(t, "rpm", "-qpl", rpm), linuxFiles)
 		if got := strings.TrimSpace(run(t, "rpm", "-qp", "--qf", "%{NAME} %{ARCH}", rpm)); got != "vncbridge "+arch {
 			t.Errorf("%s: %q", rpm, got)
+		}
+		// x11vnc serves this desktop where no VNC server runs.
+		if got := strings.Fields(run(t, "rpm", "-qp", "--recommends", rpm)); !slices.Contains(got, "x11vnc") {
+			t.Errorf("%s recommends %q, want x11vnc", rpm, got)
 		}
 	}
 }
