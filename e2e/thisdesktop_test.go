@@ -1,0 +1,268 @@
+package e2e
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"vncbridge/internal/testnet"
+)
+
+// The colour of the bare X display the tray shares by itself.
+const (
+	plainBackground = "#2e8b57" // rgb(46, 139, 87)
+)
+
+var plainBackgroundRGB = [3]int{0x2e, 0x8b, 0x57}
+
+// startXvfb starts a bare X display (no VNC server) with a known
+// background, on a number it picks itself, and returns its name (":12").
+func startXvfb(t *testing.T, art *artifacts) string {
+	t.Helper()
+	requireTools(t, "Xvfb", "xsetroot")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	xlog := art.file("xvfb.log")
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", screenW, screenH),
+		"-nolisten", "tcp", "-noreset") // -noreset: the background stays when xsetroot leaves
+	cmd.ExtraFiles = []*os.File{w}
+	cmd.Stdout, cmd.Stderr = xlog, xlog
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		t.Fatalf("Xvfb gave no display number: %v", err)
+	}
+	display := ":" + strings.TrimSpace(line)
+	set := exec.Command("xsetroot", "-solid", plainBackground)
+	set.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := set.CombinedOutput(); err != nil {
+		t.Fatalf("xsetroot: %v %s", err, out)
+	}
+	return display
+}
+
+// plainTray is the headless tray started on an X display with a fresh
+// configuration: a free port to listen on, and a target port where nothing
+// answers (other tests may run VNC servers at 5900).
+type plainTray struct {
+	cmd     *exec.Cmd
+	out     *testnet.Buffer
+	port    string
+	runtime string // its XDG_RUNTIME_DIR
+	done    chan error
+}
+
+func startPlainTray(t *testing.T, art *artifacts, name, display, path string) *plainTray {
+	t.Helper()
+	config := t.TempDir()
+	tr := &plainTray{out: &testnet.Buffer{}, port: strconv.Itoa(freePort(t)), done: make(chan error, 1)}
+	// A short runtime folder: a Unix socket's path has room for 107 bytes.
+	rt, err := os.MkdirTemp("", "rt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(rt, 0o700)
+	t.Cleanup(func() { os.RemoveAll(rt) })
+	tr.runtime = rt
+	b, _ := json.Marshal(map[string]any{"port": freePortNumber(tr.port), "target": "localhost:" + strconv.Itoa(freePort(t))})
+	if err := os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tr.cmd = exec.Command(buildVncbridge(t), "--headless", "--config-dir", config)
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "XDG_CURRENT_DESKTOP", "PATH":
+			continue
+		}
+		env = append(env, kv)
+	}
+	tr.cmd.Env = append(env, "DISPLAY="+display, "XDG_RUNTIME_DIR="+rt, "PATH="+path)
+	log := art.file(name + ".log")
+	tr.cmd.Stdout = io.MultiWriter(tr.out, log)
+	tr.cmd.Stderr = tr.cmd.Stdout
+	if err := tr.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { tr.done <- tr.cmd.Wait() }()
+	t.Cleanup(func() {
+		tr.cmd.Process.Kill()
+		<-tr.done
+	})
+	return tr
+}
+
+func freePortNumber(p string) int { n, _ := strconv.Atoi(p); return n }
+
+func (tr *plainTray) waitSaid(t *testing.T, within time.Duration, want string) {
+	t.Helper()
+	waitUntil(t, within, "vncbridge to say "+want, func() bool { return strings.Contains(tr.out.String(), want) })
+}
+
+// children returns the process IDs of the tray's children named comm.
+func (tr *plainTray) children(comm string) []int {
+	var out []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …
+		s := string(stat)
+		open, closing := strings.Index(s, "("), strings.LastIndex(s, ")")
+		if open < 0 || closing < 0 {
+			continue
+		}
+		f := strings.Fields(s[closing+1:])
+		if s[open+1:closing] == comm && len(f) > 1 && f[0] != "Z" && f[1] == strconv.Itoa(tr.cmd.Process.Pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// tcpListening returns the inodes of the machine's listening TCP sockets.
+func tcpListening(t *testing.T) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			if fs := strings.Fields(line); len(fs) > 9 && fs[3] == "0A" { // TCP_LISTEN
+				out[fs[9]] = true
+			}
+		}
+	}
+	return out
+}
+
+// socketsOf returns the inodes of the sockets process pid holds.
+func socketsOf(t *testing.T, pid int) []string {
+	t.Helper()
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		if l, err := os.Readlink(filepath.Join(dir, e.Name())); err == nil && strings.HasPrefix(l, "socket:[") {
+			out = append(out, strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]"))
+		}
+	}
+	return out
+}
+
+// No VNC server runs, only a bare X display and x11vnc installed: the
+// headless tray with a fresh configuration shares this desktop by itself,
+// through x11vnc on a private socket (0700 folder, no TCP port), restarts
+// it when it is killed, and ends it when it stops sharing.
+func TestTrayStartsX11vncForThisDesktop(t *testing.T) {
+	requireTools(t, "x11vnc")
+	art := newArtifacts(t)
+	display := startXvfb(t, art)
+	tr := startPlainTray(t, art, "vncbridge-thisdesktop", display, os.Getenv("PATH"))
+	tr.waitSaid(t, 20*time.Second, "Sharing this desktop (x11vnc) at http://localhost:"+tr.port)
+	var pid int
+	waitUntil(t, 10*time.Second, "x11vnc, a child of vncbridge", func() bool {
+		p := tr.children("x11vnc")
+		if len(p) == 1 {
+			pid = p[0]
+		}
+		return len(p) == 1
+	})
+
+	// Its socket's folder is this user's alone, and it listens on no TCP port.
+	dirs, _ := filepath.Glob(filepath.Join(tr.runtime, "vncbridge-x11vnc-*"))
+	if len(dirs) != 1 {
+		t.Fatalf("socket folders in %s: %v", tr.runtime, dirs)
+	}
+	fi, err := os.Stat(dirs[0])
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("the socket's folder %s: %v, %v; want 0700", dirs[0], fi.Mode(), err)
+	}
+	listening := tcpListening(t)
+	for _, ino := range socketsOf(t, pid) {
+		if listening[ino] {
+			t.Fatalf("x11vnc (pid %d) listens on a TCP port (socket inode %s)", pid, ino)
+		}
+	}
+
+	// Chromium through vncbridge's page shows the display's colour.
+	b := newBrowser(t, art)
+	b.run(chromedpNavigate("http://localhost:" + tr.port + "/?resize=off"))
+	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
+	var size [2]int
+	b.eval(`(() => { const d = window.vncbridge.rfb.getImageData(); return [d.width, d.height]; })()`, &size)
+	if size != [2]int{screenW, screenH} {
+		t.Fatalf("remote screen is %v, want %dx%d", size, screenW, screenH)
+	}
+	b.waitPixel(10, 10, plainBackgroundRGB)
+	b.waitPixel(screenW-5, screenH-5, plainBackgroundRGB)
+
+	// Killed, it comes back, and the status said so.
+	syscall.Kill(pid, syscall.SIGKILL)
+	waitUntil(t, 15*time.Second, "a new x11vnc", func() bool {
+		p := tr.children("x11vnc")
+		return len(p) == 1 && p[0] != pid
+	})
+	tr.waitSaid(t, 10*time.Second, "x11vnc stopped; starting it again")
+	pid = tr.children("x11vnc")[0]
+
+	// Stopping sharing (the headless tray quits) ends it and its folder.
+	tr.cmd.Process.Signal(os.Interrupt)
+	select {
+	case err := <-tr.done:
+		tr.done <- err
+		if err != nil {
+			t.Fatalf("the headless tray's exit: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the headless tray did not stop")
+	}
+	if err := syscall.Kill(pid, 0); err == nil {
+		t.Fatalf("x11vnc (pid %d) runs on after vncbridge stopped sharing", pid)
+	}
+	if _, err := os.Stat(dirs[0]); !os.IsNotExist(err) {
+		t.Fatalf("the socket's folder is left: %v", err)
+	}
+}
+
+// Without x11vnc, the status names the command that installs it.
+func TestTrayWithoutX11vncNamesTheInstallCommand(t *testing.T) {
+	art := newArtifacts(t)
+	display := startXvfb(t, art)
+	tr := startPlainTray(t, art, "vncbridge-nox11vnc", display, t.TempDir())
+	tr.waitSaid(t, 20*time.Second, "No VNC server runs; install x11vnc")
+	if os, _ := os.ReadFile("/etc/os-release"); strings.Contains(string(os), "ID=debian") {
+		tr.waitSaid(t, time.Second, "install x11vnc: sudo apt install x11vnc")
+	}
+	if strings.Contains(tr.out.String(), "Sharing this desktop") {
+		t.Fatalf("shared this desktop without x11vnc:\n%s", tr.out.String())
+	}
+}
