@@ -266,7 +266,10 @@ func startTray(t *testing.T, bus, binDir string, settings map[string]any, args .
 	os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600)
 	cmd = exec.Command(binary, append([]string{"--config-dir", config}, args...)...)
 	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus, "PATH="+binDir+":"+os.Getenv("PATH"),
-		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(),
+		// No desktop session: with one, a target where nothing answers (the
+		// echo servers) would be replaced by this desktop.
+		"DISPLAY=", "WAYLAND_DISPLAY=")
 	out = &testnet.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
