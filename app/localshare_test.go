@@ -309,3 +309,26 @@ func TestServiceWithoutDesktopSessionSaysSo(t *testing.T) {
 		t.Fatal("the service listens without a desktop to share")
 	}
 }
+
+// The settings page offers this desktop as a target and takes it.
+func TestSettingsPageOffersThisDesktop(t *testing.T) {
+	d := newFakeDesktop(t)
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t), RecentTargets: []string{"x:1"}}, d.use)
+	h.click("Target VNC server", "Other…")
+	testnet.WaitFor(t, "the settings page opened", func() bool { return len(h.opener.list()) > 0 })
+	page := h.opener.list()[0]
+	resp, err := http.Get(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `<option value="desktop:x11vnc">This desktop (x11vnc)</option>`) {
+		t.Fatalf("this desktop is not offered:\n%s", body)
+	}
+	u, _ := url.Parse(page)
+	postSettings(t, page, "http://"+u.Host, map[string]string{"port": "7002", "target": "desktop:x11vnc"}, 303)
+	if s, _ := loadSettings(h.paths); s.Target != "desktop:x11vnc" {
+		t.Fatalf("settings %+v", s)
+	}
+}

@@ -223,7 +223,7 @@ button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 <input id="port" name="port" inputmode="numeric" value="{{.S.Port}}">
 <label for="target">Target VNC server (host:port, :display or a port)</label>
 <input id="target" name="target" list="found" value="{{.S.Target}}">
-<datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}</datalist>
+<datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}{{if .St.Desktop.OK}}<option value="desktop:{{.St.Desktop.Prog.Name}}">{{.St.Desktop.Prog.Label}}</option>{{end}}</datalist>
 <button type="submit">Save</button>
 </form>
 {{end}}
