@@ -332,3 +332,33 @@ func TestSettingsPageOffersThisDesktop(t *testing.T) {
 		t.Fatalf("settings %+v", s)
 	}
 }
+
+// The service does what the tray does: nothing at a target nobody chose,
+// so it shares this desktop; with no way to serve it, it shares the target
+// and logs the advice.
+func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
+	d := newFakeDesktop(t)
+	p := testPaths(t)
+	port := freePort(t)
+	saveSettings(p, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))})
+	prog := &serviceProgram{paths: p, log: slog.New(slog.DiscardHandler), find: d.find, start: d.start}
+	if err := prog.Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	greetAndEcho(t, port)
+	prog.Stop(nil)
+	if c := d.children(); len(c) != 1 || !c[0].stopped.Load() {
+		t.Fatalf("the service's VNC server: %d started, stopped %v", len(c), len(c) == 1 && c[0].stopped.Load())
+	}
+
+	var log testnet.Buffer
+	saveSettings(p, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))})
+	prog = &serviceProgram{paths: p, log: slog.New(slog.NewTextHandler(&log, nil)), find: adviceOnly}
+	if err := prog.Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	defer prog.Stop(nil)
+	if !strings.Contains(log.String(), testAdvice.Summary) {
+		t.Fatalf("the log does not give the advice:\n%s", log.String())
+	}
+}

@@ -1,14 +1,17 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/kardianos/service"
 )
@@ -223,6 +226,9 @@ type serviceProgram struct {
 	web   fs.FS
 	log   *slog.Logger
 	share *share
+	// find and start serve this desktop (nil: localvnc's), as the tray does.
+	find  desktopFinder
+	start localStarter
 }
 
 func (p *serviceProgram) Start(service.Service) error {
@@ -230,9 +236,13 @@ func (p *serviceProgram) Start(service.Service) error {
 	if err != nil {
 		p.log.Warn(err.Error())
 	}
+	if p.find == nil {
+		p.find = findDesktop
+	}
+	s = p.desktopIfNothing(s)
 	// A desktop target starts its VNC server here; without a desktop
 	// session the error says there is none, and nothing is started.
-	sh, err := startShare(s, shareOptions{paths: p.paths, web: p.web, log: p.log,
+	sh, err := startShare(s, shareOptions{paths: p.paths, web: p.web, log: p.log, find: p.find, start: p.start,
 		onLocal: func(_ *share, msg string) {
 			if msg != "" {
 				p.log.Warn(msg)
@@ -244,6 +254,31 @@ func (p *serviceProgram) Start(service.Service) error {
 	p.share = sh
 	p.log.Info("service sharing", "target", s.Target, "url", s.baseURL(), "settings", p.paths.SettingsFile())
 	return nil
+}
+
+// desktopIfNothing is the tray's first look, for the service: when no VNC
+// server answers at a target on this computer that nobody chose in
+// vncbridge (no recent targets), this desktop is shared if it can be;
+// otherwise the log says what to do (a service with no desktop session
+// says it has none). The settings file is not changed.
+func (p *serviceProgram) desktopIfNothing(s settings) settings {
+	host, _, err := net.SplitHostPort(s.Target)
+	if _, desktop := desktopProgram(s.Target); desktop || err != nil || !isLocalHost(host) || len(s.RecentTargets) > 0 {
+		return s
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, ok := probeVNC(ctx, "tcp", s.Target); ok {
+		return s
+	}
+	prog, ok, advice := p.find()
+	if !ok {
+		p.log.Warn("no VNC server answers at "+s.Target, "advice", advice.Summary)
+		return s
+	}
+	p.log.Info("no VNC server runs: sharing this desktop", "program", prog.Name, "instead of", s.Target)
+	s.Target = desktopPrefix + prog.Name
+	return s
 }
 
 func (p *serviceProgram) Stop(service.Service) error {
