@@ -362,3 +362,23 @@ func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
 		t.Fatalf("the log does not give the advice:\n%s", log.String())
 	}
 }
+
+// Before sharing, with nothing found and no program to serve this
+// desktop, the Target menu's "No VNC server found" opens the help page.
+func TestNoServerFoundOpensTheHelpPage(t *testing.T) {
+	h := startApp(t, settings{Port: freePort(t), Target: "localhost:" + strconv.Itoa(freePort(t))}, func(c *config) {
+		c.find = adviceOnly
+		c.detect = func(context.Context, []string) []foundServer { return nil }
+	})
+	h.click("Target VNC server", "No VNC server found on this computer")
+	testnet.WaitFor(t, "the help page opened", func() bool { return len(h.opener.list()) > 0 })
+	resp, err := http.Get(h.opener.list()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), testAdvice.Steps[1]) {
+		t.Fatalf("the help page:\n%s", body)
+	}
+}

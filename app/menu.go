@@ -91,7 +91,12 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 			Action: pick(f.Addr)})
 	}
 	if len(st.Found) == 0 {
-		m.Children = append(m.Children, menuItem{Title: "No VNC server found on this computer", Disabled: true})
+		none := menuItem{Title: "No VNC server found on this computer", Disabled: true}
+		if adv := st.helpAdvice(); adv != nil && !st.Desktop.OK {
+			none.Disabled, none.Tooltip = false, adv.Summary
+			none.Action = a.do(func() { a.openPage("help") })
+		}
+		m.Children = append(m.Children, none)
 	}
 	// This desktop, served by a VNC server vncbridge starts, while nothing
 	// answers at the target (or it is the target).

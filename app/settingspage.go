@@ -92,7 +92,7 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		st := p.state()
-		helpTemplate.Execute(w, map[string]any{"Status": st.status(), "Advice": st.advice(), "Msg": r.URL.Query().Get("msg")})
+		helpTemplate.Execute(w, map[string]any{"Status": st.status(), "Advice": st.helpAdvice(), "Msg": r.URL.Query().Get("msg")})
 	case r.Method == http.MethodGet && (rest == "" || rest == "about"):
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -142,7 +142,7 @@ func (p *settingsPage) openSystemSetting(w http.ResponseWriter, r *http.Request)
 	msg := "Opened System Settings."
 	done := make(chan bool, 1)
 	p.app.post(func() {
-		adv := p.app.st.advice()
+		adv := p.app.st.helpAdvice()
 		if adv == nil || adv.SettingsURL == "" {
 			done <- false
 			return

@@ -43,6 +43,19 @@ type desktopState struct {
 	Advice localvnc.Advice
 }
 
+// helpAdvice is what the help page says: the status's advice, or else
+// what to do on this system to have a VNC server, when vncbridge cannot
+// start one; nil when there is nothing to say.
+func (st state) helpAdvice() *localvnc.Advice {
+	if adv := st.advice(); adv != nil {
+		return adv
+	}
+	if !st.Desktop.OK && st.Desktop.Advice.Summary != "" {
+		return &st.Desktop.Advice
+	}
+	return nil
+}
+
 // advice is what to do to have a VNC server, when the status says there
 // is none and vncbridge cannot start one; nil otherwise.
 func (st state) advice() *localvnc.Advice {
