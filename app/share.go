@@ -92,18 +92,13 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			}
 		},
 	}
-	if name, ok := desktopProgram(s.Target); ok {
-		local, err := startDesktopServer(sh, name, o)
-		if err != nil {
-			return nil, err
-		}
-		sh.local = local
-		cfg.Target, cfg.UnixTarget = "", local.Socket()
-	}
 	ok := false
-	defer func() {
-		if !ok && sh.local != nil {
-			sh.local.Stop()
+	defer func() { // a failure leaves nothing behind
+		if !ok {
+			sh.closeListeners()
+			if sh.local != nil {
+				sh.local.Stop()
+			}
 		}
 	}()
 	if s.Record {
@@ -128,11 +123,6 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		cfg.Auth, cfg.AuthWeb = newShareAuth(s.Token, s.Port), true
 		addrs = []string{""} // every interface, IPv4 and IPv6
 	}
-	srv, err := proxy.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	sh.srv = srv
 	for i, host := range addrs {
 		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(s.Port)))
 		if err != nil {
@@ -140,7 +130,6 @@ func startShare(s settings, o shareOptions) (*share, error) {
 				o.log.Debug("not listening on IPv6 loopback", "err", err)
 				continue
 			}
-			srv.Shutdown(context.Background())
 			if isAddrInUse(err) {
 				return nil, fmt.Errorf("port %d is %w", s.Port, errPortInUse)
 			}
@@ -148,6 +137,21 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		}
 		sh.listeners = append(sh.listeners, ln)
 	}
+	// This desktop's VNC server starts once the port is had: a busy port
+	// starts nothing.
+	if name, isDesktop := desktopProgram(s.Target); isDesktop {
+		local, err := startDesktopServer(sh, name, o)
+		if err != nil {
+			return nil, err
+		}
+		sh.local = local
+		cfg.Target, cfg.UnixTarget = "", local.Socket()
+	}
+	srv, err := proxy.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	sh.srv = srv
 	ok = true
 	for i, ln := range sh.listeners {
 		go func() {
