@@ -11,36 +11,53 @@ import (
 // TestMain lets the test binary play the relay, as the bench binary does:
 // the harness starts it with -relay.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "-relay" {
-		os.Exit(relayMain(os.Args[2:]))
+	if len(os.Args) > 1 && (os.Args[1] == "-relay" || os.Args[1] == "-splice-relay") {
+		os.Exit(relayMain(os.Args[2:], os.Args[1] == "-splice-relay"))
 	}
 	os.Exit(m.Run())
 }
 
-// TestQuickRelay runs the harness in quick mode against the relay alone and
-// checks that every figure was measured.
+// TestQuickRelay runs the harness in quick mode against the two relays alone
+// and checks that every figure was measured.
 func TestQuickRelay(t *testing.T) {
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := quickConfig()
-	cfg.relayCmd = []string{self, "-relay"}
+	cfg.self = self
 	cfg.downBytes, cfg.upBytes, cfg.warmBytes = 32<<20, 32<<20, 4<<20
 	cfg.rttWarm, cfg.rttN = 50, 500
 	cfg.memConns = 100
+	cfg.load.sessions = 20
 	rep, err := run(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.results) != 1 {
-		t.Fatalf("%d results, want the relay's alone", len(rep.results))
+	if len(rep.results) != 2 {
+		t.Fatalf("%d results, want the relays' alone", len(rep.results))
 	}
-	r := rep.results[0]
+	if rep.directErr != nil || rep.direct.bursts == 0 {
+		t.Errorf("load with no proxy: %+v, %v", rep.direct, rep.directErr)
+	}
+	for _, r := range rep.results {
+		checkRelay(t, cfg, r)
+	}
+	md := rep.markdown()
+	for _, want := range []string{"| relay | ", "| splice relay | ", "MISS downstream", "## Memory per open connection", "## Desktop-like load"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// checkRelay checks every figure of one relay.
+func checkRelay(t *testing.T, cfg config, r *result) {
+	t.Helper()
 	if r.skipped != "" {
 		t.Fatalf("relay skipped: %s", r.skipped)
 	}
-	for _, part := range []string{"down", "up", "rtt", "rtt1", "mem"} {
+	for _, part := range []string{"down", "up", "rtt", "rtt1", "mem", "load"} {
 		if err := r.errOf(part); err != nil {
 			t.Errorf("%s: %v", part, err)
 		}
@@ -66,11 +83,13 @@ func TestQuickRelay(t *testing.T) {
 	if m.n != cfg.memConns || m.failed != 0 || m.before <= 0 || m.after <= m.before || m.procsAfter != 1 {
 		t.Errorf("memory: %+v", m)
 	}
-	md := rep.markdown()
-	for _, want := range []string{"| relay | ", "MISS downstream", "## Memory per open connection"} {
-		if !strings.Contains(md, want) {
-			t.Errorf("report lacks %q:\n%s", want, md)
-		}
+	// A relay holds its two sockets per connection at least.
+	if f := m.fdsPerConn(); f < 2 || f > 6 {
+		t.Errorf("%s: %.2f file descriptors per connection", r.kind.name, f)
+	}
+	l := r.load
+	if l.sessions != cfg.load.sessions || l.bursts == 0 || l.p99 < l.p50 || l.cpu <= 0 {
+		t.Errorf("%s: load: %+v", r.kind.name, l)
 	}
 }
 

@@ -33,7 +33,7 @@ import (
 type config struct {
 	proxyBin   string // vncbridge's binary
 	websockify string // websockify's command; empty skips it
-	relayCmd   []string
+	self       string // this program, which plays the relays
 
 	runs      int   // throughput runs per proxy and direction
 	downBytes int64 // bytes per downstream run
@@ -47,6 +47,9 @@ type config struct {
 	settle                    time.Duration
 
 	desktop string // the end-to-end desktop figures (Markdown), from make bench's e2e run
+
+	load              loadConfig // the desktop-like load
+	certFile, keyFile string     // the certificate of the wss:// figures
 
 	quick bool
 	only  map[string]bool // the figures to measure (down, up, rtt, mem); empty: all
@@ -66,6 +69,7 @@ func fullConfig() config {
 		memConns:        5000,
 		websockifyConns: 300,
 		settle:          2 * time.Second,
+		load:            loadConfig{sessions: 200, burst: 100_000, interval: 50 * time.Millisecond, duration: 3 * time.Second},
 	}
 }
 
@@ -81,13 +85,19 @@ func quickConfig() config {
 		memConns:        200,
 		websockifyConns: 30,
 		settle:          300 * time.Millisecond,
+		load:            loadConfig{sessions: 50, burst: 100_000, interval: 50 * time.Millisecond, duration: time.Second},
 		quick:           true,
 	}
 }
 
 func main() {
-	if len(os.Args) > 1 && (os.Args[1] == "-relay" || os.Args[1] == "--relay") {
-		os.Exit(relayMain(os.Args[2:]))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "-relay", "--relay":
+			os.Exit(relayMain(os.Args[2:], false))
+		case "-splice-relay", "--splice-relay":
+			os.Exit(relayMain(os.Args[2:], true))
+		}
 	}
 	var (
 		proxyBin   = flag.String("proxy", "bin/vncbridge", "vncbridge `binary` to measure (run as: BINARY proxy LISTEN TARGET)")
@@ -98,7 +108,8 @@ func main() {
 		conns      = flag.Int("n", 0, "connections for the memory test of vncbridge and the relay (default 5000; quick 200)")
 		wsConns    = flag.Int("websockify-n", 0, "connections for the memory test of websockify (default 300; quick 30)")
 		desktop    = flag.String("desktop", "", "include the end-to-end desktop figures from `file` (written by e2e's BenchmarkDesktop)")
-		only       = flag.String("only", "", "measure only these figures, comma-separated: down, up, rtt, mem (for profiling a proxy)")
+		runs       = flag.Int("runs", 0, "throughput runs per proxy and direction (default 15; quick 1)")
+		only       = flag.String("only", "", "measure only these figures, comma-separated: down, up, rtt, mem, load, tls (for profiling a proxy)")
 	)
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: bench [flags]\n       bench -relay LISTEN_ADDR TARGET_ADDR\n\n")
@@ -114,6 +125,9 @@ func main() {
 	if *quick {
 		cfg = quickConfig()
 	}
+	if *runs > 0 {
+		cfg.runs = *runs
+	}
 	if *conns > 0 {
 		cfg.memConns = *conns
 	}
@@ -124,10 +138,10 @@ func main() {
 		cfg.only = map[string]bool{}
 		for _, f := range strings.Split(*only, ",") {
 			switch f = strings.TrimSpace(f); f {
-			case "down", "up", "rtt", "mem":
+			case "down", "up", "rtt", "mem", "load", "tls":
 				cfg.only[f] = true
 			default:
-				fmt.Fprintf(os.Stderr, "bench: -only: unknown figure %q (down, up, rtt, mem)\n", f)
+				fmt.Fprintf(os.Stderr, "bench: -only: unknown figure %q (down, up, rtt, mem, load, tls)\n", f)
 				os.Exit(2)
 			}
 		}
@@ -147,7 +161,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-	cfg.relayCmd = []string{self, "-relay"}
+	cfg.self = self
+	if cfg.wants("tls") {
+		dir, err := os.MkdirTemp("", "vncbridge-bench-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer os.RemoveAll(dir)
+		if cfg.certFile, cfg.keyFile, err = writeCert(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: making a certificate:", err)
+			os.Exit(1)
+		}
+	}
 	cfg.log = os.Stderr
 	cfg.args = os.Args[1:]
 
@@ -194,6 +220,8 @@ type result struct {
 	rtt1Err        error
 	mem            memResult
 	memErr         error
+	load           loadResult
+	loadErr        error
 }
 
 // report is a whole run.
@@ -206,9 +234,11 @@ type report struct {
 	fileLimit         uint64
 	elapsed           time.Duration
 	cpuStart, cpuEnd  cpuSample
-	loadStart         string    // /proc/loadavg when the run began
-	lowered           string    // why the memory test opened fewer connections
-	results           []*result // relay, vncbridge, websockify
+	loadStart         string     // /proc/loadavg when the run began
+	lowered           string     // why the memory test opened fewer connections
+	results           []*result  // relays, vncbridge (both paths), websockify, the wss:// ones
+	direct            loadResult // the load with no proxy
+	directErr         error
 }
 
 func (r *report) get(name string) *result {
@@ -222,6 +252,15 @@ func (r *report) get(name string) *result {
 
 // errNotWanted marks the figures that -only left out.
 var errNotWanted = errors.New("not measured (-only)")
+
+// errLeftOut marks the figures a variant does not take: the wss:// proxies
+// take throughput alone, vncbridge's ordinary path no memory test (the
+// same process as vncbridge's while idle).
+var errLeftOut = errors.New("not measured for this variant")
+
+// ordinaryName is vncbridge with its splice path turned off: the path of
+// TLS, recorded, legacy and base64 sessions, and of other systems.
+const ordinaryName = "vncbridge, no splice"
 
 // wants reports whether cfg measures figure (down, up, rtt or mem).
 func (cfg *config) wants(figure string) bool { return len(cfg.only) == 0 || cfg.only[figure] }
@@ -252,11 +291,18 @@ func run(cfg config) (*report, error) {
 
 	kinds := []*proxyKind{
 		{name: "relay", raw: true, memConns: cfg.memConns, argv: func(l, t string) []string {
-			return append(append([]string{}, cfg.relayCmd...), l, t)
+			return []string{cfg.self, "-relay", l, t}
+		}},
+		// The splice relay holds a pipe per direction while a copy waits:
+		// six descriptors per connection, so fewer fit under the limit.
+		{name: "splice relay", raw: true, memConns: min(cfg.memConns, (int(min(limit, 1<<30))-200)/6), argv: func(l, t string) []string {
+			return []string{cfg.self, "-splice-relay", l, t}
 		}},
 	}
 	if cfg.proxyBin != "" {
 		kinds = append(kinds, &proxyKind{name: "vncbridge", memConns: cfg.memConns, argv: func(l, t string) []string {
+			return []string{cfg.proxyBin, "proxy", l, t}
+		}}, &proxyKind{name: ordinaryName, memConns: cfg.memConns, env: []string{"VNCBRIDGE_SPLICE=0"}, argv: func(l, t string) []string {
 			return []string{cfg.proxyBin, "proxy", l, t}
 		}})
 	}
@@ -264,6 +310,18 @@ func run(cfg config) (*report, error) {
 		kinds = append(kinds, &proxyKind{name: "websockify", memConns: cfg.websockifyConns, argv: func(l, t string) []string {
 			return []string{cfg.websockify, l, t}
 		}})
+	}
+	if cfg.wants("tls") && cfg.certFile != "" {
+		if cfg.proxyBin != "" {
+			kinds = append(kinds, &proxyKind{name: "vncbridge wss", tls: true, argv: func(l, t string) []string {
+				return []string{cfg.proxyBin, "proxy", "--cert", cfg.certFile, "--key", cfg.keyFile, l, t}
+			}})
+		}
+		if cfg.websockify != "" {
+			kinds = append(kinds, &proxyKind{name: "websockify wss", tls: true, argv: func(l, t string) []string {
+				return []string{cfg.websockify, "--cert", cfg.certFile, "--key", cfg.keyFile, l, t}
+			}})
+		}
 	}
 
 	// Start every proxy; they run side by side and take turns.
@@ -324,9 +382,15 @@ func run(cfg config) (*report, error) {
 		for _, f := range []struct {
 			name string
 			err  *error
-		}{{"down", &res.downErr}, {"up", &res.upErr}, {"rtt", &res.rttErr}, {"rtt", &res.rtt1Err}, {"mem", &res.memErr}} {
-			if !cfg.wants(f.name) {
+		}{{"down", &res.downErr}, {"up", &res.upErr}, {"rtt", &res.rttErr}, {"rtt", &res.rtt1Err}, {"mem", &res.memErr}, {"load", &res.loadErr}} {
+			if !cfg.wants(f.name) && !(res.kind.tls && (f.name == "down" || f.name == "up")) {
 				*f.err = errNotWanted
+			}
+			switch {
+			case res.kind.tls && f.name != "down" && f.name != "up":
+				*f.err = errLeftOut
+			case res.kind.name == ordinaryName && f.name == "mem":
+				*f.err = errLeftOut
 			}
 		}
 	}
@@ -385,6 +449,33 @@ func run(cfg config) (*report, error) {
 			}
 		}
 	}
+	if cfg.wants("load") {
+		lc := cfg.load
+		logf("desktop-like load: %d sessions, %d-byte bursts every %v, for %v", lc.sessions, lc.burst, lc.interval, lc.duration)
+		if tg, err := newTarget(); err != nil {
+			rep.directErr = err
+		} else {
+			rep.direct, rep.directErr = desktopLoad(endpoint{listen: tg.addr(), raw: true, tg: tg}, lc)
+			tg.close()
+		}
+		if rep.directErr != nil {
+			logf("no proxy: load: %v", rep.directErr)
+		} else {
+			logf("no proxy: load: p50 %v, p99 %v", rep.direct.p50, rep.direct.p99)
+		}
+		for i, p := range procs {
+			res := live[i]
+			if res.loadErr != nil {
+				continue
+			}
+			res.load, res.loadErr = desktopLoad(procEndpoint(p), lc)
+			if res.loadErr != nil {
+				logf("%s: load: %v", p.kind.name, res.loadErr)
+			} else {
+				logf("%s: load: CPU %.1f%% (%.2f s in %.2f s), p50 %v, p99 %v", p.kind.name, res.load.cpuPercent(), res.load.cpu, res.load.seconds, res.load.p50, res.load.p99)
+			}
+		}
+	}
 	for i, p := range procs {
 		live[i].ended = p.alive() // a crash after its last figure is still a failure
 		p.stop()
@@ -406,7 +497,7 @@ func run(cfg config) (*report, error) {
 		if res.memErr != nil {
 			logf("%s: memory: %v", res.kind.name, res.memErr)
 		} else {
-			logf("%s: memory: %.1f KiB per connection, %d failed, all open in %.1f s", res.kind.name, res.mem.perConn()/1024, res.mem.failed, res.mem.openSeconds)
+			logf("%s: memory: %.1f KiB and %.2f file descriptors per connection, %d failed, all open in %.1f s", res.kind.name, res.mem.perConn()/1024, res.mem.fdsPerConn(), res.mem.failed, res.mem.openSeconds)
 		}
 	}
 	rep.elapsed = time.Since(rep.when)

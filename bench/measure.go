@@ -38,7 +38,7 @@ func connect(p *proc) (*client, net.Conn, error) {
 	p.target.drain()
 	ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
 	defer cancel()
-	cl, err := dialClient(ctx, p.listen, p.kind.raw)
+	cl, err := dialClient(ctx, p.listen, p.kind.raw, p.kind.tls)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect: %w", err)
 	}
@@ -304,6 +304,18 @@ type memResult struct {
 	after       int64 // PSS with every connection open, bytes
 	procsAfter  int   // processes summed at the end
 	openSeconds float64
+
+	fdsBefore, fdsAfter     int // file descriptors of the proxy's processes
+	pipesBefore, pipesAfter int // of which pipes' ends
+}
+
+// fdsPerConn is the file descriptors each open connection costs.
+func (m memResult) fdsPerConn() float64 {
+	ok := m.n - m.failed
+	if ok <= 0 {
+		return math.NaN()
+	}
+	return float64(m.fdsAfter-m.fdsBefore) / float64(ok)
 }
 
 // perConn is the memory each open connection costs, in bytes.
@@ -330,6 +342,9 @@ func memory(kind *proxyKind, n, workers int, settle time.Duration) (memResult, e
 	if m.before, _, err = treePSS(p.pid()); err != nil {
 		return m, err
 	}
+	if m.fdsBefore, m.pipesBefore, err = treeFDs(p.pid()); err != nil {
+		return m, err
+	}
 	var (
 		mu      sync.Mutex
 		clients []*client
@@ -348,7 +363,7 @@ func memory(kind *proxyKind, n, workers int, settle time.Duration) (memResult, e
 			defer wg.Done()
 			for next.Add(1) <= int64(n) {
 				ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
-				c, err := dialClient(ctx, p.listen, kind.raw)
+				c, err := dialClient(ctx, p.listen, kind.raw, kind.tls)
 				cancel()
 				mu.Lock()
 				if err != nil {
@@ -393,6 +408,9 @@ func memory(kind *proxyKind, n, workers int, settle time.Duration) (memResult, e
 		if stable {
 			break
 		}
+	}
+	if err == nil {
+		m.fdsAfter, m.pipesAfter, err = treeFDs(p.pid())
 	}
 	return m, err
 }

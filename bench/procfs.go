@@ -312,3 +312,51 @@ func pinProcesses(pids []int, m cpuMask) error {
 	}
 	return first
 }
+
+// treeFDs counts the open file descriptors of pid and its descendants, and
+// among them the pipes' ends.
+func treeFDs(pid int) (fds, pipes int, err error) {
+	for _, p := range processTree(pid) {
+		dir := fmt.Sprintf("/proc/%d/fd", p)
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			if p == pid {
+				return 0, 0, err
+			}
+			continue // a child that has just ended
+		}
+		for _, e := range ents {
+			fds++
+			if l, err := os.Readlink(filepath.Join(dir, e.Name())); err == nil && strings.HasPrefix(l, "pipe:") {
+				pipes++
+			}
+		}
+	}
+	return fds, pipes, nil
+}
+
+// treeRuntime sums the time on CPU of every thread of pid and its living
+// descendants, in seconds, from /proc/PID/task/TID/schedstat (nanoseconds).
+// Unlike /proc/PID/stat, whose clock ticks are cut per process, it adds up
+// many processes that each ran a few milliseconds: websockify's sessions
+// under the desktop-like load.
+func treeRuntime(pid int) float64 {
+	var ns int64
+	for _, p := range processTree(pid) {
+		tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", p))
+		for _, t := range tasks {
+			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", p, t.Name()))
+			if err != nil {
+				continue
+			}
+			f := strings.Fields(string(b))
+			if len(f) == 0 {
+				continue
+			}
+			if v, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+				ns += v
+			}
+		}
+	}
+	return float64(ns) / 1e9
+}

@@ -25,6 +25,11 @@ type proxyKind struct {
 	argv func(listen, target string) []string
 	// memConns is how many connections the memory test opens.
 	memConns int
+	// env is added to the proxy's environment.
+	env []string
+	// tls: clients speak wss:// to it (the TLS section); the other figures
+	// leave it out.
+	tls bool
 }
 
 // proc is a running proxy with its own target.
@@ -56,6 +61,9 @@ func startProxy(kind *proxyKind) (*proc, error) {
 	argv := kind.argv(listen, tg.addr())
 	p := &proc{kind: kind, listen: listen, target: tg, out: &tail{max: 16 << 10}, exited: make(chan struct{})}
 	p.cmd = exec.Command(argv[0], argv[1:]...)
+	if len(kind.env) > 0 {
+		p.cmd.Env = append(os.Environ(), kind.env...)
+	}
 	p.cmd.Stdout = p.out
 	p.cmd.Stderr = p.out
 	// A process group of its own, so that stopping it also stops the

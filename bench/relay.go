@@ -15,16 +15,20 @@ import (
 // process of its own (this program started with -relay) so that its memory
 // and CPU time are read exactly as a proxy's are.
 //
-// It copies through user space, as a WebSocket proxy must (it has frames to
-// write and read). Between two TCP connections Go's io.Copy would use
-// splice(2) on Linux, which holds a pipe, two file descriptors, per
-// direction even while the connection is idle: 5,000 connections would need
-// 30,000 descriptors, more than a usual hard limit allows.
+// There are two. The relay copies through a 32 KiB buffer in user space, as
+// a WebSocket proxy has to where it cannot splice. The splice relay is Go's
+// io.Copy between the two TCP connections, which on Linux moves the bytes
+// with splice(2) through a pipe without entering user space: the least a
+// program can do to pass bytes between two sockets. Go keeps the pipes of
+// finished copies in a pool; an idle connection of the splice relay holds
+// none while no copy is moving data, but its goroutines still wait in
+// io.Copy.
 
-// relayMain runs the relay until it is killed: relayMain(listen, target).
-func relayMain(args []string) int {
+// relayMain runs the relay until it is killed: relayMain(listen, target);
+// with splice, the splice relay.
+func relayMain(args []string, splice bool) int {
 	if len(args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: bench -relay LISTEN_ADDR TARGET_ADDR")
+		fmt.Fprintln(os.Stderr, "usage: bench -relay|-splice-relay LISTEN_ADDR TARGET_ADDR")
 		return 2
 	}
 	if _, err := raiseFileLimit(); err != nil {
@@ -41,13 +45,13 @@ func relayMain(args []string) int {
 			fmt.Fprintln(os.Stderr, "relay:", err)
 			continue
 		}
-		go relayConn(c, args[1])
+		go relayConn(c, args[1], splice)
 	}
 }
 
 // relayConn copies both ways between c and a new connection to target,
 // passing each direction's end on as a half close.
-func relayConn(c net.Conn, target string) {
+func relayConn(c net.Conn, target string, splice bool) {
 	defer c.Close()
 	t, err := net.Dial("tcp", target)
 	if err != nil {
@@ -59,16 +63,21 @@ func relayConn(c net.Conn, target string) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		copyStream(t, c)
+		copyStream(t, c, splice)
 		t.(*net.TCPConn).CloseWrite()
 	}()
-	copyStream(c, t)
+	copyStream(c, t, splice)
 	c.(*net.TCPConn).CloseWrite()
 	wg.Wait()
 }
 
-// copyStream is io.Copy with the connections' ReadFrom and WriteTo hidden,
-// so that it copies through its own 32 KiB buffer instead of splicing.
-func copyStream(dst, src net.Conn) {
+// copyStream copies src to dst: with splice, by io.Copy between the two TCP
+// connections (splice(2)); else with the connections' ReadFrom and WriteTo
+// hidden, so that it copies through its own 32 KiB buffer.
+func copyStream(dst, src net.Conn, splice bool) {
+	if splice {
+		io.Copy(dst, src)
+		return
+	}
 	io.Copy(struct{ io.Writer }{dst}, struct{ io.Reader }{src})
 }

@@ -14,10 +14,14 @@ import (
 
 // Targets vncbridge must meet, from the project's speed requirements.
 const (
-	downTarget   = 0.95                  // × relay
-	upTarget     = 0.85                  // × relay
-	rttSlack     = 10 * time.Microsecond // p50 over the relay's
-	memTargetKiB = 16.0
+	downTarget    = 0.95                  // × splice relay
+	downCPUTarget = 1.2                   // × the splice relay's CPU per GB
+	upTarget      = 0.95                  // × relay
+	rttSlack      = 10 * time.Microsecond // p50 over the relay's
+	memTargetKiB  = 16.0
+	fdsTarget     = 2.0              // per open connection: its two sockets, no pipe
+	loadSlack     = time.Millisecond // p99 burst delay over no proxy's
+	sparepipeEnds = 32               // the splice path's pool: 16 idle pipes at most
 )
 
 // check is one target: met or missed, and the figures that say so.
@@ -27,7 +31,7 @@ type check struct {
 }
 
 func (r *report) checks() []check {
-	relay, vb := r.get("relay"), r.get("vncbridge")
+	relay, sp, vb, wsk := r.get("relay"), r.get("splice relay"), r.get("vncbridge"), r.get("websockify")
 	var cs []check
 	add := func(pass bool, format string, a ...any) {
 		cs = append(cs, check{pass, fmt.Sprintf(format, a...)})
@@ -47,12 +51,16 @@ func (r *report) checks() []check {
 	}
 
 	if w := why(vb, vb.errOf("down")); w != "" {
-		add(false, "downstream ≥ %.2f × relay: %s", downTarget, w)
-	} else if relay.downErr != nil || len(relay.down) == 0 {
-		add(false, "downstream ≥ %.2f × relay: the relay was not measured", downTarget)
+		add(false, "downstream ≥ %.2f × splice relay: %s", downTarget, w)
+		add(false, "downstream CPU per GB ≤ %.1f × splice relay's: %s", downCPUTarget, w)
+	} else if sp == nil || sp.downErr != nil || len(sp.down) == 0 {
+		add(false, "downstream ≥ %.2f × splice relay: the splice relay was not measured", downTarget)
+		add(false, "downstream CPU per GB ≤ %.1f × splice relay's: the splice relay was not measured", downCPUTarget)
 	} else {
-		x := vb.downMBps() / relay.downMBps()
-		add(x >= downTarget, "downstream ≥ %.2f × relay: %.0f MB/s = %.2f × relay (%.0f MB/s)", downTarget, vb.downMBps(), x, relay.downMBps())
+		x := vb.downMBps() / sp.downMBps()
+		add(x >= downTarget, "downstream ≥ %.2f × splice relay: %.0f MB/s = %.2f × splice relay (%.0f MB/s), %s × relay", downTarget, vb.downMBps(), x, sp.downMBps(), ratio(vb.downMBps(), relay.downMBps()))
+		c, sc := cpuPerGB(vb.down), cpuPerGB(sp.down)
+		add(c <= downCPUTarget*sc, "downstream CPU per GB ≤ %.1f × splice relay's: %.2f s/GB = %.2f × splice relay's (%.2f s/GB)", downCPUTarget, c, c/sc, sc)
 	}
 	if w := why(vb, vb.errOf("up")); w != "" {
 		add(false, "upstream ≥ %.2f × relay: %s", upTarget, w)
@@ -75,12 +83,34 @@ func (r *report) checks() []check {
 	} else {
 		k := vb.mem.perConn() / 1024
 		add(k <= memTargetKiB, "memory ≤ %.0f KiB per open connection: %.1f KiB at %d connections", memTargetKiB, k, vb.mem.n)
+		// The pool's spare pipes (16 at most, 32 ends) belong to no
+		// session: they are counted apart.
+		pipes := vb.mem.pipesAfter - vb.mem.pipesBefore
+		f := float64(vb.mem.fdsAfter-vb.mem.fdsBefore-pipes) / float64(vb.mem.n-vb.mem.failed)
+		add(f <= fdsTarget && pipes <= sparepipeEnds, "idle sessions hold no pipe: %.2f file descriptors per open connection besides pipes (≤ %.0f), %+d pipe ends in all with %d connections open (the pool's spares: ≤ %d)", f, fdsTarget, pipes, vb.mem.n, sparepipeEnds)
+	}
+	if w := why(vb, vb.errOf("load")); w != "" {
+		add(false, "desktop-like load: less CPU than websockify, p99 added delay ≤ 1 ms: %s", w)
+	} else if r.directErr != nil {
+		add(false, "desktop-like load: less CPU than websockify, p99 added delay ≤ 1 ms: the load with no proxy failed")
+	} else {
+		d := vb.load.p99 - r.direct.p99
+		line := fmt.Sprintf("desktop-like load (%d sessions): p99 added delay %s ms (≤ 1 ms), CPU %.1f%%", vb.load.sessions, ms(d), vb.load.cpuPercent())
+		pass := d <= loadSlack
+		if wsk != nil && wsk.skipped == "" && wsk.loadErr == nil {
+			line += fmt.Sprintf(" (websockify: %.1f%%)", wsk.load.cpuPercent())
+			pass = pass && vb.load.cpuPercent() < wsk.load.cpuPercent()
+		} else {
+			line += " (websockify not measured)"
+			pass = false
+		}
+		add(pass, "%s", line)
 	}
 	if w := why(vb, nil); w != "" {
 		add(false, "no failed connection: %s", w)
 	} else {
 		var bad []string
-		for _, part := range []string{"down", "up", "rtt", "rtt1", "mem"} {
+		for _, part := range []string{"down", "up", "rtt", "rtt1", "mem", "load"} {
 			if err := vb.errOf(part); err != nil && !errors.Is(err, errNotWanted) {
 				bad = append(bad, part+": "+firstLine(err.Error()))
 			}
@@ -124,6 +154,8 @@ func (res *result) errOf(part string) error {
 		return res.rtt1Err
 	case "mem":
 		return res.memErr
+	case "load":
+		return res.loadErr
 	}
 	return nil
 }
@@ -164,8 +196,17 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	cfg := r.cfg
-	relay, wsk := r.get("relay"), r.get("websockify")
+	relay, splice, wsk := r.get("relay"), r.get("splice relay"), r.get("websockify")
 	usable := func(res *result) bool { return res != nil && res.skipped == "" }
+	// plain are the results of the main tables: all but the wss:// ones.
+	var plain, secure []*result
+	for _, res := range r.results {
+		if res.kind.tls {
+			secure = append(secure, res)
+		} else {
+			plain = append(plain, res)
+		}
+	}
 
 	p("# Benchmarks\n\n")
 	p("Written by `make bench` (the program in `bench/`); do not edit by hand.\n")
@@ -179,7 +220,7 @@ func (r *report) markdown() string {
 	p("- Command: `make bench`, which runs `go run ./bench %s`\n", strings.Join(cfg.args, " "))
 	p("\nEverything runs on loopback (127.0.0.1). The client, the target and the proxy share the machine's %d CPUs,"+
 		" so each figure includes the cost of the bench's own client and target, the same for every proxy."+
-		" The three proxies run side by side and take turns; throughput runs alternate between them.\n", r.mach.CPUs)
+		" The proxies run side by side and take turns; throughput runs alternate between them.\n", r.mach.CPUs)
 	other, steal := otherLoad(r.cpuStart, r.cpuEnd)
 	p("\nOther programs kept %.0f%% of the machine's CPU time busy during the run, and the hypervisor stole %.0f%%"+
 		" (load average before the run: %s).", 100*other, 100*steal, r.loadStart)
@@ -211,26 +252,26 @@ func (r *report) markdown() string {
 			" the figure is the median of %d runs, after a warm-up run of %s. MB = 10^6 bytes."+
 			" CPU is the proxy's user and system time (with all its processes) per 10^9 bytes moved, from /proc/PID/stat.\n\n",
 			title, what, size(total), cfg.limit, cfg.runs, size(cfg.warmBytes))
-		p("| proxy | MB/s | runs (MB/s) | × relay | × websockify | proxy CPU s/GB |\n|---|---:|---|---:|---:|---:|\n")
-		var relayV, wskV float64 = math.NaN(), math.NaN()
-		if usable(relay) {
-			if rs, err := pick(relay); err == nil {
-				relayV = medianOrNaN(runsMBps(rs))
+		p("| proxy | MB/s | runs (MB/s) | × relay | × splice relay | × websockify | proxy CPU s/GB | CPU × splice relay |\n|---|---:|---|---:|---:|---:|---:|---:|\n")
+		value := func(res *result) (mbps, cpu float64) {
+			if usable(res) {
+				if rs, err := pick(res); err == nil && len(rs) > 0 {
+					return medianOrNaN(runsMBps(rs)), cpuPerGB(rs)
+				}
 			}
+			return math.NaN(), math.NaN()
 		}
-		if usable(wsk) {
-			if rs, err := pick(wsk); err == nil {
-				wskV = medianOrNaN(runsMBps(rs))
-			}
-		}
-		for _, res := range r.results {
+		relayV, _ := value(relay)
+		spliceV, spliceCPU := value(splice)
+		wskV, _ := value(wsk)
+		for _, res := range plain {
 			if !usable(res) {
-				p("| %s | — | not measured | | | |\n", res.kind.name)
+				p("| %s | — | not measured | | | | | |\n", res.kind.name)
 				continue
 			}
 			rs, err := pick(res)
 			if err != nil || len(rs) == 0 {
-				p("| %s | — | %s | | | |\n", res.kind.name, cell(err))
+				p("| %s | — | %s | | | | | |\n", res.kind.name, cell(err))
 				continue
 			}
 			v := medianOrNaN(runsMBps(rs))
@@ -238,7 +279,7 @@ func (r *report) markdown() string {
 			for _, x := range runsMBps(rs) {
 				runs = append(runs, fmt.Sprintf("%.0f", x))
 			}
-			p("| %s | %.0f | %s | %s | %s | %.2f |\n", res.kind.name, v, strings.Join(runs, ", "), ratio(v, relayV), ratio(v, wskV), cpuPerGB(rs))
+			p("| %s | %.0f | %s | %s | %s | %s | %.2f | %s |\n", res.kind.name, v, strings.Join(runs, ", "), ratio(v, relayV), ratio(v, spliceV), ratio(v, wskV), cpuPerGB(rs), ratio(cpuPerGB(rs), spliceCPU))
 		}
 	}
 	tput("Downstream (target → browser)",
@@ -259,7 +300,7 @@ func (r *report) markdown() string {
 		if usable(wsk) {
 			wskR, wskErr = pick(wsk)
 		}
-		for _, res := range r.results {
+		for _, res := range plain {
 			if !usable(res) {
 				p("| %s | — | — | not measured | |\n", res.kind.name)
 				continue
@@ -296,8 +337,10 @@ func (r *report) markdown() string {
 	p("\n## Memory per open connection\n\nA fresh process of each proxy; N connections opened (WebSocket handshake done, and the target has accepted"+
 		" the proxy's connection for each), then, after %s and until two readings half a second apart agree within 1%%,"+
 		" the PSS (/proc/PID/smaps_rollup) of the proxy and all its descendants (websockify forks a process per connection),"+
-		" minus the PSS before the first connection, divided by the connections open. websockify gets a smaller N.\n\n", cfg.settle)
-	p("| proxy | N | failed | PSS before | PSS open | processes | KiB per connection | × relay | × websockify |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		" minus the PSS before the first connection, divided by the connections open. websockify gets a smaller N, and so does the splice relay when six descriptors per connection would pass RLIMIT_NOFILE.\n\n", cfg.settle)
+	p("The file descriptors are those of the proxy's processes (/proc/PID/fd), with every connection open, minus those before the first, per connection;" +
+		" pipes counts the pipes' ends among them (a proxy that splices holds them only while data flows).\n\n")
+	p("| proxy | N | failed | PSS before | PSS open | processes | KiB per connection | × relay | × websockify | fds per connection | pipes |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	var relayK, wskK = math.NaN(), math.NaN()
 	if usable(relay) && relay.memErr == nil {
 		relayK = relay.mem.perConn() / 1024
@@ -305,18 +348,18 @@ func (r *report) markdown() string {
 	if usable(wsk) && wsk.memErr == nil {
 		wskK = wsk.mem.perConn() / 1024
 	}
-	for _, res := range r.results {
+	for _, res := range plain {
 		if !usable(res) {
-			p("| %s | | | | | | not measured | | |\n", res.kind.name)
+			p("| %s | | | | | | not measured | | | | |\n", res.kind.name)
 			continue
 		}
 		if res.memErr != nil {
-			p("| %s | %d | | | | | %s | | |\n", res.kind.name, res.kind.memConns, cell(res.memErr))
+			p("| %s | %d | | | | | %s | | | | |\n", res.kind.name, res.kind.memConns, cell(res.memErr))
 			continue
 		}
 		m := res.mem
 		k := m.perConn() / 1024
-		p("| %s | %d | %d | %s | %s | %d | %.1f | %s | %s |\n", res.kind.name, m.n, m.failed, mib(m.before), mib(m.after), m.procsAfter, k, ratio(k, relayK), ratio(k, wskK))
+		p("| %s | %d | %d | %s | %s | %d | %.1f | %s | %s | %.2f | %+d |\n", res.kind.name, m.n, m.failed, mib(m.before), mib(m.after), m.procsAfter, k, ratio(k, relayK), ratio(k, wskK), m.fdsPerConn(), m.pipesAfter-m.pipesBefore)
 	}
 	if r.lowered != "" {
 		p("\n**%s.**\n", r.lowered)
@@ -327,6 +370,70 @@ func (r *report) markdown() string {
 		}
 	}
 
+	lc := cfg.load
+	p("\n## Desktop-like load\n\n%d sessions open at once through each proxy; each target sends %s every %v (%.1f MB/s per session, the way framebuffer updates come),"+
+		" the sessions' bursts spread evenly over the interval, for %v. A burst's delay runs from the moment the target starts writing it to the moment"+
+		" the client has its last byte; the added delay is the proxy's p99 minus the p99 of the same load with no proxy (client straight to target),"+
+		" which is the bench's own share. CPU is the time on CPU of the proxy's threads and processes (/proc/PID/task/TID/schedstat) over the load's wall time (100%% = one CPU).\n\n",
+		lc.sessions, size(int64(lc.burst)), lc.interval, float64(lc.burst)/lc.interval.Seconds()/1e6, lc.duration)
+	p("| proxy | bursts | proxy CPU %% | p50 delay ms | p99 delay ms | p99 added ms |\n|---|---:|---:|---:|---:|---:|\n")
+	if r.directErr != nil {
+		p("| no proxy | — | | | | %s |\n", cell(r.directErr))
+	} else {
+		p("| no proxy | %d | — | %s | %s | — |\n", r.direct.bursts, ms(r.direct.p50), ms(r.direct.p99))
+	}
+	for _, res := range plain {
+		switch {
+		case !usable(res):
+			p("| %s | | | | | not measured |\n", res.kind.name)
+		case res.loadErr != nil:
+			p("| %s | | | | | %s |\n", res.kind.name, cell(res.loadErr))
+		default:
+			l := res.load
+			added := "—"
+			if r.directErr == nil {
+				added = ms(l.p99 - r.direct.p99)
+			}
+			p("| %s | %d | %.1f | %s | %s | %s |\n", res.kind.name, l.bursts, l.cpuPercent(), ms(l.p50), ms(l.p99), added)
+		}
+	}
+
+	if len(secure) > 0 {
+		p("\n## TLS (wss://)\n\nvncbridge and websockify with the same self-signed certificate (ECDSA P-256, made by the bench), the client over TLS;" +
+			" the same runs as above, alternating with them (the target side is plain TCP).\n\n")
+		p("| proxy | downstream MB/s | CPU s/GB | upstream MB/s | CPU s/GB | downstream × websockify wss | upstream × websockify wss |\n|---|---:|---:|---:|---:|---:|---:|\n")
+		wss := r.get("websockify wss")
+		ref := func(rs []runResult, err error) float64 {
+			if err != nil || len(rs) == 0 {
+				return math.NaN()
+			}
+			return medianOrNaN(runsMBps(rs))
+		}
+		var wDown, wUp = math.NaN(), math.NaN()
+		if usable(wss) {
+			wDown, wUp = ref(wss.down, wss.downErr), ref(wss.up, wss.upErr)
+		}
+		for _, res := range secure {
+			if !usable(res) {
+				p("| %s | not measured: %s | | | | | |\n", res.kind.name, strings.ReplaceAll(firstLine(res.skipped), "|", "\\|"))
+				continue
+			}
+			d, u := ref(res.down, res.downErr), ref(res.up, res.upErr)
+			dc, uc := "", ""
+			if res.downErr != nil {
+				dc = cell(res.downErr)
+			} else {
+				dc = fmt.Sprintf("%.2f", cpuPerGB(res.down))
+			}
+			if res.upErr != nil {
+				uc = cell(res.upErr)
+			} else {
+				uc = fmt.Sprintf("%.2f", cpuPerGB(res.up))
+			}
+			p("| %s | %.0f | %s | %.0f | %s | %s | %s |\n", res.kind.name, d, dc, u, uc, ratio(d, wDown), ratio(u, wUp))
+		}
+	}
+
 	if cfg.desktop != "" {
 		p("\n## The desktop in a browser\n\n")
 		p("A real Xvnc desktop shown by noVNC in headless Chromium (`go test ./e2e -run '^$' -bench Desktop -benchtime 1x`, run by `make bench` before the proxy figures).\n\n")
@@ -334,17 +441,20 @@ func (r *report) markdown() string {
 	}
 	p("\n## How to read this\n\n")
 	p("- The relay is a minimal Go program (`bench -relay`): per connection, `io.Copy` both ways between the two sockets," +
-		" through a 32 KiB buffer in user space, as a WebSocket proxy has to (Go's `io.Copy` would otherwise splice(2)," +
-		" which holds a pipe per direction even on an idle connection, six file descriptors per connection in all)." +
-		" It frames nothing, so it is the limit a WebSocket proxy can approach, not pass. Its memory per connection is" +
-		" shown for reference: its two 32 KiB buffers stay allocated while a connection is idle.\n")
+		" through a 32 KiB buffer in user space, as a WebSocket proxy has to where it cannot splice. Its two 32 KiB buffers stay allocated while a connection is idle.\n")
+	p("- The splice relay (`bench -splice-relay`) is Go's `io.Copy` between the two TCP connections, which on Linux moves" +
+		" the bytes with splice(2) through a pipe and never into user space: the least a program can do to pass bytes between" +
+		" two sockets. Neither relay frames anything, so they are limits a WebSocket proxy can approach, not pass.\n")
+	p("- vncbridge splices downstream on Linux (target socket → pipe → client socket, the frame header sent with MSG_MORE);" +
+		" \"vncbridge, no splice\" is the same binary with `VNCBRIDGE_SPLICE=0`: the path of TLS, recorded, legacy and base64" +
+		" sessions and of other systems. Upstream cannot splice (client frames are masked) and is the same path in both. docs/PROFILE.md explains what is left between vncbridge and the splice relay.\n")
 	p("- With %d CPUs for client, proxy and target together, throughput is bounded by CPU, not by the loopback device:"+
 		" a proxy that spends less CPU per byte leaves more to the client and the target. The CPU column shows that cost directly.\n", r.mach.CPUs)
 	p("- CPU time is what /proc/PID/stat charges to the proxy's processes; the kernel's softirq work for loopback traffic" +
 		" is charged to no process and is left out for every proxy alike.\n")
 	p("- RLIMIT_NOFILE was raised to %d for the bench and the proxies it starts.\n", r.fileLimit)
 	p("- To look at one figure, for example under a profiler: `go run ./bench -only up -websockify ''`" +
-		" (figures: down, up, rtt, mem); `-quick` is a short smoke run.\n")
+		" (figures: down, up, rtt, mem, load, tls); `-quick` is a short smoke run.\n")
 	return b.String()
 }
 
@@ -370,6 +480,10 @@ func ratio(v, ref float64) string {
 		return fmt.Sprintf("%.2f", x)
 	}
 	return fmt.Sprintf("%.3f", x)
+}
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond))
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Microsecond)) }
@@ -417,7 +531,7 @@ func cell(err error) string {
 	switch {
 	case err == nil:
 		return "failed: no data"
-	case errors.Is(err, errNotWanted):
+	case errors.Is(err, errNotWanted), errors.Is(err, errLeftOut):
 		return err.Error()
 	}
 	return "failed: " + strings.ReplaceAll(firstLine(err.Error()), "|", "\\|")

@@ -248,18 +248,12 @@ func (s *session) downstream() {
 	if s.target == nil {
 		return
 	}
+	step := s.downstreamStep
+	if sp := s.splicer(); sp != nil { // zero-copy where the system can (splice_linux.go)
+		step = sp
+	}
 	for {
-		buf, n, err := readPooled(s.target, frameHeaderRoom)
-		if n > 0 {
-			werr := s.writeData(*buf, n)
-			putBuffer(buf)
-			if werr != nil {
-				s.noteEnd("client connection lost: "+werr.Error(), ws.StatusAbnormalClosure)
-				s.stopClient() // and drain the target below
-			}
-		} else {
-			putBuffer(buf)
-		}
+		err := step()
 		if err != nil {
 			if s.ending.Load() {
 				return
@@ -279,6 +273,23 @@ func (s *session) downstream() {
 			return
 		}
 	}
+}
+
+// downstreamStep relays one read of the target to the client and returns the
+// read's error (io.EOF at the end of the stream).
+func (s *session) downstreamStep() error {
+	buf, n, err := readPooled(s.target, frameHeaderRoom)
+	if n > 0 {
+		werr := s.writeData(*buf, n)
+		putBuffer(buf)
+		if werr != nil {
+			s.noteEnd("client connection lost: "+werr.Error(), ws.StatusAbnormalClosure)
+			s.stopClient() // and drain the target below
+		}
+	} else {
+		putBuffer(buf)
+	}
+	return err
 }
 
 // writeData records and sends one relay buffer's payload to the client.
