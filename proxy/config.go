@@ -94,6 +94,17 @@ type Config struct {
 	// Record, when set, is a path prefix: session N is recorded to Record.N
 	// in the playback format of noVNC.
 	Record string
+	// RecordDir, when set and Record is not, records each session into this
+	// folder, in a file named by the session's start time with the
+	// extension RecordingExt. Either way a JSON sidecar (the file's name +
+	// SidecarExt) tells the session's start, end, viewer and target, and a
+	// session that never reached its target leaves no file.
+	RecordDir string
+	// OnRecordError, when set, is called when a recording stops because it
+	// cannot be written (a full disk): the session goes on, unrecorded.
+	OnRecordError func(file string, err error)
+	// Version is the program's version, written into recordings' sidecars.
+	Version string
 
 	// Heartbeat, when positive, pings every client at this interval; a
 	// client that sends nothing (not even a pong) for two intervals is

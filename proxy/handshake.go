@@ -169,8 +169,8 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.w.seq)
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
-	if s.cfg.Record != "" {
-		ss.rec = s.openRecording(id)
+	if s.cfg.Record != "" || s.cfg.RecordDir != "" {
+		ss.rec = s.newRecorder(id, r.RemoteAddr, target.String())
 	}
 	if dialErr != nil {
 		reason := "Failed to connect to " + target.String() + ": " + dialErr.Error()

@@ -20,27 +20,51 @@ import (
 // single-quoted string literal whose characters are the bytes (Latin-1).
 // Every frame is flushed as it is written, so a recording is complete up to
 // the last frame whatever ends the session.
+//
+// The file is created with the first frame, so a session that never reached
+// its target leaves none; its sidecar (recordMeta) is written then and
+// completed when the recording ends. A write that fails (a full disk) stops
+// the recording, not the session.
 type recorder struct {
+	srv   *Server
 	mu    sync.Mutex
+	name  string
 	f     *os.File
 	w     *bufio.Writer
 	start time.Time
+	meta  recordMeta
+	done  bool // closed, or stopped by an error: nothing more is written
 	line  []byte
 }
 
-// openRecording starts session id's recording, or logs why it cannot.
-func (s *Server) openRecording(id uint64) *recorder {
-	name := s.cfg.Record + "." + strconv.FormatUint(id, 10)
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		s.log.Warn("cannot record session", "session", id, "error", err)
-		return nil
+// newRecorder prepares session id's recording; its file is created by the
+// first frame.
+func (s *Server) newRecorder(id uint64, viewer, target string) *recorder {
+	now := time.Now()
+	return &recorder{
+		srv:   s,
+		name:  s.cfg.recordingName(id, now),
+		start: now,
+		meta:  recordMeta{Start: now, Viewer: viewer, Target: target, Version: s.cfg.Version, Session: id},
 	}
-	s.log.Info("recording session", "session", id, "file", name)
-	r := &recorder{f: f, w: bufio.NewWriterSize(f, 32<<10), start: time.Now()}
+}
+
+// open creates the file and the sidecar; r.mu is held.
+func (r *recorder) open() bool {
+	f, err := os.OpenFile(r.name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		r.done = true
+		r.srv.log.Warn("cannot record session", "session", r.meta.Session, "error", err)
+		r.report(err)
+		return false
+	}
+	r.srv.log.Info("recording session", "session", r.meta.Session, "file", r.name)
+	r.f, r.w = f, bufio.NewWriterSize(f, 32<<10)
 	r.w.WriteString("var VNC_frame_data = [\n")
-	r.w.Flush()
-	return r
+	if err := writeSidecar(r.name, &r.meta); err != nil {
+		r.srv.log.Warn("cannot write the recording's sidecar", "session", r.meta.Session, "error", err)
+	}
+	return true
 }
 
 // frame records p, sent by the client when fromClient, else to it.
@@ -50,7 +74,7 @@ func (r *recorder) frame(fromClient bool, p []byte) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.f == nil {
+	if r.done || r.f == nil && !r.open() {
 		return
 	}
 	dir := byte('{')
@@ -63,9 +87,30 @@ func (r *recorder) frame(fromClient bool, p []byte) {
 	b = appendJSBytes(b, p)
 	b = append(b, "',\n"...)
 	r.w.Write(b)
-	r.w.Flush()
+	if err := r.w.Flush(); err != nil {
+		r.fail(err)
+		return
+	}
 	if cap(b) <= 64<<10 {
 		r.line = b
+	}
+}
+
+// fail stops the recording after a write error; r.mu is held.
+func (r *recorder) fail(err error) {
+	r.srv.log.Warn("recording stopped", "session", r.meta.Session, "file", r.name, "error", err)
+	r.f.Close()
+	r.done = true
+	end := time.Now()
+	r.meta.End, r.meta.Stopped = &end, err.Error()
+	writeSidecar(r.name, &r.meta) // may fail as well on a full disk
+	r.report(err)
+}
+
+// report tells the program a recording stopped.
+func (r *recorder) report(err error) {
+	if fn := r.srv.cfg.OnRecordError; fn != nil {
+		fn(r.name, err)
 	}
 }
 
@@ -76,13 +121,22 @@ func (r *recorder) close() {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.f == nil {
+	if r.done || r.f == nil {
+		r.done = true
 		return
 	}
+	r.done = true
 	r.w.WriteString("'EOF'];\n")
-	r.w.Flush()
+	if err := r.w.Flush(); err != nil {
+		r.fail(err)
+		return
+	}
 	r.f.Close()
-	r.f = nil
+	end := time.Now()
+	r.meta.End = &end
+	if err := writeSidecar(r.name, &r.meta); err != nil {
+		r.srv.log.Warn("cannot complete the recording's sidecar", "session", r.meta.Session, "error", err)
+	}
 }
 
 // appendJSBytes appends p as the inside of a single-quoted JavaScript string
