@@ -36,7 +36,8 @@ type Recording struct {
 	// Start is when the session began: from the sidecar, or, without one,
 	// the file's modification time less its duration.
 	Start time.Time `json:"start"`
-	// Duration is the time of the last frame: how long the recording plays.
+	// Duration is how long the session was recorded: from its sidecar's
+	// start to its end, or, without an end, to the last frame.
 	Duration time.Duration `json:"-"`
 	// Size is the bytes the recording and its sidecar take.
 	Size int64 `json:"size"`
@@ -138,6 +139,9 @@ func Stat(dir, name string) (Recording, error) {
 			r.Size += int64(len(b))
 			r.Start, r.Viewer, r.Target, r.Version, r.Stopped = s.Start, s.Viewer, s.Target, s.Version, s.Stopped
 			r.Open = s.End == nil
+			if s.End != nil && s.End.Sub(s.Start) > r.Duration {
+				r.Duration = s.End.Sub(s.Start)
+			}
 		}
 	}
 	return r, nil

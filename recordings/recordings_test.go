@@ -40,7 +40,7 @@ func write(t *testing.T, dir, name string, start time.Time, open bool, ms ...int
 	if !start.IsZero() {
 		m := map[string]any{"start": start, "viewer": "127.0.0.1:40000", "target": "localhost:5900", "version": "9.9"}
 		if !open {
-			m["end"] = start.Add(time.Duration(ms[len(ms)-1]) * time.Millisecond)
+			m["end"] = start.Add(time.Duration(ms[len(ms)-1]+500) * time.Millisecond)
 		}
 		j, _ := json.Marshal(m)
 		os.WriteFile(p+".json", j, 0o600)
@@ -74,7 +74,7 @@ func TestListReadsSidecarsAndFilesWithout(t *testing.T) {
 		t.Fatalf("listed %v", got)
 	}
 	a, w := list[0], list[1]
-	if !a.Start.Equal(t0) || a.Duration != 2500*time.Millisecond || a.Viewer != "127.0.0.1:40000" ||
+	if !a.Start.Equal(t0) || a.Duration != 3000*time.Millisecond || a.Viewer != "127.0.0.1:40000" ||
 		a.Target != "localhost:5900" || a.Version != "9.9" || a.Open || !a.Sidecar {
 		t.Fatalf("with a sidecar: %+v", a)
 	}
@@ -89,7 +89,7 @@ func TestListReadsSidecarsAndFilesWithout(t *testing.T) {
 	var js map[string]any
 	b, _ := json.Marshal(a)
 	json.Unmarshal(b, &js)
-	if js["duration_ms"] != 2500.0 || js["name"] != "a.vncrec" {
+	if js["duration_ms"] != 3000.0 || js["name"] != "a.vncrec" {
 		t.Fatalf("JSON %s", b)
 	}
 	if l, err := List(filepath.Join(dir, "missing")); err != nil || len(l) != 0 {

@@ -63,6 +63,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "--help", "-h", "help":
 		fmt.Fprint(stdout, overview)
 		return 0
+	case "recordings":
+		return runRecordings(args[2:], stdout, stderr)
 	case "service":
 		return runService(args[2:], stdout, stderr)
 	}

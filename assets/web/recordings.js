@@ -1,0 +1,225 @@
+// vncbridge's recordings page: the list of a folder's recordings (from
+// api/recordings, served by the recordings package) with play, download and
+// delete, and the player (player.js) with its keys.
+//
+// #play=NAME in the address opens the player on a recording. The page's
+// state is in <body data-state>: loading, ready, error, or playing; the
+// player is window.recordings.player (for the tests).
+
+import { loadRFB, parseRecording, prepare, Player } from "./player.js";
+
+const $ = (id) => document.getElementById(id);
+const api = "api/recordings";
+let player = null;
+let playing = ""; // the name in the player
+
+window.recordings = { get player() { return player; }, open: (name) => openPlayer(name) };
+
+function setStatus(state, text) {
+  document.body.dataset.state = state;
+  $("status").textContent = text;
+}
+
+function clock(ms) {
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  const two = (n) => String(n).padStart(2, "0");
+  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
+}
+
+function size(n) {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i === 0 ? n : n.toFixed(n < 10 ? 1 : 0)) + " " + units[i];
+}
+
+function cell(text, cls) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (cls) td.className = cls;
+  return td;
+}
+
+function button(text, title, onclick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = text;
+  b.title = title;
+  b.addEventListener("click", onclick);
+  return b;
+}
+
+async function refresh() {
+  let data;
+  try {
+    const resp = await fetch(api, { cache: "no-store" });
+    if (!resp.ok) throw new Error((await resp.text()).trim() || resp.statusText);
+    data = await resp.json();
+  } catch (e) {
+    setStatus("error", "Cannot list the recordings: " + e.message);
+    return;
+  }
+  $("folder").textContent = data.dir;
+  $("open-folder").hidden = !data.can_open;
+  const body = $("list").tBodies[0];
+  body.replaceChildren();
+  listed = {};
+  for (const r of data.recordings) {
+    listed[r.name] = r;
+    const tr = document.createElement("tr");
+    tr.dataset.name = r.name;
+    if (r.name === playing) tr.className = "playing";
+    const started = cell(new Date(r.start).toLocaleString());
+    started.title = r.name;
+    if (r.open) started.append(Object.assign(document.createElement("span"), { className: "note", textContent: "recording now" }));
+    if (r.stopped) started.append(Object.assign(document.createElement("span"), { className: "note", textContent: "stopped: " + r.stopped, title: r.stopped }));
+    tr.append(started, cell(clock(r.duration_ms), "num"), cell(size(r.size), "num"), cell(r.viewer || "—"), cell(r.target || "—"));
+    const actions = cell("", "actions");
+    const url = api + "/" + encodeURIComponent(r.name);
+    const download = Object.assign(document.createElement("a"), { href: url + "?download=1", textContent: "Download", className: "button download" });
+    download.setAttribute("download", r.name);
+    const del = button("Delete", "Delete this recording and its details", () => askDelete(del, r.name));
+    del.className = "delete";
+    actions.append(button("Play", "Play this recording", () => openPlayer(r.name)), download, del);
+    tr.append(actions);
+    body.append(tr);
+  }
+  const n = data.recordings.length;
+  setStatus(playing ? "playing" : "ready", n === 0 ? "No recordings yet. Turn on “Record sessions” in vncbridge's menu (or run vncbridge proxy --record FILE) to make some." : n === 1 ? "1 recording." : n + " recordings.");
+}
+
+// askDelete asks on the button itself: a second click within 4 seconds
+// deletes.
+async function askDelete(btn, name) {
+  if (!btn.classList.contains("confirm")) {
+    btn.classList.add("confirm");
+    btn.textContent = "Really delete?";
+    setTimeout(() => { btn.classList.remove("confirm"); btn.textContent = "Delete"; }, 4000);
+    return;
+  }
+  if (name === playing) closePlayer();
+  const resp = await fetch(api + "/" + encodeURIComponent(name), { method: "DELETE" });
+  if (!resp.ok) {
+    setStatus("error", (await resp.text()).trim() || "Cannot delete " + name);
+    return;
+  }
+  await refresh();
+}
+
+let listed = {}; // name → the list's row, for its duration
+
+async function openPlayer(name) {
+  closePlayer();
+  playing = name;
+  $("player").hidden = false;
+  $("player-title").textContent = "Loading " + name + " …";
+  for (const tr of $("list").tBodies[0].rows) tr.classList.toggle("playing", tr.dataset.name === name);
+  let rec;
+  try {
+    await loadRFB();
+  } catch (e) {
+    $("player-title").textContent = "This build of vncbridge has no noVNC library, so it cannot play recordings (make build runs make assets).";
+    return;
+  }
+  try {
+    const resp = await fetch(api + "/" + encodeURIComponent(name), { cache: "no-store" });
+    if (!resp.ok) throw new Error((await resp.text()).trim() || resp.statusText);
+    const parsed = parseRecording(await resp.text());
+    rec = prepare(parsed.frames, listed[name] ? listed[name].duration_ms : 0);
+    $("player-title").textContent = name + (parsed.complete ? "" : " (cut short: plays up to its last whole frame)");
+  } catch (e) {
+    $("player-title").textContent = "Cannot play " + name + ": " + e.message;
+    return;
+  }
+  if (playing !== name) return;
+  player = new Player($("screen"), rec);
+  player.addEventListener("change", showState);
+  $("timeline").max = String(rec.duration);
+  history.replaceState(null, "", "#play=" + encodeURIComponent(name));
+  document.body.dataset.state = "playing";
+  player.setSpeed(currentSpeed());
+  player.setSkipIdle($("skip-idle").checked);
+  showState();
+  player.play();
+}
+
+function closePlayer() {
+  if (player) player.close();
+  player = null;
+  playing = "";
+  $("player").hidden = true;
+  for (const tr of $("list").tBodies[0].rows) tr.classList.remove("playing");
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  if (document.body.dataset.state === "playing") document.body.dataset.state = "ready";
+}
+
+let dragging = false;
+
+function showState() {
+  if (!player) return;
+  $("play").textContent = player.playing ? "Pause" : "Play";
+  $("time").textContent = clock(player.position) + " / " + clock(player.duration);
+  if (!dragging) $("timeline").value = String(Math.round(player.position));
+  for (const b of $("speeds").querySelectorAll("button")) {
+    b.setAttribute("aria-pressed", String(Number(b.dataset.speed) === player.speed));
+  }
+  if (player.failed) $("player-title").textContent = playing + ": " + player.failed;
+}
+
+const speeds = [1, 2, 4, 8];
+
+function currentSpeed() {
+  const b = $("speeds").querySelector('button[aria-pressed="true"]');
+  return b ? Number(b.dataset.speed) : 1;
+}
+
+function setSpeed(s) {
+  for (const b of $("speeds").querySelectorAll("button")) b.setAttribute("aria-pressed", String(Number(b.dataset.speed) === s));
+  if (player) player.setSpeed(s);
+}
+
+function togglePlay() {
+  if (!player) return;
+  if (player.playing) player.pause(); else player.play();
+}
+
+$("play").addEventListener("click", togglePlay);
+$("close-player").addEventListener("click", closePlayer);
+$("refresh").addEventListener("click", refresh);
+$("open-folder").addEventListener("click", async () => {
+  const resp = await fetch("api/open-folder", { method: "POST" });
+  if (!resp.ok) setStatus("error", (await resp.text()).trim());
+});
+$("skip-idle").addEventListener("change", () => player && player.setSkipIdle($("skip-idle").checked));
+for (const b of $("speeds").querySelectorAll("button")) {
+  b.addEventListener("click", () => setSpeed(Number(b.dataset.speed)));
+}
+$("timeline").addEventListener("input", () => {
+  dragging = true;
+  if (player) player.seek(Number($("timeline").value));
+});
+$("timeline").addEventListener("change", () => { dragging = false; });
+
+document.addEventListener("keydown", (e) => {
+  if (!player || e.ctrlKey || e.metaKey || e.altKey) return;
+  const step = e.shiftKey ? 30000 : 5000;
+  const i = speeds.indexOf(player.speed);
+  switch (e.key) {
+    case " ": togglePlay(); break;
+    case "ArrowRight": player.seek(player.position + step); break;
+    case "ArrowLeft": player.seek(player.position - step); break;
+    case "ArrowUp": setSpeed(speeds[Math.min(i + 1, speeds.length - 1)]); break;
+    case "ArrowDown": setSpeed(speeds[Math.max(i - 1, 0)]); break;
+    case "Home": player.seek(0); break;
+    case "End": player.seek(player.duration); break;
+    case "i": $("skip-idle").checked = !$("skip-idle").checked; player.setSkipIdle($("skip-idle").checked); break;
+    case "Escape": closePlayer(); break;
+    default: return;
+  }
+  e.preventDefault();
+});
+
+await refresh();
+const m = /^#play=(.+)$/.exec(location.hash);
+if (m) openPlayer(decodeURIComponent(m[1]));
