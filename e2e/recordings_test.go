@@ -205,6 +205,28 @@ func TestRecordingPlaysInTheBrowser(t *testing.T) {
 		within(t, "red to blue at 4x", got["blue"].Wall-got["red"].Wall, (ms(seen["blue"])-ms(seen["red"]))/4, 200)
 	})
 
+	t.Run("skip idle jumps over the still seconds", func(t *testing.T) {
+		b.eval(`(async () => {
+			const p = window.recordings.player;
+			p.pause();
+			document.querySelector('#speeds button[data-speed="1"]').click();
+			if (!document.getElementById("skip-idle").checked) document.getElementById("skip-idle").click();
+			await p.seek(0);
+			window.resetChanges();
+			p.play();
+			return true;
+		})()`, nil)
+		b.waitFor("the end of the recording", `!window.recordings.player.playing && window.recordings.player.position >= window.recordings.player.duration`, 30*time.Second)
+		b.eval(`document.getElementById("skip-idle").click(), true`, nil)
+		got := changesOf(b)
+		t.Logf("colour changes skipping idle: %+v", got)
+		// Two seconds of stillness between the colours; half a second of
+		// each is shown.
+		if d := got["blue"].Wall - got["red"].Wall; d > 1500 || d < 900 || got["blue"].Pos < at("blue")-50 {
+			t.Errorf("red to blue skipping idle: %.0f ms by the clock, blue at %.0f", d, got["blue"].Pos)
+		}
+	})
+
 	t.Run("keys", func(t *testing.T) {
 		b.eval(fmt.Sprintf(`window.recordings.player.seek(%f).then(() => true)`, at("red")+500), nil)
 		b.run(chromedpKeys(" "))

@@ -186,8 +186,10 @@ export function prepare(frames, minDuration = 0) {
   return { chunks: out, duration: Math.max(last, minDuration), replacedHandshake: handshake };
 }
 
-// idleGap is the stillness that "skip idle" jumps over.
+// idleGap is the stillness that "skip idle" jumps over, after showing
+// idleShown of it.
 const idleGap = 1000;
+const idleShown = 500;
 
 // Player plays a prepared recording into an element. Its state is read by
 // the page (and the tests): position and duration in ms, playing, speed.
@@ -288,7 +290,10 @@ export class Player extends EventTarget {
     let pos = this.position + (now - this.last) * this.speed;
     this.last = now;
     const upcoming = this.chunks[this.next];
-    if (this.skipIdle && upcoming && upcoming.t - pos > idleGap) pos = upcoming.t;
+    const lastFed = this.next > 0 ? this.chunks[this.next - 1].t : 0;
+    if (this.skipIdle && upcoming && upcoming.t - lastFed > idleGap && pos - lastFed >= idleShown) {
+      pos = Math.max(pos, upcoming.t);
+    }
     this.feedUntil(pos);
     this.position = Math.min(pos, this.duration);
     if (this.position >= this.duration) {

@@ -35,6 +35,8 @@ func runRecordings(args []string, stdout, stderr io.Writer) int {
 	help := fs.BoolP("help", "h", false, "show this help")
 	fs.Usage = func() { fmt.Fprint(stderr, recordingsUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "vncbridge recordings: %v\n\n", err)
+		fs.Usage()
 		return 2
 	}
 	if *help {
