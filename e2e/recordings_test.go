@@ -153,6 +153,7 @@ func TestRecordingPlaysInTheBrowser(t *testing.T) {
 		b.waitFor("the end of the recording", `!window.recordings.player.playing && window.recordings.player.position >= window.recordings.player.duration`, 30*time.Second)
 		got := changesOf(b)
 		t.Logf("colour changes at 1x: %+v", got)
+		b.screenshot("player.png")
 		for _, c := range []string{"red", "green", "blue"} {
 			if _, ok := got[c]; !ok {
 				t.Fatalf("the player never showed %s: %+v", c, got)
