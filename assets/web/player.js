@@ -69,25 +69,36 @@ function unescapeBytes(text, from, to) {
   let n = 0;
   for (let i = from; i < to; ) {
     let c = text.charCodeAt(i++);
-    if (c === 92) {
-      const e = text[i++];
+    if (c === 92) { // a backslash
+      const e = text.charCodeAt(i++);
       switch (e) {
-        case "x": c = parseInt(text.substr(i, 2), 16); i += 2; break;
-        case "u": c = parseInt(text.substr(i, 4), 16); i += 4; break;
-        case "n": c = 10; break;
-        case "r": c = 13; break;
-        case "t": c = 9; break;
-        case "b": c = 8; break;
-        case "f": c = 12; break;
-        case "v": c = 11; break;
-        case "0": c = 0; break;
-        default: c = e === undefined ? NaN : e.charCodeAt(0);
+        case 120: c = hex(text, i, 2); i += 2; break; // \xNN
+        case 117: c = hex(text, i, 4); i += 4; break; // \uNNNN
+        case 110: c = 10; break; // \n
+        case 114: c = 13; break; // \r
+        case 116: c = 9; break; // \t
+        case 98: c = 8; break; // \b
+        case 102: c = 12; break; // \f
+        case 118: c = 11; break; // \v
+        case 48: c = 0; break; // \0
+        default: c = e; // \\, \', \" and the rest stand for themselves
       }
     }
     if (!(c >= 0 && c <= 255)) throw new Error("The recording holds a character that is not a byte.");
     out[n++] = c;
   }
   return n === out.length ? out : out.slice(0, n);
+}
+
+// hex reads n hexadecimal digits at text[i]; NaN when they are not.
+function hex(text, i, n) {
+  let v = 0;
+  for (let j = i; j < i + n; j++) {
+    const c = text.charCodeAt(j) | 32; // lower case
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : NaN;
+    v = v * 16 + d;
+  }
+  return v;
 }
 
 // A channel is what the RFB client reads and writes instead of a WebSocket:
