@@ -248,3 +248,6 @@ func Prune(dir string, l Limits, now time.Time) ([]string, error) {
 	}
 	return removed, errors.Join(errs...)
 }
+
+// DefaultLimits keep a month of recordings, in 10 GiB at most.
+var DefaultLimits = Limits{MaxAge: 30 * 24 * time.Hour, MaxBytes: 10 << 30}

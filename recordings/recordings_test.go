@@ -234,3 +234,18 @@ func TestSidecarOfTheProxy(t *testing.T) {
 		t.Fatalf("recorded %+v (viewer %s)", r, c.LocalAddr())
 	}
 }
+
+func TestIsDiskFull(t *testing.T) {
+	f, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full on this system")
+	}
+	defer f.Close()
+	_, err = f.Write([]byte("x"))
+	if !IsDiskFull(err) {
+		t.Fatalf("writing /dev/full: %v is not a full disk", err)
+	}
+	if IsDiskFull(os.ErrPermission) || IsDiskFull(nil) {
+		t.Fatal("other errors are a full disk")
+	}
+}

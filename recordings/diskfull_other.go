@@ -1,0 +1,7 @@
+//go:build !windows
+
+package recordings
+
+import "syscall"
+
+var diskFullErrors = []error{syscall.ENOSPC, syscall.EDQUOT}
