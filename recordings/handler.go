@@ -70,6 +70,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !method(w, r, http.MethodGet, http.MethodHead) {
 			return
 		}
+		if h.Web == nil {
+			http.Error(w, "This build has no recordings page", http.StatusNotFound)
+			return
+		}
 		if p == "/" {
 			r = r.Clone(r.Context())
 			r.URL.Path = "/recordings.html"
