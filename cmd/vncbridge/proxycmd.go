@@ -152,6 +152,7 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 		PreferIPv6:       o.preferIPv6,
 		TLSOnly:          o.sslOnly,
 		Record:           o.record,
+		Version:          version,
 		Heartbeat:        seconds(o.heartbeat),
 		HandshakeTimeout: seconds(o.handshakeTimeout),
 		LookupTimeout:    seconds(o.lookupTimeout),
