@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"vncbridge/assets/icons"
+	"vncbridge/recordings"
 )
 
 // The desktop, behind small interfaces: the app's logic is tested with
@@ -118,6 +119,10 @@ type trayApp struct {
 	serviceSeen string
 	// shown is the status last printed by a headless run.
 	shown string
+	// recPage is the recordings page, once opened; pruning: the limits of
+	// the recordings folder are being applied.
+	recPage *recordings.Server
+	pruning bool
 }
 
 // newApp loads the settings and returns the trayApp showing itself on tray (nil
@@ -215,6 +220,9 @@ func (a *trayApp) Run(ctx context.Context) error {
 	defer func() {
 		if a.page != nil {
 			a.page.close()
+		}
+		if a.recPage != nil {
+			a.recPage.Close()
 		}
 	}()
 	a.refreshService()
@@ -363,15 +371,6 @@ func (a *trayApp) askTarget() {
 	})
 }
 
-// openRecordings is Open recordings folder.
-func (a *trayApp) openRecordings() {
-	if err := os.MkdirAll(a.cfg.paths.Recordings, 0o700); err != nil {
-		a.tell("Cannot make the recordings folder: " + err.Error())
-		return
-	}
-	a.open(a.cfg.paths.Recordings)
-}
-
 // toggleRemote is Allow other computers: a new secret for each share.
 func (a *trayApp) toggleRemote() {
 	a.update(func(s *settings) {
@@ -419,7 +418,8 @@ func (a *trayApp) startSharing() {
 // shareOptions are a share's options from the app's config.
 func (a *trayApp) shareOptions() shareOptions {
 	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log, onSessions: a.sessionsChanged,
-		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus}
+		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
+		version: a.cfg.version, onRecordError: a.recordingFailed}
 }
 
 // localStatus is told by the desktop's VNC server of sh that it restarted
@@ -436,11 +436,13 @@ func (a *trayApp) localStatus(sh *share, msg string) {
 }
 
 // serve makes sh the share, and checks at once that its target answers.
+// The recordings folder is kept within its limits.
 func (a *trayApp) serve(sh *share) {
-	a.share, a.st.Sharing, a.st.Err, a.st.LocalNote = sh, true, "", ""
+	a.share, a.st.Sharing, a.st.Err, a.st.LocalNote, a.st.RecordingStopped = sh, true, "", "", ""
 	if !strings.HasSuffix(a.st.TargetDown, " "+sh.settings.Target) {
 		a.st.TargetDown = "" // another target: unknown until looked at
 	}
+	a.pruneRecordings()
 	a.countViewers()
 	a.log.Info("sharing", "target", a.st.Settings.Target, "url", a.st.Settings.baseURL())
 	a.startDetect(false)
@@ -488,6 +490,7 @@ func (a *trayApp) countViewers() {
 	a.draining = kept
 	if n < a.st.Viewers && a.st.Sharing {
 		a.startDetect(false)
+		a.pruneRecordings() // a recording may have ended
 	}
 	a.st.Viewers = n
 }

@@ -377,7 +377,7 @@ func TestRecordingWritesAFile(t *testing.T) {
 	var files []string
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		files, _ = filepath.Glob(filepath.Join(h.paths.Recordings, "session-*"))
+		files, _ = filepath.Glob(filepath.Join(h.paths.Recordings, "session-*.vncrec"))
 		if len(files) > 0 {
 			if b, _ := os.ReadFile(files[0]); strings.Contains(string(b), "RFB hello") {
 				break
@@ -392,8 +392,9 @@ func TestRecordingWritesAFile(t *testing.T) {
 	if !strings.Contains(string(b), "VNC_frame_data") || !strings.Contains(string(b), "RFB hello") {
 		t.Fatalf("recording %q", b)
 	}
-	h.click("Open recordings folder")
-	waitList(t, &h.opener.recorder, h.paths.Recordings)
+	if _, err := os.Stat(files[0] + ".json"); err != nil {
+		t.Fatalf("no sidecar: %v", err)
+	}
 }
 
 func waitList(t *testing.T, r *recorder, want string) {
@@ -558,7 +559,7 @@ func TestMissingDesktopPartsAreSaidNotPanicked(t *testing.T) {
 	}{
 		{[]string{"Run in background", "Install as service"}, "No service manager"},
 		{[]string{"Run in background", "Start at login"}, "Start at login is not available"},
-		{[]string{"Open recordings folder"}, "No program to open the folder was found: open " + h.paths.Recordings + " yourself"},
+		{[]string{"Recordings…"}, "No program to open the browser was found: open http://127.0.0.1:"},
 	} {
 		h.click(c.path...)
 		h.waitStatus(c.want, func(s string) bool { return strings.HasPrefix(s, c.want) })
@@ -620,7 +621,7 @@ func TestSettingsChangesNeverDropAViewer(t *testing.T) {
 	stillThere("record on")
 	echoThrough(t, port).Close() // a new viewer, recorded
 	testnet.WaitFor(t, "a recording of the new viewer", func() bool {
-		files, _ := filepath.Glob(filepath.Join(h.paths.Recordings, "session-*"))
+		files, _ := filepath.Glob(filepath.Join(h.paths.Recordings, "session-*.vncrec"))
 		return len(files) > 0
 	})
 
@@ -676,8 +677,8 @@ func TestOneOffFailuresAreNotifications(t *testing.T) {
 		t.Fatalf("status %q icon %v after a one-off failure", s, h.tray.currentIcon())
 	}
 	h.opener.err = &exec.ExitError{ProcessState: exitStatus(t, 3)}
-	h.click("Open recordings folder")
-	h.waitNote("No program to open the folder was found: open " + h.paths.Recordings + " yourself")
+	h.click("Recordings…")
+	h.waitNote("No program to open the browser was found: open http://127.0.0.1:")
 	for _, n := range h.notes.list() {
 		if strings.Contains(n, "exit status") {
 			t.Fatalf("a notification says %q", n)

@@ -53,8 +53,9 @@ func (a *trayApp) menu(st state) []menuItem {
 
 	items = append(items,
 		menuItem{Title: "Record sessions", Checkbox: true, Checked: s.Record, Disabled: running,
-			Action: a.do(func() { a.update(func(s *settings) { s.Record = !s.Record }) })},
-		menuItem{Title: "Open recordings folder", Action: a.do(a.openRecordings)},
+			Action: a.do(a.toggleRecord)},
+		menuItem{Title: "Recordings…", Tooltip: "Watch, download or delete the recorded sessions", Action: a.do(a.openRecordings)},
+		a.keepMenu(s),
 		menuItem{Title: "Allow other computers", Checkbox: true, Checked: s.AllowRemote, Disabled: running,
 			Tooltip: "Listen on every network interface, with TLS and a secret link", Action: a.do(a.toggleRemote)},
 		separator(),

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/kardianos/service"
+
+	"vncbridge/recordings"
 )
 
 // serviceName is the service's name for the service manager.
@@ -253,6 +255,10 @@ func (p *serviceProgram) Start(service.Service) error {
 	}
 	p.share = sh
 	p.log.Info("service sharing", "target", s.Target, "url", s.baseURL(), "settings", p.paths.SettingsFile())
+	// The recordings' limits, as the tray applies them when sharing starts.
+	if removed, err := recordings.Prune(p.paths.Recordings, s.recordLimits(), time.Now()); err != nil || len(removed) > 0 {
+		p.log.Info("recordings removed by the limits", "files", removed, "err", err)
+	}
 	return nil
 }
 

@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"vncbridge/recordings"
 )
 
 // settings are what the user chose; the tray and the service read the same
@@ -33,6 +35,12 @@ type settings struct {
 	RecentTargets []string `json:"recent_targets,omitempty"`
 	// Record records every session into the recordings folder.
 	Record bool `json:"record"`
+	// RecordKeepDays removes recordings older than this many days; 0 keeps
+	// them.
+	RecordKeepDays int `json:"record_keep_days"`
+	// RecordMaxGiB removes the oldest recordings beyond this size; 0 is no
+	// limit.
+	RecordMaxGiB int `json:"record_max_gib"`
 	// AllowRemote listens on every interface, with TLS and a secret token.
 	AllowRemote bool `json:"allow_remote"`
 	// Token is the secret a remote viewer's link carries.
@@ -52,7 +60,9 @@ const (
 
 // defaultSettings returns working first-run settings.
 func defaultSettings() settings {
-	return settings{Port: defaultPort, Target: defaultTarget}
+	return settings{Port: defaultPort, Target: defaultTarget,
+		RecordKeepDays: int(recordings.DefaultLimits.MaxAge / (24 * time.Hour)),
+		RecordMaxGiB:   int(recordings.DefaultLimits.MaxBytes >> 30)}
 }
 
 // The reasons a setting is refused, for errors.Is.
@@ -68,6 +78,9 @@ func (s settings) validate() error {
 	}
 	if err := checkTarget(s.Target); err != nil {
 		return err
+	}
+	if s.RecordKeepDays < 0 || s.RecordMaxGiB < 0 {
+		return errors.New("the limits of the recordings cannot be negative")
 	}
 	return nil
 }

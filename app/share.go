@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -72,6 +71,9 @@ type shareOptions struct {
 	// onLocal is told when the desktop's VNC server restarts or gives up
 	// ("" when it runs again), from the server's own goroutine.
 	onLocal func(sh *share, status string)
+	version string // written into the recordings' sidecars
+	// onRecordError: a recording stopped (a full disk), the session goes on.
+	onRecordError func(file string, err error)
 }
 
 // startShare listens and serves s. Its errors are worded for the tray's status
@@ -105,7 +107,8 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		if err := os.MkdirAll(o.paths.Recordings, 0o700); err != nil {
 			return nil, fmt.Errorf("recordings folder: %w", err)
 		}
-		cfg.Record = filepath.Join(o.paths.Recordings, "session-"+time.Now().Format("2006-01-02_15-04-05"))
+		// Each session's file is named by its start, with a sidecar.
+		cfg.RecordDir, cfg.Version, cfg.OnRecordError = o.paths.Recordings, o.version, o.onRecordError
 	}
 	addrs := []string{"127.0.0.1", "::1"}
 	if s.AllowRemote {

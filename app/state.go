@@ -33,6 +33,9 @@ type state struct {
 	// ErrAdvice is what to do about Err, when sharing this desktop failed
 	// for want of a program to serve it.
 	ErrAdvice *localvnc.Advice
+	// RecordingStopped says why recording stopped while sharing goes on
+	// ("recording stopped: disk full").
+	RecordingStopped string
 }
 
 // desktopState is what localvnc.Find said: the program that serves this
@@ -123,6 +126,8 @@ func (st state) status() string {
 			return fmt.Sprintf("Sharing %s — %s; choose %s in Target VNC server", where, st.TargetDown, st.Desktop.Prog.Label())
 		}
 		return fmt.Sprintf("Sharing %s — %s", where, st.TargetDown)
+	case st.Sharing && st.RecordingStopped != "":
+		return fmt.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(st.Viewers), st.RecordingStopped)
 	case st.Sharing:
 		return fmt.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, viewers(st.Viewers))
 	case st.serviceRunning():

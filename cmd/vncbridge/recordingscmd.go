@@ -16,7 +16,7 @@ import (
 	"vncbridge/recordings"
 )
 
-const recordingsUsage = `Usage: vncbridge recordings [--no-browser] [DIR]
+const recordingsUsage = `Usage: vncbridge recordings [--no-browser] [--config-dir DIR] [DIR]
 
 Shows the session recordings in DIR in the browser: a list with play,
 download and delete, and a player. DIR is the tray's recordings folder when
@@ -32,6 +32,7 @@ func runRecordings(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("vncbridge recordings", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	noBrowser := fs.Bool("no-browser", false, "print the page's address without opening the browser")
+	configDir := fs.String("config-dir", "", "the tray's settings `DIR`, whose recordings folder is shown when DIR is left out")
 	help := fs.BoolP("help", "h", false, "show this help")
 	fs.Usage = func() { fmt.Fprint(stderr, recordingsUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
@@ -57,7 +58,7 @@ func runRecordings(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	} else {
-		p, err := app.DefaultPaths()
+		p, err := app.PathsFor(*configDir)
 		if err != nil {
 			fmt.Fprintln(stderr, "vncbridge recordings:", err)
 			return 1

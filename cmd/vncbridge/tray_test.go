@@ -6,10 +6,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -361,6 +364,24 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 			}
 			return false
 		})
+	})
+	step("Recordings… opens the recordings page on loopback, with the recording", func(t *testing.T) {
+		p.click("Recordings…")
+		var page string
+		testnet.WaitFor(t, "the recordings page opened", func() bool {
+			b, _ := os.ReadFile(opened)
+			page = regexp.MustCompile(`http://127\.0\.0\.1:\d+/[0-9a-f]{32}/`).FindString(string(b))
+			return page != ""
+		})
+		resp, err := http.Get(page + "api/recordings")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`.vncrec"`)) || !bytes.Contains(body, []byte(`"sidecar":true`)) {
+			t.Fatalf("the list: %d %s", resp.StatusCode, body)
+		}
 	})
 	step("Open in browser runs the opener with the viewer's address", func(t *testing.T) {
 		p.click("Open in browser")
