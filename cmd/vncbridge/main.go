@@ -5,6 +5,7 @@
 //	vncbridge proxy [options] …   the websockify-compatible proxy
 //	websockify [options] …        the same, under websockify's name
 //	vncbridge service COMMAND     run in the background as an OS service
+//	vncbridge recordings [DIR]    watch the recorded sessions in the browser
 package main
 
 import (
@@ -37,6 +38,9 @@ Usage:
   vncbridge proxy [options] [source_addr:]source_port target_addr:target_port
                       the WebSocket-to-TCP proxy, compatible with websockify
                       (vncbridge proxy --help lists its options)
+  vncbridge recordings [DIR]
+                      the recorded sessions in the browser: play, download,
+                      delete (the tray's recordings when DIR is left out)
   vncbridge --version print the version
   vncbridge --help    this help
 
