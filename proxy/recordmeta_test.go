@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
 func readSidecar(t *testing.T, name string) recordMeta {
@@ -54,7 +56,7 @@ func TestRecordDirNamesBySessionStartWithSidecar(t *testing.T) {
 
 	c.write(closeFrame(1000, ""))
 	c.expectClose()
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 	done := readSidecar(t, name)
 	if done.End == nil || done.End.Before(done.Start) || done.Start != open.Start || done.Stopped != "" {
 		t.Fatalf("sidecar of an ended session: %+v", done)
@@ -84,7 +86,7 @@ func TestSessionThatNeverReachedTheTargetLeavesNoRecording(t *testing.T) {
 				t.Fatalf("close code %d", code)
 			}
 			c.write(closeFrame(ws.StatusInternalServerError, ""))
-			waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+			testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 			if left, _ := os.ReadDir(dir); len(left) != 0 {
 				t.Fatalf("files left by a session that never reached its target: %v", left)
 			}
@@ -126,7 +128,7 @@ func TestFullDiskStopsTheRecordingNotTheSession(t *testing.T) {
 	}
 	c.write(closeFrame(1000, ""))
 	c.expectClose()
-	waitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 	mu.Lock()
 	defer mu.Unlock()
 	if len(reported) != 1 || !errors.Is(reported[0], syscall.ENOSPC) {
