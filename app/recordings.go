@@ -112,10 +112,11 @@ func (a *trayApp) pruneRecordings() {
 	}()
 }
 
-// recordingFailed is called by a share (from the proxy's goroutines) when a
-// recording could not be written: sharing goes on, and the status says so.
+// recordingFailed is called by a share (from the proxy's goroutines, which
+// must not wait for the event loop) when a recording could not be written:
+// sharing goes on, and the status says so.
 func (a *trayApp) recordingFailed(file string, err error) {
-	a.post(func() {
+	go a.post(func() {
 		why := err.Error()
 		if recordings.IsDiskFull(err) {
 			why = "disk full"

@@ -101,7 +101,8 @@ type Config struct {
 	// session that never reached its target leaves no file.
 	RecordDir string
 	// OnRecordError, when set, is called when a recording stops because it
-	// cannot be written (a full disk): the session goes on, unrecorded.
+	// cannot be written (a full disk): the session goes on, unrecorded. It
+	// is called from the session's goroutine and must not block.
 	OnRecordError func(file string, err error)
 	// Version is the program's version, written into recordings' sidecars.
 	Version string
