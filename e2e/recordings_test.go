@@ -138,6 +138,11 @@ func TestRecordingPlaysInTheBrowser(t *testing.T) {
 		return len(list) == 1 && !list[0].Open
 	})
 	rec := list[0]
+	for _, f := range []string{rec.Name, rec.Name + ".json"} { // for a failure's artifacts
+		if b, err := os.ReadFile(filepath.Join(dir, f)); err == nil {
+			os.WriteFile(filepath.Join(art.dir, f), b, 0o644)
+		}
+	}
 	if rec.Version != "e2e" || rec.Target != d.rfbAddr || !strings.HasPrefix(rec.Viewer, "127.0.0.1:") || rec.Duration < 5*time.Second || rec.Duration > 15*time.Second {
 		t.Fatalf("recording %+v", rec)
 	}
