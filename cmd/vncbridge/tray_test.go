@@ -141,18 +141,6 @@ func (p *panel) menu() entry {
 	return decodeEntry([]any{layout.ID, layout.Props, layout.Children})
 }
 
-func (e entry) find(label string) (entry, bool) {
-	for _, c := range e.children {
-		if c.label == label {
-			return c, true
-		}
-		if f, ok := c.find(label); ok {
-			return f, true
-		}
-	}
-	return entry{}, false
-}
-
 // sharing tells whether the status says that target is shared: answering
 // ("Sharing T at …"), or not, as the echo servers of these tests do not
 // greet like VNC servers ("Sharing at … — no VNC server answers at T").
