@@ -184,15 +184,10 @@ func (d *desktop) pointer(t testing.TB) (int, int) {
 	return x, y
 }
 
+// waitUntil is testnet.WaitWithin, under the name the end-to-end tests use.
 func waitUntil(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testnet.WaitWithin(t, within, what, cond)
 }
 
 // artifacts is where a failing test leaves what explains it: screenshots,
