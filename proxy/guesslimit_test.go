@@ -235,7 +235,8 @@ func TestUnknownTokensAreGuesses(t *testing.T) {
 	srv, addr, log := startServer(t, Config{Tokens: tokens, Auth: password("right")})
 	g := srv.tokenGuesses
 	g.mu.Lock()
-	g.base, g.ceiling, g.backlog = 100*time.Millisecond, 400*time.Millisecond, 10*time.Second
+	// "At once" is within half the first delay: room for a loaded machine.
+	g.base, g.ceiling, g.backlog = 200*time.Millisecond, 800*time.Millisecond, 10*time.Second
 	g.mu.Unlock()
 	tryKnown := func(from string) {
 		t.Helper()
