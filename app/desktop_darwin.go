@@ -20,7 +20,7 @@ var platform = desktop{
 	notify: func(title, body string) error {
 		return exec.Command("osascript", "-e", "display notification "+appleString(body)+" with title "+appleString(title)).Run()
 	},
-	trayHost:       darwinTrayHost,
+	trayHost:       func() (bool, string) { return true, "" }, // the menu bar is always there
 	listeningPorts: func() (map[int]bool, bool) { return nil, false },
 	watchMenus:     func(func()) error { return nil }, // the tray library reports menu opens
 	serviceFiles: func() []string {
@@ -31,6 +31,9 @@ var platform = desktop{
 		return files
 	},
 }
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // darwinElevate asks for an administrator with AppleScript.
 func darwinElevate(exe string, args []string) error {
@@ -50,14 +53,6 @@ func darwinDialog(ctx context.Context, title, prompt, value string) (*exec.Cmd, 
 		` with title ` + appleString(title) + `
 text returned of result`
 	return exec.CommandContext(ctx, "osascript", "-e", script), nil
-}
-
-// darwinTrayHost: the menu bar is always there, but the tray needs cgo.
-func darwinTrayHost() (bool, string) {
-	if !trayBuilt {
-		return false, "this build has no macOS tray (it was built without cgo)"
-	}
-	return true, ""
 }
 
 // loginFile is the LaunchAgent.

@@ -365,7 +365,7 @@ func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
 		t.Fatalf("the service's VNC server: %d started, stopped %v", len(c), len(c) == 1 && c[0].stopped.Load())
 	}
 
-	var log testnet.Buffer
+	var log testnet.LogBuffer
 	saveSettings(p, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))})
 	prog = &serviceProgram{paths: p, log: slog.New(slog.NewTextHandler(&log, nil)), find: adviceOnly}
 	if err := prog.Start(nil); err != nil {

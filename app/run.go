@@ -53,7 +53,7 @@ func Run(opt Options) error {
 		log.Warn("no service manager", "err", err)
 	}
 	if !cfg.headless {
-		if ok, why := platform.trayHost(); !ok {
+		if ok, why := trayHost(); !ok {
 			log.Warn("running without a tray icon: " + why)
 			cfg.notifier.Notify("vncbridge runs without a tray icon", why+". It shares with the saved settings; see the log for the address.")
 			cfg.headless = true
@@ -95,6 +95,15 @@ func Run(opt Options) error {
 		return a.Run(context.Background())
 	}
 	return runTray(cfg, started)
+}
+
+// trayHost tells whether a tray can show the icon here, and why not: a build
+// without a tray has none, whatever the desktop.
+func trayHost() (bool, string) {
+	if noTrayBuilt != "" {
+		return false, noTrayBuilt
+	}
+	return platform.trayHost()
 }
 
 // changes are the settings given on the command line, as a change of the

@@ -12,8 +12,8 @@ import (
 	"vncbridge/assets/icons"
 )
 
-// trayBuilt: this build has a tray.
-const trayBuilt = true
+// noTrayBuilt is empty: this build has a tray.
+const noTrayBuilt = ""
 
 // runTray runs the app in the system tray until the user quits; started is
 // called with the trayApp before its loop runs. It must be called from the

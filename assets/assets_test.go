@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"vncbridge/internal/testnet"
 )
 
 func TestWebHoldsTheViewer(t *testing.T) {
@@ -50,13 +52,7 @@ func TestNoVNCLibraryAndLicence(t *testing.T) {
 
 // The viewer's script must at least parse as an ES module.
 func TestViewerScriptParses(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("node is not installed (make deps installs it)")
-		}
-		t.Skip("node is not installed; run make deps (CI fails here instead)")
-	}
+	node := testnet.RequireTools(t, "node")
 	script, _ := fs.ReadFile(Web(), "vncbridge.js")
 	cmd := exec.Command(node, "--input-type=module", "--check")
 	cmd.Stdin = strings.NewReader(string(script))

@@ -43,24 +43,11 @@ type desktop struct {
 	dir     string
 }
 
-// requireTools finds the programs the end-to-end tests drive. Outside CI a
-// missing one skips the test, saying which; in CI (.ci/run installs them) it
-// fails it.
+// requireTools is testnet.RequireTools, under the name the end-to-end tests
+// use.
 func requireTools(t testing.TB, names ...string) {
 	t.Helper()
-	var missing []string
-	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			missing = append(missing, n)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("missing %s (make deps installs them)", strings.Join(missing, ", "))
-	}
-	t.Skipf("missing %s; run make deps (CI fails here instead of skipping)", strings.Join(missing, ", "))
+	testnet.RequireTools(t, names...)
 }
 
 func freePort(t testing.TB) int { return testnet.FreePort(t) }
@@ -184,15 +171,10 @@ func (d *desktop) pointer(t testing.TB) (int, int) {
 	return x, y
 }
 
+// waitUntil is testnet.WaitWithin, under the name the end-to-end tests use.
 func waitUntil(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testnet.WaitWithin(t, within, what, cond)
 }
 
 // artifacts is where a failing test leaves what explains it: screenshots,

@@ -62,7 +62,7 @@ func startXvfb(t *testing.T, art *artifacts) string {
 // answers (other tests may run VNC servers at 5900).
 type plainTray struct {
 	cmd     *exec.Cmd
-	out     *testnet.Buffer
+	out     *testnet.LogBuffer
 	port    string
 	runtime string // its XDG_RUNTIME_DIR
 	done    chan error
@@ -71,7 +71,7 @@ type plainTray struct {
 func startPlainTray(t *testing.T, art *artifacts, name, display, path string) *plainTray {
 	t.Helper()
 	config := t.TempDir()
-	tr := &plainTray{out: &testnet.Buffer{}, port: strconv.Itoa(freePort(t)), done: make(chan error, 1)}
+	tr := &plainTray{out: &testnet.LogBuffer{}, port: strconv.Itoa(freePort(t)), done: make(chan error, 1)}
 	// A short runtime folder: a Unix socket's path has room for 107 bytes.
 	rt, err := os.MkdirTemp("", "rt")
 	if err != nil {

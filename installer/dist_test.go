@@ -64,16 +64,6 @@ func run(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing (scripts/deps.sh installs it)", name)
-		}
-		t.Skipf("%s is not installed (make deps installs it)", name)
-	}
-}
-
 func TestChecksums(t *testing.T) {
 	dir := distDir(t)
 	sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
@@ -134,7 +124,7 @@ func hasAll(t *testing.T, what, listing string, paths []string) {
 
 func TestDeb(t *testing.T) {
 	dir := distDir(t)
-	requireTool(t, "dpkg-deb")
+	testnet.RequireTools(t, "dpkg-deb")
 	for _, arch := range []string{"amd64", "arm64"} {
 		deb := one(t, dir, "*_"+arch+".deb")
 		hasAll(t, deb, run(t, "dpkg-deb", "-c", deb), linuxFiles)
@@ -148,7 +138,7 @@ func TestDeb(t *testing.T) {
 
 func TestRpm(t *testing.T) {
 	dir := distDir(t)
-	requireTool(t, "rpm")
+	testnet.RequireTools(t, "rpm")
 	for _, arch := range []string{"x86_64", "aarch64"} {
 		rpm := one(t, dir, "*."+arch+".rpm")
 		hasAll(t, rpm, run(t, "rpm", "-qpl", rpm), linuxFiles)
@@ -204,7 +194,7 @@ func TestDebInstallsRunsAndRemoves(t *testing.T) {
 		}
 		t.Skip("installs a package: only as root, in CI or with VNCBRIDGE_DIST_INSTALL=1")
 	}
-	requireTool(t, "dpkg")
+	testnet.RequireTools(t, "dpkg")
 	if out, _ := exec.Command("dpkg-query", "-W", "-f=${Status}", "vncbridge").Output(); strings.Contains(string(out), "installed") {
 		t.Fatal("vncbridge is already installed; this test would remove it")
 	}

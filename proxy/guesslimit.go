@@ -13,7 +13,7 @@ import (
 )
 
 // guessLimit slows down the guessing of passwords and tokens, whatever the
-// auth plugin: a few failed attempts from one client address are answered at
+// auth or token plugin: a few failed attempts from one client address are answered at
 // once; after them the answer to each failure is held back for a delay that
 // doubles with each one (up to a ceiling), and the failures of one address
 // are answered one after the other, so guessing in parallel gains nothing. An
@@ -24,11 +24,17 @@ import (
 // quiet while. A 401 to a request without an Authorization header is a
 // challenge, not a failure.
 //
+// A Server keeps two: one for passwords (Config.Auth), one for tokens
+// (Config.Tokens). A known token clears nothing: one token of one's own must
+// not license the guessing of others'; and a right password, which clears
+// its own table, does not clear the guessing of tokens either.
+//
 // A client address is the IP address, or its /64 network for IPv6 (one host
 // has a whole /64 to pick from). Behind a reverse proxy every client has the
 // proxy's address: one guesser then slows everyone, which is the price of
 // not trusting forwarded headers.
 type guessLimit struct {
+	what    string        // what failed, for the log: "failed authentication"
 	free    int           // failures answered at once
 	base    time.Duration // the delay of the first held-back failure
 	ceiling time.Duration // the longest delay of one failure
@@ -50,8 +56,9 @@ type guesser struct {
 	last     time.Time // the last failure
 }
 
-func newGuessLimit(log *slog.Logger) *guessLimit {
+func newGuessLimit(log *slog.Logger, what string) *guessLimit {
 	return &guessLimit{
+		what:    what,
 		free:    3,
 		base:    250 * time.Millisecond,
 		ceiling: 16 * time.Second,
@@ -70,10 +77,8 @@ func newGuessLimit(log *slog.Logger) *guessLimit {
 func (s *Server) checkAuth(w http.ResponseWriter, r *http.Request) error {
 	g := s.guesses
 	client := clientKey(r.RemoteAddr)
-	if wait := g.blocked(client); wait > 0 {
-		return &AuthError{Status: http.StatusTooManyRequests,
-			Header: http.Header{"Retry-After": {strconv.Itoa(int(wait.Seconds()) + 1)}},
-			Reason: "too many failed attempts from this address; try again in " + wait.Round(time.Second).String()}
+	if err := g.check(client); err != nil {
+		return err
 	}
 	err := s.cfg.Auth.Authenticate(r)
 	if err == nil {
@@ -94,6 +99,18 @@ func (s *Server) checkAuth(w http.ResponseWriter, r *http.Request) error {
 func isChallenge(r *http.Request, err error) bool {
 	var ae *AuthError
 	return errors.As(err, &ae) && ae.Status == http.StatusUnauthorized && r.Header.Get("Authorization") == ""
+}
+
+// check refuses (429) an attempt of client whose held-back failures reach
+// beyond the backlog, before the attempt is checked at all.
+func (g *guessLimit) check(client string) error {
+	wait := g.blocked(client)
+	if wait <= 0 {
+		return nil
+	}
+	return &refusal{status: http.StatusTooManyRequests,
+		header: http.Header{"Retry-After": {strconv.Itoa(int(wait.Seconds()) + 1)}},
+		reason: "too many failed attempts from this address; try again in " + wait.Round(time.Second).String()}
 }
 
 // blocked tells how long client must wait before an attempt is checked at
@@ -153,7 +170,7 @@ func (g *guessLimit) failed(ctx context.Context, client, addr string) {
 	if wait <= 0 {
 		return
 	}
-	g.log.Warn("failed authentication: answer held back", "client", addr, "failures", failures,
+	g.log.Warn(g.what+": answer held back", "client", addr, "failures", failures,
 		"delay", delay, "answer_in", wait.Round(time.Millisecond))
 	t := time.NewTimer(wait)
 	defer t.Stop()

@@ -1,7 +1,10 @@
 package proxy
 
 import (
+	"bufio"
+	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -188,4 +191,100 @@ func TestClientKey(t *testing.T) {
 			t.Errorf("clientKey(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// tryToken opens a WebSocket for token from the given local address, with
+// the right password of password("right"), and returns the answer's status
+// and how long it took; the connection closes.
+func tryToken(t *testing.T, addr, from, token string) (int, time.Duration) {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+	conn, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	start := time.Now()
+	io.WriteString(conn, upgradeRequest("/websockify?token="+token, "Sec-WebSocket-Version: 13",
+		"Authorization: Basic "+base64.StdEncoding.EncodeToString([]byte("u:right"))))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("token %q from %s: %v", token, from, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, time.Since(start)
+}
+
+// Unknown tokens are failed guesses, whatever the token plugin: after a few
+// from one address, each is answered later; a known token passes at once but
+// clears nothing (one token of one's own does not license guessing others');
+// a right password does not clear them either; a lookup that fails is no
+// guess; beyond the backlog even a known token gets 429.
+func TestUnknownTokensAreGuesses(t *testing.T) {
+	echo := startEcho(t)
+	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {
+		switch token {
+		case "mine":
+			return Target{Network: "tcp", Address: echo}, nil
+		case "broken":
+			return Target{}, errors.New("backend down")
+		}
+		return Target{}, ErrUnknownToken
+	})
+	srv, addr, log := startServer(t, Config{Tokens: tokens, Auth: password("right")})
+	g := srv.tokenGuesses
+	g.mu.Lock()
+	// "At once" is within half the first delay: room for a loaded machine.
+	g.base, g.ceiling, g.backlog = 200*time.Millisecond, 800*time.Millisecond, 10*time.Second
+	g.mu.Unlock()
+	tryKnown := func(from string) {
+		t.Helper()
+		if code, took := tryToken(t, addr, from, "mine"); code != 101 || took > g.base/2 {
+			t.Fatalf("known token from %s: %d after %v; want 101 at once", from, code, took)
+		}
+	}
+	for i := range g.free {
+		if code, took := tryToken(t, addr, "127.0.0.1", fmt.Sprint("guess", i)); code != 404 || took > g.base/2 {
+			t.Fatalf("unknown token %d: %d after %v; want 404 at once", i+1, code, took)
+		}
+	}
+	for range 3 {
+		if code, _ := tryToken(t, addr, "127.0.0.1", "broken"); code != http.StatusBadGateway {
+			t.Fatalf("failing lookup: %d", code)
+		}
+	}
+	if code, took := tryToken(t, addr, "127.0.0.1", "guess3"); code != 404 || took < g.base {
+		t.Fatalf("unknown token %d: %d after %v; want 404 held back %v (a failed lookup is no guess)", g.free+1, code, took, g.base)
+	}
+	if !strings.Contains(log.String(), "unknown token: answer held back") {
+		t.Error("no log line for the held-back unknown token")
+	}
+	tryKnown("127.0.0.1")
+	if code, took := tryToken(t, addr, "127.0.0.1", "guess4"); code != 404 || took < 2*g.base {
+		t.Fatalf("unknown token after a known one: %d after %v; want 404 held back %v", code, took, 2*g.base)
+	}
+	tryKnown("127.0.0.2")
+	if code, took := tryToken(t, addr, "127.0.0.2", "guess0"); code != 404 || took > g.base/2 {
+		t.Fatalf("another address's first unknown token: %d after %v; want 404 at once", code, took)
+	}
+
+	// Beyond the backlog: 429 before the lookup, even for a known token.
+	g.mu.Lock()
+	g.backlog = 500 * time.Millisecond
+	g.mu.Unlock()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tryToken(t, addr, "127.0.0.3", fmt.Sprint("guess", i))
+		}()
+	}
+	testnet.WaitFor(t, "a backlog of unknown tokens", func() bool { return g.blocked("127.0.0.3") > 0 })
+	if code, took := tryToken(t, addr, "127.0.0.3", "mine"); code != http.StatusTooManyRequests || took > g.base/2 {
+		t.Errorf("known token beyond the backlog: %d after %v; want 429 at once", code, took)
+	}
+	tryKnown("127.0.0.2")
+	wg.Wait()
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"regexp"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,14 +61,13 @@ func echoTarget(t *testing.T, tg *target, crash <-chan struct{}) (got *testnet.T
 }
 
 // integrityClient sends testnet.Stream(total) in binary frames while it reads what
-// comes back, until a close frame, which it answers. It calls midway once it
-// has received that many bytes.
+// comes back, until a close frame, which it answers. It calls atMidway once
+// it has received midway bytes.
 type integrityClient struct {
-	c        *wsClient
-	got      testnet.Tally
-	code     ws.StatusCode
-	reason   string
-	received atomic.Int64
+	c      *wsClient
+	got    testnet.Tally
+	code   ws.StatusCode
+	reason string
 }
 
 func runIntegrityClient(t *testing.T, c *wsClient, total, midway int64, atMidway func()) *integrityClient {

@@ -25,11 +25,12 @@ type Server struct {
 
 	// HTTP requests (handshakes and static files) are parsed by net/http,
 	// fed with connections that have been sniffed for TLS.
-	http    *http.Server
-	conns   *connQueue
-	web     *webFiles // nil without Config.Web
-	metrics *counters
-	guesses *guessLimit // failed authentications per client address
+	http         *http.Server
+	conns        *connQueue
+	web          *webFiles // nil without Config.Web
+	metrics      *counters
+	guesses      *guessLimit // failed authentications per client address
+	tokenGuesses *guessLimit // unknown tokens per client address
 
 	startHTTP sync.Once // the HTTP server starts with the first Serve
 
@@ -75,15 +76,16 @@ func New(cfg Config) (*Server, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		cfg:       cfg,
-		log:       logger,
-		conns:     newConnQueue(),
-		listeners: make(map[net.Listener]struct{}),
-		sessions:  make(map[*session]struct{}),
-		noneOpen:  make(chan struct{}),
-		done:      make(chan struct{}),
-		metrics:   newCounters(),
-		guesses:   newGuessLimit(logger),
+		cfg:          cfg,
+		log:          logger,
+		conns:        newConnQueue(),
+		listeners:    make(map[net.Listener]struct{}),
+		sessions:     make(map[*session]struct{}),
+		noneOpen:     make(chan struct{}),
+		done:         make(chan struct{}),
+		metrics:      newCounters(),
+		guesses:      newGuessLimit(logger, "failed authentication"),
+		tokenGuesses: newGuessLimit(logger, "unknown token"),
 	}
 	close(s.noneOpen)
 	if cfg.Web != nil {

@@ -64,7 +64,9 @@ const redactShownMin = 12
 
 // sessionTarget chooses the target of a request: the fixed one, or the one
 // its token names. It refuses a request without a token, or with one the
-// lookup does not know or could not look up.
+// lookup does not know or could not look up. An unknown token is a failed
+// guess (see guessLimit): its refusal is held back once the client address
+// has made a few.
 func (s *Server) sessionTarget(r *http.Request) (Target, error) {
 	if s.cfg.Tokens == nil {
 		if s.cfg.UnixTarget != "" {
@@ -79,6 +81,10 @@ func (s *Server) sessionTarget(r *http.Request) (Target, error) {
 		}
 		return Target{}, refused(http.StatusBadRequest, "no token: add ?token=… to the URL")
 	}
+	client := clientKey(r.RemoteAddr)
+	if err := s.tokenGuesses.check(client); err != nil {
+		return Target{}, err
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.lookupTimeout())
 	defer cancel()
 	start := time.Now()
@@ -89,6 +95,7 @@ func (s *Server) sessionTarget(r *http.Request) (Target, error) {
 		s.log.Debug("token resolved", "token", redactToken(token), "target", t.String())
 		return t, nil
 	case errors.Is(err, ErrUnknownToken):
+		s.tokenGuesses.failed(r.Context(), client, r.RemoteAddr)
 		return Target{}, refused(http.StatusNotFound, "unknown token "+quote(redactToken(token)))
 	case errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("token lookup timed out", "token", redactToken(token), "timeout", s.cfg.lookupTimeout())

@@ -49,3 +49,10 @@ for dir in e2e/clients; do
 		(cd $dir && npm ci --no-audit --no-fund --loglevel=error)
 	fi
 done
+
+# staticcheck for make lint, pinned, from the Go module proxy into bin/.
+staticcheck=0.8.2
+if ! bin/staticcheck -version 2>/dev/null | grep -qF "($staticcheck)"; then
+	echo "deps: staticcheck $staticcheck into bin/"
+	GOBIN="$PWD/bin" "${GO:-go}" install "honnef.co/go/tools/cmd/staticcheck@v$staticcheck"
+fi

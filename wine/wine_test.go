@@ -52,12 +52,11 @@ func TestMain(m *testing.M) {
 		fmt.Printf("wine: skipped, %s not installed (make deps installs them)\n", strings.Join(missing, ", "))
 		os.Exit(0)
 	}
-	code, err := setUp()
-	if err == nil {
+	code := 1
+	if err := setUp(); err == nil {
 		code = m.Run()
 	} else {
 		fmt.Fprintf(os.Stderr, "wine: %v\n", err)
-		code = 1
 	}
 	tearDown()
 	os.Exit(code)
@@ -65,10 +64,10 @@ func TestMain(m *testing.M) {
 
 var xvfb *exec.Cmd
 
-func setUp() (int, error) {
+func setUp() error {
 	var err error
 	if root, err = os.MkdirTemp("", "vncbridge-wine"); err != nil {
-		return 1, err
+		return err
 	}
 	prefix = filepath.Join(root, "prefix")
 	cliExe = filepath.Join(root, "vncbridge-cli.exe")
@@ -85,12 +84,12 @@ func setUp() (int, error) {
 			b.Env = append(b.Env, "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
 		}
 		if out, err := b.CombinedOutput(); err != nil {
-			return 1, fmt.Errorf("%s: %v\n%s", b, err, out)
+			return fmt.Errorf("%s: %v\n%s", b, err, out)
 		}
 	}
 
 	if display, err = startXvfb(); err != nil {
-		return 1, err
+		return err
 	}
 	wineEnv = append(os.Environ(),
 		"WINEPREFIX="+prefix,
@@ -106,17 +105,17 @@ func setUp() (int, error) {
 	// wineboot -i makes the prefix; wineserver -w waits until it is done,
 	// or two services.exe answer at once.
 	if _, err := runWine(2*time.Minute, "wineboot", "-i"); err != nil {
-		return 1, fmt.Errorf("wineboot: %v", err)
+		return fmt.Errorf("wineboot: %v", err)
 	}
 	if err := wineserver(2*time.Minute, "-w"); err != nil {
-		return 1, err
+		return err
 	}
 	dll := filepath.Join(prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")
 	if out, err := exec.Command("x86_64-w64-mingw32-gcc", "-shared", "-O2", "-s", "-o", dll,
 		"bcryptprimitives/bcryptprimitives.c", "-ladvapi32").CombinedOutput(); err != nil {
-		return 1, fmt.Errorf("building bcryptprimitives.dll: %v\n%s", err, out)
+		return fmt.Errorf("building bcryptprimitives.dll: %v\n%s", err, out)
 	}
-	return 0, nil
+	return nil
 }
 
 // startXvfb starts a private X server on a display no other X server holds

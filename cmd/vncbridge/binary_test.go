@@ -317,9 +317,3 @@ func TestSIGTERMClosesOpenSessionsWith1001(t *testing.T) {
 		t.Fatalf("the session's end is not in the log:\n%s", p.stderr)
 	}
 }
-
-// waitUntil is testnet.WaitFor under the name this package's other tests use.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	testnet.WaitFor(t, what, cond)
-}

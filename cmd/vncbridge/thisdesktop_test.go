@@ -104,7 +104,7 @@ func childrenNamed(pid int, comm string) []int {
 // startDesktopTray runs the tray on bus and display with a fresh config
 // whose target has nothing behind it, and PATH as given (the fake desktop
 // programs first).
-func startDesktopTray(t *testing.T, bus, display, path string) (port string, out *testnet.Buffer, cmd *exec.Cmd, done chan error) {
+func startDesktopTray(t *testing.T, bus, display, path string) (port string, out *testnet.LogBuffer, cmd *exec.Cmd, done chan error) {
 	t.Helper()
 	config := t.TempDir()
 	port = freeAddr(t)[len("127.0.0.1:"):]
@@ -119,7 +119,7 @@ func startDesktopTray(t *testing.T, bus, display, path string) (port string, out
 	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus, "PATH="+path,
 		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "XDG_RUNTIME_DIR="+rt,
 		"DISPLAY="+display, "WAYLAND_DISPLAY=", "XDG_CURRENT_DESKTOP=")
-	out = &testnet.Buffer{}
+	out = &testnet.LogBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

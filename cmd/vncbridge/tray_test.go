@@ -31,7 +31,7 @@ import (
 // sessionBus starts a private dbus-daemon and returns its address.
 func sessionBus(t *testing.T) string {
 	t.Helper()
-	daemon := testnet.Tool(t, "dbus-daemon")
+	daemon := testnet.RequireTools(t, "dbus-daemon")
 	addr := "unix:path=" + filepath.Join(t.TempDir(), "bus")
 	cmd := exec.Command(daemon, "--session", "--nofork", "--nopidfile", "--address="+addr)
 	var out bytes.Buffer
@@ -144,18 +144,6 @@ func (p *panel) menu() entry {
 	return decodeEntry([]any{layout.ID, layout.Props, layout.Children})
 }
 
-func (e entry) find(label string) (entry, bool) {
-	for _, c := range e.children {
-		if c.label == label {
-			return c, true
-		}
-		if f, ok := c.find(label); ok {
-			return f, true
-		}
-	}
-	return entry{}, false
-}
-
 // sharing tells whether the status says that target is shared: answering
 // ("Sharing T at …"), or not, as the echo servers of these tests do not
 // greet like VNC servers ("Sharing at … — no VNC server answers at T").
@@ -262,7 +250,7 @@ func fakeDesktop(t *testing.T) (binDir, opened, answer string) {
 
 // startTray runs the tray binary on bus with the settings in a new config
 // directory and the fake desktop programs first in PATH.
-func startTray(t *testing.T, bus, binDir string, settings map[string]any, args ...string) (config string, out *testnet.Buffer, done chan error, cmd *exec.Cmd) {
+func startTray(t *testing.T, bus, binDir string, settings map[string]any, args ...string) (config string, out *testnet.LogBuffer, done chan error, cmd *exec.Cmd) {
 	t.Helper()
 	config = t.TempDir()
 	b, _ := json.Marshal(settings)
@@ -273,7 +261,7 @@ func startTray(t *testing.T, bus, binDir string, settings map[string]any, args .
 		// No desktop session: with one, a target where nothing answers (the
 		// echo servers) would be replaced by this desktop.
 		"DISPLAY=", "WAYLAND_DISPLAY=")
-	out = &testnet.Buffer{}
+	out = &testnet.LogBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -465,7 +453,7 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 	for _, args := range [][]string{{"--config-dir", config}, {"--headless", "--config-dir", config}} {
 		cmd := exec.Command(binary, args...)
 		cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus)
-		var out testnet.Buffer
+		var out testnet.LogBuffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

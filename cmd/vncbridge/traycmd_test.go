@@ -18,11 +18,11 @@ import (
 
 // headless runs `vncbridge --headless ARGS` with config as its settings'
 // directory and no session bus, and returns it running.
-func headless(t *testing.T, config string, args ...string) (*exec.Cmd, *testnet.Buffer, chan error) {
+func headless(t *testing.T, config string, args ...string) (*exec.Cmd, *testnet.LogBuffer, chan error) {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"--headless", "--config-dir", config}, args...)...)
 	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR="+t.TempDir())
-	out := &testnet.Buffer{}
+	out := &testnet.LogBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func TestNoSessionBusStartsNone(t *testing.T) {
 	os.WriteFile(filepath.Join(config, "settings.json"), settings, 0o600)
 	cmd := exec.Command(binary, "--config-dir", config) // the tray, not --headless: it looks for a bus
 	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR="+t.TempDir(), "PATH="+bin+":"+os.Getenv("PATH"))
-	out := &testnet.Buffer{}
+	out := &testnet.LogBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

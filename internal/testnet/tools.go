@@ -1,11 +1,9 @@
 package testnet
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -33,24 +31,4 @@ func RequireTools(t testing.TB, names ...string) string {
 	}
 	t.Skipf("%s not installed; run make deps (CI fails here instead of skipping)", list)
 	return ""
-}
-
-// LogBuffer is a buffer that a server's logger writes to from its
-// goroutines while the test reads it.
-type LogBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *LogBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// String returns everything written so far.
-func (l *LogBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
