@@ -205,14 +205,14 @@ func TestRecordingPlaysInTheBrowser(t *testing.T) {
 	})
 
 	t.Run("4x is four times sooner", func(t *testing.T) {
-		b.eval(fmt.Sprintf(`(async () => {
+		b.eval(`(async () => {
 			const p = window.recordings.player;
 			await p.seek(0);
 			window.resetChanges();
 			document.querySelector('#speeds button[data-speed="4"]').click();
 			p.play();
 			return true;
-		})()`), nil)
+		})()`, nil)
 		b.waitFor("the end of the recording", `!window.recordings.player.playing && window.recordings.player.position >= window.recordings.player.duration`, 30*time.Second)
 		var speed float64
 		b.eval(`window.recordings.player.speed`, &speed)
