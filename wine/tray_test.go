@@ -201,7 +201,7 @@ func (tr *tray) click(r rows, i int) {
 // installed, separators left out, as the test finds it on the screen.
 var (
 	mainMenu = []string{"(status)", "Start sharing", "Open in browser", "Listen port", "Target VNC server",
-		"Record sessions", "Open recordings folder", "Allow other computers", "Run in background",
+		"Record sessions", "Recordings…", "Keep recordings", "Allow other computers", "Run in background",
 		"About vncbridge", "Quit"}
 	backgroundMenu = []string{"Install as service", "Start at login", "Share when vncbridge starts"}
 )
