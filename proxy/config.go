@@ -7,6 +7,7 @@
 package proxy
 
 import (
+	"context"
 	"crypto/tls"
 	"io/fs"
 	"log/slog"
@@ -132,6 +133,27 @@ type Config struct {
 	// its viewers with it; the command line's --run-once, --timeout and
 	// --idle-timeout are built on it.
 	OnSessions func(open int)
+
+	// ViewOnly makes every session view-only: the proxy follows the RFB
+	// protocol and drops what the viewer sends that could change the desktop
+	// (keys, pointer, clipboard, resizing, power), and ends a session whose
+	// RFB it cannot follow (an encrypted security type, an unknown message).
+	// A Target can make its own sessions view-only (Target.ViewOnly).
+	ViewOnly bool
+	// Consent, when set, is asked about each viewer after the WebSocket
+	// handshake and before the target is dialed: nothing from the target
+	// reaches a viewer before it answers Allow or AllowViewOnly. Deny, a
+	// panic, or no answer within ConsentTimeout closes the session with a
+	// reason its page shows. The page hears nothing while it waits (noVNC
+	// shows its "connecting" state; vncbridge's page says it is waiting).
+	// ctx is done when the time is up or the server stops.
+	Consent func(ctx context.Context, v Viewer) Decision
+	// ConsentTimeout bounds Consent (DefaultConsentTimeout).
+	ConsentTimeout time.Duration
+	// OnViewer, when set, is called when a viewer joins (joined true) and
+	// when it leaves, in order, from the proxy's goroutines; it must return
+	// quickly.
+	OnViewer func(v Viewer, joined bool)
 
 	// Traffic logs a mark per frame (websockify's --traffic).
 	Traffic bool

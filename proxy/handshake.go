@@ -127,9 +127,11 @@ func (s *Server) takeConnection(w http.ResponseWriter, r *http.Request, op *open
 // in the close frame (1011) that follows the answer.
 func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op opening, target Target) {
 	id := s.nextID.Add(1)
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.dialTimeout())
-	targetConn, dialErr := s.dialTarget(ctx, target)
-	cancel()
+	var targetConn net.Conn
+	var dialErr error
+	if s.cfg.Consent == nil { // else the target is dialed once the viewer is let in
+		targetConn, dialErr = s.dialSession(target)
+	}
 
 	conn.SetWriteDeadline(time.Now().Add(closeGrace))
 	if _, err := conn.Write(op.answer); err != nil {
@@ -154,6 +156,20 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		secure:  secure,
 		pending: pending,
 		start:   time.Now(),
+		browser: browserOf(r.UserAgent()),
+	}
+	if s.cfg.ViewOnly || target.ViewOnly {
+		ss.view = newViewOnlyFilter()
+	}
+	if s.cfg.Consent != nil {
+		allowed, viewOnly := s.consent(ss, r)
+		if !allowed {
+			return
+		}
+		if viewOnly && ss.view == nil {
+			ss.view = newViewOnlyFilter()
+		}
+		ss.target, dialErr = s.dialSession(target)
 	}
 	if !s.sessionStarted(ss) { // the upgrade raced with Shutdown
 		s.log.Info("session refused: server shutting down", "session", id, "client", r.RemoteAddr)
@@ -166,7 +182,8 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		return
 	}
 	s.log.Info("session started", "session", id, "client", r.RemoteAddr, "target", target.String(),
-		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.w.seq)
+		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.w.seq,
+		"mode", ss.viewer().Mode(), "browser", ss.browser)
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
 	if s.cfg.Record != "" || s.cfg.RecordDir != "" {
@@ -180,6 +197,13 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		ss.client.SetReadDeadline(time.Now().Add(closeGrace))
 	}
 	ss.run()
+}
+
+// dialSession connects a session to its target within the dial timeout.
+func (s *Server) dialSession(t Target) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.dialTimeout())
+	defer cancel()
+	return s.dialTarget(ctx, t)
 }
 
 // rfc6455Opening checks an RFC 6455 handshake.

@@ -110,6 +110,12 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	fmt.Fprintf(w, "vncbridge_bytes_total{direction=\"to_target\"} %d\n", toTarget)
 	fmt.Fprintf(w, "vncbridge_bytes_total{direction=\"to_client\"} %d\n", toClient)
 
+	metric("vncbridge_viewer_start_seconds", "gauge", "Open sessions: when each began (Unix time), with who is watching.")
+	for _, v := range s.Viewers() {
+		fmt.Fprintf(w, "vncbridge_viewer_start_seconds{session=\"%d\",address=%q,mode=%q,browser=%q} %d\n",
+			v.ID, v.Address, v.Mode(), v.Browser, v.Start.Unix())
+	}
+
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	metric("vncbridge_handshake_failures_total", "counter", "Handshakes refused, by reason.")

@@ -238,6 +238,7 @@ func (s *Server) sessionStarted(ss *session) bool {
 	n := len(s.sessions)
 	s.mu.Unlock()
 	s.reportSessions(n)
+	s.reportViewer(ss, true)
 	return true
 }
 
@@ -255,6 +256,7 @@ func (s *Server) sessionEnded(ss *session) {
 	}
 	s.mu.Unlock()
 	s.reportSessions(n)
+	s.reportViewer(ss, false)
 }
 
 // reportSessions calls Config.OnSessions with the number of open sessions.

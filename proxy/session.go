@@ -74,6 +74,8 @@ type session struct {
 	pending []byte        // client bytes read past the handshake
 	rec     *recorder
 	start   time.Time
+	view    *viewOnlyFilter // view-only sessions only (viewonly.go)
+	browser string          // the client's browser in one word
 
 	ending    atomic.Bool  // the session is being torn down: errors are expected
 	release   sync.Once    // the target is released once (releaseTarget)
@@ -166,6 +168,9 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 	for len(p) > 0 {
 		data, ctrl, rest, err := fr.feed(p)
 		p = rest
+		if s.view != nil && len(data) > 0 { // view-only (viewonly.go)
+			data, err = s.viewClient(data, err)
+		}
 		if len(data) > 0 && s.target != nil && !s.w.closed() {
 			s.traffic("}")
 			s.rec.frame(true, data)
@@ -251,6 +256,9 @@ func (s *session) downstream() {
 	step := s.downstreamStep
 	if sp := s.splicer(); sp != nil { // zero-copy where the system can (splice_linux.go)
 		step = sp
+		if s.view != nil { // view-only: zero-copy once the filter has read the handshake (viewonly.go)
+			step = s.viewStep(sp)
+		}
 	}
 	for {
 		err := step()
@@ -279,6 +287,10 @@ func (s *session) downstream() {
 // read's error (io.EOF at the end of the stream).
 func (s *session) downstreamStep() error {
 	buf, n, err := readPooled(s.target, frameHeaderRoom)
+	if n > 0 && s.view != nil && !s.view.serverDone.Load() && !s.viewServer((*buf)[frameHeaderRoom:frameHeaderRoom+n]) {
+		putBuffer(buf) // view-only (viewonly.go): the filter cannot follow the target, and the session is ending
+		return errViewOnlyEnded
+	}
 	if n > 0 {
 		werr := s.writeData(*buf, n)
 		putBuffer(buf)

@@ -16,6 +16,8 @@ type Target struct {
 	Network string
 	// Address is host:port for tcp, a socket path for unix.
 	Address string
+	// ViewOnly makes the sessions relayed here view-only (Config.ViewOnly).
+	ViewOnly bool
 }
 
 func (t Target) String() string {

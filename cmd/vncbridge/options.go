@@ -41,6 +41,7 @@ type proxyOptions struct {
 	allowOrigins, allowHosts []string
 	noLegacy                 bool
 	metrics                  bool
+	viewOnly                 bool
 
 	tokenPlugin, tokenSource, targetConfig string
 	hostToken                              bool
@@ -127,6 +128,7 @@ func newProxyFlags(o *proxyOptions) *pflag.FlagSet {
 	fs.StringArrayVar(&o.allowHosts, "allow-host", nil, "on loopback, also answer to Host `NAME` (repeatable; * for any)")
 	fs.BoolVar(&o.noLegacy, "no-legacy", false, "refuse the legacy protocols (Hixie-75/76, Flash policy requests)")
 	fs.BoolVar(&o.metrics, "metrics", false, "serve counters at /metrics (Prometheus text format)")
+	fs.BoolVar(&o.viewOnly, "view-only", false, "make every session view-only: the proxy drops keys, pointer, clipboard and resizing (RFB targets only)")
 
 	fs.StringVar(&o.tokenPlugin, "token-plugin", "", "choose targets by token with plugin `NAME` ("+strings.Join(tokens.Names(), ", ")+")")
 	fs.StringVar(&o.tokenSource, "token-source", "", "`ARG` of the token plugin (a file, directory, URL, key file or Redis address)")

@@ -162,8 +162,10 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 		HostToken:        o.hostToken,
 		AuthWeb:          o.webAuth,
 		Metrics:          o.metrics,
+		ViewOnly:         o.viewOnly,
 		Traffic:          o.traffic,
 		Logger:           logger,
+		OnViewer:         logViewer(logger),
 	}
 	var err error
 	if cfg.TLS, cfg.TLSUnavailable, err = o.serverTLS(); err != nil {
@@ -283,5 +285,18 @@ func announce(logger *slog.Logger, o *proxyOptions, cfg proxy.Config, ln net.Lis
 		"tls", cfg.TLS != nil, "record", cfg.Record)
 	if _, ok := ln.Addr().(*net.TCPAddr); ok && cfg.Web != nil {
 		logger.Info("open " + page + "://" + where + "/ in a browser")
+	}
+}
+
+// logViewer logs viewers joining and leaving, who they are and how they
+// watch.
+func logViewer(logger *slog.Logger) func(proxy.Viewer, bool) {
+	return func(v proxy.Viewer, joined bool) {
+		if joined {
+			logger.Info("viewer joined", "session", v.ID, "address", v.Address, "mode", v.Mode(), "browser", v.Browser)
+			return
+		}
+		logger.Info("viewer left", "session", v.ID, "address", v.Address, "mode", v.Mode(), "browser", v.Browser,
+			"watched", time.Since(v.Start).Round(time.Second))
 	}
 }

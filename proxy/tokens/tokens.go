@@ -91,12 +91,34 @@ func tcpTarget(host, port string) (proxy.Target, error) {
 }
 
 // splitHostPort splits "host:port" at its last colon, so that an IPv6
-// address without brackets keeps its colons.
+// address without brackets keeps its colons. Words after it are vncbridge's
+// own options (websockify has none there): "view-only" makes the target's
+// sessions view-only.
 func splitHostPort(s string) (proxy.Target, error) {
-	s = strings.TrimSpace(s)
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 {
-		return proxy.Target{}, fmt.Errorf("target %q is not host:port", s)
+	fields := strings.Fields(s)
+	if len(fields) == 0 {
+		return proxy.Target{}, errors.New("empty target")
 	}
-	return tcpTarget(s[:i], s[i+1:])
+	hp := fields[0]
+	i := strings.LastIndexByte(hp, ':')
+	if i < 0 {
+		return proxy.Target{}, fmt.Errorf("target %q is not host:port", hp)
+	}
+	t, err := tcpTarget(hp[:i], hp[i+1:])
+	if err != nil {
+		return t, err
+	}
+	for _, opt := range fields[1:] {
+		switch opt {
+		case ViewOnlyMarker:
+			t.ViewOnly = true
+		default:
+			return proxy.Target{}, fmt.Errorf("unknown option %q after the target (known: %s)", opt, ViewOnlyMarker)
+		}
+	}
+	return t, nil
 }
+
+// ViewOnlyMarker, after a target in a token source ("token: host:port
+// view-only"), makes the sessions of that token view-only.
+const ViewOnlyMarker = "view-only"

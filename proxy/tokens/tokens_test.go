@@ -63,17 +63,20 @@ func TestParseTokenLines(t *testing.T) {
 		"desk2:\tvnc.example:5901\n" + // a tab after the colon
 		"desk3: ::1:5902\n" + // IPv6 without brackets
 		"desk4: [fe80::1]:5903\n" +
+		"look: 10.0.0.2:5900 view-only\n" +
 		"\n" +
 		"broken line\n" +
 		"two: a: b:1\n" +
 		"noport: host\n" +
-		"badport: host:99999\n"
+		"badport: host:99999\n" +
+		"badopt: host:1 view-all\n"
 	got, bad := ParseTokenLines(strings.NewReader(text))
 	want := map[string]proxy.Target{
 		"desk1": tcp("10.0.0.1:5900"),
 		"desk2": tcp("vnc.example:5901"),
 		"desk3": tcp("[::1]:5902"),
 		"desk4": tcp("[fe80::1]:5903"),
+		"look":  {Network: "tcp", Address: "10.0.0.2:5900", ViewOnly: true},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)
@@ -87,7 +90,7 @@ func TestParseTokenLines(t *testing.T) {
 	for _, b := range bad {
 		lines = append(lines, b.Line)
 	}
-	if fmt.Sprint(lines) != "[7 8 9 10]" {
+	if fmt.Sprint(lines) != "[8 9 10 11 12]" {
 		t.Errorf("bad lines %v (%v)", lines, bad)
 	}
 }

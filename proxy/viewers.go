@@ -1,0 +1,185 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gobwas/ws"
+)
+
+// DefaultConsentTimeout bounds Config.Consent (DefaultConsentTimeout).
+const DefaultConsentTimeout = 30 * time.Second
+
+// Viewer is an open session as the person sharing sees it.
+type Viewer struct {
+	// ID names the session (for Disconnect); it is also in the log.
+	ID uint64
+	// Address is the client's address, host:port.
+	Address string
+	// Start is when the session opened.
+	Start time.Time
+	// ViewOnly is true when the proxy drops everything the viewer sends
+	// that could change the desktop.
+	ViewOnly bool
+	// Browser is the browser (or other client) in one word, from its
+	// User-Agent: "Firefox", "Chrome", "Safari", "Edge"…
+	Browser string
+}
+
+// Mode is "view-only" or "control".
+func (v Viewer) Mode() string {
+	if v.ViewOnly {
+		return "view-only"
+	}
+	return "control"
+}
+
+// Decision is the answer of Config.Consent.
+type Decision int
+
+// The answers to Config.Consent.
+const (
+	Deny          Decision = iota // close the session
+	Allow                         // relay, with control unless the session is view-only already
+	AllowViewOnly                 // relay, view-only
+)
+
+// ErrNoSuchViewer is returned by Disconnect for a session that is not open.
+var ErrNoSuchViewer = errors.New("proxy: no such viewer")
+
+// Viewers lists the open sessions, oldest first.
+func (s *Server) Viewers() []Viewer {
+	s.mu.Lock()
+	vs := make([]Viewer, 0, len(s.sessions))
+	for ss := range s.sessions {
+		vs = append(vs, ss.viewer())
+	}
+	s.mu.Unlock()
+	sort.Slice(vs, func(i, j int) bool { return vs[i].ID < vs[j].ID })
+	return vs
+}
+
+// Disconnect closes session id, telling its page reason (at most 123
+// bytes are sent).
+func (s *Server) Disconnect(id uint64, reason string) error {
+	s.mu.Lock()
+	var found *session
+	for ss := range s.sessions {
+		if ss.id == id {
+			found = ss
+		}
+	}
+	s.mu.Unlock()
+	if found == nil {
+		return ErrNoSuchViewer
+	}
+	found.disconnect(reason)
+	return nil
+}
+
+func (ss *session) viewer() Viewer {
+	return Viewer{ID: ss.id, Address: ss.client.RemoteAddr().String(), Start: ss.start,
+		ViewOnly: ss.view != nil, Browser: ss.browser}
+}
+
+// disconnect closes the session on the sharer's request.
+func (ss *session) disconnect(reason string) {
+	ss.noteEnd("disconnected by the sharer: "+reason, ws.StatusPolicyViolation)
+	ss.closeWith(ws.StatusPolicyViolation, clip(reason, maxControlLength-2))
+	ss.ending.Store(true)
+	if ss.target != nil {
+		ss.target.Close()
+	}
+	ss.client.SetReadDeadline(time.Now().Add(closeGrace))
+}
+
+// clip shortens s to at most n bytes, on a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && n < len(s) && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+// consent asks Config.Consent about a session whose 101 answer has gone but
+// whose target is not dialed yet. It returns whether the session may go on
+// and whether it must be view-only; a refusal has closed the session with
+// the reason its page shows.
+func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
+	if s.cfg.Consent == nil {
+		return true, false
+	}
+	timeout := s.cfg.ConsentTimeout
+	if timeout <= 0 {
+		timeout = DefaultConsentTimeout
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	answer := make(chan Decision, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("consent panic", "session", ss.id, "panic", v)
+				answer <- Deny
+			}
+		}()
+		answer <- s.cfg.Consent(ctx, ss.viewer())
+	}()
+	var why string
+	select {
+	case d := <-answer:
+		switch d {
+		case Allow:
+			return true, false
+		case AllowViewOnly:
+			return true, true
+		}
+		why = "The person sharing did not let you in"
+	case <-ctx.Done():
+		why = "The person sharing did not answer within " + timeout.Round(time.Second).String()
+	case <-s.done:
+		why = "Server shutting down"
+	}
+	s.log.Info("viewer refused", "session", ss.id, "client", ss.client.RemoteAddr().String(), "reason", why)
+	ss.closeWith(ws.StatusPolicyViolation, why)
+	// Give the client a moment to answer the close before the connection
+	// goes, so that its page sees a clean close with the reason.
+	ss.client.SetReadDeadline(time.Now().Add(closeGrace))
+	var b [256]byte
+	ss.client.Read(b[:])
+	ss.client.Close()
+	return false, false
+}
+
+// reportViewer calls Config.OnViewer; s.reportMu is held, so the calls come in
+// order.
+func (s *Server) reportViewer(ss *session, joined bool) {
+	if s.cfg.OnViewer != nil {
+		s.cfg.OnViewer(ss.viewer(), joined)
+	}
+}
+
+// browserOf names the client of a User-Agent in one word.
+func browserOf(ua string) string {
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"EdgA/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"},
+		{"Chrome/", "Chrome"}, {"Chromium/", "Chromium"}, {"CriOS/", "Chrome"}, {"FxiOS/", "Firefox"},
+		{"Safari/", "Safari"},
+	} {
+		if strings.Contains(ua, b.token) {
+			return b.name
+		}
+	}
+	word, _, _ := strings.Cut(strings.TrimSpace(ua), "/")
+	if word, _, _ = strings.Cut(word, " "); word == "" || word == "Mozilla" {
+		return "unknown"
+	}
+	return clip(word, 20)
+}
