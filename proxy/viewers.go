@@ -143,7 +143,11 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		}
 		why = "The person sharing did not let you in"
 	case <-ctx.Done():
-		why = "The person sharing did not answer within " + timeout.Round(time.Second).String()
+		d := timeout
+		if d >= time.Second {
+			d = d.Round(time.Second)
+		}
+		why = "The person sharing did not answer within " + d.String()
 	case <-s.done:
 		why = "Server shutting down"
 	}

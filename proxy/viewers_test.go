@@ -1,0 +1,250 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
+)
+
+const firefoxUA = "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+// expectSilence checks that nothing comes from r for a while.
+func expectSilence(t *testing.T, c *wsClient, d time.Duration) {
+	t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(d))
+	var b [1]byte
+	if n, err := c.br.Read(b[:]); n > 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("the viewer got %d bytes (%v) before it was let in", n, err)
+	}
+	c.conn.SetReadDeadline(time.Time{})
+}
+
+// expectNoDial checks that the target gets no connection for a while.
+func expectNoDial(t *testing.T, tg *target, d time.Duration) {
+	t.Helper()
+	select {
+	case <-tg.conns:
+		t.Fatal("the target was dialed before the viewer was let in")
+	case <-time.After(d):
+	}
+}
+
+// rfbHandshake plays a VNC server (3.8, no security) on tc and a client on
+// c, up to the messages, and returns what the target read of the client.
+func rfbHandshake(t *testing.T, c *wsClient, tc net.Conn) {
+	t.Helper()
+	tc.SetDeadline(time.Now().Add(5 * time.Second))
+	readN := func(n int) []byte {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(tc, b); err != nil {
+			t.Fatalf("target read: %v", err)
+		}
+		return b
+	}
+	tc.Write(v38)
+	c.readData(12)
+	c.send(ws.OpBinary, v38)
+	readN(12)
+	tc.Write([]byte{1, 1})
+	c.readData(2)
+	c.send(ws.OpBinary, []byte{1})
+	readN(1)
+	tc.Write(ok)
+	c.readData(4)
+	c.send(ws.OpBinary, []byte{1})
+	readN(1)
+}
+
+func TestConsent(t *testing.T) {
+	cases := []struct {
+		name     string
+		answer   Decision
+		wait     bool // answer nothing: the time runs out
+		closed   string
+		viewOnly bool
+	}{
+		{name: "allow", answer: Allow},
+		{name: "allow view only", answer: AllowViewOnly, viewOnly: true},
+		{name: "deny", answer: Deny, closed: "The person sharing did not let you in"},
+		{name: "time out", wait: true, closed: "The person sharing did not answer within 400ms"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tg := startTarget(t)
+			asked := make(chan Viewer, 1)
+			answer := make(chan Decision, 1)
+			var events []string
+			var mu sync.Mutex
+			srv, addr, _ := startServer(t, Config{
+				Target:         tg.addr(),
+				ConsentTimeout: 400 * time.Millisecond,
+				Consent: func(ctx context.Context, v Viewer) Decision {
+					asked <- v
+					select {
+					case d := <-answer:
+						return d
+					case <-ctx.Done():
+						return Allow // too late: the proxy has given up
+					}
+				},
+				OnViewer: func(v Viewer, joined bool) {
+					mu.Lock()
+					events = append(events, v.Mode()+" "+map[bool]string{true: "joined", false: "left"}[joined])
+					mu.Unlock()
+				},
+			})
+			cl := dialWS(t, addr, firefoxUA)
+			var v Viewer
+			select {
+			case v = <-asked:
+			case <-time.After(5 * time.Second):
+				t.Fatal("consent was not asked")
+			}
+			if v.Browser != "Firefox" || v.Address != cl.conn.LocalAddr().String() || v.ID == 0 {
+				t.Errorf("asked about %+v", v)
+			}
+			if srv.Sessions() != 0 {
+				t.Errorf("a waiting viewer counts as a session")
+			}
+			expectSilence(t, cl, 150*time.Millisecond)
+			expectNoDial(t, tg, 50*time.Millisecond)
+			if !c.wait {
+				answer <- c.answer
+			}
+			if c.closed != "" {
+				code, reason := cl.expectClose()
+				if code != ws.StatusPolicyViolation || reason != c.closed {
+					t.Fatalf("closed with %d %q, want %q", code, reason, c.closed)
+				}
+				expectNoDial(t, tg, 100*time.Millisecond)
+				mu.Lock()
+				defer mu.Unlock()
+				if len(events) != 0 {
+					t.Errorf("a refused viewer was reported: %v", events)
+				}
+				return
+			}
+			tc := tg.accept(t)
+			testnet.WaitFor(t, "the session", func() bool { return srv.Sessions() == 1 })
+			if vs := srv.Viewers(); len(vs) != 1 || vs[0].ViewOnly != c.viewOnly || vs[0].ID != v.ID {
+				t.Fatalf("viewers %+v", vs)
+			}
+			rfbHandshake(t, cl, tc)
+			key := []byte{4, 1, 0, 0, 0, 0, 0, 'a'}
+			fbur := []byte{3, 1, 0, 0, 0, 0, 0, 8, 0, 8}
+			cl.send(ws.OpBinary, append(key, fbur...))
+			want := append(key, fbur...)
+			if c.viewOnly {
+				want = fbur
+			}
+			got := make([]byte, len(want))
+			tc.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if _, err := io.ReadFull(tc, got); err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("the target read %x (%v), want %x", got, err, want)
+			}
+			cl.send(ws.OpClose, closePayload(nil, ws.StatusNormalClosure, ""))
+			cl.expectClose()
+			testnet.WaitFor(t, "the end", func() bool { return srv.Sessions() == 0 })
+			mu.Lock()
+			defer mu.Unlock()
+			mode := map[bool]string{true: "view-only", false: "control"}[c.viewOnly]
+			if strings.Join(events, ", ") != mode+" joined, "+mode+" left" {
+				t.Errorf("events %v", events)
+			}
+		})
+	}
+}
+
+func TestDisconnectClosesThatSessionOnly(t *testing.T) {
+	srv, addr, _ := startServer(t, Config{Target: startEcho(t)})
+	a := dialWS(t, addr, "User-Agent: Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0 Chrome/131.0 Safari/537.36")
+	b := dialWS(t, addr, firefoxUA)
+	testnet.WaitFor(t, "two sessions", func() bool { return srv.Sessions() == 2 })
+	vs := srv.Viewers()
+	if len(vs) != 2 || vs[0].Browser != "Chrome" || vs[1].Browser != "Firefox" || vs[0].Address != a.conn.LocalAddr().String() {
+		t.Fatalf("viewers %+v", vs)
+	}
+	if err := srv.Disconnect(vs[0].ID, "The person sharing disconnected you"); err != nil {
+		t.Fatal(err)
+	}
+	code, reason := a.expectClose()
+	if code != ws.StatusPolicyViolation || reason != "The person sharing disconnected you" {
+		t.Fatalf("closed with %d %q", code, reason)
+	}
+	b.send(ws.OpBinary, []byte("still here"))
+	if got := b.readData(10); string(got) != "still here" {
+		t.Fatalf("the other session echoed %q", got)
+	}
+	testnet.WaitFor(t, "one session", func() bool { return srv.Sessions() == 1 })
+	if vs := srv.Viewers(); len(vs) != 1 || vs[0].Browser != "Firefox" {
+		t.Fatalf("left %+v", vs)
+	}
+	if err := srv.Disconnect(vs[0].ID+100, "x"); !errors.Is(err, ErrNoSuchViewer) {
+		t.Fatalf("unknown session: %v", err)
+	}
+}
+
+func TestMetricsListViewers(t *testing.T) {
+	tg := startTarget(t)
+	_, addr, _ := startServer(t, Config{Target: tg.addr(), Metrics: true, ViewOnly: true})
+	c := dialWS(t, addr, firefoxUA)
+	tg.accept(t)
+	r, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	body, _ := io.ReadAll(r.Body)
+	want := `vncbridge_viewer_start_seconds{session="1",address="` + c.conn.LocalAddr().String() + `",mode="view-only",browser="Firefox"} `
+	if !strings.Contains(string(body), want) {
+		t.Fatalf("metrics lack %s:\n%s", want, body)
+	}
+}
+
+// TestViewOnlyEndsWhenItCannotFollow: a target offering only an encrypted
+// security type ends a view-only session with the reason.
+func TestViewOnlyEndsWhenItCannotFollow(t *testing.T) {
+	tg := startTarget(t)
+	_, addr, _ := startServer(t, Config{Target: tg.addr(), ViewOnly: true})
+	c := dialWS(t, addr)
+	tc := tg.accept(t)
+	tc.Write(v38)
+	c.readData(12)
+	c.send(ws.OpBinary, v38)
+	io.ReadFull(tc, make([]byte, 12))
+	tc.Write([]byte{1, 18})
+	c.readData(2)
+	c.send(ws.OpBinary, []byte{18})
+	code, reason := c.expectClose()
+	if code != ws.StatusPolicyViolation || !strings.Contains(reason, "security type 18 (TLS) cannot be followed") {
+		t.Fatalf("closed with %d %q", code, reason)
+	}
+}
+
+func TestBrowserOf(t *testing.T) {
+	for ua, want := range map[string]string{
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0": "Edge",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15":            "Safari",
+		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36":                         "Chrome",
+		"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0":                                                        "Firefox",
+		"Python/3.11 websockets/12.0": "Python",
+		"":                            "unknown",
+		"Mozilla/5.0 (compatible)":    "unknown",
+	} {
+		if got := browserOf(ua); got != want {
+			t.Errorf("%q: %q, want %q", ua, got, want)
+		}
+	}
+}
