@@ -10,7 +10,7 @@ debs=(websockify python3-websockets nodejs npm
 	python3-requests python3-redis python3-simplejson
 	# end to end (make e2e): a real desktop and a real browser
 	tigervnc-standalone-server tigervnc-tools x11-xserver-utils x11-utils xdotool xterm xfonts-base chromium
-	# the viewer's clipboard test (xev, for its keys test, is in x11-utils)
+	# the viewer's clipboard test and view-only's (xev, for the keys test, is in x11-utils)
 	xclip
 	# token plugins and scale-out: a real Redis and HAProxy
 	redis-server haproxy
