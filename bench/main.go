@@ -262,6 +262,13 @@ var errLeftOut = errors.New("not measured for this variant")
 // TLS, recorded, legacy and base64 sessions, and of other systems.
 const ordinaryName = "vncbridge, no splice"
 
+// viewOnlyKind is vncbridge with --view-only: its sessions carry RFB, so
+// only the picture's direction (downstream) is measured, after a handshake.
+const viewOnlyKind = "vncbridge view-only"
+
+// errViewOnlyDownOnly marks the figures the view-only kind does not have.
+var errViewOnlyDownOnly = errors.New("not measured (view-only: downstream only)")
+
 // wants reports whether cfg measures figure (down, up, rtt or mem).
 func (cfg *config) wants(figure string) bool { return len(cfg.only) == 0 || cfg.only[figure] }
 
@@ -304,6 +311,9 @@ func run(cfg config) (*report, error) {
 			return []string{cfg.proxyBin, "proxy", l, t}
 		}}, &proxyKind{name: ordinaryName, memConns: cfg.memConns, env: []string{"VNCBRIDGE_SPLICE=0"}, argv: func(l, t string) []string {
 			return []string{cfg.proxyBin, "proxy", l, t}
+		}})
+		kinds = append(kinds, &proxyKind{name: viewOnlyKind, rfb: true, argv: func(l, t string) []string {
+			return []string{cfg.proxyBin, "proxy", "--view-only", l, t}
 		}})
 	}
 	if cfg.websockify != "" {
@@ -371,7 +381,7 @@ func run(cfg config) (*report, error) {
 				live[i].downErr = err
 			}
 		}
-		if cfg.wants("up") {
+		if cfg.wants("up") && !p.kind.rfb {
 			logf("%s: warming up upstream", p.kind.name)
 			if _, err := upstream(p, cfg.warmBytes, cfg.limit); err != nil {
 				live[i].upErr = err
@@ -385,6 +395,8 @@ func run(cfg config) (*report, error) {
 		}{{"down", &res.downErr}, {"up", &res.upErr}, {"rtt", &res.rttErr}, {"rtt", &res.rtt1Err}, {"mem", &res.memErr}, {"load", &res.loadErr}} {
 			if !cfg.wants(f.name) && !(res.kind.tls && (f.name == "down" || f.name == "up")) {
 				*f.err = errNotWanted
+			} else if res.kind.rfb && f.name != "down" {
+				*f.err = errViewOnlyDownOnly
 			}
 			switch {
 			case res.kind.tls && f.name != "down" && f.name != "up":

@@ -4,9 +4,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"os"
@@ -14,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gobwas/ws/wsutil"
 )
 
 // A throughput run moves up to a fixed number of payload bytes, or what it
@@ -47,7 +51,73 @@ func connect(p *proc) (*client, net.Conn, error) {
 		cl.Close()
 		return nil, nil, errors.New("the proxy did not connect to the target")
 	}
+	if p.kind.rfb {
+		if err := rfbHandshake(cl, tc); err != nil {
+			cl.Close()
+			tc.Close()
+			return nil, nil, fmt.Errorf("RFB handshake: %w", err)
+		}
+	}
 	return cl, tc, nil
+}
+
+// rfbHandshake plays an RFB 3.8 server without security on tc and its
+// client on cl, up to where the server would send pictures, so that a
+// view-only session relays them.
+func rfbHandshake(cl *client, tc net.Conn) error {
+	tc.SetDeadline(time.Now().Add(dialTimeout))
+	defer tc.SetDeadline(time.Time{})
+	cl.conn.SetDeadline(time.Now().Add(dialTimeout))
+	defer cl.conn.SetDeadline(time.Time{})
+	rw := struct {
+		io.Reader
+		io.Writer
+	}{cl.r, cl.conn}
+	var pending []byte
+	clientReads := func(want []byte) error {
+		for len(pending) < len(want) {
+			p, err := wsutil.ReadServerBinary(rw)
+			if err != nil {
+				return err
+			}
+			pending = append(pending, p...)
+		}
+		if got := pending[:len(want)]; !bytes.Equal(got, want) {
+			return fmt.Errorf("the client read %q, want %q", got, want)
+		}
+		pending = pending[len(want):]
+		return nil
+	}
+	targetReads := func(want []byte) error {
+		got := make([]byte, len(want))
+		if _, err := io.ReadFull(tc, got); err != nil {
+			return err
+		}
+		if !bytes.Equal(got, want) {
+			return fmt.Errorf("the target read %q, want %q", got, want)
+		}
+		return nil
+	}
+	version := []byte("RFB 003.008\n")
+	for _, step := range []struct{ server, client []byte }{
+		{version, version},
+		{[]byte{1, 1}, []byte{1}},       // one security type, None; chosen
+		{[]byte{0, 0, 0, 0}, []byte{1}}, // SecurityResult OK; ClientInit
+	} {
+		if _, err := tc.Write(step.server); err != nil {
+			return err
+		}
+		if err := clientReads(step.server); err != nil {
+			return err
+		}
+		if err := wsutil.WriteClientBinary(cl.conn, step.client); err != nil {
+			return err
+		}
+		if err := targetReads(step.client); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // downstream: the target writes 64 KiB chunks as fast as it can; the client

@@ -30,6 +30,10 @@ type proxyKind struct {
 	// tls: clients speak wss:// to it (the TLS section); the other figures
 	// leave it out.
 	tls bool
+
+	// rfb: its sessions are view-only, so they must open with an RFB
+	// handshake (see rfbHandshake), and only downstream is measured.
+	rfb bool
 }
 
 // proc is a running proxy with its own target.

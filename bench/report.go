@@ -22,6 +22,8 @@ const (
 	fdsTarget     = 2.0              // per open connection: its two sockets, no pipe
 	loadSlack     = time.Millisecond // p99 burst delay over no proxy's
 	sparepipeEnds = 32               // the splice path's pool: 16 idle pipes at most
+	// viewOnlyTarget: a view-only session's downstream, × a normal one's.
+	viewOnlyTarget = 0.95
 )
 
 // check is one target: met or missed, and the figures that say so.
@@ -61,6 +63,14 @@ func (r *report) checks() []check {
 		add(x >= downTarget, "downstream ≥ %.2f × splice relay: %.0f MB/s = %.2f × splice relay (%.0f MB/s), %s × relay", downTarget, vb.downMBps(), x, sp.downMBps(), ratio(vb.downMBps(), relay.downMBps()))
 		c, sc := cpuPerGB(vb.down), cpuPerGB(sp.down)
 		add(c <= downCPUTarget*sc, "downstream CPU per GB ≤ %.1f × splice relay's: %.2f s/GB = %.2f × splice relay's (%.2f s/GB)", downCPUTarget, c, c/sc, sc)
+	}
+	if vo := r.get(viewOnlyKind); vb != nil && vb.downErr == nil && len(vb.down) > 0 {
+		if w := why(vo, vo.errOf("down")); w != "" {
+			add(false, "view-only downstream ≥ %.2f × vncbridge: %s", viewOnlyTarget, w)
+		} else {
+			x := vo.downMBps() / vb.downMBps()
+			add(x >= viewOnlyTarget, "view-only downstream ≥ %.2f × vncbridge: %.0f MB/s = %.2f × vncbridge (%.0f MB/s)", viewOnlyTarget, vo.downMBps(), x, vb.downMBps())
+		}
 	}
 	if w := why(vb, vb.errOf("up")); w != "" {
 		add(false, "upstream ≥ %.2f × relay: %s", upTarget, w)
