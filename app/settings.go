@@ -47,6 +47,23 @@ type settings struct {
 	Token string `json:"token,omitempty"`
 	// ShareOnStart starts sharing when the tray starts.
 	ShareOnStart bool `json:"share_on_start,omitempty"`
+	// ViewOnlyToken is the secret of the view-only link: the proxy drops
+	// whatever its viewers send that could change the desktop.
+	ViewOnlyToken string `json:"view_only_token,omitempty"`
+	// AskToJoin asks the person sharing before each viewer joins; unset, it
+	// is on for shares open to other computers and off for local ones.
+	AskToJoin *bool `json:"ask_to_join,omitempty"`
+	// QuietViewers turns off the notifications of viewers joining and
+	// leaving.
+	QuietViewers bool `json:"quiet_viewers,omitempty"`
+}
+
+// askToJoin tells whether viewers need the sharer's consent.
+func (s settings) askToJoin() bool {
+	if s.AskToJoin != nil {
+		return *s.AskToJoin
+	}
+	return s.AllowRemote
 }
 
 // The first run's settings.
