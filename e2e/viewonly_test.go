@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,11 +30,14 @@ type rfbConn struct {
 	buf  bytes.Buffer  // server bytes read but not used yet
 }
 
-func dialRFB(t *testing.T, addr string) *rfbConn {
+func dialRFB(t *testing.T, addr string) *rfbConn { return dialRFBPath(t, addr, "/websockify") }
+
+// dialRFBPath is dialRFB with the URL's path and query.
+func dialRFBPath(t *testing.T, addr, path string) *rfbConn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	conn, br, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+addr+"/websockify")
+	conn, br, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+addr+path)
 	if err != nil {
 		t.Fatalf("WebSocket: %v", err)
 	}
@@ -257,4 +261,39 @@ func TestViewOnlyInBrowser(t *testing.T) {
 	}
 	b.waitPixel(windowX+30, windowY+30, windowRGB)
 	b.screenshot("view-only.png")
+}
+
+// TestViewOnlyTokenThroughTheCommand: vncbridge proxy with a token file
+// whose second line is marked view-only. The same bytes move the pointer
+// through the first token and not through the second; the log says who
+// joined and left, and how.
+func TestViewOnlyTokenThroughTheCommand(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	bin := buildVncbridge(t)
+	tokens := filepath.Join(t.TempDir(), "tokens")
+	os.WriteFile(tokens, []byte("desk: "+d.rfbAddr+"\nlook: "+d.rfbAddr+" view-only\n"), 0o600)
+	addr := startVncbridge(t, bin, art, "--token-plugin", "TokenFile", "--token-source", tokens, "LISTEN")
+
+	move := func(token string, x, y int) {
+		c := dialRFBPath(t, addr, "/websockify?token="+token)
+		c.handshake()
+		c.send([]byte{5, 0, byte(x >> 8), byte(x), byte(y >> 8), byte(y)}, []byte{3, 0, 0, 0, 0, 0, 0, 64, 0, 64})
+		c.awaitUpdate()
+		c.conn.Close()
+	}
+	move("desk", 200, 100)
+	waitUntil(t, 5*time.Second, "the pointer at 200,100", func() bool { x, y := d.pointer(t); return x == 200 && y == 100 })
+	move("look", 400, 300)
+	time.Sleep(time.Second)
+	if x, y := d.pointer(t); x != 200 || y != 100 {
+		t.Fatalf("a view-only token moved the pointer to %d,%d", x, y)
+	}
+	logFile := filepath.Join(art.dir, filepath.Base(bin)+".log")
+	waitUntil(t, 5*time.Second, "the log of viewers", func() bool {
+		b, _ := os.ReadFile(logFile)
+		log := string(b)
+		return strings.Count(log, "viewer joined") == 2 && strings.Count(log, "viewer left") == 2 &&
+			strings.Contains(log, "mode=view-only") && strings.Contains(log, "mode=control")
+	})
 }
