@@ -358,6 +358,7 @@ func TestNoGoroutineOrConnectionLeaks(t *testing.T) {
 func TestPanicEndsOnlyItsSession(t *testing.T) {
 	srv, addr, log := startServer(t, Config{Target: startEcho(t)})
 	c := dialWS(t, addr)
+	testnet.WaitFor(t, "the session", func() bool { return srv.Sessions() == 1 }) // registered just after the 101
 	var ss *session
 	testnet.WaitFor(t, "the session to register", func() bool { // it does just after the 101
 		srv.mu.Lock()
