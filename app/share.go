@@ -123,7 +123,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		cfg.TLSOnly = true
 		// Nothing, not even the page, without the token; the proxy slows
 		// down guessers.
-		cfg.Auth, cfg.AuthWeb = newShareAuth(s.Token, s.Port), true
+		cfg.Auth, cfg.AuthWeb = newShareAuth(s.Token, s.ViewOnlyToken, s.Port), true
 		addrs = []string{""} // every interface, IPv4 and IPv6
 	}
 	for i, host := range addrs {

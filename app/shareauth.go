@@ -21,44 +21,98 @@ type shareAuth struct {
 	token  [sha256.Size]byte // the token's hash: compared without its length showing
 	cookie string            // the cookie's name (cookies are per host, not per port)
 	value  string            // its value
+	// The view-only link's token and cookie value, when it has one: they
+	// admit too, for sessions the proxy makes view-only.
+	viewToken [sha256.Size]byte
+	viewValue string
 }
 
-func newShareAuth(token string, port int) shareAuth {
-	v := sha256.Sum256([]byte("vncbridge share cookie\x00" + token))
-	return shareAuth{
+// newShareAuth admits token, and viewToken ("" for none) for viewing only.
+func newShareAuth(token, viewToken string, port int) shareAuth {
+	a := shareAuth{
 		token:  sha256.Sum256([]byte(token)),
 		cookie: "vncbridge-share-" + strconv.Itoa(port),
-		value:  base64.RawURLEncoding.EncodeToString(v[:]),
+		value:  cookieValue("vncbridge share cookie\x00" + token),
 	}
+	if viewToken != "" {
+		a.viewToken = sha256.Sum256([]byte(viewToken))
+		a.viewValue = cookieValue("vncbridge view-only cookie\x00" + viewToken)
+	}
+	return a
+}
+
+func cookieValue(seed string) string {
+	v := sha256.Sum256([]byte(seed))
+	return base64.RawURLEncoding.EncodeToString(v[:])
+}
+
+// admission is what let a request in.
+type admission int
+
+const (
+	refused admission = iota
+	control
+	viewing
+)
+
+// admit tells what lets r in: the token or the cookie of the share link, or
+// those of the view-only link. A request with a token is judged by it alone.
+func (a shareAuth) admit(r *http.Request) (admission, error) {
+	if t, ok := r.URL.Query()["token"]; ok && len(t) > 0 {
+		switch {
+		case a.tokenIs(t[0], a.token):
+			return control, nil
+		case a.viewValue != "" && a.tokenIs(t[0], a.viewToken):
+			return viewing, nil
+		}
+		return refused, &proxy.AuthError{Status: http.StatusForbidden, Reason: "wrong share token: open the share link again"}
+	}
+	if c, err := r.Cookie(a.cookie); err == nil {
+		switch {
+		case subtle.ConstantTimeCompare([]byte(c.Value), []byte(a.value)) == 1:
+			return control, nil
+		case a.viewValue != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(a.viewValue)) == 1:
+			return viewing, nil
+		}
+		return refused, &proxy.AuthError{Status: http.StatusForbidden, Reason: "this browser's admission is out of date (the share token changed): open the new share link"}
+	}
+	return refused, &proxy.AuthError{Status: http.StatusUnauthorized, Reason: "this share is opened with its link, which carries the token"}
 }
 
 // Authenticate implements proxy.Authenticator.
 func (a shareAuth) Authenticate(r *http.Request) error {
-	if t, ok := r.URL.Query()["token"]; ok && len(t) > 0 {
-		if a.tokenIs(t[0]) {
-			return nil
-		}
-		return &proxy.AuthError{Status: http.StatusForbidden, Reason: "wrong share token: open the share link again"}
-	}
-	if c, err := r.Cookie(a.cookie); err == nil {
-		if subtle.ConstantTimeCompare([]byte(c.Value), []byte(a.value)) == 1 {
-			return nil
-		}
-		return &proxy.AuthError{Status: http.StatusForbidden, Reason: "this browser's admission is out of date (the share token changed): open the new share link"}
-	}
-	return &proxy.AuthError{Status: http.StatusUnauthorized, Reason: "this share is opened with its link, which carries the token"}
+	_, err := a.admit(r)
+	return err
 }
 
-// Welcome implements proxy.Welcomer: a request with the token (the link)
-// admits its browser.
+// ViewOnly implements proxy.ViewOnlyAuthenticator: the view-only link's
+// sessions are view-only.
+func (a shareAuth) ViewOnly(r *http.Request) bool {
+	adm, _ := a.admit(r)
+	return adm == viewing
+}
+
+// Welcome implements proxy.Welcomer: a request with a token (a link) admits
+// its browser, for what that link allows.
 func (a shareAuth) Welcome(r *http.Request, h http.Header) {
-	if t := r.URL.Query()["token"]; len(t) > 0 && a.tokenIs(t[0]) {
-		c := http.Cookie{Name: a.cookie, Value: a.value, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode}
-		h.Add("Set-Cookie", c.String())
+	t := r.URL.Query()["token"]
+	if len(t) == 0 {
+		return
 	}
+	value := ""
+	switch adm, _ := a.admit(r); adm {
+	case control:
+		value = a.value
+	case viewing:
+		value = a.viewValue
+	default:
+		return
+	}
+	c := http.Cookie{Name: a.cookie, Value: value, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode}
+	h.Add("Set-Cookie", c.String())
 }
 
-func (a shareAuth) tokenIs(t string) bool {
+func (a shareAuth) tokenIs(t string, want [sha256.Size]byte) bool {
 	h := sha256.Sum256([]byte(t))
-	return subtle.ConstantTimeCompare(h[:], a.token[:]) == 1
+	return subtle.ConstantTimeCompare(h[:], want[:]) == 1
 }

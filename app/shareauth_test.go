@@ -90,7 +90,7 @@ func TestNetworkShareServesNothingWithoutTheToken(t *testing.T) {
 
 // A share made with another token does not take the cookie of the old one.
 func TestNewTokenEndsTheOldAdmission(t *testing.T) {
-	a, b := newShareAuth("token-one-0123456789", 6080), newShareAuth("token-two-0123456789", 6080)
+	a, b := newShareAuth("token-one-0123456789", "", 6080), newShareAuth("token-two-0123456789", "", 6080)
 	if a.value == b.value || a.cookie != b.cookie {
 		t.Fatalf("cookies %+v and %+v", a, b)
 	}
@@ -98,5 +98,61 @@ func TestNewTokenEndsTheOldAdmission(t *testing.T) {
 	r.AddCookie(&http.Cookie{Name: a.cookie, Value: a.value})
 	if a.Authenticate(r) != nil || b.Authenticate(r) == nil {
 		t.Fatal("a cookie admits to the share of another token")
+	}
+}
+
+// The view-only link admits its browser for viewing only: by its token, then
+// by the cookie it set, which never passes for the share link's.
+func TestViewOnlyLinkAdmitsForViewing(t *testing.T) {
+	a := newShareAuth("token-full-0123456789", "token-look-0123456789", 6080)
+	req := func(token string, cookie *http.Cookie) *http.Request {
+		r, _ := http.NewRequest("GET", "/websockify", nil)
+		if token != "" {
+			r.URL.RawQuery = "token=" + token
+		}
+		if cookie != nil {
+			r.AddCookie(cookie)
+		}
+		return r
+	}
+	cookieOf := func(r *http.Request) *http.Cookie {
+		h := http.Header{}
+		a.Welcome(r, h)
+		resp := http.Response{Header: h}
+		if cs := resp.Cookies(); len(cs) == 1 {
+			return cs[0]
+		}
+		t.Fatalf("no cookie for %s", r.URL)
+		return nil
+	}
+	full, look := req("token-full-0123456789", nil), req("token-look-0123456789", nil)
+	for _, c := range []struct {
+		name     string
+		r        *http.Request
+		viewOnly bool
+	}{
+		{"share link", full, false},
+		{"view-only link", look, true},
+		{"share link's cookie", req("", cookieOf(full)), false},
+		{"view-only link's cookie", req("", cookieOf(look)), true},
+		{"share link with the view-only cookie", req("token-full-0123456789", cookieOf(look)), false},
+		{"view-only link with the share cookie", req("token-look-0123456789", cookieOf(full)), true},
+	} {
+		if err := a.Authenticate(c.r); err != nil {
+			t.Fatalf("%s refused: %v", c.name, err)
+		}
+		if got := a.ViewOnly(c.r); got != c.viewOnly {
+			t.Errorf("%s: view-only %v, want %v", c.name, got, c.viewOnly)
+		}
+	}
+	if cookieOf(full).Value == cookieOf(look).Value {
+		t.Fatal("both links set the same cookie")
+	}
+	if a.Authenticate(req("token-wrong-0123456789", nil)) == nil {
+		t.Fatal("a wrong token let in")
+	}
+	noLook := newShareAuth("token-full-0123456789", "", 6080)
+	if noLook.Authenticate(look) == nil || noLook.Authenticate(req("", cookieOf(look))) == nil {
+		t.Fatal("a share without a view-only link let the view-only token or cookie in")
 	}
 }

@@ -158,7 +158,7 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		start:   time.Now(),
 		browser: browserOf(r.UserAgent()),
 	}
-	if s.cfg.ViewOnly || target.ViewOnly {
+	if s.viewOnlyRequest(r, target) {
 		ss.view = newViewOnlyFilter()
 	}
 	if s.cfg.Consent != nil {

@@ -48,6 +48,24 @@ const (
 	AllowViewOnly                 // relay, view-only
 )
 
+// A ViewOnlyAuthenticator is an Authenticator that lets some requests in for
+// viewing only (the tray's view-only link): ViewOnly tells, for a request
+// Authenticate let through, whether its session must be view-only.
+type ViewOnlyAuthenticator interface {
+	Authenticator
+	ViewOnly(r *http.Request) bool
+}
+
+// viewOnlyRequest tells whether the session of r must be view-only by
+// Config.ViewOnly, its target, or its authentication.
+func (s *Server) viewOnlyRequest(r *http.Request, t Target) bool {
+	if s.cfg.ViewOnly || t.ViewOnly {
+		return true
+	}
+	va, ok := s.cfg.Auth.(ViewOnlyAuthenticator)
+	return ok && va.ViewOnly(r)
+}
+
 // ErrNoSuchViewer is returned by Disconnect for a session that is not open.
 var ErrNoSuchViewer = errors.New("proxy: no such viewer")
 

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -246,5 +247,53 @@ func TestBrowserOf(t *testing.T) {
 		if got := browserOf(ua); got != want {
 			t.Errorf("%q: %q, want %q", ua, got, want)
 		}
+	}
+}
+
+// lookAuth lets every request in, for viewing only when it asks to look.
+type lookAuth struct{}
+
+func (lookAuth) Authenticate(*http.Request) error { return nil }
+func (lookAuth) ViewOnly(r *http.Request) bool    { return r.URL.Query().Get("look") == "1" }
+
+func TestViewOnlyByAuthentication(t *testing.T) {
+	for _, look := range []bool{false, true} {
+		tg := startTarget(t)
+		srv, addr, _ := startServer(t, Config{Target: tg.addr(), Auth: lookAuth{}})
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/websockify"
+		if look {
+			path += "?look=1"
+		}
+		req := "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+		io.WriteString(conn, req)
+		br := bufio.NewReader(conn)
+		if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 101 {
+			t.Fatalf("handshake: %v %v", resp, err)
+		}
+		cl := &wsClient{t: t, conn: conn, br: br}
+		tc := tg.accept(t)
+		testnet.WaitFor(t, "the session", func() bool { return srv.Sessions() == 1 })
+		if vs := srv.Viewers(); vs[0].ViewOnly != look {
+			t.Fatalf("look=%v: viewer %+v", look, vs[0])
+		}
+		rfbHandshake(t, cl, tc)
+		key := []byte{4, 1, 0, 0, 0, 0, 0, 'a'}
+		fbur := []byte{3, 1, 0, 0, 0, 0, 0, 8, 0, 8}
+		cl.send(ws.OpBinary, append(append([]byte{}, key...), fbur...))
+		want := append(append([]byte{}, key...), fbur...)
+		if look {
+			want = fbur
+		}
+		got := make([]byte, len(want))
+		tc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := io.ReadFull(tc, got); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("look=%v: the target read %x (%v), want %x", look, got, err, want)
+		}
+		conn.Close()
 	}
 }
