@@ -297,3 +297,70 @@ func TestViewOnlyTokenThroughTheCommand(t *testing.T) {
 			strings.Contains(log, "mode=view-only") && strings.Contains(log, "mode=control")
 	})
 }
+
+// TestConsentInBrowser: the page says it waits while the person sharing is
+// asked, then shows the desktop (allow, view only) or the reason it was
+// refused (deny, no answer in time); a viewer disconnected by the sharer
+// reads why.
+func TestConsentInBrowser(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		answer  proxy.Decision
+		wait    bool
+		message string
+	}{
+		{name: "allow", answer: proxy.Allow},
+		{name: "view only", answer: proxy.AllowViewOnly},
+		{name: "deny", answer: proxy.Deny, message: "The person sharing did not let you in"},
+		{name: "time out", wait: true, message: "The person sharing did not answer within 3s"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			art := newArtifacts(t)
+			d := startDesktop(t, art)
+			asked := make(chan proxy.Viewer, 1)
+			answer := make(chan proxy.Decision, 1)
+			joined := make(chan proxy.Viewer, 1)
+			addr := startProxy(t, d, art, func(cfg *proxy.Config) {
+				cfg.ConsentTimeout = 3 * time.Second
+				cfg.Consent = func(ctx context.Context, v proxy.Viewer) proxy.Decision {
+					asked <- v
+					select {
+					case a := <-answer:
+						return a
+					case <-ctx.Done():
+						return proxy.Allow // too late
+					}
+				}
+				cfg.OnViewer = func(v proxy.Viewer, in bool) {
+					if in {
+						joined <- v
+					}
+				}
+			})
+			b := newBrowser(t, art)
+			b.run(chromedpNavigate("http://" + addr + "/?password=" + vncPassword + "&resize=off"))
+			var v proxy.Viewer
+			select {
+			case v = <-asked:
+			case <-time.After(20 * time.Second):
+				t.Fatal("the person sharing was not asked")
+			}
+			if v.Browser != "Chrome" {
+				t.Errorf("asked about %+v", v)
+			}
+			b.waitFor("the waiting text", `document.getElementById("status").textContent === "Waiting for the person sharing to accept…"`, 10*time.Second)
+			if !c.wait {
+				answer <- c.answer
+			}
+			if c.message != "" {
+				b.waitMessage(c.message)
+				return
+			}
+			b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
+			b.waitPixel(windowX+30, windowY+30, windowRGB)
+			if v := <-joined; v.ViewOnly != (c.answer == proxy.AllowViewOnly) {
+				t.Fatalf("joined as %+v", v)
+			}
+		})
+	}
+}

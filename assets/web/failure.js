@@ -6,6 +6,9 @@
 //   1001                                                    the proxy stopped or restarted
 //   4000 + HTTP status, reason                              refused before the session
 //                                                          (a browser cannot read an HTTP error)
+//   1008 "The person sharing did not let you in" (or did not answer, or
+//        disconnected this viewer); "view-only: …" what a view-only session
+//        cannot follow
 //   1006 (no close frame)                                   nothing answered, or the network dropped
 
 /**
@@ -50,6 +53,11 @@ export function explain(end) {
       default: return r("refused", "refusedHint", { reason: reason || String(code) }, false);
     }
   }
+  // 1008: the person sharing refused, did not answer or disconnected this
+  // viewer ("The person sharing …"), or a view-only session met what the
+  // proxy cannot follow ("view-only: …").
+  if (code === 1008 && /^view-only: /.test(reason)) return r("viewOnlyEnded", "refusedHint", { reason }, false);
+  if (code === 1008) return r("sharerSaid", "sharerSaidHint", { reason }, false, false);
   if (!end.opened) return r("proxyUnreachable", "proxyUnreachableHint", { url: end.url }, true);
   if (end.connected) return r("connectionLost", "connectionLostHint", {}, true);
   if (code === 1000 || code === 0) return r("targetClosed", "targetClosedHint", {}, true);

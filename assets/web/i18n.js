@@ -5,6 +5,10 @@
 
 const catalog = {
   en: {
+    waitingConsent: "Waiting for the person sharing to accept…",
+    sharerSaid: "{reason}",
+    sharerSaidHint: "Ask them for the link again if you should be watching.",
+    viewOnlyEnded: "The view-only session ended",
     verifying: "Waiting for you to check the desktop's identity",
     verifyPrompt: "Check this desktop's identity before you go on. The fingerprint of its key (SHA-256):",
     verifyNote: "Compare it with the one the VNC server shows, or ask the person who runs it.",
@@ -104,6 +108,10 @@ const catalog = {
     missingNoVNC: "The noVNC library is missing from this build",
   },
   de: {
+    waitingConsent: "Warte, bis die teilende Person zustimmt…",
+    sharerSaid: "{reason}",
+    sharerSaidHint: "Bitten Sie sie um den Link, wenn Sie zusehen sollen.",
+    viewOnlyEnded: "Die Sitzung nur zum Ansehen wurde beendet",
     verifying: "Warte auf Ihre Prüfung der Identität des Desktops",
     verifyPrompt: "Prüfen Sie die Identität dieses Desktops, bevor Sie fortfahren. Der Fingerabdruck seines Schlüssels (SHA-256):",
     verifyNote: "Vergleichen Sie ihn mit dem, den der VNC-Server zeigt, oder fragen Sie die Person, die ihn betreibt.",
@@ -203,6 +211,10 @@ const catalog = {
     missingNoVNC: "Diesem Build fehlt die noVNC-Bibliothek",
   },
   fr: {
+    waitingConsent: "En attente de l'accord de la personne qui partage…",
+    sharerSaid: "{reason}",
+    sharerSaidHint: "Demandez-lui le lien à nouveau si vous devez regarder.",
+    viewOnlyEnded: "La session en lecture seule a pris fin",
     verifying: "En attente de votre vérification de l'identité du bureau",
     verifyPrompt: "Vérifiez l'identité de ce bureau avant de continuer. L'empreinte de sa clé (SHA-256) :",
     verifyNote: "Comparez-la à celle qu'affiche le serveur VNC, ou demandez à la personne qui le gère.",
@@ -302,6 +314,10 @@ const catalog = {
     missingNoVNC: "La bibliothèque noVNC manque dans cette version",
   },
   es: {
+    waitingConsent: "Esperando a que la persona que comparte acepte…",
+    sharerSaid: "{reason}",
+    sharerSaidHint: "Pídale el enlace de nuevo si debe mirar.",
+    viewOnlyEnded: "La sesión de solo lectura terminó",
     verifying: "Esperando a que compruebes la identidad del escritorio",
     verifyPrompt: "Comprueba la identidad de este escritorio antes de seguir. La huella de su clave (SHA-256):",
     verifyNote: "Compárala con la que muestra el servidor VNC, o pregunta a quien lo administra.",
@@ -401,6 +417,10 @@ const catalog = {
     missingNoVNC: "A esta versión le falta la biblioteca noVNC",
   },
   zh: {
+    waitingConsent: "正在等待共享者同意…",
+    sharerSaid: "{reason}",
+    sharerSaidHint: "如果您应当观看，请再向对方索取链接。",
+    viewOnlyEnded: "只读会话已结束",
     verifying: "等待你核对桌面的身份",
     verifyPrompt: "继续之前请核对此桌面的身份。其密钥的指纹（SHA-256）：",
     verifyNote: "请与 VNC 服务器显示的指纹比较，或询问运行它的人。",

@@ -161,8 +161,18 @@ function connect() {
     fail({ title: "proxyUnreachable", hint: "proxyUnreachableHint", vars: { url: wsURL }, retry: false, log: false }, e.message);
     return;
   }
-  socket.addEventListener("open", () => { here.opened = true; });
-  socket.addEventListener("close", (e) => { here.code = e.code; here.reason = e.reason; });
+  // A desktop says something at once; a second of silence after the
+  // WebSocket opened means the person sharing is asked to let this viewer in
+  // (the proxy sends nothing until they answer).
+  let silence = 0;
+  socket.addEventListener("open", () => {
+    here.opened = true;
+    silence = setTimeout(() => {
+      if (document.body.dataset.state === "connecting") setState("connecting", t("waitingConsent"));
+    }, 1000);
+  });
+  socket.addEventListener("message", () => clearTimeout(silence), { once: true });
+  socket.addEventListener("close", (e) => { here.code = e.code; here.reason = e.reason; clearTimeout(silence); });
   try {
     rfb = new RFB($("screen"), socket, options);
   } catch (e) {
