@@ -740,6 +740,9 @@ func TestViewerExplainsEveryEnding(t *testing.T) {
 		{4504, "the token lookup timed out", true, false, "The proxy could not look up the token", true},
 		{4503, "server full", true, false, "The proxy is busy", true},
 		{4418, "odd", true, false, "The proxy refused the connection", false},
+		{1008, "The person sharing did not let you in", true, false, "The person sharing did not let you in", false},
+		{1008, "The person sharing disconnected you", true, true, "The person sharing disconnected you", false},
+		{1008, "view-only: the client sent RFB message type 7, which view-only cannot read", true, true, "The view-only session ended", false},
 		{1006, "", false, false, "Cannot reach the proxy", true},
 		{1006, "", true, true, "The connection to the proxy was lost", true},
 	}
