@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -150,16 +151,46 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		}()
 		answer <- s.cfg.Consent(ctx, ss.viewer())
 	}()
+	// Meanwhile, watch the client: one that leaves ends the question (a
+	// dialog still up is closed through ctx). What it sends early is kept.
+	gone := make(chan struct{})
+	watched := make(chan []byte, 1)
+	go func() {
+		var b [512]byte
+		n, err := ss.client.Read(b[:])
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			close(gone)
+		}
+		watched <- append([]byte(nil), b[:n]...)
+	}()
+	stopWatching := func() {
+		ss.client.SetReadDeadline(time.Now())
+		early := <-watched
+		ss.client.SetReadDeadline(time.Time{})
+		ss.pending = append(ss.pending, early...)
+	}
 	var why string
 	select {
 	case d := <-answer:
 		switch d {
-		case Allow:
-			return true, false
-		case AllowViewOnly:
-			return true, true
+		case Allow, AllowViewOnly:
+			stopWatching()
+			select {
+			case <-gone:
+				s.log.Info("viewer left before it was let in", "session", ss.id, "client", ss.client.RemoteAddr().String())
+				ss.client.Close()
+				return false, false
+			default:
+			}
+			return true, d == AllowViewOnly
 		}
 		why = "The person sharing did not let you in"
+	case <-gone:
+		cancel()
+		stopWatching()
+		s.log.Info("viewer left before it was let in", "session", ss.id, "client", ss.client.RemoteAddr().String())
+		ss.client.Close()
+		return false, false
 	case <-ctx.Done():
 		d := timeout
 		if d >= time.Second {
@@ -169,6 +200,7 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 	case <-s.done:
 		why = "Server shutting down"
 	}
+	stopWatching()
 	s.log.Info("viewer refused", "session", ss.id, "client", ss.client.RemoteAddr().String(), "reason", why)
 	ss.closeWith(ws.StatusPolicyViolation, why)
 	// Give the client a moment to answer the close before the connection

@@ -297,3 +297,44 @@ func TestViewOnlyByAuthentication(t *testing.T) {
 		conn.Close()
 	}
 }
+
+// A viewer that leaves while the person sharing is asked ends the question:
+// the dialog's context is done, the target never dialed.
+func TestConsentViewerLeaves(t *testing.T) {
+	tg := startTarget(t)
+	canceled := make(chan struct{})
+	_, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
+		<-ctx.Done()
+		close(canceled)
+		return Allow
+	}})
+	c := dialWS(t, addr)
+	time.Sleep(100 * time.Millisecond)
+	c.conn.Close()
+	select {
+	case <-canceled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the question went on after the viewer left")
+	}
+	expectNoDial(t, tg, 200*time.Millisecond)
+}
+
+// What a viewer sends while it waits reaches the target once it is let in.
+func TestConsentKeepsEarlyBytes(t *testing.T) {
+	tg := startTarget(t)
+	answer := make(chan Decision)
+	_, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
+		return <-answer
+	}})
+	c := dialWS(t, addr)
+	c.send(ws.OpBinary, []byte("early"))
+	time.Sleep(100 * time.Millisecond)
+	answer <- Allow
+	tc := tg.accept(t)
+	c.send(ws.OpBinary, []byte(" and later"))
+	got := make([]byte, len("early and later"))
+	tc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(tc, got); err != nil || string(got) != "early and later" {
+		t.Fatalf("the target read %q (%v)", got, err)
+	}
+}
