@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"vncbridge/assets/icons"
+	"vncbridge/proxy"
 	"vncbridge/recordings"
 )
 
@@ -47,6 +48,12 @@ type (
 	notifier interface {
 		Notify(title, body string) error
 	}
+	// A consenter asks the person sharing whether a viewer may join
+	// (dialogConsenter). It is called from the proxy's goroutines, never
+	// from the event loop, and gives up when ctx is done.
+	consenter interface {
+		Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error)
+	}
 	// autostart is "Start at login" for the tray.
 	autostart interface {
 		Enabled() bool
@@ -74,6 +81,9 @@ type config struct {
 	clipboard clipboard
 	prompter  prompter
 	notifier  notifier
+	// consenter asks before a viewer joins when the settings say so;
+	// without one, such viewers are refused.
+	consenter consenter
 	autostart autostart
 	service   serviceControl
 	// detect lists the VNC servers among candidates; nil probes them.
@@ -108,6 +118,8 @@ type trayApp struct {
 	page     *settingsPage
 	quit     chan struct{}
 	wake     chan struct{} // a proxy reported: count the viewers
+	// viewerQueue holds viewers joining and leaving for the event loop.
+	viewerQueue viewerEvents
 	// firstRun: no settings file yet, so the target may follow the first
 	// VNC server found until the user picks one.
 	firstRun bool
@@ -377,6 +389,7 @@ func (a *trayApp) toggleRemote() {
 		s.AllowRemote = !s.AllowRemote
 		if s.AllowRemote {
 			s.Token = newToken()
+			s.ViewOnlyToken = newToken()
 		}
 	})
 }
@@ -404,6 +417,9 @@ func (a *trayApp) startSharing() {
 		a.tell("The vncbridge service is already sharing; stop it first")
 		return
 	}
+	if s := a.st.Settings; s.AllowRemote && s.ViewOnlyToken == "" {
+		a.update(func(s *settings) { s.ViewOnlyToken = newToken() }) // settings from before view-only links
+	}
 	sh, err := startShare(a.st.Settings, a.shareOptions())
 	if err != nil {
 		a.fail(err.Error())
@@ -419,7 +435,8 @@ func (a *trayApp) startSharing() {
 func (a *trayApp) shareOptions() shareOptions {
 	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log, onSessions: a.sessionsChanged,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
-		version: a.cfg.version, onRecordError: a.recordingFailed}
+		version: a.cfg.version, onRecordError: a.recordingFailed,
+		onViewer: a.viewerReported, consent: a.consent}
 }
 
 // localStatus is told by the desktop's VNC server of sh that it restarted
@@ -493,6 +510,7 @@ func (a *trayApp) countViewers() {
 		a.pruneRecordings() // a recording may have ended
 	}
 	a.st.Viewers = n
+	a.listViewers()
 }
 
 // stopSharing stops the share and the shares being drained: every viewer

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"vncbridge/proxy"
+
 	"context"
 	"errors"
 	"net"
@@ -194,7 +196,7 @@ func startApp(t *testing.T, s settings, tweak ...func(*config)) *harness {
 	cfg := config{
 		paths: h.paths, version: "test", opener: h.opener, clipboard: h.clip,
 		prompter: fakePrompter{err: errNoDialog}, autostart: &fakeAutostart{}, service: h.service, notifier: h.notes,
-		detect: savedAnswer, find: noDesktop,
+		detect: savedAnswer, find: noDesktop, consenter: fakeConsenter{answer: proxy.Allow},
 	}
 	for _, f := range tweak {
 		f(&cfg)

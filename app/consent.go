@@ -40,15 +40,15 @@ func consentQuestion(v proxy.Viewer) string {
 	return q
 }
 
-// DialogConsenter asks the person sharing whether a viewer may join, with
+// dialogConsenter asks the person sharing whether a viewer may join, with
 // the platform's own dialog program: zenity or kdialog on Linux, osascript
 // on macOS, PowerShell on Windows. Its answer is Allow, AllowViewOnly or
 // Deny; a dialog that cannot be shown is an error (and a refusal).
-type DialogConsenter struct{}
+type dialogConsenter struct{}
 
 // Consent asks about v until ctx is done (then the dialog is closed and
 // the answer is Deny).
-func (DialogConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
+func (dialogConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
 	q := consentQuestion(v)
 	var cmd *exec.Cmd
 	// parse turns the program's end into an answer.

@@ -25,7 +25,7 @@ func fakeDialog(t *testing.T, name, script string) (argsFile string) {
 	return argsFile
 }
 
-func TestDialogConsenter(t *testing.T) {
+func TestDialogConsent(t *testing.T) {
 	viewer := proxy.Viewer{ID: 3, Address: "192.168.1.20:50123", Browser: "Firefox"}
 	lookOnly := viewer
 	lookOnly.ViewOnly = true
@@ -49,7 +49,7 @@ func TestDialogConsenter(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			args := fakeDialog(t, c.program, c.script)
-			got, err := DialogConsenter{}.Consent(context.Background(), c.v)
+			got, err := dialogConsenter{}.Consent(context.Background(), c.v)
 			if err != nil || got != c.want {
 				t.Fatalf("answer %v (%v), want %v", got, err, c.want)
 			}
@@ -69,7 +69,7 @@ func TestDialogConsenter(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		start := time.Now()
-		got, err := DialogConsenter{}.Consent(ctx, viewer)
+		got, err := dialogConsenter{}.Consent(ctx, viewer)
 		if got != proxy.Deny || err == nil {
 			t.Fatalf("answer %v (%v), want a refusal with the context's error", got, err)
 		}
@@ -79,7 +79,7 @@ func TestDialogConsenter(t *testing.T) {
 	})
 	t.Run("no dialog program", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
-		if got, err := (DialogConsenter{}).Consent(context.Background(), viewer); got != proxy.Deny || err != errNoDialog {
+		if got, err := (dialogConsenter{}).Consent(context.Background(), viewer); got != proxy.Deny || err != errNoDialog {
 			t.Fatalf("answer %v (%v)", got, err)
 		}
 	})

@@ -48,6 +48,13 @@ func (a *trayApp) menu(st state) []menuItem {
 	if s.AllowRemote && (st.Sharing || running) {
 		items = append(items, menuItem{Title: "Copy share link", Tooltip: "The link for other computers, with its secret token",
 			Action: a.do(a.copyLink)})
+		if s.ViewOnlyToken != "" {
+			items = append(items, menuItem{Title: "Copy view-only link", Tooltip: "A link of its own whose viewers cannot touch the desktop",
+				Action: a.do(a.copyViewOnlyLink)})
+		}
+	}
+	if st.Sharing {
+		items = append(items, a.viewersMenu(st))
 	}
 	items = append(items, separator(), a.portMenu(s, running), a.targetMenu(st, running))
 

@@ -413,6 +413,16 @@ func (s settings) shareURL() string {
 	return s.networkURL() + "/?" + url.Values{"token": {s.Token}}.Encode()
 }
 
+// viewOnlyURL is the view-only link for other computers: its own token, and
+// the page's view-only switch on (the proxy enforces it either way). Empty
+// when remote access is off.
+func (s settings) viewOnlyURL() string {
+	if !s.AllowRemote || s.ViewOnlyToken == "" {
+		return ""
+	}
+	return s.networkURL() + "/?" + url.Values{"token": {s.ViewOnlyToken}, "view_only": {"true"}}.Encode()
+}
+
 // lanAddress is this computer's first non-loopback unicast address, IPv4
 // preferred; its host name when it has none.
 func lanAddress() string {

@@ -74,6 +74,11 @@ type shareOptions struct {
 	version string // written into the recordings' sidecars
 	// onRecordError: a recording stopped (a full disk), the session goes on.
 	onRecordError func(file string, err error)
+	// onViewer hears viewers join and leave (proxy.Config.OnViewer), maybe
+	// with the proxy's lock held.
+	onViewer func(sh *share, v proxy.Viewer, joined bool)
+	// consent asks before a viewer joins; used when the settings say so.
+	consent func(ctx context.Context, v proxy.Viewer) (proxy.Decision, error)
 }
 
 // startShare listens and serves s. Its errors are worded for the tray's status
@@ -103,6 +108,18 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			}
 		}
 	}()
+	if o.onViewer != nil {
+		cfg.OnViewer = func(v proxy.Viewer, joined bool) { o.onViewer(sh, v, joined) }
+	}
+	if s.askToJoin() && o.consent != nil {
+		cfg.Consent = func(ctx context.Context, v proxy.Viewer) proxy.Decision {
+			d, err := o.consent(ctx, v)
+			if err != nil {
+				o.log.Warn("asking before a viewer joins", "viewer", v.Address, "err", err)
+			}
+			return d
+		}
+	}
 	if s.Record {
 		if err := os.MkdirAll(o.paths.Recordings, 0o700); err != nil {
 			return nil, fmt.Errorf("recordings folder: %w", err)

@@ -12,8 +12,9 @@ import (
 // the menu, the tooltip and the icon are rendered from it.
 type state struct {
 	Settings settings
-	Sharing  bool // the proxy runs in this process
-	Viewers  int  // open sessions of that proxy (and of those being drained)
+	Sharing  bool      // the proxy runs in this process
+	Viewers  int       // open sessions of that proxy (and of those being drained)
+	Watching []watcher // who they are
 	Err      string
 	// TargetDown says why the shared VNC server does not answer ("no VNC
 	// server answers at localhost:5900"); "" while it answers.

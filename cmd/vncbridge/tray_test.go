@@ -163,6 +163,18 @@ func (e entry) status() string {
 // click clicks the item at the labels' path ("Listen port", "Other…").
 func (p *panel) click(labels ...string) {
 	p.t.Helper()
+	// A menu whose shape changes (a viewer joining or leaving) is rebuilt
+	// with new item IDs: click once it has been still for a moment, so that
+	// the click does not go to an item just replaced.
+	still := dump(p.menu(), "")
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		now := dump(p.menu(), "")
+		if now == still {
+			break
+		}
+		still = now
+	}
 	e, ok := p.menu().path(labels...)
 	if !ok {
 		p.t.Fatalf("no menu item %q; the menu: %s", labels, dump(p.menu(), ""))

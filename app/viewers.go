@@ -1,0 +1,156 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"vncbridge/proxy"
+)
+
+// watcher is an open session of one of the tray's shares: who watches, and
+// through which share (a Disconnect goes there).
+type watcher struct {
+	proxy.Viewer
+	sh *share
+}
+
+// disconnectReason is what a disconnected viewer's page shows.
+const disconnectReason = "The person sharing disconnected you"
+
+// viewerEvents are viewers joining and leaving, as the shares reported them
+// (from the proxy's goroutines, maybe with its lock held); the event loop
+// takes them.
+type viewerEvents struct {
+	mu     sync.Mutex
+	events []viewerEvent
+}
+
+type viewerEvent struct {
+	v      proxy.Viewer
+	joined bool
+}
+
+func (q *viewerEvents) add(v proxy.Viewer, joined bool) {
+	q.mu.Lock()
+	q.events = append(q.events, viewerEvent{v, joined})
+	q.mu.Unlock()
+}
+
+func (q *viewerEvents) take() []viewerEvent {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	e := q.events
+	q.events = nil
+	return e
+}
+
+// viewerReported is a share's OnViewer: queue the event, wake the loop.
+func (a *trayApp) viewerReported(_ *share, v proxy.Viewer, joined bool) {
+	a.viewerQueue.add(v, joined)
+	a.sessionsChanged()
+}
+
+// consent asks the consenter; without one the viewer is refused.
+func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
+	if a.cfg.consenter == nil {
+		return proxy.Deny, errNoDialog
+	}
+	return a.cfg.consenter.Consent(ctx, v)
+}
+
+// listViewers runs in the event loop when a share reported: who watches
+// through the share and the shares being drained, and a notification per
+// viewer joining or leaving.
+func (a *trayApp) listViewers() {
+	a.st.Watching = nil
+	for _, sh := range append([]*share{a.share}, a.draining...) {
+		if sh == nil {
+			continue
+		}
+		for _, v := range sh.srv.Viewers() {
+			a.st.Watching = append(a.st.Watching, watcher{v, sh})
+		}
+	}
+	for _, e := range a.viewerQueue.take() {
+		if !a.st.Settings.QuietViewers {
+			a.notify(viewerNotice(e.v, e.joined))
+		}
+	}
+}
+
+// viewerNotice words a viewer joining or leaving for a notification.
+func viewerNotice(v proxy.Viewer, joined bool) (title, body string) {
+	host := viewerHost(v)
+	if !joined {
+		return "Viewer left", host + " stopped viewing your desktop"
+	}
+	body = host + " is now viewing your desktop"
+	if v.ViewOnly {
+		body += " (view only)"
+	}
+	return "Viewer joined", body
+}
+
+// viewerTitle is a viewer's menu entry: "192.168.1.20 — Firefox, view
+// only, since 14:05".
+func viewerTitle(v proxy.Viewer) string {
+	mode := "control"
+	if v.ViewOnly {
+		mode = "view only"
+	}
+	return fmt.Sprintf("%s — %s, %s, since %s", viewerHost(v), v.Browser, mode, v.Start.Local().Format("15:04"))
+}
+
+// disconnect closes one viewer's session with a reason its page shows.
+func (a *trayApp) disconnect(w watcher) {
+	if err := w.sh.srv.Disconnect(w.ID, disconnectReason); err != nil {
+		a.log.Debug("disconnect", "session", w.ID, "err", err)
+	}
+}
+
+// disconnectAll closes every viewer's session.
+func (a *trayApp) disconnectAll() {
+	for _, w := range a.st.Watching {
+		a.disconnect(w)
+	}
+}
+
+// copyViewOnlyLink is Copy view-only link.
+func (a *trayApp) copyViewOnlyLink() {
+	link := a.st.Settings.viewOnlyURL()
+	if a.cfg.clipboard == nil {
+		a.notify("View-only link", link)
+		return
+	}
+	if err := a.cfg.clipboard.Copy(link); err != nil {
+		a.log.Warn("clipboard", "err", err)
+		a.notify("View-only link (the clipboard did not take it)", link)
+		return
+	}
+	a.notify("View-only link copied", "Its viewers see the desktop and cannot touch it.")
+}
+
+// viewersMenu is Viewers ▸: each viewer with Disconnect, Disconnect all,
+// and how viewers are let in and announced.
+func (a *trayApp) viewersMenu(st state) menuItem {
+	s := st.Settings
+	m := menuItem{Title: "Viewers"}
+	for _, w := range st.Watching {
+		m.Children = append(m.Children, menuItem{Title: viewerTitle(w.Viewer), Tooltip: w.Address,
+			Children: []menuItem{{Title: "Disconnect", Action: a.do(func() { a.disconnect(w) })}}})
+	}
+	if len(st.Watching) == 0 {
+		m.Children = append(m.Children, menuItem{Title: "Nobody is watching", Disabled: true})
+	}
+	m.Children = append(m.Children,
+		menuItem{Title: "Disconnect all", Disabled: len(st.Watching) == 0, Action: a.do(a.disconnectAll)},
+		separator(),
+		menuItem{Title: "Notify when viewers join or leave", Checkbox: true, Checked: !s.QuietViewers,
+			Action: a.do(func() { a.update(func(s *settings) { s.QuietViewers = !s.QuietViewers }) })},
+		menuItem{Title: "Ask before a viewer joins", Checkbox: true, Checked: s.askToJoin(),
+			Tooltip: "A dialog asks you to allow, allow view only, or deny each viewer",
+			Action:  a.do(func() { a.update(func(s *settings) { on := !s.askToJoin(); s.AskToJoin = &on }) })},
+	)
+	return m
+}
