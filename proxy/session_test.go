@@ -358,7 +358,6 @@ func TestNoGoroutineOrConnectionLeaks(t *testing.T) {
 func TestPanicEndsOnlyItsSession(t *testing.T) {
 	srv, addr, log := startServer(t, Config{Target: startEcho(t)})
 	c := dialWS(t, addr)
-	testnet.WaitFor(t, "the session", func() bool { return srv.Sessions() == 1 }) // registered just after the 101
 	var ss *session
 	testnet.WaitFor(t, "the session to register", func() bool { // it does just after the 101
 		srv.mu.Lock()
@@ -368,6 +367,8 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 		}
 		return ss != nil
 	})
+	// Its two directions run a moment after it registers.
+	testnet.WaitFor(t, "the session to run", func() bool { return ss.running.Load() == 2 })
 	ss.running.Add(1)
 	ss.guard("test", func() { panic("boom") })
 	if !strings.Contains(log.String(), "session panic") {
