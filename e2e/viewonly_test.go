@@ -236,7 +236,13 @@ func TestViewOnlyInBrowser(t *testing.T) {
 	d := startDesktop(t, art)
 	addr := startProxy(t, d, art, func(c *proxy.Config) { c.ViewOnly = true })
 	b := newBrowser(t, art)
-	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off")
+	// The view-only link's page: it says so, and its own switch is on.
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off&view_only=true")
+	var status string
+	b.eval(`document.getElementById("status").textContent`, &status)
+	if status != "Connected — View only" {
+		t.Errorf("the status reads %q", status)
+	}
 	var viewOnly bool
 	b.eval(`(() => { window.vncbridge.rfb.viewOnly = false; return window.vncbridge.rfb.viewOnly; })()`, &viewOnly)
 	if viewOnly {

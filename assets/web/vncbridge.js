@@ -55,8 +55,9 @@ let wakeLock = null;
 
 function setState(state, text) {
   document.body.dataset.state = state;
-  $("status").textContent = text;
   const connected = state === "connected";
+  // A view-only link says so while the desktop shows (the proxy enforces it).
+  $("status").textContent = connected && settings.view_only ? text + " — " + t("viewOnly") : text;
   const busy = state === "connecting" || state === "password";
   $("connect").hidden = busy || connected;
   $("disconnect").hidden = !$("connect").hidden;
