@@ -41,6 +41,13 @@ var errNoPipe = errors.New("no pipe")
 // tests check which path a session took).
 var splicedBytes atomic.Int64
 
+// spliceMin is the least the target must have waiting for a step to splice
+// it; less goes the ordinary way (see errSmallRead).
+const spliceMin = 32 << 10
+
+// errSmallRead says that the target has fewer than spliceMin bytes waiting.
+var errSmallRead = errors.New("small read")
+
 // splicer relays one session's downstream through pipes.
 type splicer struct {
 	s        *session
@@ -95,6 +102,11 @@ func (sp *splicer) step() error {
 	}
 	p, err := sp.fill()
 	if p == nil {
+		if errors.Is(err, errSmallRead) {
+			// A few bytes (a small update, an echo): one read and one write
+			// cost less than three splices and a header, and add no latency.
+			return s.downstreamStep()
+		}
 		if errors.Is(err, errNoPipe) {
 			// No pipe to be had (out of descriptors): this read takes
 			// the ordinary path, the next one tries again.
@@ -127,6 +139,10 @@ func (sp *splicer) fill() (*kpipe, error) {
 	var serr error
 	err := sp.src.Read(func(fd uintptr) bool {
 		if p == nil {
+			if avail, ierr := unix.IoctlGetInt(int(fd), unix.SIOCINQ); ierr == nil && avail > 0 && avail < spliceMin {
+				serr = errSmallRead
+				return true
+			}
 			var perr error
 			if p, perr = getPipe(); perr != nil {
 				serr = errNoPipe
@@ -157,7 +173,7 @@ func (sp *splicer) fill() (*kpipe, error) {
 		putPipe(p)
 		p = nil
 	}
-	if errors.Is(err, syscall.EINVAL) || errors.Is(err, errNoPipe) {
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, errNoPipe) || errors.Is(err, errSmallRead) {
 		return p, err
 	}
 	if err == nil && p != nil && p.buffered == 0 {

@@ -203,6 +203,8 @@ var (
 	mainMenu = []string{"(status)", "Start sharing", "Open in browser", "Listen port", "Target VNC server",
 		"Record sessions", "Recordings…", "Keep recordings", "Allow other computers", "Run in background",
 		"About vncbridge", "Quit"}
+	// sharingMenu is mainMenu while sharing: Stop sharing, and the viewers.
+	sharingMenu    = slices.Insert(slices.Replace(slices.Clone(mainMenu), 1, 2, "Stop sharing"), 3, "Viewers")
 	backgroundMenu = []string{"Install as service", "Start at login", "Share when vncbridge starts"}
 )
 
@@ -285,7 +287,8 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 		tr.click(tr.openMenu(mainItems), startStop)
 		waitUntil(t, 20*time.Second, fmt.Sprintf("session %d: the share", i), tr.sharing)
 		tr.waitIcon(tr.shareC, "sharing (green)")
-		tr.click(tr.openMenu(mainItems), startStop) // now Stop sharing
+		stop, sharingItems := menuIndex(t, sharingMenu, "Stop sharing")
+		tr.click(tr.openMenu(sharingItems), stop)
 		waitUntil(t, 20*time.Second, fmt.Sprintf("session %d: the share to stop", i), tr.refused)
 		tr.waitIcon(tr.idleC, "idle")
 	}
