@@ -432,11 +432,17 @@ func (a *trayApp) startSharing() {
 }
 
 // shareOptions are a share's options from the app's config.
+// A headless run (the service too) has no person at a tray to ask, so it
+// asks before a viewer joins only when the settings say so outright.
 func (a *trayApp) shareOptions() shareOptions {
+	consent := a.consent
+	if a.cfg.headless && a.st.Settings.AskToJoin == nil {
+		consent = nil
+	}
 	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log, onSessions: a.sessionsChanged,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
 		version: a.cfg.version, onRecordError: a.recordingFailed,
-		onViewer: a.viewerReported, consent: a.consent}
+		onViewer: a.viewerReported, consent: consent}
 }
 
 // localStatus is told by the desktop's VNC server of sh that it restarted

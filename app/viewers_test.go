@@ -195,3 +195,22 @@ func TestViewOnlyLink(t *testing.T) {
 		return len(v.Children) > 0 && strings.Contains(v.Children[0].Title, ", view only, since ")
 	})
 }
+
+// A headless run (the service too) has nobody at a tray to answer: it asks
+// before a viewer joins only when the settings say so outright, even for a
+// share open to other computers (TestRemoteShareNeedsTheToken runs one).
+func TestHeadlessAsksOnlyWhenTold(t *testing.T) {
+	on, off := true, false
+	for _, c := range []struct {
+		headless bool
+		ask      *bool
+		want     bool
+	}{
+		{false, nil, true}, {true, nil, false}, {true, &on, true}, {true, &off, true},
+	} {
+		a := &trayApp{cfg: config{headless: c.headless}, st: state{Settings: settings{AllowRemote: true, AskToJoin: c.ask}}}
+		if got := a.shareOptions().consent != nil; got != c.want {
+			t.Errorf("headless %v, ask_to_join %v: consent offered %v, want %v", c.headless, c.ask, got, c.want)
+		}
+	}
+}
