@@ -365,17 +365,8 @@ func trayStopsWhenAsked(t *testing.T, ask []string) {
 	tr.click(tr.openMenu(mainItems), startStop)
 	waitUntil(t, 20*time.Second, "the share", tr.sharing)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	conn, _, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+tr.addr+"/websockify")
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := openSession(t, tr.addr)
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(20 * time.Second))
-	if data, _, err := wsutil.ReadServerData(conn); err != nil || string(data) != rfbGreeting {
-		t.Fatalf("greeting %q, %v", data, err)
-	}
 	if res := run(t, ask[0], ask[1:]...); res.code != 0 {
 		t.Fatalf("%s: exit %d %s%s", ask[0], res.code, res.stdout, res.stderr)
 	}
@@ -392,4 +383,32 @@ func trayStopsWhenAsked(t *testing.T, ask []string) {
 	if code := tr.proc.exitCode(t, 20*time.Second); code != 0 {
 		t.Errorf("exit %d after %s", code, ask[0])
 	}
+}
+
+// openSession opens a WebSocket session through the tray and reads the
+// target's greeting. Under Wine on a loaded machine a session's first bytes
+// were once never delivered (1 run in 3 while the end-to-end tests ran
+// beside it; not seen on Linux); a second session is tried then, and said.
+func openSession(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	var last error
+	for try := 1; try <= 2; try++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		conn, _, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+addr+"/websockify")
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(10 * time.Second))
+		data, _, err := wsutil.ReadServerData(conn)
+		if err == nil && string(data) == rfbGreeting {
+			conn.SetDeadline(time.Now().Add(20 * time.Second))
+			return conn
+		}
+		conn.Close()
+		last = fmt.Errorf("greeting %q, %v", data, err)
+		t.Logf("session %d through the tray: %v", try, last)
+	}
+	t.Fatal(last)
+	return nil
 }
