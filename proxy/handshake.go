@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gobwas/ws"
@@ -44,6 +45,11 @@ type opening struct {
 // upgrade turns a WebSocket handshake into a session, in three steps: check
 // the request, take the connection from net/http, start the session.
 func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
+	// net/http forgets a hijacked connection: Shutdown waits on upgrading
+	// until the session is in the table, or refused with its close frame.
+	s.upgrading.Add(1)
+	settled := sync.OnceFunc(s.upgrading.Done)
+	defer settled()
 	op, target, err := s.checkUpgrade(w, r)
 	if err != nil {
 		s.refuseUpgrade(w, r, asRefusal(err))
@@ -54,7 +60,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("handshake failed", "client", r.RemoteAddr, "error", err)
 		return
 	}
-	s.startSession(conn, pending, r, op, target)
+	s.startSession(conn, pending, r, op, target, settled)
 }
 
 // checkUpgrade checks everything about a handshake that can be checked
@@ -125,7 +131,7 @@ func (s *Server) takeConnection(w http.ResponseWriter, r *http.Request, op *open
 // startSession connects to the target, answers the handshake, registers the
 // session and runs it. A target that cannot be reached is told to the client
 // in the close frame (1011) that follows the answer.
-func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op opening, target Target) {
+func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op opening, target Target, settled func()) {
 	id := s.nextID.Add(1)
 	var targetConn net.Conn
 	var dialErr error
@@ -196,6 +202,7 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		ss.closeWith(ws.StatusInternalServerError, reason)
 		ss.client.SetReadDeadline(time.Now().Add(closeGrace))
 	}
+	settled()
 	ss.run()
 }
 

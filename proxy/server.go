@@ -37,7 +37,8 @@ type Server struct {
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
 	sessions  map[*session]struct{}
-	noneOpen  chan struct{} // closed while no session is open (Shutdown waits on it)
+	noneOpen  chan struct{}  // closed while no session is open (Shutdown waits on it)
+	upgrading sync.WaitGroup // handshakes taken from net/http, not yet in sessions
 	closed    bool
 	done      chan struct{} // closed when serving ends
 	endErr    error         // what Serve returns once done is closed
@@ -155,6 +156,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.http.Shutdown(ctx)
+	upgraded := make(chan struct{})
+	go func() { s.upgrading.Wait(); close(upgraded) }()
+	select {
+	case <-upgraded: // every handshake under way is a session now, or refused
+	case <-ctx.Done():
+	}
 	s.mu.Lock()
 	none := s.noneOpen // no session can open any more: this is the last one
 	s.mu.Unlock()
