@@ -18,7 +18,8 @@ import (
 // TestViewerScreenshots takes the README's pictures of the viewer page
 // (make screenshots writes them to docs/ through VNCBRIDGE_SCREENSHOTS;
 // otherwise they go to the test's artifacts): a desktop in a desktop
-// browser, the same on a phone with the menu open, and a failure. Each is
+// browser, the same on a phone with the menu open, a failure, and a wrong
+// password. Each is
 // taken once the page shows what the picture is about.
 func TestViewerScreenshots(t *testing.T) {
 	art := newArtifacts(t)
@@ -50,7 +51,7 @@ func TestViewerScreenshots(t *testing.T) {
 	}
 
 	desk := newBrowser(t, art)
-	desk.run(chromedp.EmulateViewport(1100, 720))
+	desk.run(chromedp.EmulateViewport(1280, 800))
 	desk.run(chromedpNavigate(page))
 	desk.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
 	settle(desk)
@@ -84,6 +85,14 @@ func TestViewerScreenshots(t *testing.T) {
 	desk.waitMessage("No VNC server answers at " + target)
 	desk.waitFor("the reconnect countdown", `!document.getElementById("message-countdown").hidden`, 10*time.Second)
 	shot(desk, "viewer-failure.png")
+
+	// A wrong password: the dialog says so and asks again.
+	desk.run(chromedpNavigate("http://" + addr + "/"))
+	desk.waitFor("the password dialog", `document.getElementById("password-dialog").open`, 20*time.Second)
+	desk.run(chromedpKeys("not-the-password\r"))
+	desk.waitFor("the dialog again, saying the password was wrong",
+		`document.getElementById("password-dialog").open && !document.getElementById("password-again").hidden`, 20*time.Second)
+	shot(desk, "viewer-wrong-password.png")
 }
 
 // showText opens a black xterm at (x, y) of the desktop showing text.

@@ -2,8 +2,9 @@
 # make screenshots: the viewer page's pictures for the README, taken by the
 # end-to-end test TestViewerScreenshots (a real Xvnc desktop, vncbridge and
 # headless Chromium): docs/viewer-desktop.png (a desktop browser, the extra
-# keys shown), docs/viewer-phone.png (390x844, the menu open) and
-# docs/viewer-failure.png (no VNC server at the target); and the recordings
+# keys shown, 1280x800), docs/viewer-phone.png (390x844, the menu open) and
+# docs/viewer-failure.png (no VNC server at the target),
+# docs/viewer-wrong-password.png (the password dialog after a wrong one); and the recordings
 # page playing a recorded session, docs/recordings.png, taken by
 # TestRecordingPlaysInTheBrowser.
 set -euo pipefail
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 out=${1:-docs}
 mkdir -p "$out"
 VNCBRIDGE_SCREENSHOTS=$(cd "$out" && pwd) go test -count=1 -run '^(TestViewerScreenshots|TestRecordingPlaysInTheBrowser)$' ./e2e
-for f in viewer-desktop.png viewer-phone.png viewer-failure.png recordings.png; do
+for f in viewer-desktop.png viewer-phone.png viewer-failure.png viewer-wrong-password.png recordings.png; do
 	test -s "$out/$f" || { echo "screenshots: $out/$f was not written" >&2; exit 1; }
 	echo "screenshots: wrote $out/$f"
 done
