@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -15,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"vncbridge/assets"
 	"vncbridge/internal/testcert"
 	"vncbridge/proxy"
 )
@@ -24,30 +22,12 @@ import (
 // embedded viewer, and returns its address.
 func startProxy(t testing.TB, d *desktop, art *artifacts, change func(*proxy.Config)) string {
 	t.Helper()
-	if !assets.HasNoVNC() {
-		if os.Getenv("CI") != "" {
-			t.Fatal("the noVNC library is not embedded: make build runs make assets first")
-		}
-		t.Skip("built without make assets: no noVNC library to show the desktop (CI fails here instead)")
-	}
-	cfg := proxy.Config{
-		Target: d.rfbAddr,
-		Web:    assets.Web(),
-		Logger: slog.New(slog.NewTextHandler(art.file("vncbridge.log"), &slog.HandlerOptions{Level: slog.LevelDebug})),
-	}
+	cfg := proxy.Config{Target: d.rfbAddr}
 	if change != nil {
 		change(&cfg)
 	}
-	srv, err := proxy.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Shutdown(t.Context()) })
+	ln := listenLoopback(t)
+	serveProxy(t, art, ln, cfg, "vncbridge.log")
 	return ln.Addr().String()
 }
 

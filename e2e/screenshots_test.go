@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -75,9 +76,7 @@ func TestViewerScreenshots(t *testing.T) {
 	target := "localhost:5999"
 	if c, err := net.DialTimeout("tcp", target, time.Second); err == nil {
 		c.Close()
-		free := listenLoopback(t)
-		target = fmt.Sprintf("localhost:%d", free.Addr().(*net.TCPAddr).Port)
-		free.Close()
+		target = "localhost:" + strconv.Itoa(freePort(t))
 	}
 	ln := listenLoopback(t)
 	serveProxy(t, art, ln, proxy.Config{Target: target}, "failing.log")

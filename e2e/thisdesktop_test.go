@@ -71,7 +71,8 @@ type plainTray struct {
 func startPlainTray(t *testing.T, art *artifacts, name, display, path string) *plainTray {
 	t.Helper()
 	config := t.TempDir()
-	tr := &plainTray{out: &testnet.LogBuffer{}, port: strconv.Itoa(freePort(t)), done: make(chan error, 1)}
+	port := freePort(t)
+	tr := &plainTray{out: &testnet.LogBuffer{}, port: strconv.Itoa(port), done: make(chan error, 1)}
 	// A short runtime folder: a Unix socket's path has room for 107 bytes.
 	rt, err := os.MkdirTemp("", "rt")
 	if err != nil {
@@ -80,7 +81,7 @@ func startPlainTray(t *testing.T, art *artifacts, name, display, path string) *p
 	os.Chmod(rt, 0o700)
 	t.Cleanup(func() { os.RemoveAll(rt) })
 	tr.runtime = rt
-	b, _ := json.Marshal(map[string]any{"port": freePortNumber(tr.port), "target": "localhost:" + strconv.Itoa(freePort(t))})
+	b, _ := json.Marshal(map[string]any{"port": port, "target": "localhost:" + strconv.Itoa(freePort(t))})
 	if err := os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -108,8 +109,6 @@ func startPlainTray(t *testing.T, art *artifacts, name, display, path string) *p
 	})
 	return tr
 }
-
-func freePortNumber(p string) int { n, _ := strconv.Atoi(p); return n }
 
 func (tr *plainTray) waitSaid(t *testing.T, within time.Duration, want string) {
 	t.Helper()

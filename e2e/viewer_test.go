@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,12 @@ func serveProxy(t testing.TB, art *artifacts, ln net.Listener, cfg proxy.Config,
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 	return srv
+}
+
+// deadTarget is a loopback address where nothing listens (a port that was
+// free a moment ago).
+func deadTarget(t testing.TB) string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
 }
 
 func listenLoopback(t testing.TB) net.Listener {
@@ -122,9 +129,7 @@ func TestViewerFailureTexts(t *testing.T) {
 
 	t.Run("no VNC server", func(t *testing.T) {
 		b.t = t
-		free := listenLoopback(t)
-		target := free.Addr().String()
-		free.Close() // nothing listens there now
+		target := deadTarget(t)
 		ln := listenLoopback(t)
 		serveProxy(t, art, ln, proxy.Config{Target: target}, "no-server.log")
 		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
@@ -141,9 +146,7 @@ func TestViewerFailureTexts(t *testing.T) {
 
 	t.Run("backoff", func(t *testing.T) {
 		b.t = t
-		free := listenLoopback(t)
-		target := free.Addr().String()
-		free.Close()
+		target := deadTarget(t)
 		ln := listenLoopback(t)
 		serveProxy(t, art, ln, proxy.Config{Target: target}, "backoff.log")
 		// Each failed attempt doubles the wait: 1 s, 2 s, 4 s.
@@ -644,9 +647,7 @@ func TestViewerSettingsRemembered(t *testing.T) {
 func TestViewerSpeaksTheBrowsersLanguage(t *testing.T) {
 	art := newArtifacts(t)
 	b := newBrowser(t, art)
-	free := listenLoopback(t)
-	target := free.Addr().String()
-	free.Close()
+	target := deadTarget(t)
 	ln := listenLoopback(t)
 	serveProxy(t, art, ln, proxy.Config{Target: target}, "proxy.log")
 
