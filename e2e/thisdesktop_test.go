@@ -142,41 +142,6 @@ func (tr *plainTray) children(comm string) []int {
 	return out
 }
 
-// tcpListening returns the inodes of the machine's listening TCP sockets.
-func tcpListening(t *testing.T) map[string]bool {
-	t.Helper()
-	out := map[string]bool{}
-	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(b), "\n")[1:] {
-			if fs := strings.Fields(line); len(fs) > 9 && fs[3] == "0A" { // TCP_LISTEN
-				out[fs[9]] = true
-			}
-		}
-	}
-	return out
-}
-
-// socketsOf returns the inodes of the sockets process pid holds.
-func socketsOf(t *testing.T, pid int) []string {
-	t.Helper()
-	dir := fmt.Sprintf("/proc/%d/fd", pid)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range ents {
-		if l, err := os.Readlink(filepath.Join(dir, e.Name())); err == nil && strings.HasPrefix(l, "socket:[") {
-			out = append(out, strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]"))
-		}
-	}
-	return out
-}
-
 // No VNC server runs, only a bare X display and x11vnc installed: the
 // headless tray with a fresh configuration shares this desktop by itself,
 // through x11vnc on a private socket (0700 folder, no TCP port), restarts
@@ -205,11 +170,8 @@ func TestTrayStartsX11vncForThisDesktop(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o700 {
 		t.Fatalf("the socket's folder %s: %v, %v; want 0700", dirs[0], fi.Mode(), err)
 	}
-	listening := tcpListening(t)
-	for _, ino := range socketsOf(t, pid) {
-		if listening[ino] {
-			t.Fatalf("x11vnc (pid %d) listens on a TCP port (socket inode %s)", pid, ino)
-		}
+	if inos := testnet.TCPListenersOf(t, pid); len(inos) > 0 {
+		t.Fatalf("x11vnc (pid %d) listens on a TCP port (socket inodes %v)", pid, inos)
 	}
 
 	// Chromium through vncbridge's page shows the display's colour.

@@ -7,9 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // startCage starts cage, a wlroots kiosk compositor, headless, and returns
@@ -65,10 +66,7 @@ func TestWayvncOnAPrivateSocket(t *testing.T) {
 	if !greets(srv.Socket()) {
 		t.Fatal("no RFB greeting on wayvnc's socket")
 	}
-	listening := tcpListeners(t)
-	for _, ino := range socketInodes(t, srv.PID()) {
-		if listening[ino] {
-			t.Fatalf("wayvnc (pid %s) listens on a TCP port", strconv.Itoa(srv.PID()))
-		}
+	if inos := testnet.TCPListenersOf(t, srv.PID()); len(inos) > 0 {
+		t.Fatalf("wayvnc (pid %d) listens on a TCP port (socket inodes %v)", srv.PID(), inos)
 	}
 }
