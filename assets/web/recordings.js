@@ -10,8 +10,14 @@ import { loadRFB, parseRecording, prepare, Player } from "./player.js";
 
 const $ = (id) => document.getElementById(id);
 const api = "api/recordings";
+// The player's controls, looked up once: showState runs at every tick of
+// the player's clock.
+const playButton = $("play"), timeText = $("time"), timeline = $("timeline"), playerTitle = $("player-title");
+const speedButtons = [...$("speeds").querySelectorAll("button")];
+const speeds = speedButtons.map((b) => Number(b.dataset.speed));
 let player = null;
 let playing = ""; // the name in the player
+let listed = {}; // name → the list's row, for its duration
 
 window.recordings = { get player() { return player; }, open: (name) => openPlayer(name) };
 
@@ -107,19 +113,17 @@ async function askDelete(btn, name) {
   await refresh();
 }
 
-let listed = {}; // name → the list's row, for its duration
-
 async function openPlayer(name) {
   closePlayer();
   playing = name;
   $("player").hidden = false;
-  $("player-title").textContent = "Loading " + name + " …";
+  playerTitle.textContent = "Loading " + name + " …";
   for (const tr of $("list").tBodies[0].rows) tr.classList.toggle("playing", tr.dataset.name === name);
   let rec;
   try {
     await loadRFB();
   } catch (e) {
-    $("player-title").textContent = "This build of vncbridge has no noVNC library, so it cannot play recordings (make build runs make assets).";
+    playerTitle.textContent = "This build of vncbridge has no noVNC library, so it cannot play recordings (make build runs make assets).";
     return;
   }
   try {
@@ -127,18 +131,18 @@ async function openPlayer(name) {
     if (!resp.ok) throw new Error((await resp.text()).trim() || resp.statusText);
     const parsed = parseRecording(await resp.text());
     rec = prepare(parsed.frames, listed[name] ? listed[name].duration_ms : 0);
-    $("player-title").textContent = name + (parsed.complete ? "" : " (cut short: plays up to its last whole frame)");
+    playerTitle.textContent = name + (parsed.complete ? "" : " (cut short: plays up to its last whole frame)");
   } catch (e) {
-    $("player-title").textContent = "Cannot play " + name + ": " + e.message;
+    playerTitle.textContent = "Cannot play " + name + ": " + e.message;
     return;
   }
   if (playing !== name) return;
   player = new Player($("screen"), rec);
   player.addEventListener("change", showState);
-  $("timeline").max = String(rec.duration);
+  timeline.max = String(rec.duration);
   history.replaceState(null, "", "#play=" + encodeURIComponent(name));
   document.body.dataset.state = "playing";
-  player.setSpeed(currentSpeed());
+  player.setSpeed(speed);
   player.setSkipIdle($("skip-idle").checked);
   showState();
   player.play();
@@ -158,24 +162,18 @@ let dragging = false;
 
 function showState() {
   if (!player) return;
-  $("play").textContent = player.playing ? "Pause" : "Play";
-  $("time").textContent = clock(player.position) + " / " + clock(player.duration);
-  if (!dragging) $("timeline").value = String(Math.round(player.position));
-  for (const b of $("speeds").querySelectorAll("button")) {
-    b.setAttribute("aria-pressed", String(Number(b.dataset.speed) === player.speed));
-  }
-  if (player.failed) $("player-title").textContent = playing + ": " + player.failed;
+  playButton.textContent = player.playing ? "Pause" : "Play";
+  timeText.textContent = clock(player.position) + " / " + clock(player.duration);
+  if (!dragging) timeline.value = String(Math.round(player.position));
+  if (player.failed) playerTitle.textContent = playing + ": " + player.failed;
 }
 
-const speeds = [1, 2, 4, 8];
-
-function currentSpeed() {
-  const b = $("speeds").querySelector('button[aria-pressed="true"]');
-  return b ? Number(b.dataset.speed) : 1;
-}
+// speed is the chosen speed; the buttons show it and a new player starts at it.
+let speed = 1;
 
 function setSpeed(s) {
-  for (const b of $("speeds").querySelectorAll("button")) b.setAttribute("aria-pressed", String(Number(b.dataset.speed) === s));
+  speed = s;
+  for (const b of speedButtons) b.setAttribute("aria-pressed", String(Number(b.dataset.speed) === s));
   if (player) player.setSpeed(s);
 }
 
@@ -184,7 +182,7 @@ function togglePlay() {
   if (player.playing) player.pause(); else player.play();
 }
 
-$("play").addEventListener("click", togglePlay);
+playButton.addEventListener("click", togglePlay);
 $("close-player").addEventListener("click", closePlayer);
 $("refresh").addEventListener("click", refresh);
 $("open-folder").addEventListener("click", async () => {
@@ -192,19 +190,19 @@ $("open-folder").addEventListener("click", async () => {
   if (!resp.ok) setStatus("error", (await resp.text()).trim());
 });
 $("skip-idle").addEventListener("change", () => player && player.setSkipIdle($("skip-idle").checked));
-for (const b of $("speeds").querySelectorAll("button")) {
+for (const b of speedButtons) {
   b.addEventListener("click", () => setSpeed(Number(b.dataset.speed)));
 }
-$("timeline").addEventListener("input", () => {
+timeline.addEventListener("input", () => {
   dragging = true;
-  if (player) player.seek(Number($("timeline").value));
+  if (player) player.seek(Number(timeline.value));
 });
-$("timeline").addEventListener("change", () => { dragging = false; });
+timeline.addEventListener("change", () => { dragging = false; });
 
 document.addEventListener("keydown", (e) => {
   if (!player || e.ctrlKey || e.metaKey || e.altKey) return;
   const step = e.shiftKey ? 30000 : 5000;
-  const i = speeds.indexOf(player.speed);
+  const i = speeds.indexOf(speed);
   switch (e.key) {
     case " ": togglePlay(); break;
     case "ArrowRight": player.seek(player.position + step); break;
