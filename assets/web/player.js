@@ -160,12 +160,11 @@ export function prepare(frames, minDuration = 0) {
   for (const f of frames) if (!f.fromClient) total += f.data.length;
   const all = new Uint8Array(total);
   const chunks = [];
+  const candidates = []; // where ServerInit may begin: checked once every server byte is known
   let off = 0, clientBytes = 0;
   for (const f of frames) {
     if (f.fromClient) {
-      if (clientBytes >= 12 && f.data.length === 1 && f.data[0] <= 1) {
-        chunks.push({ candidate: off }); // checked below, once every server byte is known
-      }
+      if (clientBytes >= 12 && f.data.length === 1 && f.data[0] <= 1) candidates.push(off);
       clientBytes += f.data.length;
       continue;
     }
@@ -173,28 +172,14 @@ export function prepare(frames, minDuration = 0) {
     chunks.push({ t: f.t, start: off, end: off + f.data.length });
     off += f.data.length;
   }
-  let at = -1;
+  const at = candidates.find((c) => plausibleServerInit(all, c)) ?? -1;
+  const out = at >= 0 ? [{ t: chunks.length ? chunks[0].t : 0, data: plainHandshake }] : [];
   for (const c of chunks) {
-    if (c.candidate !== undefined && plausibleServerInit(all, c.candidate)) {
-      at = c.candidate;
-      break;
-    }
-  }
-  const out = [];
-  let handshake = false;
-  if (at >= 0) {
-    handshake = true;
-    const first = chunks.find((c) => c.candidate === undefined);
-    out.push({ t: first ? first.t : 0, data: plainHandshake });
-  }
-  for (const c of chunks) {
-    if (c.candidate !== undefined) continue;
     const s = Math.max(c.start, at);
-    if (s >= c.end) continue;
-    out.push({ t: c.t, data: all.subarray(s, c.end) });
+    if (s < c.end) out.push({ t: c.t, data: all.subarray(s, c.end) });
   }
   const last = frames.length ? frames[frames.length - 1].t : 0;
-  return { chunks: out, duration: Math.max(last, minDuration), replacedHandshake: handshake };
+  return { chunks: out, duration: Math.max(last, minDuration), replacedHandshake: at >= 0 };
 }
 
 // idleGap is the stillness that "skip idle" jumps over, after showing
@@ -215,6 +200,7 @@ export class Player extends EventTarget {
     this.speed = 1;
     this.skipIdle = false;
     this.playing = false;
+    this.seeking = false; // a seek is feeding the client
     this.failed = "";
     this.rfb = null;
     this.next = 0; // the next chunk to feed
@@ -223,14 +209,20 @@ export class Player extends EventTarget {
     this.reset();
   }
 
-  // reset starts a new client at the beginning of the recording.
-  reset() {
+  // dropClient ends the client, if any, and empties the screen; the client's
+  // disconnect event then finds it gone and says nothing.
+  dropClient() {
     if (this.rfb) {
       const old = this.rfb;
       this.rfb = null;
       old.disconnect();
     }
     this.screen.replaceChildren();
+  }
+
+  // reset starts a new client at the beginning of the recording.
+  reset() {
+    this.dropClient();
     this.channel = new ReplayChannel();
     this.next = 0;
     this.position = 0;
@@ -352,11 +344,6 @@ export class Player extends EventTarget {
   close() {
     this.pause();
     this.seekToken++;
-    if (this.rfb) {
-      const old = this.rfb;
-      this.rfb = null;
-      old.disconnect();
-    }
-    this.screen.replaceChildren();
+    this.dropClient();
   }
 }
