@@ -243,6 +243,12 @@ func TestViewOnlyInBrowser(t *testing.T) {
 	if status != "Connected — View only" {
 		t.Errorf("the status reads %q", status)
 	}
+	// The buttons are drawn again when the desktop's capabilities change;
+	// the status says view-only once still.
+	b.eval(`window.vncbridge.rfb.dispatchEvent(new CustomEvent("capabilities", {detail: {capabilities: {}}})), document.getElementById("status").textContent`, &status)
+	if status != "Connected — View only" {
+		t.Errorf("after the capabilities changed, the status reads %q", status)
+	}
 	var viewOnly bool
 	b.eval(`(() => { window.vncbridge.rfb.viewOnly = false; return window.vncbridge.rfb.viewOnly; })()`, &viewOnly)
 	if viewOnly {

@@ -53,8 +53,11 @@ let attempt = 0; // reconnect attempts since the last good connection
 let countdown = null; // the reconnect timer
 let wakeLock = null;
 
+let statusText = ""; // the status setState was last given, before the view-only note
+
 function setState(state, text) {
   document.body.dataset.state = state;
+  statusText = text;
   const connected = state === "connected";
   // A view-only link says so while the desktop shows (the proxy enforces it).
   $("status").textContent = connected && settings.view_only ? text + " — " + t("viewOnly") : text;
@@ -205,8 +208,10 @@ function connect() {
   });
   rfb.addEventListener("clipboard", (e) => fromRemoteClipboard(e.detail.text));
   rfb.addEventListener("bell", bell);
-  rfb.addEventListener("capabilities", () => setState(document.body.dataset.state, $("status").textContent));
-  rfb.addEventListener("clippingviewport", () => setState(document.body.dataset.state, $("status").textContent));
+  // What the desktop can do and whether it is clipped decide which buttons show.
+  const redraw = () => setState(document.body.dataset.state, statusText);
+  rfb.addEventListener("capabilities", redraw);
+  rfb.addEventListener("clippingviewport", redraw);
 }
 
 function disconnected(here, clean) {
