@@ -19,12 +19,10 @@ const catalog = {
     connected: "Connected",
     disconnected: "Disconnected",
     waitingPassword: "Waiting for a password",
-    failed: "Not connected: see below",
     reconnectIn: "Reconnecting in {s} s…",
     connect: "Connect",
     disconnect: "Disconnect",
     menu: "Menu",
-    keyboard: "Keyboard",
     keyboardTitle: "Show the on-screen keyboard",
     keys: "Keys",
     keysTitle: "Ctrl, Alt, Windows, Tab, Esc and Ctrl+Alt+Del",
@@ -122,12 +120,10 @@ const catalog = {
     connected: "Verbunden",
     disconnected: "Getrennt",
     waitingPassword: "Warte auf ein Passwort",
-    failed: "Nicht verbunden: siehe unten",
     reconnectIn: "Neuer Versuch in {s} s…",
     connect: "Verbinden",
     disconnect: "Trennen",
     menu: "Menü",
-    keyboard: "Tastatur",
     keyboardTitle: "Bildschirmtastatur zeigen",
     keys: "Tasten",
     keysTitle: "Strg, Alt, Windows, Tab, Esc und Strg+Alt+Entf",
@@ -225,12 +221,10 @@ const catalog = {
     connected: "Connecté",
     disconnected: "Déconnecté",
     waitingPassword: "En attente d'un mot de passe",
-    failed: "Non connecté : voir ci-dessous",
     reconnectIn: "Nouvelle tentative dans {s} s…",
     connect: "Connecter",
     disconnect: "Déconnecter",
     menu: "Menu",
-    keyboard: "Clavier",
     keyboardTitle: "Afficher le clavier à l'écran",
     keys: "Touches",
     keysTitle: "Ctrl, Alt, Windows, Tab, Échap et Ctrl+Alt+Suppr",
@@ -328,12 +322,10 @@ const catalog = {
     connected: "Conectado",
     disconnected: "Desconectado",
     waitingPassword: "Esperando una contraseña",
-    failed: "Sin conexión: mira abajo",
     reconnectIn: "Reconectando en {s} s…",
     connect: "Conectar",
     disconnect: "Desconectar",
     menu: "Menú",
-    keyboard: "Teclado",
     keyboardTitle: "Mostrar el teclado en pantalla",
     keys: "Teclas",
     keysTitle: "Ctrl, Alt, Windows, Tab, Esc y Ctrl+Alt+Supr",
@@ -431,12 +423,10 @@ const catalog = {
     connected: "已连接",
     disconnected: "已断开",
     waitingPassword: "等待输入密码",
-    failed: "未连接：见下方说明",
     reconnectIn: "{s} 秒后重新连接…",
     connect: "连接",
     disconnect: "断开",
     menu: "菜单",
-    keyboard: "键盘",
     keyboardTitle: "显示屏幕键盘",
     keys: "按键",
     keysTitle: "Ctrl、Alt、Windows、Tab、Esc 和 Ctrl+Alt+Del",
@@ -543,9 +533,6 @@ export function setLanguage(lang) {
   current = catalog[lang] ? lang : "en";
   document.documentElement.lang = current;
 }
-
-/** language is the language t() speaks now. */
-export function language() { return current; }
 
 /** t is the text of key in the page's language, its {places} filled from vars. */
 export function t(key, vars) {
