@@ -123,12 +123,19 @@ func (b *browser) screenshot(name string) {
 // pixel is what the viewer shows at a point of the remote screen.
 func (b *browser) pixel(x, y int) [3]int {
 	b.t.Helper()
+	return b.pixelOf("window.vncbridge.rfb", x, y)
+}
+
+// pixelOf is what the RFB client the expression rfb names shows at a point
+// of the remote screen.
+func (b *browser) pixelOf(rfb string, x, y int) [3]int {
+	b.t.Helper()
 	var rgb [3]int
 	b.eval(fmt.Sprintf(`(() => {
-		const d = window.vncbridge.rfb.getImageData();
+		const d = %s.getImageData();
 		const i = (%d * d.width + %d) * 4;
 		return [d.data[i], d.data[i+1], d.data[i+2]];
-	})()`, y, x), &rgb)
+	})()`, rfb, y, x), &rgb)
 	return rgb
 }
 

@@ -127,8 +127,7 @@ func startDesktopSized(t testing.TB, art *artifacts, width, height int) *desktop
 	})
 
 	x := func(name string, args ...string) *exec.Cmd {
-		cmd := exec.Command(name, args...)
-		cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+		cmd := d.command(name, args...)
 		cmd.Stderr = xlog
 		return cmd
 	}
@@ -150,12 +149,17 @@ func startDesktopSized(t testing.TB, art *artifacts, width, height int) *desktop
 	return d
 }
 
+// command is an X client to run on the desktop's display.
+func (d *desktop) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+	return cmd
+}
+
 // pointer reads the X pointer's position.
 func (d *desktop) pointer(t testing.TB) (int, int) {
 	t.Helper()
-	cmd := exec.Command("xdotool", "getmouselocation", "--shell")
-	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
-	out, err := cmd.Output()
+	out, err := d.command("xdotool", "getmouselocation", "--shell").Output()
 	if err != nil {
 		t.Fatalf("xdotool: %v", err)
 	}

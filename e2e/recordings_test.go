@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -31,9 +30,7 @@ var (
 // setRoot paints the desktop's background.
 func (d *desktop) setRoot(t testing.TB, colour string) {
 	t.Helper()
-	cmd := exec.Command("xsetroot", "-solid", colour)
-	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := d.command("xsetroot", "-solid", colour).CombinedOutput(); err != nil {
 		t.Fatalf("xsetroot %s: %v %s", colour, err, out)
 	}
 }
@@ -277,13 +274,7 @@ func TestRecordingPlaysInTheBrowser(t *testing.T) {
 // screen.
 func playerPixel(b *browser, x, y int) [3]int {
 	b.t.Helper()
-	var rgb [3]int
-	b.eval(fmt.Sprintf(`(() => {
-		const d = window.recordings.player.rfb.getImageData();
-		const i = (%d * d.width + %d) * 4;
-		return [d.data[i], d.data[i+1], d.data[i+2]];
-	})()`, y, x), &rgb)
-	return rgb
+	return b.pixelOf("window.recordings.player.rfb", x, y)
 }
 
 func TestWebsockifyRecordingPlays(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -97,9 +96,8 @@ func TestViewerScreenshots(t *testing.T) {
 // showText opens a black xterm at (x, y) of the desktop showing text.
 func showText(t testing.TB, d *desktop, x, y int, text string) {
 	t.Helper()
-	cmd := exec.Command("xterm", "-geometry", fmt.Sprintf("52x9+%d+%d", x, y), "-bg", "black", "-fg", "#e0e0e0",
+	cmd := d.command("xterm", "-geometry", fmt.Sprintf("52x9+%d+%d", x, y), "-bg", "black", "-fg", "#e0e0e0",
 		"-bw", "0", "-b", "8", "-title", "text", "-e", "sh", "-c", `printf '%s' "$0"; exec sleep 3600`, text)
-	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("xterm: %v", err)
 	}

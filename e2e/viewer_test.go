@@ -281,9 +281,7 @@ func TestViewerPassword(t *testing.T) {
 
 // xclip runs xclip on the desktop's display.
 func (d *desktop) xclip(args ...string) *exec.Cmd {
-	cmd := exec.Command("xclip", append([]string{"-selection", "clipboard"}, args...)...)
-	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
-	return cmd
+	return d.command("xclip", append([]string{"-selection", "clipboard"}, args...)...)
 }
 
 func TestViewerClipboard(t *testing.T) {
@@ -363,8 +361,7 @@ func TestViewerExtraKeys(t *testing.T) {
 
 	// xev, an X client that prints every key event it receives, has the focus.
 	events := art.file("xev.txt")
-	xev := exec.Command("stdbuf", "-oL", "xev", "-geometry", "200x100+400+300", "-event", "keyboard")
-	xev.Env = append(os.Environ(), "DISPLAY="+d.display)
+	xev := d.command("stdbuf", "-oL", "xev", "-geometry", "200x100+400+300", "-event", "keyboard")
 	xev.Stdout = events
 	if err := xev.Start(); err != nil {
 		t.Fatal(err)
@@ -799,8 +796,7 @@ func TestViewerBellAndWakeLock(t *testing.T) {
 	if !power {
 		t.Error("the power menu shows for Xvnc, which offers no XVP")
 	}
-	ring := exec.Command("xterm", "-geometry", "20x2+300+300", "-e", "sh", "-c", `printf '\a'; exec sleep 600`)
-	ring.Env = append(os.Environ(), "DISPLAY="+d.display)
+	ring := d.command("xterm", "-geometry", "20x2+300+300", "-e", "sh", "-c", `printf '\a'; exec sleep 600`)
 	if err := ring.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -1014,10 +1010,8 @@ func TestViewerScalingModes(t *testing.T) {
 	var want [2]int
 	b.eval(`(() => { const s = document.getElementById("screen"); return [s.clientWidth, s.clientHeight]; })()`, &want)
 	waitUntil(t, 15*time.Second, fmt.Sprintf("the X screen resized to %dx%d", want[0], want[1]), func() bool {
-		cmd := exec.Command("xdotool", "getdisplaygeometry")
-		cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
-		out, _ := cmd.Output()
-		return strings.TrimSpace(string(out)) == fmt.Sprintf("%d %d", want[0], want[1])
+		out, _ := d.x("xdotool", "getdisplaygeometry")
+		return out == fmt.Sprintf("%d %d", want[0], want[1])
 	})
 }
 

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,21 +130,19 @@ func (c *rfbConn) awaitUpdate() {
 	}
 }
 
-// x runs an X client on the desktop's display.
-func (d *desktop) x(t *testing.T, name string, args ...string) (string, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
-	out, err := cmd.Output()
+// x runs an X client on the desktop's display and returns what it printed.
+func (d *desktop) x(name string, args ...string) (string, error) {
+	out, err := d.command(name, args...).Output()
 	return strings.TrimSpace(string(out)), err
 }
 
 func (d *desktop) clipboard(t *testing.T) string {
-	out, _ := d.x(t, "xclip", "-o", "-selection", "clipboard")
+	out, _ := d.x("xclip", "-o", "-selection", "clipboard")
 	return out
 }
 
 func (d *desktop) geometry(t *testing.T) string {
-	out, err := d.x(t, "xdotool", "getdisplaygeometry")
+	out, err := d.x("xdotool", "getdisplaygeometry")
 	if err != nil {
 		t.Fatalf("xdotool: %v", err)
 	}
@@ -168,8 +165,8 @@ func TestViewOnlyRawClient(t *testing.T) {
 			geometry := d.geometry(t)
 			// The keyboard focus on the xterm, so that keys that arrive land there.
 			waitUntil(t, 5*time.Second, "the keyboard focus on the xterm", func() bool {
-				d.x(t, "xdotool", "search", "--name", "typing", "windowfocus", "--sync")
-				f, err := d.x(t, "xdotool", "getwindowfocus", "getwindowname")
+				d.x("xdotool", "search", "--name", "typing", "windowfocus", "--sync")
+				f, err := d.x("xdotool", "getwindowfocus", "getwindowname")
 				return err == nil && f == "typing"
 			})
 
