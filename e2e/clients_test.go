@@ -61,7 +61,7 @@ func runClient(t *testing.T, lang, url, scenario, protocols string) clientResult
 }
 
 // newTarget is a TCP target on loopback whose connections handle serves.
-func newTarget(t *testing.T, handle func(net.Conn)) string {
+func newTarget(t testing.TB, handle func(net.Conn)) string {
 	return testnet.Serve(t, "tcp", "", handle)
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vncbridge/assets"
+	"vncbridge/internal/testnet"
 	"vncbridge/proxy"
 )
 
@@ -169,19 +170,9 @@ func TestViewerFailureTexts(t *testing.T) {
 
 	t.Run("the server closes", func(t *testing.T) {
 		b.t = t
-		rude := listenLoopback(t)
-		go func() {
-			for {
-				c, err := rude.Accept()
-				if err != nil {
-					return
-				}
-				c.Close()
-			}
-		}()
-		t.Cleanup(func() { rude.Close() })
+		rude := newTarget(t, func(c net.Conn) { c.Close() })
 		ln := listenLoopback(t)
-		serveProxy(t, art, ln, proxy.Config{Target: rude.Addr().String()}, "server-closes.log")
+		serveProxy(t, art, ln, proxy.Config{Target: rude}, "server-closes.log")
 		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
 		m := b.waitMessage("The VNC server closed the connection")
 		mustSay(t, "the details", m.Details, "1000", "Target closed")
@@ -878,18 +869,7 @@ type fakeDesktop struct {
 
 // start listens on loopback and serves every connection; it returns the address.
 func (f *fakeDesktop) start(t testing.TB) string {
-	ln := listenLoopback(t)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go f.serve(c)
-		}
-	}()
-	t.Cleanup(func() { ln.Close() })
-	return ln.Addr().String()
+	return testnet.Serve(t, "tcp", "", f.serve)
 }
 
 func (f *fakeDesktop) serve(c net.Conn) {
