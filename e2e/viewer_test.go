@@ -100,17 +100,23 @@ func (b *browser) clickID(id string) {
 	if folded {
 		b.clickID("menu-button")
 	}
-	var c [2]float64
-	b.eval(fmt.Sprintf(`(() => { const r = document.getElementById(%q).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, id), &c)
-	b.run(chromedp.MouseClickXY(c[0], c[1]))
+	x, y := b.centreOf(id)
+	b.run(chromedp.MouseClickXY(x, y))
 }
 
 // tapID taps the element with id with a finger (touch emulation on).
 func (b *browser) tapID(id string) {
 	b.t.Helper()
+	x, y := b.centreOf(id)
+	b.run(chromedp.TapXY(x, y))
+}
+
+// centreOf is where the element with id has its centre in the page.
+func (b *browser) centreOf(id string) (x, y float64) {
+	b.t.Helper()
 	var c [2]float64
 	b.eval(fmt.Sprintf(`(() => { const r = document.getElementById(%q).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, id), &c)
-	b.run(chromedp.TapXY(c[0], c[1]))
+	return c[0], c[1]
 }
 
 func mustSay(t testing.TB, what, got string, want ...string) {
