@@ -3,7 +3,6 @@
 package localvnc
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // requireTools skips outside CI when a program is missing, and fails in CI,
@@ -29,30 +30,6 @@ func requireTools(t *testing.T, names ...string) {
 			t.Skipf("%s is missing; run make deps (CI fails here instead of skipping)", n)
 		}
 	}
-}
-
-// startXvfb starts a virtual X display on a number it picks itself and
-// returns its name (":12").
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	requireTools(t, "Xvfb")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "320x240x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb gave no display number: %v", err)
-	}
-	return ":" + strings.TrimSpace(line)
 }
 
 // tcpListeners returns the inodes of the listening TCP sockets of this machine.
@@ -105,7 +82,7 @@ func waitFor(t *testing.T, what string, within time.Duration, ok func() bool) {
 
 func TestX11vncOnAPrivateSocket(t *testing.T) {
 	requireTools(t, "x11vnc")
-	display := startXvfb(t)
+	display := testnet.StartXvfb(t, "-screen", "0", "320x240x24")
 	t.Setenv("DISPLAY", display)
 	t.Setenv("WAYLAND_DISPLAY", "") // set but empty, as a desktop may leave it: x11vnc must still start
 	prog, ok, adv := Find(Env{})

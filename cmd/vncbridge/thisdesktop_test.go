@@ -18,42 +18,6 @@ import (
 	"vncbridge/internal/testnet"
 )
 
-// requireTool skips outside CI when a program is missing, and fails in CI,
-// where make deps installs it.
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing (make deps installs it)", name)
-		}
-		t.Skipf("%s is missing; run make deps (CI fails here instead of skipping)", name)
-	}
-}
-
-// bareDisplay starts Xvfb, a display with no VNC server, and returns its
-// name (":12").
-func bareDisplay(t *testing.T) string {
-	t.Helper()
-	requireTool(t, "Xvfb")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "320x240x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb gave no display number: %v", err)
-	}
-	return ":" + strings.TrimSpace(line)
-}
-
 // greetingThrough opens a WebSocket to the proxy at addr and returns the
 // first binary message: the VNC server's greeting.
 func greetingThrough(t *testing.T, addr string) string {
@@ -139,8 +103,8 @@ func startDesktopTray(t *testing.T, bus, display, path string) (port string, out
 // The real tray on an X display with no VNC server: it picks this desktop,
 // Start sharing runs x11vnc and the proxy reaches it, Stop sharing ends it.
 func TestTrayServesThisDesktop(t *testing.T) {
-	requireTool(t, "x11vnc")
-	display := bareDisplay(t)
+	testnet.RequireTools(t, "x11vnc")
+	display := testnet.StartXvfb(t, "-screen", "0", "320x240x24")
 	bus := sessionBus(t)
 	p := newPanel(t, bus)
 	binDir, _, _ := fakeDesktop(t)
@@ -171,7 +135,7 @@ func TestTrayServesThisDesktop(t *testing.T) {
 // Without x11vnc, Start sharing on a desktop target says how to install
 // it, and the status line opens the help page with the command.
 func TestTrayWithoutX11vncOpensTheHelpPage(t *testing.T) {
-	display := bareDisplay(t)
+	display := testnet.StartXvfb(t, "-screen", "0", "320x240x24")
 	bus := sessionBus(t)
 	p := newPanel(t, bus)
 	binDir, opened, _ := fakeDesktop(t)
