@@ -193,6 +193,11 @@ func Delete(dir, name string) error {
 		return err
 	}
 	p, _ := path(dir, name)
+	return remove(p)
+}
+
+// remove removes the recording at p and its sidecar.
+func remove(p string) error {
 	if err := os.Remove(p); err != nil {
 		return err
 	}
@@ -239,7 +244,7 @@ func Prune(dir string, l Limits, now time.Time) ([]string, error) {
 		if !old && !big {
 			continue
 		}
-		if err := Delete(dir, r.Name); err != nil {
+		if err := remove(filepath.Join(dir, r.Name)); err != nil { // List has checked it is one
 			errs = append(errs, err)
 			continue
 		}
