@@ -3,13 +3,9 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,19 +18,8 @@ import (
 // first binary message: the VNC server's greeting.
 func greetingThrough(t *testing.T, addr string) string {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn, br := testnet.OpenWebSocket(t, addr, "/websockify")
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n")
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != 101 {
-		t.Fatalf("handshake: %v %v", resp, err)
-	}
 	got := make([]byte, 14)
 	if _, err := io.ReadFull(br, got); err != nil || got[0] != 0x82 || got[1] != 12 {
 		t.Fatalf("first frame %q, %v", got, err)
@@ -68,36 +53,17 @@ func childrenNamed(pid int, comm string) []int {
 // startDesktopTray runs the tray on bus and display with a fresh config
 // whose target has nothing behind it, and PATH as given (the fake desktop
 // programs first).
-func startDesktopTray(t *testing.T, bus, display, path string) (port string, out *testnet.LogBuffer, cmd *exec.Cmd, done chan error) {
+func startDesktopTray(t *testing.T, bus, display, path string) (port string, tray *started) {
 	t.Helper()
-	config := t.TempDir()
-	port = freeAddr(t)[len("127.0.0.1:"):]
-	settings := fmt.Sprintf(`{"port": %s, "target": %q}`, port, freeAddr(t))
-	os.WriteFile(config+"/settings.json", []byte(settings), 0o600)
 	rt, err := os.MkdirTemp("", "rt") // short: a socket's path has room for 107 bytes
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(rt) })
-	cmd = exec.Command(binary, "--config-dir", config)
-	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus, "PATH="+path,
-		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "XDG_RUNTIME_DIR="+rt,
-		"DISPLAY="+display, "WAYLAND_DISPLAY=", "XDG_CURRENT_DESKTOP=")
-	out = &testnet.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done = make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-		if t.Failed() {
-			t.Logf("the tray said:\n%s", out.String())
-		}
-	})
-	return port, out, cmd, done
+	n := testnet.FreePort(t)
+	_, tray = startTray(t, trayEnv(t, bus, "", "PATH="+path, "XDG_RUNTIME_DIR="+rt, "DISPLAY="+display, "XDG_CURRENT_DESKTOP="),
+		map[string]any{"port": n, "target": freeAddr(t)})
+	return strconv.Itoa(n), tray
 }
 
 // The real tray on an X display with no VNC server: it picks this desktop,
@@ -108,7 +74,8 @@ func TestTrayServesThisDesktop(t *testing.T) {
 	bus := sessionBus(t)
 	p := newPanel(t, bus)
 	binDir, _, _ := fakeDesktop(t)
-	port, _, cmd, _ := startDesktopTray(t, bus, display, binDir+":"+os.Getenv("PATH"))
+	port, tray := startDesktopTray(t, bus, display, binDir+":"+os.Getenv("PATH"))
+	cmd := tray.cmd
 	p.waitMenu(t, "this desktop picked", func(m entry) bool {
 		e, ok := m.path("Target VNC server", "This desktop (x11vnc)")
 		return ok && e.checked && m.status() == "Stopped"
