@@ -4,11 +4,9 @@ package localvnc
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -30,43 +28,6 @@ func requireTools(t *testing.T, names ...string) {
 			t.Skipf("%s is missing; run make deps (CI fails here instead of skipping)", n)
 		}
 	}
-}
-
-// tcpListeners returns the inodes of the listening TCP sockets of this machine.
-func tcpListeners(t *testing.T) map[string]bool {
-	t.Helper()
-	out := map[string]bool{}
-	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(b), "\n")[1:] {
-			fs := strings.Fields(line)
-			if len(fs) > 9 && fs[3] == "0A" { // TCP_LISTEN
-				out[fs[9]] = true
-			}
-		}
-	}
-	return out
-}
-
-// socketInodes returns the inodes of the sockets process pid holds.
-func socketInodes(t *testing.T, pid int) []string {
-	t.Helper()
-	dir := fmt.Sprintf("/proc/%d/fd", pid)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range ents {
-		l, err := os.Readlink(filepath.Join(dir, e.Name()))
-		if err == nil && strings.HasPrefix(l, "socket:[") {
-			out = append(out, strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]"))
-		}
-	}
-	return out
 }
 
 func waitFor(t *testing.T, what string, within time.Duration, ok func() bool) {
@@ -109,8 +70,8 @@ func TestX11vncOnAPrivateSocket(t *testing.T) {
 		if !greets(srv.Socket()) {
 			t.Fatal("no RFB greeting on the socket")
 		}
-		listening := tcpListeners(t)
-		for _, ino := range socketInodes(t, srv.PID()) {
+		listening := testnet.TCPListeners(t)
+		for _, ino := range testnet.SocketInodes(t, srv.PID()) {
 			if listening[ino] {
 				t.Fatalf("x11vnc (pid %d) listens on a TCP port (socket inode %s)", srv.PID(), ino)
 			}

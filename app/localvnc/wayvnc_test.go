@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // startCage starts cage, a wlroots kiosk compositor, headless, and returns
@@ -65,8 +67,8 @@ func TestWayvncOnAPrivateSocket(t *testing.T) {
 	if !greets(srv.Socket()) {
 		t.Fatal("no RFB greeting on wayvnc's socket")
 	}
-	listening := tcpListeners(t)
-	for _, ino := range socketInodes(t, srv.PID()) {
+	listening := testnet.TCPListeners(t)
+	for _, ino := range testnet.SocketInodes(t, srv.PID()) {
 		if listening[ino] {
 			t.Fatalf("wayvnc (pid %s) listens on a TCP port", strconv.Itoa(srv.PID()))
 		}

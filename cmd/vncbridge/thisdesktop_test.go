@@ -27,29 +27,6 @@ func greetingThrough(t *testing.T, addr string) string {
 	return string(got[2:])
 }
 
-// childrenNamed lists the living children of pid named comm.
-func childrenNamed(pid int, comm string) []int {
-	var out []int
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		s := string(b)
-		open, end := strings.Index(s, "("), strings.LastIndex(s, ")")
-		if err != nil || open < 0 || end < 0 {
-			continue
-		}
-		f := strings.Fields(s[end+1:])
-		if s[open+1:end] == comm && len(f) > 1 && f[0] != "Z" && f[1] == strconv.Itoa(pid) {
-			out = append(out, child)
-		}
-	}
-	return out
-}
-
 // startDesktopTray runs the tray on bus and display with a fresh config
 // whose target has nothing behind it, and PATH as given (the fake desktop
 // programs first).
@@ -80,7 +57,7 @@ func TestTrayServesThisDesktop(t *testing.T) {
 		e, ok := m.path("Target VNC server", "This desktop (x11vnc)")
 		return ok && e.checked && m.status() == "Stopped"
 	})
-	if kids := childrenNamed(cmd.Process.Pid, "x11vnc"); len(kids) != 0 {
+	if kids := testnet.ChildrenNamed(cmd.Process.Pid, "x11vnc"); len(kids) != 0 {
 		t.Fatalf("x11vnc runs before sharing: %v", kids)
 	}
 	p.click("Start sharing")
@@ -90,13 +67,13 @@ func TestTrayServesThisDesktop(t *testing.T) {
 	if g := greetingThrough(t, "127.0.0.1:"+port); !strings.HasPrefix(g, "RFB 003.") {
 		t.Fatalf("greeting %q", g)
 	}
-	kids := childrenNamed(cmd.Process.Pid, "x11vnc")
+	kids := testnet.ChildrenNamed(cmd.Process.Pid, "x11vnc")
 	if len(kids) != 1 {
 		t.Fatalf("x11vnc children while sharing: %v", kids)
 	}
 	p.click("Stop sharing")
 	p.waitMenu(t, "Stopped", func(m entry) bool { return m.status() == "Stopped" })
-	testnet.WaitFor(t, "x11vnc ended", func() bool { return len(childrenNamed(cmd.Process.Pid, "x11vnc")) == 0 })
+	testnet.WaitFor(t, "x11vnc ended", func() bool { return len(testnet.ChildrenNamed(cmd.Process.Pid, "x11vnc")) == 0 })
 }
 
 // Without x11vnc, Start sharing on a desktop target says how to install
