@@ -3,6 +3,8 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"os"
 	"strings"
 	"testing"
@@ -118,5 +120,25 @@ func TestPayloadCounter(t *testing.T) {
 	var pc payloadCounter
 	if err := pc.feed([]byte{0x82, 0x81, 1, 2, 3, 4, 5}); err == nil {
 		t.Error("a masked server frame was accepted")
+	}
+}
+
+// TestWriteCert checks that the certificate the wss:// figures use loads as
+// a key pair and names 127.0.0.1.
+func TestWriteCert(t *testing.T) {
+	certFile, keyFile, err := writeCert(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(pair.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.VerifyHostname("127.0.0.1"); err != nil {
+		t.Fatal(err)
 	}
 }

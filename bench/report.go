@@ -349,7 +349,7 @@ func (r *report) markdown() string {
 		" the PSS (/proc/PID/smaps_rollup) of the proxy and all its descendants (websockify forks a process per connection),"+
 		" minus the PSS before the first connection, divided by the connections open. websockify gets a smaller N, and so does the splice relay when six descriptors per connection would pass RLIMIT_NOFILE.\n\n", cfg.settle)
 	p("The file descriptors are those of the proxy's processes (/proc/PID/fd), with every connection open, minus those before the first, per connection;" +
-		" pipes counts the pipes' ends among them (a proxy that splices holds them only while data flows).\n\n")
+		" pipes counts the pipes' ends among them (vncbridge borrows them only while data flows; the splice relay's io.Copy holds one per direction for as long as the connection is open).\n\n")
 	p("| proxy | N | failed | PSS before | PSS open | processes | KiB per connection | × relay | × websockify | fds per connection | pipes |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	var relayK, wskK = math.NaN(), math.NaN()
 	if usable(relay) && relay.memErr == nil {

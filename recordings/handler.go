@@ -96,7 +96,8 @@ func (h *Handler) one(w http.ResponseWriter, r *http.Request, name string) {
 	if !method(w, r, http.MethodGet, http.MethodHead, http.MethodDelete) {
 		return
 	}
-	if _, err := Stat(h.Dir, name); err != nil {
+	f, fi, err := open(h.Dir, name)
+	if err != nil {
 		status := http.StatusInternalServerError
 		if errors.Is(err, ErrNotRecording) || errors.Is(err, os.ErrNotExist) {
 			status = http.StatusNotFound
@@ -105,25 +106,15 @@ func (h *Handler) one(w http.ResponseWriter, r *http.Request, name string) {
 		return
 	}
 	if r.Method == http.MethodDelete {
-		if err := Delete(h.Dir, name); err != nil {
+		f.Close() // Windows removes no open file
+		if err := remove(f.Name()); err != nil {
 			http.Error(w, "Cannot delete "+name+": "+err.Error(), http.StatusInternalServerError)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	p, _ := path(h.Dir, name)
-	f, err := os.Open(p)
-	if err != nil {
-		http.Error(w, "Cannot read "+name+": "+err.Error(), http.StatusInternalServerError)
-		return
-	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		http.Error(w, "Cannot read "+name+": "+err.Error(), http.StatusInternalServerError)
-		return
-	}
 	w.Header().Set("Content-Type", "text/plain; charset=iso-8859-1")
 	if r.URL.Query().Get("download") != "" {
 		w.Header().Set("Content-Type", "application/octet-stream")

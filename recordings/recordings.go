@@ -109,26 +109,12 @@ var ErrNotRecording = errors.New("not a recording")
 
 // Stat describes the recording name in dir.
 func Stat(dir, name string) (Recording, error) {
-	p, err := path(dir, name)
-	if err != nil {
-		return Recording{}, err
-	}
-	f, err := os.Open(p)
+	f, fi, err := open(dir, name)
 	if err != nil {
 		return Recording{}, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return Recording{}, err
-	}
-	head := make([]byte, len(magic))
-	if !fi.Mode().IsRegular() {
-		return Recording{}, fmt.Errorf("%s: %w", name, ErrNotRecording)
-	}
-	if _, err := io.ReadFull(f, head); err != nil || string(head) != magic {
-		return Recording{}, fmt.Errorf("%s: %w", name, ErrNotRecording)
-	}
+	p := f.Name()
 	r := Recording{Name: name, Size: fi.Size(), modTime: fi.ModTime()}
 	r.Duration = time.Duration(lastFrameMS(f, fi.Size())) * time.Millisecond
 	r.Start = fi.ModTime().Add(-r.Duration)
@@ -145,6 +131,39 @@ func Stat(dir, name string) (Recording, error) {
 		}
 	}
 	return r, nil
+}
+
+// open opens the recording name in dir, checking that it is one: a regular
+// file that starts as the playback format does. The file is read from its
+// start.
+func open(dir, name string) (*os.File, os.FileInfo, error) {
+	p, err := path(dir, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	head := make([]byte, len(magic))
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", name, ErrNotRecording)
+	}
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != magic {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", name, ErrNotRecording)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, fi, nil
 }
 
 // lastFrameMS finds the time of the last frame, reading the file backwards:
@@ -189,10 +208,16 @@ func path(dir, name string) (string, error) {
 
 // Delete removes the recording name and its sidecar.
 func Delete(dir, name string) error {
-	if _, err := Stat(dir, name); err != nil {
+	f, _, err := open(dir, name)
+	if err != nil {
 		return err
 	}
-	p, _ := path(dir, name)
+	f.Close()
+	return remove(f.Name())
+}
+
+// remove removes the recording at p and its sidecar.
+func remove(p string) error {
 	if err := os.Remove(p); err != nil {
 		return err
 	}
@@ -239,7 +264,7 @@ func Prune(dir string, l Limits, now time.Time) ([]string, error) {
 		if !old && !big {
 			continue
 		}
-		if err := Delete(dir, r.Name); err != nil {
+		if err := remove(filepath.Join(dir, r.Name)); err != nil { // List has checked it is one
 			errs = append(errs, err)
 			continue
 		}

@@ -3,11 +3,9 @@
 package localvnc
 
 import (
-	"bufio"
 	"context"
 	"log/slog"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,58 +15,9 @@ import (
 	"vncbridge/internal/testnet"
 )
 
-// requireTools skips outside CI when a program is missing, and fails in CI,
-// where make deps installs it.
-func requireTools(t *testing.T, names ...string) {
-	t.Helper()
-	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is missing (make deps installs it)", n)
-			}
-			t.Skipf("%s is missing; run make deps (CI fails here instead of skipping)", n)
-		}
-	}
-}
-
-// startXvfb starts a virtual X display on a number it picks itself and
-// returns its name (":12").
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	requireTools(t, "Xvfb")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "320x240x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb gave no display number: %v", err)
-	}
-	return ":" + strings.TrimSpace(line)
-}
-
-func waitFor(t *testing.T, what string, within time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %v", what, within)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func TestX11vncOnAPrivateSocket(t *testing.T) {
-	requireTools(t, "x11vnc")
-	display := startXvfb(t)
+	testnet.RequireTools(t, "x11vnc")
+	display := testnet.StartXvfb(t, "-screen", "0", "320x240x24")
 	t.Setenv("DISPLAY", display)
 	t.Setenv("WAYLAND_DISPLAY", "") // set but empty, as a desktop may leave it: x11vnc must still start
 	prog, ok, adv := Find(Env{})
@@ -103,8 +52,8 @@ func TestX11vncOnAPrivateSocket(t *testing.T) {
 	t.Run("restarted when it dies", func(t *testing.T) {
 		old := srv.PID()
 		syscall.Kill(old, syscall.SIGKILL)
-		waitFor(t, "a new x11vnc", 15*time.Second, func() bool { p := srv.PID(); return p != 0 && p != old && greets(srv.Socket()) })
-		waitFor(t, "the status back to normal", 5*time.Second, func() bool {
+		testnet.WaitWithin(t, 15*time.Second, "a new x11vnc", func() bool { p := srv.PID(); return p != 0 && p != old && greets(srv.Socket()) })
+		testnet.WaitWithin(t, 5*time.Second, "the status back to normal", func() bool {
 			mu.Lock()
 			defer mu.Unlock()
 			return len(statuses) >= 2 && statuses[len(statuses)-1] == ""

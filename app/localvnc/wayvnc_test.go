@@ -18,7 +18,7 @@ import (
 // (CI) it runs as nobody, in a runtime folder of nobody's.
 func startCage(t *testing.T) string {
 	t.Helper()
-	requireTools(t, "cage", "wayvnc", "Xwayland")
+	testnet.RequireTools(t, "cage", "wayvnc", "Xwayland")
 	dir, err := os.MkdirTemp("", "vncbridge-cage-")
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +27,7 @@ func startCage(t *testing.T) string {
 	args := []string{"--", "sleep", "120"}
 	cmd := exec.Command("cage", args...)
 	if os.Getuid() == 0 {
-		requireTools(t, "setpriv")
+		testnet.RequireTools(t, "setpriv")
 		if err := os.Chown(dir, 65534, 65534); err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func startCage(t *testing.T) string {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	sock := filepath.Join(dir, "wayland-0")
-	waitFor(t, "cage's Wayland socket", 15*time.Second, func() bool { _, err := os.Stat(sock); return err == nil })
+	testnet.WaitWithin(t, 15*time.Second, "cage's Wayland socket", func() bool { _, err := os.Stat(sock); return err == nil })
 	return sock
 }
 

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -46,44 +45,61 @@ func echoServer(t *testing.T) string { return testnet.Echo(t) }
 
 func freeAddr(t *testing.T) string { return "127.0.0.1:" + strconv.Itoa(testnet.FreePort(t)) }
 
-// started is a running vncbridge.
+// started is a running vncbridge: killed when the test ends, and what it
+// said (stdout and stderr) logged if the test failed.
 type started struct {
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
-	done   chan error
+	out    *testnet.LogBuffer
+	exited chan struct{} // closed when it has ended; err is then what Wait returned
+	err    error
 }
 
+// start runs path with args in the test's environment.
 func start(t *testing.T, path string, args ...string) *started {
 	t.Helper()
+	return startEnv(t, nil, path, args...)
+}
+
+// startEnv runs path with args, env added to the test's environment (an
+// entry there overrides the same variable of the test's).
+func startEnv(t *testing.T, env []string, path string, args ...string) *started {
+	t.Helper()
 	cmd := exec.Command(path, args...)
-	s := &started{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
-	cmd.Stderr = s.stderr
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	s := &started{cmd: cmd, out: &testnet.LogBuffer{}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = s.out, s.out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { s.done <- cmd.Wait() }()
+	go func() {
+		s.err = cmd.Wait()
+		close(s.exited)
+	}()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
+		<-s.exited
 		if t.Failed() {
-			t.Logf("vncbridge said:\n%s", s.stderr)
+			t.Logf("%v said:\n%s", args, s.out)
 		}
 	})
 	return s
 }
 
-// exitCode waits for the process to end.
+// exitCode waits for the process to end and returns its exit status.
 func (s *started) exitCode(t *testing.T) int {
 	t.Helper()
 	select {
-	case err := <-s.done:
-		if ee, ok := err.(*exec.ExitError); ok {
+	case <-s.exited:
+		if ee, ok := s.err.(*exec.ExitError); ok {
 			return ee.ExitCode()
 		}
-		if err != nil {
-			t.Fatal(err)
+		if s.err != nil {
+			t.Fatal(s.err)
 		}
 		return 0
-	case <-time.After(10 * time.Second):
+	case <-time.After(15 * time.Second):
 		t.Fatal("vncbridge did not exit")
 		return -1
 	}
@@ -114,7 +130,7 @@ func TestProxyRelaysAndStopsOnSIGTERM(t *testing.T) {
 	if code := p.exitCode(t); code != 0 {
 		t.Fatalf("exit %d after SIGTERM", code)
 	}
-	log := p.stderr.String()
+	log := p.out.String()
 	for _, want := range []string{"listening", "session ended", "to_target=18", "stopping"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q:\n%s", want, log)
@@ -294,13 +310,8 @@ func TestSIGTERMClosesOpenSessionsWith1001(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	br := testnet.Handshake(t, conn, "/")
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	br := bufio.NewReader(conn)
-	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 101 {
-		t.Fatalf("handshake: %v %v", resp, err)
-	}
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	var h [4]byte
 	if _, err := io.ReadFull(br, h[:]); err != nil {
@@ -313,7 +324,7 @@ func TestSIGTERMClosesOpenSessionsWith1001(t *testing.T) {
 	if code := p.exitCode(t); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	if !strings.Contains(p.stderr.String(), "server shutting down") {
-		t.Fatalf("the session's end is not in the log:\n%s", p.stderr)
+	if !strings.Contains(p.out.String(), "server shutting down") {
+		t.Fatalf("the session's end is not in the log:\n%s", p.out)
 	}
 }

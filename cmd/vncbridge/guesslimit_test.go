@@ -74,7 +74,7 @@ func checkSlowed(t *testing.T, p *started, guessed string, wrongAnswered int64, 
 	}
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	p.exitCode(t)
-	if log := p.stderr.String(); !strings.Contains(log, "answer held back") {
+	if log := p.out.String(); !strings.Contains(log, "answer held back") {
 		t.Errorf("no log line about the guessing:\n%.2000s", log)
 	}
 }

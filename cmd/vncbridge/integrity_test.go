@@ -89,9 +89,9 @@ func TestSIGTERMDeliversEverythingCounted(t *testing.T) {
 		t.Fatal("the target's connection did not end")
 	}
 
-	m := regexp.MustCompile(`session ended.*to_target=(\d+) to_client=(\d+)`).FindStringSubmatch(p.stderr.String())
+	m := regexp.MustCompile(`session ended.*to_target=(\d+) to_client=(\d+)`).FindStringSubmatch(p.out.String())
 	if m == nil {
-		t.Fatalf("no session line in the log:\n%s", p.stderr)
+		t.Fatalf("no session line in the log:\n%s", p.out)
 	}
 	toTarget, _ := strconv.ParseInt(m[1], 10, 64)
 	toClient, _ := strconv.ParseInt(m[2], 10, 64)

@@ -116,8 +116,8 @@ func TestRecordingsBadArguments(t *testing.T) {
 		{[]string{"recordings", "--bogus"}, 2, "unknown flag"},
 	} {
 		s := start(t, binary, c.args...)
-		if code := s.exitCode(t); code != c.code || !strings.Contains(s.stderr.String(), c.says) {
-			t.Errorf("%v: exit %d, said %q; want %d and %q", c.args, code, s.stderr, c.code, c.says)
+		if code := s.exitCode(t); code != c.code || !strings.Contains(s.out.String(), c.says) {
+			t.Errorf("%v: exit %d, said %q; want %d and %q", c.args, code, s.out, c.code, c.says)
 		}
 	}
 	out, err := exec.Command(binary, "recordings", "--help").Output()

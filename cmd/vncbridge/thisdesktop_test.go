@@ -3,13 +3,9 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,59 +14,12 @@ import (
 	"vncbridge/internal/testnet"
 )
 
-// requireTool skips outside CI when a program is missing, and fails in CI,
-// where make deps installs it.
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing (make deps installs it)", name)
-		}
-		t.Skipf("%s is missing; run make deps (CI fails here instead of skipping)", name)
-	}
-}
-
-// bareDisplay starts Xvfb, a display with no VNC server, and returns its
-// name (":12").
-func bareDisplay(t *testing.T) string {
-	t.Helper()
-	requireTool(t, "Xvfb")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "320x240x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb gave no display number: %v", err)
-	}
-	return ":" + strings.TrimSpace(line)
-}
-
 // greetingThrough opens a WebSocket to the proxy at addr and returns the
 // first binary message: the VNC server's greeting.
 func greetingThrough(t *testing.T, addr string) string {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn, br := testnet.OpenWebSocket(t, addr, "/websockify")
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	fmt.Fprintf(conn, "GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n")
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != 101 {
-		t.Fatalf("handshake: %v %v", resp, err)
-	}
 	got := make([]byte, 14)
 	if _, err := io.ReadFull(br, got); err != nil || got[0] != 0x82 || got[1] != 12 {
 		t.Fatalf("first frame %q, %v", got, err)
@@ -78,78 +27,37 @@ func greetingThrough(t *testing.T, addr string) string {
 	return string(got[2:])
 }
 
-// childrenNamed lists the living children of pid named comm.
-func childrenNamed(pid int, comm string) []int {
-	var out []int
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		s := string(b)
-		open, end := strings.Index(s, "("), strings.LastIndex(s, ")")
-		if err != nil || open < 0 || end < 0 {
-			continue
-		}
-		f := strings.Fields(s[end+1:])
-		if s[open+1:end] == comm && len(f) > 1 && f[0] != "Z" && f[1] == strconv.Itoa(pid) {
-			out = append(out, child)
-		}
-	}
-	return out
-}
-
 // startDesktopTray runs the tray on bus and display with a fresh config
 // whose target has nothing behind it, and PATH as given (the fake desktop
 // programs first).
-func startDesktopTray(t *testing.T, bus, display, path string) (port string, out *testnet.LogBuffer, cmd *exec.Cmd, done chan error) {
+func startDesktopTray(t *testing.T, bus, display, path string) (port string, tray *started) {
 	t.Helper()
-	config := t.TempDir()
-	port = freeAddr(t)[len("127.0.0.1:"):]
-	settings := fmt.Sprintf(`{"port": %s, "target": %q}`, port, freeAddr(t))
-	os.WriteFile(config+"/settings.json", []byte(settings), 0o600)
 	rt, err := os.MkdirTemp("", "rt") // short: a socket's path has room for 107 bytes
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(rt) })
-	cmd = exec.Command(binary, "--config-dir", config)
-	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus, "PATH="+path,
-		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(), "XDG_RUNTIME_DIR="+rt,
-		"DISPLAY="+display, "WAYLAND_DISPLAY=", "XDG_CURRENT_DESKTOP=")
-	out = &testnet.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done = make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-		if t.Failed() {
-			t.Logf("the tray said:\n%s", out.String())
-		}
-	})
-	return port, out, cmd, done
+	n := testnet.FreePort(t)
+	_, tray = startTray(t, trayEnv(t, bus, "", "PATH="+path, "XDG_RUNTIME_DIR="+rt, "DISPLAY="+display, "XDG_CURRENT_DESKTOP="),
+		map[string]any{"port": n, "target": freeAddr(t)})
+	return strconv.Itoa(n), tray
 }
 
 // The real tray on an X display with no VNC server: it picks this desktop,
 // Start sharing runs x11vnc and the proxy reaches it, Stop sharing ends it.
 func TestTrayServesThisDesktop(t *testing.T) {
-	requireTool(t, "x11vnc")
-	display := bareDisplay(t)
+	testnet.RequireTools(t, "x11vnc")
+	display := testnet.StartXvfb(t, "-screen", "0", "320x240x24")
 	bus := sessionBus(t)
 	p := newPanel(t, bus)
 	binDir, _, _ := fakeDesktop(t)
-	port, _, cmd, _ := startDesktopTray(t, bus, display, binDir+":"+os.Getenv("PATH"))
+	port, tray := startDesktopTray(t, bus, display, binDir+":"+os.Getenv("PATH"))
+	cmd := tray.cmd
 	p.waitMenu(t, "this desktop picked", func(m entry) bool {
 		e, ok := m.path("Target VNC server", "This desktop (x11vnc)")
 		return ok && e.checked && m.status() == "Stopped"
 	})
-	if kids := childrenNamed(cmd.Process.Pid, "x11vnc"); len(kids) != 0 {
+	if kids := testnet.ChildrenNamed(cmd.Process.Pid, "x11vnc"); len(kids) != 0 {
 		t.Fatalf("x11vnc runs before sharing: %v", kids)
 	}
 	p.click("Start sharing")
@@ -159,19 +67,19 @@ func TestTrayServesThisDesktop(t *testing.T) {
 	if g := greetingThrough(t, "127.0.0.1:"+port); !strings.HasPrefix(g, "RFB 003.") {
 		t.Fatalf("greeting %q", g)
 	}
-	kids := childrenNamed(cmd.Process.Pid, "x11vnc")
+	kids := testnet.ChildrenNamed(cmd.Process.Pid, "x11vnc")
 	if len(kids) != 1 {
 		t.Fatalf("x11vnc children while sharing: %v", kids)
 	}
 	p.click("Stop sharing")
 	p.waitMenu(t, "Stopped", func(m entry) bool { return m.status() == "Stopped" })
-	testnet.WaitFor(t, "x11vnc ended", func() bool { return len(childrenNamed(cmd.Process.Pid, "x11vnc")) == 0 })
+	testnet.WaitFor(t, "x11vnc ended", func() bool { return len(testnet.ChildrenNamed(cmd.Process.Pid, "x11vnc")) == 0 })
 }
 
 // Without x11vnc, Start sharing on a desktop target says how to install
 // it, and the status line opens the help page with the command.
 func TestTrayWithoutX11vncOpensTheHelpPage(t *testing.T) {
-	display := bareDisplay(t)
+	display := testnet.StartXvfb(t, "-screen", "0", "320x240x24")
 	bus := sessionBus(t)
 	p := newPanel(t, bus)
 	binDir, opened, _ := fakeDesktop(t)

@@ -260,33 +260,23 @@ func fakeDesktop(t *testing.T) (binDir, opened, answer string) {
 	return binDir, opened, answer
 }
 
-// startTray runs the tray binary on bus with the settings in a new config
-// directory and the fake desktop programs first in PATH.
-func startTray(t *testing.T, bus, binDir string, settings map[string]any, args ...string) (config string, out *testnet.LogBuffer, done chan error, cmd *exec.Cmd) {
+// trayEnv is the environment of a tray on bus with the fake desktop
+// programs of binDir first in PATH and no desktop session: with one, a
+// target where nothing answers (the echo servers) would be replaced by this
+// desktop. more is added last, so it overrides these.
+func trayEnv(t *testing.T, bus, binDir string, more ...string) []string {
+	return append([]string{"DBUS_SESSION_BUS_ADDRESS=" + bus, "PATH=" + binDir + ":" + os.Getenv("PATH"),
+		"HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "DISPLAY=", "WAYLAND_DISPLAY="}, more...)
+}
+
+// startTray runs the tray binary in env (see trayEnv) with the settings in
+// a new config directory.
+func startTray(t *testing.T, env []string, settings map[string]any, args ...string) (config string, s *started) {
 	t.Helper()
 	config = t.TempDir()
 	b, _ := json.Marshal(settings)
 	os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600)
-	cmd = exec.Command(binary, append([]string{"--config-dir", config}, args...)...)
-	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus, "PATH="+binDir+":"+os.Getenv("PATH"),
-		"HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir(),
-		// No desktop session: with one, a target where nothing answers (the
-		// echo servers) would be replaced by this desktop.
-		"DISPLAY=", "WAYLAND_DISPLAY=")
-	out = &testnet.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done = make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("the tray said:\n%s", out.String())
-		}
-	})
-	return config, out, done, cmd
+	return config, startEnv(t, env, binary, append([]string{"--config-dir", config}, args...)...)
 }
 
 func TestTrayOnARealSessionBus(t *testing.T) {
@@ -295,7 +285,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	binDir, opened, answer := fakeDesktop(t)
 	port := freeAddr(t)[len("127.0.0.1:"):]
 	target := echoServer(t)
-	config, _, done, cmd := startTray(t, bus, binDir, map[string]any{"port": mustAtoi(t, port), "target": target})
+	config, tray := startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": mustAtoi(t, port), "target": target})
 	newPort := freeAddr(t)[len("127.0.0.1:"):]
 	second := echoServer(t)
 	var kept *testnet.Viewer // a viewer that stays through every change of the settings
@@ -392,7 +382,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	})
 	step("a second launch asks this one to open the browser", func(t *testing.T) {
 		second2 := exec.Command(binary, "--config-dir", config)
-		second2.Env = cmd.Env
+		second2.Env = tray.cmd.Env
 		if b, err := second2.CombinedOutput(); err != nil || !strings.Contains(string(b), "already running") {
 			t.Fatalf("second launch: %v %s", err, b)
 		}
@@ -404,9 +394,9 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	step("Quit stops sharing and exits cleanly", func(t *testing.T) {
 		p.click("Quit")
 		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("exit: %v", err)
+		case <-tray.exited:
+			if tray.err != nil {
+				t.Fatalf("exit: %v", tray.err)
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatal("the tray did not quit")
@@ -439,13 +429,13 @@ func TestAboutToShowGroupRefreshes(t *testing.T) {
 	}
 	remote := ln.Addr().String()
 	ln.Close()
-	_, out, _, _ := startTray(t, bus, binDir, map[string]any{"port": mustAtoi(t, freeAddr(t)[len("127.0.0.1:"):]), "target": remote}, "-v")
+	_, tray := startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": testnet.FreePort(t), "target": remote}, "-v")
 	p.waitMenu(t, "the menu, without the server", func(m entry) bool {
 		e, ok := m.path("Target VNC server", remote+" (saved)")
 		return ok && e.checked
 	})
 	testnet.WaitFor(t, "the first look, at start", func() bool {
-		return strings.Contains(out.String(), `msg="looked for VNC servers" everywhere=true`)
+		return strings.Contains(tray.out.String(), `msg="looked for VNC servers" everywhere=true`)
 	})
 	testnet.Serve(t, "tcp", remote, func(c net.Conn) { c.Write([]byte("RFB 003.008\n")); time.Sleep(time.Second); c.Close() })
 	p.aboutToShow()
@@ -463,19 +453,8 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 	settings, _ := json.Marshal(map[string]any{"port": mustAtoi(t, addr[len("127.0.0.1:"):]), "target": target})
 	os.WriteFile(filepath.Join(config, "settings.json"), settings, 0o600)
 	for _, args := range [][]string{{"--config-dir", config}, {"--headless", "--config-dir", config}} {
-		cmd := exec.Command(binary, args...)
-		cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+bus)
-		var out testnet.LogBuffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			cmd.Process.Kill()
-			if t.Failed() {
-				t.Logf("%v said:\n%s", args, out.String())
-			}
-		})
+		p := startEnv(t, []string{"DBUS_SESSION_BUS_ADDRESS=" + bus}, binary, args...)
+		out := p.out
 		testnet.WaitFor(t, "the address printed", func() bool {
 			return strings.Contains(out.String(), "open http://localhost:"+addr[len("127.0.0.1:"):]+"/")
 		})
@@ -487,9 +466,9 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 			t.Fatal(err)
 		}
 		echoThrough(t, conn, "headless")
-		cmd.Process.Signal(os.Interrupt)
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("%v: exit %v\n%s", args, err, out.String())
+		p.cmd.Process.Signal(os.Interrupt)
+		if code := p.exitCode(t); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, out)
 		}
 	}
 }

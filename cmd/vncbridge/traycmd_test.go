@@ -11,48 +11,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"vncbridge/internal/testnet"
 )
 
 // headless runs `vncbridge --headless ARGS` with config as its settings'
-// directory and no session bus, and returns it running.
-func headless(t *testing.T, config string, args ...string) (*exec.Cmd, *testnet.LogBuffer, chan error) {
+// directory and no session bus.
+func headless(t *testing.T, config string, args ...string) *started {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"--headless", "--config-dir", config}, args...)...)
-	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR="+t.TempDir())
-	out := &testnet.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("vncbridge said:\n%s", out.String())
-		}
-	})
-	return cmd, out, done
-}
-
-func exitCode(t *testing.T, done chan error) int {
-	t.Helper()
-	select {
-	case err := <-done:
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0
-	case <-time.After(15 * time.Second):
-		t.Fatal("vncbridge did not exit")
-		return -1
-	}
+	return startEnv(t, []string{"DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR=" + t.TempDir()},
+		binary, append([]string{"--headless", "--config-dir", config}, args...)...)
 }
 
 // --port, --target, --record and --allow-remote=false are saved like menu
@@ -62,17 +30,17 @@ func TestTrayFlagsAreSaved(t *testing.T) {
 	port := testnet.FreePort(t)
 	target := echoServer(t)
 	_, targetPort, _ := net.SplitHostPort(target)
-	cmd, out, done := headless(t, config, "--port", strconv.Itoa(port), "--target", ":"+targetPort, "--record", "--allow-remote=false")
+	p := headless(t, config, "--port", strconv.Itoa(port), "--target", ":"+targetPort, "--record", "--allow-remote=false")
 	testnet.WaitFor(t, "the address printed", func() bool {
-		return strings.Contains(out.String(), "open http://localhost:"+strconv.Itoa(port)+"/")
+		return strings.Contains(p.out.String(), "open http://localhost:"+strconv.Itoa(port)+"/")
 	})
 	conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		t.Fatal(err)
 	}
 	echoThrough(t, conn, "flags")
-	cmd.Process.Signal(os.Interrupt)
-	if code := exitCode(t, done); code != 0 {
+	p.cmd.Process.Signal(os.Interrupt)
+	if code := p.exitCode(t); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	var saved map[string]any
@@ -120,12 +88,12 @@ func TestHeadlessBusyPortExits1AndTheLogIsAppended(t *testing.T) {
 	config := t.TempDir()
 	logFile := filepath.Join(config, "vncbridge.log")
 	for run := 1; run <= 2; run++ {
-		_, out, done := headless(t, config, "--port", strconv.Itoa(port), "--target", echoServer(t))
-		if code := exitCode(t, done); code != 1 {
+		p := headless(t, config, "--port", strconv.Itoa(port), "--target", echoServer(t))
+		if code := p.exitCode(t); code != 1 {
 			t.Fatalf("run %d: exit %d, want 1", run, code)
 		}
-		if !strings.Contains(out.String(), "Port "+strconv.Itoa(port)+" is in use") {
-			t.Fatalf("run %d: no reason given:\n%s", run, out.String())
+		if !strings.Contains(p.out.String(), "Port "+strconv.Itoa(port)+" is in use") {
+			t.Fatalf("run %d: no reason given:\n%s", run, p.out)
 		}
 	}
 	b, err := os.ReadFile(logFile)
@@ -147,17 +115,13 @@ func TestNoSessionBusStartsNone(t *testing.T) {
 	port := testnet.FreePort(t)
 	settings, _ := json.Marshal(map[string]any{"port": port, "target": echoServer(t)})
 	os.WriteFile(filepath.Join(config, "settings.json"), settings, 0o600)
-	cmd := exec.Command(binary, "--config-dir", config) // the tray, not --headless: it looks for a bus
-	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR="+t.TempDir(), "PATH="+bin+":"+os.Getenv("PATH"))
-	out := &testnet.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	// the tray, not --headless: it looks for a bus
+	p := startEnv(t, []string{"DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR=" + t.TempDir(), "PATH=" + bin + ":" + os.Getenv("PATH")},
+		binary, "--config-dir", config)
+	out := p.out
 	testnet.WaitFor(t, "sharing without a tray", func() bool { return strings.Contains(out.String(), "open http://localhost:") })
-	cmd.Process.Signal(os.Interrupt)
-	cmd.Wait()
+	p.cmd.Process.Signal(os.Interrupt)
+	<-p.exited
 	if _, err := os.Stat(called); err == nil {
 		t.Fatalf("dbus-launch was run:\n%s", out.String())
 	}

@@ -78,7 +78,7 @@ func TestTrayViewersOnARealSessionBus(t *testing.T) {
 	os.WriteFile(filepath.Join(binDir, "zenity"), []byte("#!/bin/sh\n. "+answer+"\n"), 0o755)
 	say := func(script string) { os.WriteFile(answer, []byte(script+"\n"), 0o644) }
 	port := freeAddr(t)[len("127.0.0.1:"):]
-	startTray(t, bus, binDir, map[string]any{"port": mustAtoi(t, port), "target": echoServer(t),
+	startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": mustAtoi(t, port), "target": echoServer(t),
 		"share_on_start": true, "ask_to_join": true})
 	p.waitMenu(t, "sharing", func(m entry) bool { return strings.HasPrefix(m.status(), "Sharing ") })
 

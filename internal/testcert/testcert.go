@@ -1,4 +1,4 @@
-// Package testcert makes throwaway TLS certificates for tests.
+// Package testcert makes throwaway TLS certificates for tests and the bench.
 package testcert
 
 import (
@@ -18,9 +18,19 @@ import (
 // hour.
 func SelfSigned(t testing.TB) tls.Certificate {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, err := New(time.Hour)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return cert
+}
+
+// New makes a self-signed certificate for localhost and 127.0.0.1 (an
+// ECDSA P-256 key), valid from a minute ago for validFor.
+func New(validFor time.Duration) (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
@@ -28,15 +38,15 @@ func SelfSigned(t testing.TB) tls.Certificate {
 		DNSNames:     []string{"localhost"},
 		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
 		NotBefore:    time.Now().Add(-time.Minute),
-		NotAfter:     time.Now().Add(time.Hour),
+		NotAfter:     time.Now().Add(validFor),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return tls.Certificate{}, err
 	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
 // Pool is a pool that trusts cert.

@@ -3,7 +3,6 @@ package testnet
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"testing"
@@ -17,22 +16,9 @@ import (
 func EchoThrough(t testing.TB, conn net.Conn, msg string) {
 	t.Helper()
 	defer conn.Close()
-	if len(msg) > 125 {
-		t.Fatal("EchoThrough: a message of at most 125 bytes")
-	}
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	br := Handshake(t, conn, "/websockify")
-	mask := []byte{7, 1, 3, 9}
-	frame := append([]byte{0x82, 0x80 | byte(len(msg))}, mask...)
-	for i := range len(msg) {
-		frame = append(frame, msg[i]^mask[i%4])
-	}
-	conn.Write(frame)
-	got := make([]byte, 2+len(msg))
-	if _, err := io.ReadFull(br, got); err != nil || got[0] != 0x82 || string(got[2:]) != msg {
-		t.Fatalf("echo %q, %v", got, err)
-	}
-	conn.Write([]byte{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8}) // close 1000
+	v := OpenViewer(t, conn)
+	v.Echo(t, msg)
+	v.Close()
 }
 
 // Handshake opens a WebSocket (binary subprotocol) on conn for path, fails
