@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,30 +24,12 @@ const (
 var plainBackgroundRGB = [3]int{0x2e, 0x8b, 0x57}
 
 // startXvfb starts a bare X display (no VNC server) with a known
-// background, on a number it picks itself, and returns its name (":12").
-func startXvfb(t *testing.T, art *artifacts) string {
+// background and returns its name (":12").
+func startXvfb(t *testing.T) string {
 	t.Helper()
-	requireTools(t, "Xvfb", "xsetroot")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	xlog := art.file("xvfb.log")
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", screenW, screenH),
-		"-nolisten", "tcp", "-noreset") // -noreset: the background stays when xsetroot leaves
-	cmd.ExtraFiles = []*os.File{w}
-	cmd.Stdout, cmd.Stderr = xlog, xlog
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	r.Close()
-	if err != nil {
-		t.Fatalf("Xvfb gave no display number: %v", err)
-	}
-	display := ":" + strings.TrimSpace(line)
+	requireTools(t, "xsetroot")
+	// -noreset: the background stays when xsetroot leaves.
+	display := testnet.StartXvfb(t, "-screen", "0", fmt.Sprintf("%dx%dx24", screenW, screenH), "-noreset")
 	set := exec.Command("xsetroot", "-solid", plainBackground)
 	set.Env = append(os.Environ(), "DISPLAY="+display)
 	if out, err := set.CombinedOutput(); err != nil {
@@ -117,29 +98,7 @@ func (tr *plainTray) waitSaid(t *testing.T, within time.Duration, want string) {
 
 // children returns the process IDs of the tray's children named comm.
 func (tr *plainTray) children(comm string) []int {
-	var out []int
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid …
-		s := string(stat)
-		open, closing := strings.Index(s, "("), strings.LastIndex(s, ")")
-		if open < 0 || closing < 0 {
-			continue
-		}
-		f := strings.Fields(s[closing+1:])
-		if s[open+1:closing] == comm && len(f) > 1 && f[0] != "Z" && f[1] == strconv.Itoa(tr.cmd.Process.Pid) {
-			out = append(out, pid)
-		}
-	}
-	return out
+	return testnet.ChildrenNamed(tr.cmd.Process.Pid, comm)
 }
 
 // No VNC server runs, only a bare X display and x11vnc installed: the
@@ -149,7 +108,7 @@ func (tr *plainTray) children(comm string) []int {
 func TestTrayStartsX11vncForThisDesktop(t *testing.T) {
 	requireTools(t, "x11vnc")
 	art := newArtifacts(t)
-	display := startXvfb(t, art)
+	display := startXvfb(t)
 	tr := startPlainTray(t, art, "vncbridge-thisdesktop", display, os.Getenv("PATH"))
 	tr.waitSaid(t, 20*time.Second, "Sharing this desktop (x11vnc) at http://localhost:"+tr.port)
 	var pid int
@@ -217,7 +176,7 @@ func TestTrayStartsX11vncForThisDesktop(t *testing.T) {
 // Without x11vnc, the status names the command that installs it.
 func TestTrayWithoutX11vncNamesTheInstallCommand(t *testing.T) {
 	art := newArtifacts(t)
-	display := startXvfb(t, art)
+	display := startXvfb(t)
 	tr := startPlainTray(t, art, "vncbridge-nox11vnc", display, t.TempDir())
 	tr.waitSaid(t, 20*time.Second, "No VNC server runs; install x11vnc")
 	if os, _ := os.ReadFile("/etc/os-release"); strings.Contains(string(os), "ID=debian") {
