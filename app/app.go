@@ -117,7 +117,7 @@ type trayApp struct {
 	events   chan func()
 	page     *settingsPage
 	quit     chan struct{}
-	wake     chan struct{} // a proxy reported: count the viewers
+	wake     chan struct{} // a proxy reported a viewer: list the viewers
 	// viewerQueue holds viewers joining and leaving for the event loop.
 	viewerQueue viewerEvents
 	// firstRun: no settings file yet, so the target may follow the first
@@ -204,7 +204,7 @@ func (a *trayApp) Quit() { a.post(a.quitNow) }
 // disconnects.
 func (a *trayApp) quitNow() {
 	a.stopped = true
-	if n := a.st.Viewers; n > 0 {
+	if n := len(a.st.Watching); n > 0 {
 		were := fmt.Sprintf("%d viewers were", n)
 		if n == 1 {
 			were = "1 viewer was"
@@ -439,7 +439,7 @@ func (a *trayApp) shareOptions() shareOptions {
 	if a.cfg.headless && a.st.Settings.AskToJoin == nil {
 		consent = nil
 	}
-	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log, onSessions: a.sessionsChanged,
+	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
 		version: a.cfg.version, onRecordError: a.recordingFailed,
 		onViewer: a.viewerReported, consent: consent}
@@ -483,40 +483,27 @@ func (a *trayApp) serve(sh *share) {
 	}()
 }
 
-// sessionsChanged is called by a share, maybe with the proxy's lock held:
-// it must not wait for the event loop.
-func (a *trayApp) sessionsChanged() {
-	select {
-	case a.wake <- struct{}{}:
-	default:
-	}
-}
-
-// countViewers adds up the viewers of the share and of the shares being
-// drained, and stops those of the latter that have none left. A viewer
-// that left may have left because the VNC server went away: the target is
-// looked at again (a local server is not visited while its port listens).
+// countViewers lists the viewers of the share and of the shares being
+// drained (listViewers), and stops those of the latter that have none left.
+// A viewer that left may have left because the VNC server went away: the
+// target is looked at again (a local server is not visited while its port
+// listens).
 func (a *trayApp) countViewers() {
-	n := 0
-	if a.share != nil {
-		n = int(a.share.viewers.Load())
-	}
+	before := len(a.st.Watching)
+	a.listViewers()
 	kept := a.draining[:0]
 	for _, sh := range a.draining {
-		if v := int(sh.viewers.Load()); v > 0 {
-			n += v
+		if slices.ContainsFunc(a.st.Watching, func(w watcher) bool { return w.sh == sh }) {
 			kept = append(kept, sh)
 		} else {
 			go sh.stop()
 		}
 	}
 	a.draining = kept
-	if n < a.st.Viewers && a.st.Sharing {
+	if len(a.st.Watching) < before && a.st.Sharing {
 		a.startDetect(false)
 		a.pruneRecordings() // a recording may have ended
 	}
-	a.st.Viewers = n
-	a.listViewers()
 }
 
 // stopSharing stops the share and the shares being drained: every viewer
@@ -526,7 +513,7 @@ func (a *trayApp) stopSharing() {
 		return
 	}
 	shares := append(a.draining, a.share)
-	a.share, a.draining, a.st.Sharing, a.st.Viewers, a.st.TargetDown, a.st.LocalNote = nil, nil, false, 0, "", ""
+	a.share, a.draining, a.st.Sharing, a.st.Watching, a.st.TargetDown, a.st.LocalNote = nil, nil, false, nil, "", ""
 	for _, sh := range shares {
 		if sh != nil {
 			sh.stop()
