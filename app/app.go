@@ -189,7 +189,7 @@ func (a *trayApp) menuOpened() {
 		}
 		a.lastLook = time.Now()
 		a.startDetect(true)
-		a.startServiceCheck()
+		a.checkService(true)
 	})
 }
 
@@ -237,7 +237,10 @@ func (a *trayApp) Run(ctx context.Context) error {
 			a.recPage.Close()
 		}
 	}()
-	a.refreshService()
+	if a.cfg.service != nil { // what the service does decides whether this tray shares
+		sign, _ := serviceSign(a.cfg.serviceFiles, a.st.Settings.Port, false)
+		a.setService(a.lookAtService(sign))
+	}
 	if a.cfg.changes != nil {
 		a.update(a.cfg.changes)
 	}
@@ -272,7 +275,7 @@ func (a *trayApp) Run(ctx context.Context) error {
 			// opens, and the target while sharing), and the service, which
 			// may change behind the tray.
 			a.startDetect(false)
-			a.watchService()
+			a.checkService(false)
 		}
 		a.render()
 	}
@@ -782,66 +785,69 @@ func (a *trayApp) adoptFoundServer() {
 	}
 }
 
-// startServiceCheck asks the service manager in the background (it may run
-// a program such as systemctl).
-func (a *trayApp) startServiceCheck() {
+// checkService looks at the service in the background: at what can be
+// seen of it without the service manager (serviceSign), and, when force is
+// set or that changed since the last look (or cannot be had), at the
+// service manager, which may run a program such as systemctl. The event
+// loop does none of this I/O.
+func (a *trayApp) checkService(force bool) {
 	if a.cfg.service == nil {
 		return
 	}
+	port, sharing, seen := a.st.Settings.Port, a.st.Sharing, a.serviceSeen
 	go func() {
-		st := a.cfg.service.Status()
-		a.post(func() { a.setService(st) })
+		sign, ok := serviceSign(a.cfg.serviceFiles, port, sharing)
+		if !force && ok && sign == seen {
+			return
+		}
+		v := a.lookAtService(sign)
+		a.post(func() { a.setService(v) })
 	}()
 }
 
-// setService takes what the service manager said, with the service's own
-// settings when it was installed with another settings directory.
-func (a *trayApp) setService(st ServiceState) {
-	a.st.Service, a.st.ServiceSettings = st, nil
-	if st.ConfigDir == "" || sameDir(st.ConfigDir, a.cfg.paths.Dir) {
-		return
-	}
-	if s, err := peekSettings(st.ConfigDir); err == nil {
-		a.st.ServiceSettings = &s
-	} else {
-		a.log.Debug("the service's settings", "dir", st.ConfigDir, "err", err)
-	}
+// A serviceView is what one look at the service found.
+type serviceView struct {
+	st ServiceState
+	// settings are the service's own, when it was installed with another
+	// settings directory.
+	settings *settings
+	sign     string // serviceSign's at the look
 }
 
-// watchService asks the service manager again when what can be seen of the
-// service without it changed: its definition files, and whether something
-// listens on the sharing port while this tray does not share. Where the
-// system does not tell which ports listen, it asks every round.
-func (a *trayApp) watchService() {
-	sign, ok := a.serviceSign()
-	if ok && sign == a.serviceSeen {
-		return
+// lookAtService asks the service manager, and reads the service's settings
+// when they are not the tray's; off the event loop, but at start.
+func (a *trayApp) lookAtService(sign string) serviceView {
+	v := serviceView{st: a.cfg.service.Status(), sign: sign}
+	if dir := v.st.ConfigDir; dir != "" && !sameDir(dir, a.cfg.paths.Dir) {
+		if s, err := peekSettings(dir); err == nil {
+			v.settings = &s
+		} else {
+			a.log.Debug("the service's settings", "dir", dir, "err", err)
+		}
 	}
-	a.serviceSeen = sign
-	a.startServiceCheck()
+	return v
 }
 
-// serviceSign is the cheap view of the service; ok is false where it
-// cannot be had.
-func (a *trayApp) serviceSign() (sign string, ok bool) {
+// setService takes what a look at the service found.
+func (a *trayApp) setService(v serviceView) {
+	a.st.Service, a.st.ServiceSettings, a.serviceSeen = v.st, v.settings, v.sign
+}
+
+// serviceSign is the cheap view of the service: its definition files, and
+// whether something listens on the sharing port while this tray does not
+// share. ok is false where the system does not tell which ports listen.
+func serviceSign(files []string, port int, sharing bool) (sign string, ok bool) {
 	ports, known := platform.listeningPorts()
 	if !known {
 		return "", false
 	}
-	for _, f := range a.cfg.serviceFiles {
+	for _, f := range files {
 		if fi, err := os.Stat(f); err == nil {
 			sign += fmt.Sprintf("%s@%d/%d;", f, fi.ModTime().UnixNano(), fi.Size())
 		}
 	}
-	sign += fmt.Sprintf("port %d listening: %v", a.st.Settings.Port, ports[a.st.Settings.Port] && !a.st.Sharing)
+	sign += fmt.Sprintf("port %d listening: %v", port, ports[port] && !sharing)
 	return sign, true
-}
-
-func (a *trayApp) refreshService() {
-	if a.cfg.service != nil {
-		a.setService(a.cfg.service.Status())
-		a.serviceSeen, _ = a.serviceSign()
-	}
 }
 
 // serviceDo runs a service action in the background (it may ask for a
@@ -855,10 +861,13 @@ func (a *trayApp) serviceDo(what string, do func(serviceControl) error) {
 	if what == "start" {
 		a.stopSharing() // the service takes the port
 	}
+	port, sharing := a.st.Settings.Port, a.st.Sharing
 	go func() {
 		err := do(svc)
+		sign, _ := serviceSign(a.cfg.serviceFiles, port, sharing)
+		v := a.lookAtService(sign)
 		a.post(func() {
-			a.refreshService()
+			a.setService(v)
 			switch {
 			case errors.Is(err, ErrNotInstalled):
 				a.tell("The service is not installed: choose Run in background ▸ Install as service")
