@@ -667,7 +667,8 @@ func (a *trayApp) ask(title, prompt, value string, then func(string)) {
 }
 
 // startDetect looks for VNC servers in the background: on this computer,
-// and at the saved targets elsewhere when all is set.
+// and, when all is set, at the saved targets elsewhere and for the program
+// that can serve this desktop (localvnc.Find: a search of PATH).
 func (a *trayApp) startDetect(all bool) {
 	saved := append([]string{a.st.Settings.Target}, a.st.Settings.RecentTargets...)
 	saved = slices.DeleteFunc(saved, func(t string) bool {
@@ -689,13 +690,17 @@ func (a *trayApp) startDetect(all bool) {
 		defer cancel()
 		found := a.cfg.detect(ctx, cands)
 		var desktop desktopState
-		desktop.Prog, desktop.OK, desktop.Advice = a.cfg.find()
+		if all { // which programs are installed changes seldom: not every round
+			desktop.Prog, desktop.OK, desktop.Advice = a.cfg.find()
+		}
 		localUp := false
 		if socket != "" {
 			_, localUp = probeVNC(ctx, "unix", socket)
 		}
 		a.post(func() {
-			a.st.Desktop = desktop
+			if all {
+				a.st.Desktop = desktop
+			}
 			if socket != "" && a.share == sh {
 				a.checkLocal(localUp)
 			}
