@@ -164,7 +164,7 @@ func newApp(cfg config, tray trayView) *trayApp {
 	}
 	a := &trayApp{cfg: cfg, tray: tray, log: cfg.log, events: make(chan func(), 16), quit: make(chan struct{}),
 		wake: make(chan struct{}, 1)}
-	_, statErr := os.Stat(cfg.paths.settingsFile())
+	_, statErr := os.Stat(cfg.paths.SettingsFile())
 	a.firstRun = os.IsNotExist(statErr)
 	s, err := loadSettings(cfg.paths)
 	if err != nil {
