@@ -117,7 +117,7 @@ type trayApp struct {
 	events   chan func()
 	page     *settingsPage
 	quit     chan struct{}
-	wake     chan struct{} // a proxy reported: count the viewers
+	wake     chan struct{} // a proxy reported a viewer: list the viewers
 	// viewerQueue holds viewers joining and leaving for the event loop.
 	viewerQueue viewerEvents
 	// firstRun: no settings file yet, so the target may follow the first
@@ -164,7 +164,7 @@ func newApp(cfg config, tray trayView) *trayApp {
 	}
 	a := &trayApp{cfg: cfg, tray: tray, log: cfg.log, events: make(chan func(), 16), quit: make(chan struct{}),
 		wake: make(chan struct{}, 1)}
-	_, statErr := os.Stat(cfg.paths.settingsFile())
+	_, statErr := os.Stat(cfg.paths.SettingsFile())
 	a.firstRun = os.IsNotExist(statErr)
 	s, err := loadSettings(cfg.paths)
 	if err != nil {
@@ -189,7 +189,7 @@ func (a *trayApp) menuOpened() {
 		}
 		a.lastLook = time.Now()
 		a.startDetect(true)
-		a.startServiceCheck()
+		a.checkService(true)
 	})
 }
 
@@ -204,7 +204,7 @@ func (a *trayApp) Quit() { a.post(a.quitNow) }
 // disconnects.
 func (a *trayApp) quitNow() {
 	a.stopped = true
-	if n := a.st.Viewers; n > 0 {
+	if n := len(a.st.Watching); n > 0 {
 		were := fmt.Sprintf("%d viewers were", n)
 		if n == 1 {
 			were = "1 viewer was"
@@ -237,7 +237,10 @@ func (a *trayApp) Run(ctx context.Context) error {
 			a.recPage.Close()
 		}
 	}()
-	a.refreshService()
+	if a.cfg.service != nil { // what the service does decides whether this tray shares
+		sign, _ := serviceSign(a.cfg.serviceFiles, a.st.Settings.Port, false)
+		a.setService(a.lookAtService(sign))
+	}
 	if a.cfg.changes != nil {
 		a.update(a.cfg.changes)
 	}
@@ -272,7 +275,7 @@ func (a *trayApp) Run(ctx context.Context) error {
 			// opens, and the target while sharing), and the service, which
 			// may change behind the tray.
 			a.startDetect(false)
-			a.watchService()
+			a.checkService(false)
 		}
 		a.render()
 	}
@@ -439,7 +442,7 @@ func (a *trayApp) shareOptions() shareOptions {
 	if a.cfg.headless && a.st.Settings.AskToJoin == nil {
 		consent = nil
 	}
-	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log, onSessions: a.sessionsChanged,
+	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
 		version: a.cfg.version, onRecordError: a.recordingFailed,
 		onViewer: a.viewerReported, consent: consent}
@@ -483,40 +486,27 @@ func (a *trayApp) serve(sh *share) {
 	}()
 }
 
-// sessionsChanged is called by a share, maybe with the proxy's lock held:
-// it must not wait for the event loop.
-func (a *trayApp) sessionsChanged() {
-	select {
-	case a.wake <- struct{}{}:
-	default:
-	}
-}
-
-// countViewers adds up the viewers of the share and of the shares being
-// drained, and stops those of the latter that have none left. A viewer
-// that left may have left because the VNC server went away: the target is
-// looked at again (a local server is not visited while its port listens).
+// countViewers lists the viewers of the share and of the shares being
+// drained (listViewers), and stops those of the latter that have none left.
+// A viewer that left may have left because the VNC server went away: the
+// target is looked at again (a local server is not visited while its port
+// listens).
 func (a *trayApp) countViewers() {
-	n := 0
-	if a.share != nil {
-		n = int(a.share.viewers.Load())
-	}
+	before := len(a.st.Watching)
+	a.listViewers()
 	kept := a.draining[:0]
 	for _, sh := range a.draining {
-		if v := int(sh.viewers.Load()); v > 0 {
-			n += v
+		if slices.ContainsFunc(a.st.Watching, func(w watcher) bool { return w.sh == sh }) {
 			kept = append(kept, sh)
 		} else {
 			go sh.stop()
 		}
 	}
 	a.draining = kept
-	if n < a.st.Viewers && a.st.Sharing {
+	if len(a.st.Watching) < before && a.st.Sharing {
 		a.startDetect(false)
 		a.pruneRecordings() // a recording may have ended
 	}
-	a.st.Viewers = n
-	a.listViewers()
 }
 
 // stopSharing stops the share and the shares being drained: every viewer
@@ -526,7 +516,7 @@ func (a *trayApp) stopSharing() {
 		return
 	}
 	shares := append(a.draining, a.share)
-	a.share, a.draining, a.st.Sharing, a.st.Viewers, a.st.TargetDown, a.st.LocalNote = nil, nil, false, 0, "", ""
+	a.share, a.draining, a.st.Sharing, a.st.Watching, a.st.TargetDown, a.st.LocalNote = nil, nil, false, nil, "", ""
 	for _, sh := range shares {
 		if sh != nil {
 			sh.stop()
@@ -677,7 +667,8 @@ func (a *trayApp) ask(title, prompt, value string, then func(string)) {
 }
 
 // startDetect looks for VNC servers in the background: on this computer,
-// and at the saved targets elsewhere when all is set.
+// and, when all is set, at the saved targets elsewhere and for the program
+// that can serve this desktop (localvnc.Find: a search of PATH).
 func (a *trayApp) startDetect(all bool) {
 	saved := append([]string{a.st.Settings.Target}, a.st.Settings.RecentTargets...)
 	saved = slices.DeleteFunc(saved, func(t string) bool {
@@ -699,13 +690,17 @@ func (a *trayApp) startDetect(all bool) {
 		defer cancel()
 		found := a.cfg.detect(ctx, cands)
 		var desktop desktopState
-		desktop.Prog, desktop.OK, desktop.Advice = a.cfg.find()
+		if all { // which programs are installed changes seldom: not every round
+			desktop.Prog, desktop.OK, desktop.Advice = a.cfg.find()
+		}
 		localUp := false
 		if socket != "" {
 			_, localUp = probeVNC(ctx, "unix", socket)
 		}
 		a.post(func() {
-			a.st.Desktop = desktop
+			if all {
+				a.st.Desktop = desktop
+			}
 			if socket != "" && a.share == sh {
 				a.checkLocal(localUp)
 			}
@@ -795,66 +790,69 @@ func (a *trayApp) adoptFoundServer() {
 	}
 }
 
-// startServiceCheck asks the service manager in the background (it may run
-// a program such as systemctl).
-func (a *trayApp) startServiceCheck() {
+// checkService looks at the service in the background: at what can be
+// seen of it without the service manager (serviceSign), and, when force is
+// set or that changed since the last look (or cannot be had), at the
+// service manager, which may run a program such as systemctl. The event
+// loop does none of this I/O.
+func (a *trayApp) checkService(force bool) {
 	if a.cfg.service == nil {
 		return
 	}
+	port, sharing, seen := a.st.Settings.Port, a.st.Sharing, a.serviceSeen
 	go func() {
-		st := a.cfg.service.Status()
-		a.post(func() { a.setService(st) })
+		sign, ok := serviceSign(a.cfg.serviceFiles, port, sharing)
+		if !force && ok && sign == seen {
+			return
+		}
+		v := a.lookAtService(sign)
+		a.post(func() { a.setService(v) })
 	}()
 }
 
-// setService takes what the service manager said, with the service's own
-// settings when it was installed with another settings directory.
-func (a *trayApp) setService(st ServiceState) {
-	a.st.Service, a.st.ServiceSettings = st, nil
-	if st.ConfigDir == "" || sameDir(st.ConfigDir, a.cfg.paths.Dir) {
-		return
-	}
-	if s, err := peekSettings(st.ConfigDir); err == nil {
-		a.st.ServiceSettings = &s
-	} else {
-		a.log.Debug("the service's settings", "dir", st.ConfigDir, "err", err)
-	}
+// A serviceView is what one look at the service found.
+type serviceView struct {
+	st ServiceState
+	// settings are the service's own, when it was installed with another
+	// settings directory.
+	settings *settings
+	sign     string // serviceSign's at the look
 }
 
-// watchService asks the service manager again when what can be seen of the
-// service without it changed: its definition files, and whether something
-// listens on the sharing port while this tray does not share. Where the
-// system does not tell which ports listen, it asks every round.
-func (a *trayApp) watchService() {
-	sign, ok := a.serviceSign()
-	if ok && sign == a.serviceSeen {
-		return
+// lookAtService asks the service manager, and reads the service's settings
+// when they are not the tray's; off the event loop, but at start.
+func (a *trayApp) lookAtService(sign string) serviceView {
+	v := serviceView{st: a.cfg.service.Status(), sign: sign}
+	if dir := v.st.ConfigDir; dir != "" && !sameDir(dir, a.cfg.paths.Dir) {
+		if s, err := peekSettings(dir); err == nil {
+			v.settings = &s
+		} else {
+			a.log.Debug("the service's settings", "dir", dir, "err", err)
+		}
 	}
-	a.serviceSeen = sign
-	a.startServiceCheck()
+	return v
 }
 
-// serviceSign is the cheap view of the service; ok is false where it
-// cannot be had.
-func (a *trayApp) serviceSign() (sign string, ok bool) {
+// setService takes what a look at the service found.
+func (a *trayApp) setService(v serviceView) {
+	a.st.Service, a.st.ServiceSettings, a.serviceSeen = v.st, v.settings, v.sign
+}
+
+// serviceSign is the cheap view of the service: its definition files, and
+// whether something listens on the sharing port while this tray does not
+// share. ok is false where the system does not tell which ports listen.
+func serviceSign(files []string, port int, sharing bool) (sign string, ok bool) {
 	ports, known := platform.listeningPorts()
 	if !known {
 		return "", false
 	}
-	for _, f := range a.cfg.serviceFiles {
+	for _, f := range files {
 		if fi, err := os.Stat(f); err == nil {
 			sign += fmt.Sprintf("%s@%d/%d;", f, fi.ModTime().UnixNano(), fi.Size())
 		}
 	}
-	sign += fmt.Sprintf("port %d listening: %v", a.st.Settings.Port, ports[a.st.Settings.Port] && !a.st.Sharing)
+	sign += fmt.Sprintf("port %d listening: %v", port, ports[port] && !sharing)
 	return sign, true
-}
-
-func (a *trayApp) refreshService() {
-	if a.cfg.service != nil {
-		a.setService(a.cfg.service.Status())
-		a.serviceSeen, _ = a.serviceSign()
-	}
 }
 
 // serviceDo runs a service action in the background (it may ask for a
@@ -868,10 +866,13 @@ func (a *trayApp) serviceDo(what string, do func(serviceControl) error) {
 	if what == "start" {
 		a.stopSharing() // the service takes the port
 	}
+	port, sharing := a.st.Settings.Port, a.st.Sharing
 	go func() {
 		err := do(svc)
+		sign, _ := serviceSign(a.cfg.serviceFiles, port, sharing)
+		v := a.lookAtService(sign)
 		a.post(func() {
-			a.refreshService()
+			a.setService(v)
 			switch {
 			case errors.Is(err, ErrNotInstalled):
 				a.tell("The service is not installed: choose Run in background ▸ Install as service")

@@ -752,6 +752,25 @@ func TestServiceWatchAsksOnlyOnAChange(t *testing.T) {
 	}
 }
 
+// The rounds between menu openings look for VNC servers, not for the
+// program that can serve this desktop (a search of PATH): the menu's
+// opening does that.
+func TestRoundsDoNotSearchForTheDesktopProgram(t *testing.T) {
+	var finds, looks atomic.Int32
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(o *config) {
+		o.every = 20 * time.Millisecond
+		o.find = func() (localvnc.Program, bool, localvnc.Advice) { finds.Add(1); return noDesktop() }
+		o.detect = func(ctx context.Context, cands []string) []foundServer { looks.Add(1); return savedAnswer(ctx, cands) }
+	})
+	testnet.WaitFor(t, "ten rounds", func() bool { return looks.Load() >= 10 })
+	if n := finds.Load(); n > 2 { // newApp's and the first full look's
+		t.Fatalf("the desktop program was searched for %d times in %d looks", n, looks.Load())
+	}
+	before := finds.Load()
+	h.app.menuOpened()
+	testnet.WaitFor(t, "a search when the menu opens", func() bool { return finds.Load() > before })
+}
+
 // A service installed with another settings directory shares on its own
 // port: the tray says that one, and opens it.
 func TestRunningServiceWithOtherSettingsIsShownAsItIs(t *testing.T) {

@@ -33,6 +33,11 @@ type desktop struct {
 	dialog func(ctx context.Context, title, prompt, value string) (*exec.Cmd, error)
 	// emptyIsCancel: the dialog answers "" for Cancel.
 	emptyIsCancel bool
+	// consentDialog is the command that asks question (may a viewer join?)
+	// with buttons Allow, Allow view only (unless viewOnly) and Deny; parse
+	// turns its output and exit code into the button's label.
+	// errNoDialog when there is none.
+	consentDialog func(ctx context.Context, question string, viewOnly bool) (cmd *exec.Cmd, parse func(out string, code int) string, err error)
 	// notify shows a notification.
 	notify func(title, body string) error
 	// trayHost tells whether a tray can show the icon, and why not.

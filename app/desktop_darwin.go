@@ -17,6 +17,7 @@ var platform = desktop{
 	isRoot:              func() bool { return os.Geteuid() == 0 },
 	elevate:             darwinElevate,
 	dialog:              darwinDialog,
+	consentDialog:       darwinConsentDialog,
 	notify: func(title, body string) error {
 		return exec.Command("osascript", "-e", "display notification "+appleString(body)+" with title "+appleString(title)).Run()
 	},
@@ -53,6 +54,18 @@ func darwinDialog(ctx context.Context, title, prompt, value string) (*exec.Cmd, 
 		` with title ` + appleString(title) + `
 text returned of result`
 	return exec.CommandContext(ctx, "osascript", "-e", script), nil
+}
+
+// darwinConsentDialog is AppleScript's dialog, with a button per answer.
+func darwinConsentDialog(ctx context.Context, q string, viewOnly bool) (*exec.Cmd, func(string, int) string, error) {
+	buttons := `{"Deny", "Allow view only", "Allow"}`
+	if viewOnly {
+		buttons = `{"Deny", "Allow"}`
+	}
+	script := `display dialog ` + appleString(q) + ` buttons ` + buttons +
+		` default button "Allow" cancel button "Deny" with title "vncbridge"
+button returned of result`
+	return exec.CommandContext(ctx, "osascript", "-e", script), func(out string, _ int) string { return out }, nil
 }
 
 // loginFile is the LaunchAgent.

@@ -29,6 +29,7 @@ var platform = desktop{
 	isRoot:         func() bool { return os.Geteuid() == 0 },
 	elevate:        freedesktopElevate,
 	dialog:         freedesktopDialog,
+	consentDialog:  freedesktopConsentDialog,
 	notify:         freedesktopNotify,
 	trayHost:       freedesktopTrayHost,
 	listeningPorts: procListeningPorts,
@@ -64,6 +65,42 @@ func freedesktopDialog(ctx context.Context, title, prompt, value string) (*exec.
 		return exec.CommandContext(ctx, p, "--title", title, "--inputbox", prompt, value), nil
 	}
 	return nil, errNoDialog
+}
+
+// freedesktopConsentDialog is zenity's question, or kdialog's.
+func freedesktopConsentDialog(ctx context.Context, q string, viewOnly bool) (*exec.Cmd, func(string, int) string, error) {
+	if p, err := exec.LookPath("zenity"); err == nil {
+		args := []string{"--question", "--title", "vncbridge", "--text", q, "--ok-label", consentAllow,
+			"--cancel-label", consentDeny}
+		if !viewOnly {
+			args = append(args, "--extra-button", consentViewOnly)
+		}
+		// OK exits 0; Cancel 1; the extra button 1 and prints its label.
+		return exec.CommandContext(ctx, p, args...), func(out string, code int) string {
+			if code == 0 {
+				return consentAllow
+			}
+			return out
+		}, nil
+	}
+	if p, err := exec.LookPath("kdialog"); err == nil {
+		args := []string{"--title", "vncbridge", "--yesnocancel", q,
+			"--yes-label", consentAllow, "--no-label", consentViewOnly, "--cancel-label", consentDeny}
+		if viewOnly {
+			args = []string{"--title", "vncbridge", "--yesno", q, "--yes-label", consentAllow, "--no-label", consentDeny}
+		}
+		// Yes exits 0, No 1, Cancel 2.
+		return exec.CommandContext(ctx, p, args...), func(out string, code int) string {
+			switch {
+			case code == 0:
+				return consentAllow
+			case code == 1 && !viewOnly:
+				return consentViewOnly
+			}
+			return consentDeny
+		}, nil
+	}
+	return nil, nil, errNoDialog
 }
 
 // sessionBus is the user's session bus, when there is one. Without one,

@@ -19,6 +19,7 @@ var platform = desktop{
 	isRoot:              func() bool { return false }, // a system service is the default there anyway
 	elevate:             windowsElevate,
 	dialog:              windowsDialog,
+	consentDialog:       windowsConsentDialog,
 	emptyIsCancel:       true, // InputBox answers "" for Cancel
 	notify:              func(string, string) error { return errors.New("no notifications on Windows") },
 	trayHost:            func() (bool, string) { return true, "" },
@@ -48,9 +49,32 @@ func windowsDialog(ctx context.Context, title, prompt, value string) (*exec.Cmd,
 	ps := `Add-Type -AssemblyName Microsoft.VisualBasic; [Microsoft.VisualBasic.Interaction]::InputBox($env:VB_PROMPT, $env:VB_TITLE, $env:VB_VALUE)`
 	cmd := exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command", ps)
 	cmd.Env = append(cmd.Environ(), "VB_PROMPT="+prompt, "VB_TITLE="+title, "VB_VALUE="+value)
+	hideConsole(cmd)
+	return cmd, nil
+}
+
+// windowsConsentDialog is a MessageBox through PowerShell: Yes, No and
+// Cancel stand for the three answers.
+func windowsConsentDialog(ctx context.Context, q string, viewOnly bool) (*exec.Cmd, func(string, int) string, error) {
+	ps := `Add-Type -AssemblyName System.Windows.Forms; ` +
+		`[System.Windows.Forms.MessageBox]::Show($env:VB_PROMPT, 'vncbridge', $env:VB_BUTTONS)`
+	cmd := exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command", ps)
+	prompt, buttons := q+"\n\nYes: allow. No: allow view only. Cancel: deny.", "YesNoCancel"
+	if viewOnly {
+		prompt, buttons = q, "YesNo"
+	}
+	cmd.Env = append(cmd.Environ(), "VB_PROMPT="+prompt, "VB_BUTTONS="+buttons)
+	hideConsole(cmd)
+	return cmd, func(out string, _ int) string {
+		return map[string]string{"Yes": consentAllow, "No": consentViewOnly}[out]
+	}, nil
+}
+
+// hideConsole keeps a console program started by the tray (a GUI program)
+// from opening a console window.
+func hideConsole(cmd *exec.Cmd) {
 	const createNoWindow = 0x08000000
 	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true, CreationFlags: createNoWindow}
-	return cmd, nil
 }
 
 const runKey = `Software\Microsoft\Windows\CurrentVersion\Run`

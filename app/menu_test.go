@@ -67,7 +67,7 @@ func TestMenuStopped(t *testing.T) {
 func TestMenuSharing(t *testing.T) {
 	s := defaultSettings()
 	s.Port = 7000 // not a common port: listed and checked all the same
-	st := state{Settings: s, Sharing: true, Viewers: 2}
+	st := state{Settings: s, Sharing: true, Watching: make([]watcher, 2)}
 	m := menuOf(st)
 	if want := "Sharing localhost:5900 at http://localhost:7000 — 2 viewers"; m[0].Title != want {
 		t.Fatalf("status %q, want %q", m[0].Title, want)
@@ -79,7 +79,7 @@ func TestMenuSharing(t *testing.T) {
 	if st.icon() != icons.Sharing {
 		t.Fatal("icon")
 	}
-	st.Viewers = 1
+	st.Watching = st.Watching[:1]
 	if !strings.HasSuffix(st.status(), "— 1 viewer") {
 		t.Fatal(st.status())
 	}

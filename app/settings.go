@@ -274,9 +274,6 @@ func defaultPaths() (Paths, error) {
 // SettingsFile is the settings file's path.
 func (p Paths) SettingsFile() string { return filepath.Join(p.Dir, "settings.json") }
 
-// settingsFile is SettingsFile.
-func (p Paths) settingsFile() string { return p.SettingsFile() }
-
 // LogFile is the tray's log file, vncbridge.log.
 func (p Paths) LogFile() string { return filepath.Join(p.Dir, "vncbridge.log") }
 
@@ -322,7 +319,7 @@ func parseSettings(b []byte) (settings, error) {
 // peekSettings reads the settings in dir, changing nothing (another
 // process's, such as the service's).
 func peekSettings(dir string) (settings, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "settings.json"))
+	b, err := os.ReadFile(Paths{Dir: dir}.SettingsFile())
 	if errors.Is(err, fs.ErrNotExist) {
 		return defaultSettings(), nil
 	}

@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -24,7 +23,6 @@ type share struct {
 	settings  settings
 	listeners []net.Listener
 	ended     chan error // Serve's result on the main listener, once
-	viewers   atomic.Int64
 	// local is the VNC server vncbridge started for a desktop target; nil
 	// for a host:port one.
 	local localServer
@@ -61,10 +59,9 @@ var errPortInUse = errors.New("in use")
 
 // shareOptions are what a share needs besides the settings.
 type shareOptions struct {
-	paths      Paths
-	web        fs.FS // the viewer; nil serves no files
-	log        *slog.Logger
-	onSessions func() // the share's viewers changed; called maybe with the proxy's lock held
+	paths Paths
+	web   fs.FS // the viewer; nil serves no files
+	log   *slog.Logger
 	// find and start serve a desktop target; nil: localvnc's.
 	find  desktopFinder
 	start localStarter
@@ -76,7 +73,7 @@ type shareOptions struct {
 	onRecordError func(file string, err error)
 	// onViewer hears viewers join and leave (proxy.Config.OnViewer), maybe
 	// with the proxy's lock held.
-	onViewer func(sh *share, v proxy.Viewer, joined bool)
+	onViewer func(v proxy.Viewer, joined bool)
 	// consent asks before a viewer joins; used when the settings say so.
 	consent func(ctx context.Context, v proxy.Viewer) (proxy.Decision, error)
 }
@@ -92,12 +89,6 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		Target: s.Target,
 		Web:    o.web,
 		Logger: o.log,
-		OnSessions: func(n int) {
-			sh.viewers.Store(int64(n))
-			if o.onSessions != nil {
-				o.onSessions()
-			}
-		},
 	}
 	ok := false
 	defer func() { // a failure leaves nothing behind
@@ -108,9 +99,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			}
 		}
 	}()
-	if o.onViewer != nil {
-		cfg.OnViewer = func(v proxy.Viewer, joined bool) { o.onViewer(sh, v, joined) }
-	}
+	cfg.OnViewer = o.onViewer
 	if s.askToJoin() && o.consent != nil {
 		cfg.Consent = func(ctx context.Context, v proxy.Viewer) proxy.Decision {
 			d, err := o.consent(ctx, v)

@@ -12,9 +12,10 @@ import (
 // the menu, the tooltip and the icon are rendered from it.
 type state struct {
 	Settings settings
-	Sharing  bool      // the proxy runs in this process
-	Viewers  int       // open sessions of that proxy (and of those being drained)
-	Watching []watcher // who they are
+	Sharing  bool // the proxy runs in this process
+	// Watching are the open sessions of that proxy (and of those being
+	// drained): who watches.
+	Watching []watcher
 	Err      string
 	// TargetDown says why the shared VNC server does not answer ("no VNC
 	// server answers at localhost:5900"); "" while it answers.
@@ -128,9 +129,9 @@ func (st state) status() string {
 		}
 		return fmt.Sprintf("Sharing %s — %s", where, st.TargetDown)
 	case st.Sharing && st.RecordingStopped != "":
-		return fmt.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(st.Viewers), st.RecordingStopped)
+		return fmt.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(len(st.Watching)), st.RecordingStopped)
 	case st.Sharing:
-		return fmt.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, viewers(st.Viewers))
+		return fmt.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, viewers(len(st.Watching)))
 	case st.serviceRunning():
 		s = st.serviceSettings()
 		return fmt.Sprintf("Sharing %s at %s (background service)", targetLabel(s.Target), s.baseURL())

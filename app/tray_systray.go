@@ -62,8 +62,7 @@ type systrayTray struct {
 	icon  icons.State
 	tip   string
 	shape string
-	menu  []menuItem
-	flat  []menuItem    // flatten(menu): a click runs the action shown now
+	flat  []menuItem    // the menu shown, flattened: a click runs the action shown now
 	items []menuEntry   // in the order of flat; nil for separators
 	gen   chan struct{} // closed when the items are replaced
 }
@@ -149,15 +148,16 @@ func (t *systrayTray) Show(icon icons.State, tip string, menu []menuItem) {
 		t.lib.setTooltip(tip)
 	}
 	t.shown, t.icon, t.tip = true, icon, tip
+	flat := flatten(menu)
 	if shape := menuShape(menu); shape != t.shape || t.items == nil {
 		t.rebuild(menu)
 		t.shape = shape
 	} else {
-		for i, m := range flatten(menu) {
+		for i, m := range flat {
 			update(t.items[i], t.flat[i], m)
 		}
 	}
-	t.menu, t.flat = menu, flatten(menu)
+	t.flat = flat
 }
 
 // clickAt runs the action of the item at index i of the menu shown now: an

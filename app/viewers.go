@@ -45,10 +45,14 @@ func (q *viewerEvents) take() []viewerEvent {
 	return e
 }
 
-// viewerReported is a share's OnViewer: queue the event, wake the loop.
-func (a *trayApp) viewerReported(_ *share, v proxy.Viewer, joined bool) {
+// viewerReported is a share's OnViewer, maybe called with the proxy's lock
+// held: queue the event and wake the loop, without waiting for it.
+func (a *trayApp) viewerReported(v proxy.Viewer, joined bool) {
 	a.viewerQueue.add(v, joined)
-	a.sessionsChanged()
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
 }
 
 // consent asks the consenter; without one the viewer is refused.

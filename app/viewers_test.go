@@ -1,11 +1,8 @@
 package app
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
-	"io"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,30 +29,6 @@ func (f fakeConsenter) Consent(_ context.Context, v proxy.Viewer) (proxy.Decisio
 	return f.answer, nil
 }
 
-// closeReason reads until the server's close frame and returns its reason.
-func closeReason(t *testing.T, c net.Conn, ahead ...*bufio.Reader) string {
-	t.Helper()
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	var r io.Reader = c
-	if len(ahead) > 0 && ahead[0] != nil {
-		r = ahead[0] // what the handshake's reader read past the answer
-	}
-	for {
-		h, err := ws.ReadHeader(r)
-		if err != nil {
-			t.Fatalf("waiting for the close: %v", err)
-		}
-		p := make([]byte, h.Length)
-		if _, err := io.ReadFull(r, p); err != nil {
-			t.Fatal(err)
-		}
-		if h.OpCode == ws.OpClose {
-			_, reason := ws.ParseCloseFrameData(p)
-			return reason
-		}
-	}
-}
-
 func TestViewersMenuDisconnects(t *testing.T) {
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
@@ -78,7 +51,7 @@ func TestViewersMenuDisconnects(t *testing.T) {
 		t.Fatalf("viewer entry %q", entries[0])
 	}
 	h.click("Viewers", entries[0], "Disconnect")
-	if got := closeReason(t, a); got != disconnectReason {
+	if got := testnet.CloseReason(t, a, nil); got != disconnectReason {
 		t.Fatalf("the page was told %q", got)
 	}
 	h.waitNote("127.0.0.1 stopped viewing your desktop")
@@ -88,7 +61,7 @@ func TestViewersMenuDisconnects(t *testing.T) {
 		t.Fatalf("the other viewer: %q %v", got, err)
 	}
 	h.click("Viewers", "Disconnect all")
-	if got := closeReason(t, b); got != disconnectReason {
+	if got := testnet.CloseReason(t, b, nil); got != disconnectReason {
 		t.Fatalf("the page was told %q", got)
 	}
 	h.waitStatus("no viewers", func(s string) bool { return strings.HasSuffix(s, "— no viewers") })
@@ -151,7 +124,7 @@ func TestAskBeforeJoining(t *testing.T) {
 			}
 			defer conn.Close()
 			if c.notice == "" {
-				if got := closeReason(t, conn, br); got != "The person sharing did not let you in" {
+				if got := testnet.CloseReason(t, conn, br); got != "The person sharing did not let you in" {
 					t.Fatalf("refused with %q", got)
 				}
 			} else {

@@ -5,7 +5,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
 )
 
 // openViewer opens a WebSocket to the tray's share; it may wait for the
@@ -28,30 +29,6 @@ func openViewer(t *testing.T, port string) (net.Conn, *bufio.Reader) {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c, br
-}
-
-// closeReasonOf reads until the close frame and returns its reason.
-func closeReasonOf(t *testing.T, c net.Conn, br *bufio.Reader) string {
-	t.Helper()
-	c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	var r io.Reader = c
-	if br != nil {
-		r = br
-	}
-	for {
-		h, err := ws.ReadHeader(r)
-		if err != nil {
-			t.Fatalf("waiting for the close: %v", err)
-		}
-		p := make([]byte, h.Length)
-		if _, err := io.ReadFull(r, p); err != nil {
-			t.Fatal(err)
-		}
-		if h.OpCode == ws.OpClose {
-			_, reason := ws.ParseCloseFrameData(p)
-			return reason
-		}
-	}
 }
 
 // viewerEntries are the viewers listed under Viewers.
@@ -96,12 +73,12 @@ func TestTrayViewersOnARealSessionBus(t *testing.T) {
 
 	say("exit 1") // Deny
 	denied, br := openViewer(t, port)
-	if got := closeReasonOf(t, denied, br); got != "The person sharing did not let you in" {
+	if got := testnet.CloseReason(t, denied, br); got != "The person sharing did not let you in" {
 		t.Fatalf("a denied viewer's page reads %q", got)
 	}
 
 	p.click("Viewers", es[0].label, "Disconnect")
-	if got := closeReasonOf(t, control, nil); got != "The person sharing disconnected you" {
+	if got := testnet.CloseReason(t, control, nil); got != "The person sharing disconnected you" {
 		t.Fatalf("a disconnected viewer's page reads %q", got)
 	}
 	m = p.waitMenu(t, "one viewer left", func(m entry) bool { return len(viewerEntries(m)) == 1 })

@@ -3,10 +3,13 @@ package testnet
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/gobwas/ws"
 )
 
 // EchoThrough opens a WebSocket on conn (a proxy in front of an Echo
@@ -48,4 +51,30 @@ func OpenWebSocket(t testing.TB, addr, path string) (net.Conn, *bufio.Reader) {
 	}
 	t.Cleanup(func() { conn.Close() })
 	return conn, Handshake(t, conn, path)
+}
+
+// CloseReason reads the server's frames on conn until its close frame, and
+// returns the reason it gives. br, when not nil, is the handshake's reader
+// (it may hold frames read past the answer).
+func CloseReason(t testing.TB, conn net.Conn, br *bufio.Reader) string {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var r io.Reader = conn
+	if br != nil {
+		r = br
+	}
+	for {
+		h, err := ws.ReadHeader(r)
+		if err != nil {
+			t.Fatalf("waiting for the close: %v", err)
+		}
+		p := make([]byte, h.Length)
+		if _, err := io.ReadFull(r, p); err != nil {
+			t.Fatal(err)
+		}
+		if h.OpCode == ws.OpClose {
+			_, reason := ws.ParseCloseFrameData(p)
+			return reason
+		}
+	}
 }
