@@ -435,12 +435,10 @@ func (a *trayApp) startSharing() {
 }
 
 // shareOptions are a share's options from the app's config.
-// A headless run (the service too) has no person at a tray to ask, so it
-// asks before a viewer joins only when the settings say so outright.
 func (a *trayApp) shareOptions() shareOptions {
 	consent := a.consent
-	if a.cfg.headless && a.st.Settings.AskToJoin == nil {
-		consent = nil
+	if a.cfg.headless {
+		consent = nil // nobody at a tray to answer
 	}
 	return shareOptions{paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,

@@ -51,19 +51,21 @@ type settings struct {
 	// whatever its viewers send that could change the desktop.
 	ViewOnlyToken string `json:"view_only_token,omitempty"`
 	// AskToJoin asks the person sharing before each viewer joins; unset, it
-	// is on for shares open to other computers and off for local ones.
+	// is on for shares open to other computers where someone can answer (the
+	// tray), and off otherwise (local shares, headless runs, the service).
 	AskToJoin *bool `json:"ask_to_join,omitempty"`
 	// QuietViewers turns off the notifications of viewers joining and
 	// leaving.
 	QuietViewers bool `json:"quiet_viewers,omitempty"`
 }
 
-// askToJoin tells whether viewers need the sharer's consent.
-func (s settings) askToJoin() bool {
+// askToJoin tells whether viewers need the sharer's consent; canAsk is
+// whether this run has a person to ask (a tray).
+func (s settings) askToJoin(canAsk bool) bool {
 	if s.AskToJoin != nil {
 		return *s.AskToJoin
 	}
-	return s.AllowRemote
+	return canAsk && s.AllowRemote
 }
 
 // The first run's settings.

@@ -57,6 +57,10 @@ func (e adviceError) Error() string { return e.advice.Summary }
 // errPortInUse: another program listens on the share's port.
 var errPortInUse = errors.New("in use")
 
+// errNobodyToAsk refuses a viewer where the settings ask before one joins and
+// no person is there to answer.
+var errNobodyToAsk = errors.New("nobody is here to answer")
+
 // shareOptions are what a share needs besides the settings.
 type shareOptions struct {
 	paths Paths
@@ -74,7 +78,8 @@ type shareOptions struct {
 	// onViewer hears viewers join and leave (proxy.Config.OnViewer), maybe
 	// with the proxy's lock held.
 	onViewer func(v proxy.Viewer, joined bool)
-	// consent asks before a viewer joins; used when the settings say so.
+	// consent asks before a viewer joins, where someone can answer (nil for a
+	// headless run and the service); used when the settings say so.
 	consent func(ctx context.Context, v proxy.Viewer) (proxy.Decision, error)
 }
 
@@ -100,9 +105,16 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		}
 	}()
 	cfg.OnViewer = o.onViewer
-	if s.askToJoin() && o.consent != nil {
+	if s.askToJoin(o.consent != nil) {
+		ask := o.consent
+		if ask == nil {
+			// The settings say to ask, and this run (headless, the service)
+			// has nobody to answer: nobody is let in, and the log says why.
+			o.log.Warn("ask_to_join is on, and nobody is here to answer (a headless run or the service): every viewer is refused")
+			ask = func(context.Context, proxy.Viewer) (proxy.Decision, error) { return proxy.Deny, errNobodyToAsk }
+		}
 		cfg.Consent = func(ctx context.Context, v proxy.Viewer) proxy.Decision {
-			d, err := o.consent(ctx, v)
+			d, err := ask(ctx, v)
 			if err != nil {
 				o.log.Warn("asking before a viewer joins", "viewer", v.Address, "err", err)
 			}

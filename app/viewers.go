@@ -152,9 +152,9 @@ func (a *trayApp) viewersMenu(st state) menuItem {
 		separator(),
 		menuItem{Title: "Notify when viewers join or leave", Checkbox: true, Checked: !s.QuietViewers,
 			Action: a.do(func() { a.update(func(s *settings) { s.QuietViewers = !s.QuietViewers }) })},
-		menuItem{Title: "Ask before a viewer joins", Checkbox: true, Checked: s.askToJoin(),
+		menuItem{Title: "Ask before a viewer joins", Checkbox: true, Checked: s.askToJoin(true),
 			Tooltip: "A dialog asks you to allow, allow view only, or deny each viewer",
-			Action:  a.do(func() { a.update(func(s *settings) { on := !s.askToJoin(); s.AskToJoin = &on }) })},
+			Action:  a.do(func() { a.update(func(s *settings) { on := !s.askToJoin(true); s.AskToJoin = &on }) })},
 	)
 	return m
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/tls"
+	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,21 +170,57 @@ func TestViewOnlyLink(t *testing.T) {
 	})
 }
 
-// A headless run (the service too) has nobody at a tray to answer: it asks
-// before a viewer joins only when the settings say so outright, even for a
-// share open to other computers (TestRemoteShareNeedsTheToken runs one).
-func TestHeadlessAsksOnlyWhenTold(t *testing.T) {
+// Asking before a viewer joins is on by default only where someone can
+// answer (the tray) and the share is open to other computers; an explicit
+// setting wins.
+func TestAskToJoinDefault(t *testing.T) {
 	on, off := true, false
 	for _, c := range []struct {
-		headless bool
-		ask      *bool
-		want     bool
+		remote, canAsk bool
+		ask            *bool
+		want           bool
 	}{
-		{false, nil, true}, {true, nil, false}, {true, &on, true}, {true, &off, true},
+		{true, true, nil, true}, {false, true, nil, false}, {true, false, nil, false},
+		{true, false, &on, true}, {false, false, &on, true}, {true, true, &off, false},
 	} {
-		a := &trayApp{cfg: config{headless: c.headless}, st: state{Settings: settings{AllowRemote: true, AskToJoin: c.ask}}}
-		if got := a.shareOptions().consent != nil; got != c.want {
-			t.Errorf("headless %v, ask_to_join %v: consent offered %v, want %v", c.headless, c.ask, got, c.want)
+		if got := (settings{AllowRemote: c.remote, AskToJoin: c.ask}).askToJoin(c.canAsk); got != c.want {
+			t.Errorf("remote %v, can ask %v, ask_to_join %v: %v, want %v", c.remote, c.canAsk, c.ask, got, c.want)
+		}
+	}
+}
+
+// A headless run has nobody to ask: by default it lets viewers in without
+// asking (TestRemoteShareNeedsTheToken runs a network share so), and when
+// the settings say to ask it refuses them, asking no dialog, rather than let
+// them in unasked.
+func TestHeadlessNeverAsksADialog(t *testing.T) {
+	on := true
+	for _, c := range []struct {
+		ask    *bool
+		reason string // "" when let in
+	}{{nil, ""}, {&on, "The person sharing did not let you in"}} {
+		port := freePort(t)
+		asked := &recorder{}
+		h := startApp(t, settings{Port: port, Target: echoTarget(t), AskToJoin: c.ask}, func(cfg *config) {
+			cfg.headless = true
+			cfg.consenter = fakeConsenter{answer: proxy.Allow, asked: asked}
+		})
+		h.waitStatus("sharing", prefix("Sharing"))
+		conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.reason != "" {
+			br := testnet.Handshake(t, conn, "/websockify")
+			if got := testnet.CloseReason(t, conn, br); got != c.reason {
+				t.Errorf("ask_to_join on, headless: closed with %q, want %q", got, c.reason)
+			}
+			conn.Close()
+		} else {
+			testnet.EchoThrough(t, conn, "let in unasked")
+		}
+		if got := asked.list(); len(got) != 0 {
+			t.Errorf("ask_to_join %v, headless: a dialog was asked about %v", c.ask, got)
 		}
 	}
 }
