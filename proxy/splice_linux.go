@@ -54,6 +54,16 @@ type splicer struct {
 	src, dst syscall.RawConn // the target's socket, the client's
 	fallback bool            // the target cannot be spliced from: ordinary path
 	hdr      [maxServerHeader]byte
+
+	// The state of the step in progress, kept here so that the callbacks
+	// given to src.Read and dst.Write are made once per session, not once
+	// per read: p is the pipe being filled or emptied, out the header still
+	// to send, rerr and werr the system's answers.
+	p          *kpipe
+	out        []byte
+	rerr, werr error
+	fillFD     func(fd uintptr) bool
+	sendFD     func(fd uintptr) bool
 }
 
 // splicer returns the downstream step that splices, or nil when the session
@@ -88,6 +98,7 @@ func (s *session) splicer() func() error {
 		return nil
 	}
 	sp := &splicer{s: s, src: srcRaw, dst: dstRaw}
+	sp.fillFD, sp.sendFD = sp.fillFrom, sp.sendTo
 	return sp.step
 }
 
@@ -135,39 +146,12 @@ func (sp *splicer) step() error {
 // session holds none. It returns the pipe (nil when none was filled) and the
 // target's read error.
 func (sp *splicer) fill() (*kpipe, error) {
-	var p *kpipe
-	var serr error
-	err := sp.src.Read(func(fd uintptr) bool {
-		if p == nil {
-			if avail, ierr := unix.IoctlGetInt(int(fd), unix.SIOCINQ); ierr == nil && avail > 0 && avail < spliceMin {
-				serr = errSmallRead
-				return true
-			}
-			var perr error
-			if p, perr = getPipe(); perr != nil {
-				serr = errNoPipe
-				return true
-			}
-		}
-		var n int64
-		for {
-			n, serr = unix.Splice(int(fd), nil, p.w, nil, p.size, unix.SPLICE_F_MOVE|unix.SPLICE_F_NONBLOCK)
-			if serr != syscall.EINTR {
-				break
-			}
-		}
-		if serr == syscall.EAGAIN {
-			putPipe(p) // nothing yet: give the pipe back while the poller waits
-			p = nil
-			return false
-		}
-		if n > 0 {
-			p.buffered = int(n)
-		}
-		return true
-	})
+	sp.p, sp.rerr = nil, nil
+	err := sp.src.Read(sp.fillFD)
+	p := sp.p
+	sp.p = nil
 	if err == nil {
-		err = serr
+		err = sp.rerr
 	}
 	if err != nil && p != nil && p.buffered == 0 {
 		putPipe(p)
@@ -186,6 +170,38 @@ func (sp *splicer) fill() (*kpipe, error) {
 	return p, err
 }
 
+// fillFrom is fill's callback for src.Read: false means nothing is there
+// yet, and the poller is to wait.
+func (sp *splicer) fillFrom(fd uintptr) bool {
+	if sp.p == nil {
+		if avail, ierr := unix.IoctlGetInt(int(fd), unix.SIOCINQ); ierr == nil && avail > 0 && avail < spliceMin {
+			sp.rerr = errSmallRead
+			return true
+		}
+		var perr error
+		if sp.p, perr = getPipe(); perr != nil {
+			sp.rerr = errNoPipe
+			return true
+		}
+	}
+	var n int64
+	for {
+		n, sp.rerr = unix.Splice(int(fd), nil, sp.p.w, nil, sp.p.size, unix.SPLICE_F_MOVE|unix.SPLICE_F_NONBLOCK)
+		if sp.rerr != syscall.EINTR {
+			break
+		}
+	}
+	if sp.rerr == syscall.EAGAIN {
+		putPipe(sp.p) // nothing yet: give the pipe back while the poller waits
+		sp.p = nil
+		return false
+	}
+	if n > 0 {
+		sp.p.buffered = int(n)
+	}
+	return true
+}
+
 // send writes the pipe's content to the client as one binary frame, under
 // the client writer's lock and close state like clientWriter.writeData; a
 // write that fails part way breaks the writer.
@@ -196,7 +212,7 @@ func (sp *splicer) send(p *kpipe) error {
 	if s.ending.Load() {
 		return nil // nobody reads any more; putPipe drops the data
 	}
-	hdr := sp.hdr[putHeader(sp.hdr[:], maxServerHeader, ws.OpBinary, n):]
+	sp.out = sp.hdr[putHeader(sp.hdr[:], maxServerHeader, ws.OpBinary, n):]
 	w := s.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -206,41 +222,11 @@ func (sp *splicer) send(p *kpipe) error {
 	case writerBroken:
 		return errWriterBroken
 	}
-	var werr error
-	err := sp.dst.Write(func(fd uintptr) bool {
-		for len(hdr) > 0 {
-			m, e := unix.SendmsgN(int(fd), hdr, nil, nil, unix.MSG_NOSIGNAL)
-			switch e {
-			case nil:
-				hdr = hdr[m:]
-			case syscall.EINTR:
-			case syscall.EAGAIN:
-				return false
-			default:
-				werr = e
-				return true
-			}
-		}
-		for p.buffered > 0 {
-			m, e := unix.Splice(p.r, nil, int(fd), nil, p.buffered, unix.SPLICE_F_MOVE|unix.SPLICE_F_NONBLOCK)
-			switch {
-			case e == nil && m > 0:
-				p.buffered -= int(m)
-			case e == syscall.EINTR:
-			case e == syscall.EAGAIN:
-				return false
-			case e == nil:
-				werr = io.ErrUnexpectedEOF // an empty pipe: cannot happen
-				return true
-			default:
-				werr = e
-				return true
-			}
-		}
-		return true
-	})
+	sp.p, sp.werr = p, nil
+	err := sp.dst.Write(sp.sendFD)
+	sp.p = nil
 	if err == nil {
-		err = werr
+		err = sp.werr
 	}
 	if err != nil {
 		w.state.Store(writerBroken)
@@ -253,4 +239,40 @@ func (sp *splicer) send(p *kpipe) error {
 	s.toClient.Add(int64(n))
 	splicedBytes.Add(int64(n))
 	return nil
+}
+
+// sendTo is send's callback for dst.Write: the rest of the header, then the
+// pipe's content; false means the socket is full, and the poller is to wait.
+func (sp *splicer) sendTo(fd uintptr) bool {
+	for len(sp.out) > 0 {
+		m, e := unix.SendmsgN(int(fd), sp.out, nil, nil, unix.MSG_NOSIGNAL)
+		switch e {
+		case nil:
+			sp.out = sp.out[m:]
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			return false
+		default:
+			sp.werr = e
+			return true
+		}
+	}
+	p := sp.p
+	for p.buffered > 0 {
+		m, e := unix.Splice(p.r, nil, int(fd), nil, p.buffered, unix.SPLICE_F_MOVE|unix.SPLICE_F_NONBLOCK)
+		switch {
+		case e == nil && m > 0:
+			p.buffered -= int(m)
+		case e == syscall.EINTR:
+		case e == syscall.EAGAIN:
+			return false
+		case e == nil:
+			sp.werr = io.ErrUnexpectedEOF // an empty pipe: cannot happen
+			return true
+		default:
+			sp.werr = e
+			return true
+		}
+	}
+	return true
 }
