@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
-	"sync/atomic"
 )
 
 // viewOnlyFilter enforces a view-only session: it follows the RFB protocol
@@ -18,15 +17,13 @@ import (
 //
 // The server side is only read during the handshake: once the filter knows
 // everything the server decides (the version, the security type in RFB 3.3,
-// the Tight and ARD parameters), serverDone is set and the downstream path
+// the Tight and ARD parameters), serverDone says so and the downstream path
 // stops calling server. A client only answers what the server sent, and the
 // relay hands server bytes to the filter before it writes them to the
 // client, so what the client side needs from the server is always known when
 // the client's bytes arrive; a client that speaks out of turn ends the
 // session.
 type viewOnlyFilter struct {
-	serverDone atomic.Bool
-
 	mu  sync.Mutex
 	out []byte // client bytes to pass on, reused
 
@@ -134,12 +131,13 @@ func newViewOnlyFilter() *viewOnlyFilter {
 func (f *viewOnlyFilter) server(p []byte) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	err := f.run(&f.s, p, f.serverStep)
-	if err == nil && f.s.stage == sDone {
-		f.serverDone.Store(true)
-	}
-	return err
+	return f.run(&f.s, p, f.serverStep)
 }
+
+// serverDone tells whether the filter has read the server's part of the
+// handshake and needs no more of its bytes. Only the goroutine that calls
+// server may ask: it alone moves the server's side.
+func (f *viewOnlyFilter) serverDone() bool { return f.s.stage == sDone }
 
 // client reads bytes the client sent and returns those to pass on to the
 // server (valid until the next call). An error ends the session.

@@ -130,7 +130,7 @@ func feed(t *testing.T, segs []rfbSegment, cut func(off, n int) []int) ([]byte, 
 				continue
 			}
 			if sg.server {
-				if f.serverDone.Load() {
+				if f.serverDone() {
 					continue // the relay stops calling server
 				}
 				if err := f.server(piece); err != nil {
@@ -306,7 +306,7 @@ func FuzzViewOnlyHandshake(f *testing.F) {
 		fl := newViewOnlyFilter()
 		for len(server) > 0 || len(client) > 0 {
 			k := min(step, len(server))
-			if !fl.serverDone.Load() {
+			if !fl.serverDone() {
 				if err := fl.server(server[:k]); err != nil {
 					var ve *viewOnlyError
 					if !errors.As(err, &ve) {

@@ -287,7 +287,7 @@ func (s *session) downstream() {
 // read's error (io.EOF at the end of the stream).
 func (s *session) downstreamStep() error {
 	buf, n, err := readPooled(s.target, frameHeaderRoom)
-	if n > 0 && s.view != nil && !s.view.serverDone.Load() && !s.viewServer((*buf)[frameHeaderRoom:frameHeaderRoom+n]) {
+	if n > 0 && s.view != nil && !s.view.serverDone() && !s.viewServer((*buf)[frameHeaderRoom:frameHeaderRoom+n]) {
 		putBuffer(buf) // view-only (viewonly.go): the filter cannot follow the target, and the session is ending
 		return errViewOnlyEnded
 	}

@@ -57,7 +57,7 @@ var errViewOnlyEnded = errors.New("view-only: the session ended")
 // server's part of the handshake, then with next (zero-copy).
 func (s *session) viewStep(next func() error) func() error {
 	return func() error {
-		if s.view.serverDone.Load() {
+		if s.view.serverDone() {
 			return next()
 		}
 		return s.downstreamStep()
