@@ -112,39 +112,36 @@ func (sp *splicer) step() error {
 		return s.downstreamStep()
 	}
 	p, err := sp.fill()
-	if p == nil {
-		if errors.Is(err, errSmallRead) {
-			// A few bytes (a small update, an echo): one read and one write
-			// cost less than three splices and a header, and add no latency.
-			return s.downstreamStep()
-		}
-		if errors.Is(err, errNoPipe) {
-			// No pipe to be had (out of descriptors): this read takes
-			// the ordinary path, the next one tries again.
-			return s.downstreamStep()
-		}
-		if errors.Is(err, syscall.EINVAL) {
-			// Nothing was moved: this socket cannot be spliced from.
-			sp.fallback = true
-			return s.downstreamStep()
-		}
+	switch {
+	case err == errSmallRead:
+		// A few bytes (a small update, an echo): one read and one write
+		// cost less than three splices and a header, and add no latency.
+		return s.downstreamStep()
+	case err == errNoPipe:
+		// No pipe to be had (out of descriptors): this read takes the
+		// ordinary path, the next one tries again.
+		return s.downstreamStep()
+	case err == syscall.EINVAL:
+		// Nothing was moved: this socket cannot be spliced from.
+		sp.fallback = true
+		return s.downstreamStep()
+	case p == nil:
 		return err
 	}
-	if n := p.buffered; n > 0 {
-		if werr := sp.send(p); werr != nil {
-			s.noteEnd("client connection lost: "+werr.Error(), ws.StatusAbnormalClosure)
-			s.stopClient() // and drain the target
-		}
+	if werr := sp.send(p); werr != nil {
+		s.noteEnd("client connection lost: "+werr.Error(), ws.StatusAbnormalClosure)
+		s.stopClient() // and drain the target
 	}
 	putPipe(p)
-	return err
+	return nil
 }
 
 // fill waits until the target has something to read, then borrows a pipe and
 // splices into it what the target has, up to the pipe's size. The pipe is
 // taken only once data (or the end of the stream) is there, so a waiting
-// session holds none. It returns the pipe (nil when none was filled) and the
-// target's read error.
+// session holds none. It returns the filled pipe, or nil and why none was
+// filled: the target's read error (io.EOF at its end), errSmallRead,
+// errNoPipe or syscall.EINVAL (the socket cannot be spliced from).
 func (sp *splicer) fill() (*kpipe, error) {
 	sp.p, sp.rerr = nil, nil
 	err := sp.src.Read(sp.fillFD)
@@ -153,21 +150,20 @@ func (sp *splicer) fill() (*kpipe, error) {
 	if err == nil {
 		err = sp.rerr
 	}
-	if err != nil && p != nil && p.buffered == 0 {
+	if p != nil && p.buffered > 0 {
+		return p, nil // the callback returned true, and the splice moved bytes
+	}
+	if p != nil {
 		putPipe(p)
-		p = nil
 	}
-	if errors.Is(err, syscall.EINVAL) || errors.Is(err, errNoPipe) || errors.Is(err, errSmallRead) {
-		return p, err
+	switch err {
+	case nil:
+		return nil, io.EOF // the splice moved nothing: the end of the stream
+	case io.EOF, errSmallRead, errNoPipe, syscall.EINVAL:
+		return nil, err
 	}
-	if err == nil && p != nil && p.buffered == 0 {
-		err = io.EOF
-	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		t := sp.s.target
-		err = &net.OpError{Op: "read", Net: t.LocalAddr().Network(), Source: t.LocalAddr(), Addr: t.RemoteAddr(), Err: err}
-	}
-	return p, err
+	t := sp.s.target
+	return nil, &net.OpError{Op: "read", Net: t.LocalAddr().Network(), Source: t.LocalAddr(), Addr: t.RemoteAddr(), Err: err}
 }
 
 // fillFrom is fill's callback for src.Read: false means nothing is there
