@@ -26,15 +26,14 @@ import (
 // completed when the recording ends. A write that fails (a full disk) stops
 // the recording, not the session.
 type recorder struct {
-	srv   *Server
-	mu    sync.Mutex
-	name  string
-	f     *os.File
-	w     *bufio.Writer
-	start time.Time
-	meta  recordMeta
-	done  bool // closed, or stopped by an error: nothing more is written
-	line  []byte
+	srv  *Server
+	mu   sync.Mutex
+	name string
+	f    *os.File
+	w    *bufio.Writer
+	meta recordMeta // meta.Start is where the frames' times count from
+	done bool       // closed, or stopped by an error: nothing more is written
+	line []byte
 }
 
 // newRecorder prepares session id's recording; its file is created by the
@@ -42,10 +41,9 @@ type recorder struct {
 func (s *Server) newRecorder(id uint64, viewer, target string) *recorder {
 	now := time.Now()
 	return &recorder{
-		srv:   s,
-		name:  s.cfg.recordingName(id, now),
-		start: now,
-		meta:  recordMeta{Start: now, Viewer: viewer, Target: target, Version: s.cfg.Version, Session: id},
+		srv:  s,
+		name: s.cfg.recordingName(id, now),
+		meta: recordMeta{Start: now, Viewer: viewer, Target: target, Version: s.cfg.Version, Session: id},
 	}
 }
 
@@ -82,7 +80,7 @@ func (r *recorder) frame(fromClient bool, p []byte) {
 		dir = '}'
 	}
 	b := append(r.line[:0], '\'', dir)
-	b = strconv.AppendInt(b, time.Since(r.start).Milliseconds(), 10)
+	b = strconv.AppendInt(b, time.Since(r.meta.Start).Milliseconds(), 10)
 	b = append(b, '{')
 	b = appendJSBytes(b, p)
 	b = append(b, "',\n"...)
