@@ -372,6 +372,19 @@ func (s *session) abort() {
 	s.client.Close()
 }
 
+// endNow ends the session from outside the relay (the sharer, the view-only
+// filter): noted as why, the close frame with code and reason, the target
+// closed at once, and the client's answer awaited for closeGrace.
+func (s *session) endNow(why string, code ws.StatusCode, reason string) {
+	s.noteEnd(why, code)
+	s.closeWith(code, reason)
+	s.ending.Store(true)
+	if s.target != nil {
+		s.target.Close()
+	}
+	s.client.SetReadDeadline(time.Now().Add(closeGrace))
+}
+
 // goAway closes the session for a server shutdown. The target is released
 // like the client's end releases it, so that every byte counted as relayed
 // to it arrives.

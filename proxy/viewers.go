@@ -107,13 +107,7 @@ func (ss *session) viewer() Viewer {
 
 // disconnect closes the session on the sharer's request.
 func (ss *session) disconnect(reason string) {
-	ss.noteEnd("disconnected by the sharer: "+reason, ws.StatusPolicyViolation)
-	ss.closeWith(ws.StatusPolicyViolation, clip(reason, maxControlLength-2))
-	ss.ending.Store(true)
-	if ss.target != nil {
-		ss.target.Close()
-	}
-	ss.client.SetReadDeadline(time.Now().Add(closeGrace))
+	ss.endNow("disconnected by the sharer: "+reason, ws.StatusPolicyViolation, clip(reason, maxControlLength-2))
 }
 
 // clip shortens s to at most n bytes, on a rune boundary.
@@ -127,14 +121,11 @@ func clip(s string, n int) string {
 	return s[:n]
 }
 
-// consent asks Config.Consent about a session whose 101 answer has gone but
+// consent asks Config.Consent (set) about a session whose 101 answer has gone but
 // whose target is not dialed yet. It returns whether the session may go on
 // and whether it must be view-only; a refusal has closed the session with
 // the reason its page shows.
 func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
-	if s.cfg.Consent == nil {
-		return true, false
-	}
 	timeout := s.cfg.ConsentTimeout
 	if timeout <= 0 {
 		timeout = DefaultConsentTimeout

@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"errors"
-	"time"
 
 	"github.com/gobwas/ws"
 )
@@ -42,11 +41,7 @@ func (s *session) viewServer(p []byte) bool {
 	}
 	reason := clip(err.Error(), maxControlLength-2)
 	s.srv.log.Info("view-only session ended", "session", s.id, "reason", reason)
-	s.noteEnd(reason, ws.StatusPolicyViolation)
-	s.closeWith(ws.StatusPolicyViolation, reason)
-	s.ending.Store(true)
-	s.target.Close()
-	s.client.SetReadDeadline(time.Now().Add(closeGrace))
+	s.endNow(reason, ws.StatusPolicyViolation, reason)
 	return false
 }
 
