@@ -24,6 +24,9 @@ const (
 	// DefaultMaxLegacyFrame bounds one Hixie frame from a client
 	// (Config.MaxLegacyFrame).
 	DefaultMaxLegacyFrame = 1 << 20
+	// DefaultConsentTimeout bounds an answer of Config.Consent
+	// (Config.ConsentTimeout).
+	DefaultConsentTimeout = 30 * time.Second
 )
 
 // Fixed times, not configurable.
@@ -194,4 +197,11 @@ func (c *Config) lookupTimeout() time.Duration {
 		return c.LookupTimeout
 	}
 	return DefaultLookupTimeout
+}
+
+func (c *Config) consentTimeout() time.Duration {
+	if c.ConsentTimeout > 0 {
+		return c.ConsentTimeout
+	}
+	return DefaultConsentTimeout
 }

@@ -12,9 +12,6 @@ import (
 	"github.com/gobwas/ws"
 )
 
-// DefaultConsentTimeout bounds Config.Consent (DefaultConsentTimeout).
-const DefaultConsentTimeout = 30 * time.Second
-
 // Viewer is an open session as the person sharing sees it.
 type Viewer struct {
 	// ID names the session (for Disconnect); it is also in the log.
@@ -126,10 +123,7 @@ func clip(s string, n int) string {
 // and whether it must be view-only; a refusal has closed the session with
 // the reason its page shows.
 func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
-	timeout := s.cfg.ConsentTimeout
-	if timeout <= 0 {
-		timeout = DefaultConsentTimeout
-	}
+	timeout := s.cfg.consentTimeout()
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	answer := make(chan Decision, 1)
