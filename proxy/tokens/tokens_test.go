@@ -231,18 +231,7 @@ func TestJWT(t *testing.T) {
 	secretPath := filepath.Join(dir, "secret")
 	os.WriteFile(secretPath, []byte(base64.RawURLEncoding.EncodeToString(secret)+"\n"), 0o600)
 
-	sign := func(alg jose.SignatureAlgorithm, k any, claims string) string {
-		s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: k}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		obj, err := s.Sign([]byte(claims))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, _ := obj.CompactSerialize()
-		return out
-	}
+	sign := func(alg jose.SignatureAlgorithm, k any, claims string) string { return signJWT(t, alg, k, claims) }
 	encrypt := func(alg jose.KeyAlgorithm, k any, plaintext string) string {
 		e, err := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: alg, Key: k}, nil)
 		if err != nil {
@@ -294,18 +283,7 @@ func TestJWT(t *testing.T) {
 func TestJWTKeyForms(t *testing.T) {
 	dir := t.TempDir()
 	claims := `{"host": "desk.example", "port": 5900}`
-	sign := func(alg jose.SignatureAlgorithm, k any) string {
-		s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: k}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		obj, err := s.Sign([]byte(claims))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, _ := obj.CompactSerialize()
-		return out
-	}
+	sign := func(alg jose.SignatureAlgorithm, k any) string { return signJWT(t, alg, k, claims) }
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, []byte(content), 0o600)
@@ -479,4 +457,19 @@ func TestTokenFileLogsThroughItsLogger(t *testing.T) {
 	if !strings.Contains(buf.String(), "syntax error in a token file") || !strings.Contains(buf.String(), "line=2") {
 		t.Fatalf("the logger got %q", buf.String())
 	}
+}
+
+// signJWT signs claims with key k, compact.
+func signJWT(t *testing.T, alg jose.SignatureAlgorithm, k any, claims string) string {
+	t.Helper()
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: k}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := s.Sign([]byte(claims))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := obj.CompactSerialize()
+	return out
 }
