@@ -157,7 +157,6 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		client:  conn,
 		target:  targetConn,
 		dest:    target,
-		framing: op.framing,
 		w:       newClientWriter(conn, op.framing, r.URL.Query().Get("seq_num") == "1"),
 		secure:  secure,
 		pending: pending,

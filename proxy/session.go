@@ -66,10 +66,9 @@ type session struct {
 	srv     *Server
 	id      uint64
 	client  net.Conn
-	target  net.Conn // nil when the target could not be reached
-	dest    Target   // where target goes
-	framing framing
-	w       *clientWriter // the only writer to client once the session runs
+	target  net.Conn      // nil when the target could not be reached
+	dest    Target        // where target goes
+	w       *clientWriter // the only writer to client once the session runs; its framing is the session's
 	secure  bool          // the client came over TLS
 	pending []byte        // client bytes read past the handshake
 	rec     *recorder
@@ -94,7 +93,7 @@ type session struct {
 // reports the session's end.
 func (s *session) run() {
 	s.lastSeen.Store(time.Now().UnixNano())
-	if hb := s.srv.cfg.Heartbeat; hb > 0 && !s.framing.legacy() { // legacy clients cannot answer pings
+	if hb := s.srv.cfg.Heartbeat; hb > 0 && !s.w.framing.legacy() { // legacy clients cannot answer pings
 		s.heartbeat = time.AfterFunc(hb, s.beat)
 	}
 	s.running.Store(2)
@@ -122,7 +121,7 @@ func (s *session) guard(name string, f func()) {
 // target; it answers pings and close frames.
 func (s *session) upstream() {
 	var rd clientReader
-	switch s.framing {
+	switch s.w.framing {
 	case framingBinary:
 		rd = &frameReader{}
 	case framingBase64:
@@ -447,7 +446,7 @@ func (s *session) finish() {
 		"session", s.id,
 		"client", s.client.RemoteAddr().String(),
 		"target", s.dest.String(),
-		"protocol", s.framing.String(),
+		"protocol", s.w.framing.String(),
 		"tls", s.secure,
 		"duration", time.Since(s.start).Round(time.Millisecond),
 		"to_target", s.toTarget.Load(),

@@ -69,7 +69,7 @@ type splicer struct {
 // splicer returns the downstream step that splices, or nil when the session
 // must use the ordinary path.
 func (s *session) splicer() func() error {
-	if spliceOff || s.framing != framingBinary || s.w.seq || s.rec != nil {
+	if spliceOff || s.w.framing != framingBinary || s.w.seq || s.rec != nil {
 		return nil
 	}
 	client := s.client
