@@ -4,9 +4,14 @@ package proxy
 
 import "net"
 
-// readPooled borrows a relay buffer and reads into it from offset off. Here
-// the buffer is held while the read waits; see read_unix.go for the version
-// that waits first.
-func readPooled(c net.Conn, off int) (buf *[]byte, n int, err error) {
-	return readHolding(c, off)
+// pooledReader borrows a relay buffer for each read of one connection and
+// reads into it from offset off. Here the buffer is held while the read
+// waits; see read_unix.go for the version that waits first.
+type pooledReader struct {
+	c   net.Conn
+	off int
 }
+
+func newPooledReader(c net.Conn, off int) *pooledReader { return &pooledReader{c: c, off: off} }
+
+func (r *pooledReader) read() (buf *[]byte, n int, err error) { return readHolding(r.c, r.off) }

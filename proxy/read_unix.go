@@ -9,45 +9,49 @@ import (
 	"syscall"
 )
 
-// readPooled waits until c has something to read, then borrows a relay buffer
-// and reads into it from offset off. The buffer is taken only once data (or
-// the end of the stream) is there, so a session waiting on an idle peer holds
-// none. The caller returns the buffer with putBuffer.
+// pooledReader reads one connection into relay buffers borrowed for each
+// read: it waits until the connection has something to read, then borrows a
+// buffer and reads into it from offset off. The buffer is taken only once
+// data (or the end of the stream) is there, so a session waiting on an idle
+// peer holds none. Its callback for the poller is made once, with the read's
+// state kept here, so that a read allocates nothing.
 //
 // Connections that are not plain sockets (TLS, pipes in tests) are read the
 // ordinary way, holding the buffer while they wait.
-func readPooled(c net.Conn, off int) (buf *[]byte, n int, err error) {
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return readHolding(c, off)
+type pooledReader struct {
+	c   net.Conn
+	off int
+	rc  syscall.RawConn // nil: read the ordinary way
+
+	buf  *[]byte
+	n    int
+	rerr error
+	fn   func(fd uintptr) bool
+}
+
+func newPooledReader(c net.Conn, off int) *pooledReader {
+	r := &pooledReader{c: c, off: off}
+	if sc, ok := c.(syscall.Conn); ok {
+		if rc, err := sc.SyscallConn(); err == nil {
+			r.rc = rc
+			r.fn = r.readFD
+		}
 	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return readHolding(c, off)
+	return r
+}
+
+// read borrows a relay buffer and reads into it; the caller returns the
+// buffer with putBuffer.
+func (r *pooledReader) read() (buf *[]byte, n int, err error) {
+	if r.rc == nil {
+		return readHolding(r.c, r.off)
 	}
-	var rerr error
-	err = rc.Read(func(fd uintptr) bool {
-		var m int
-		if buf == nil {
-			buf = getBuffer()
-		}
-		for {
-			m, rerr = syscall.Read(int(fd), (*buf)[off:])
-			if rerr != syscall.EINTR {
-				break
-			}
-		}
-		if rerr == syscall.EAGAIN {
-			// Nothing yet: give the buffer back while the poller waits.
-			putBuffer(buf)
-			buf = nil
-			return false
-		}
-		n = m
-		return true
-	})
+	r.buf, r.n, r.rerr = nil, 0, nil
+	err = r.rc.Read(r.fn)
+	buf, n = r.buf, r.n
+	r.buf = nil
 	if err == nil {
-		err = rerr
+		err = r.rerr
 	}
 	if err == nil && n == 0 {
 		err = io.EOF
@@ -56,10 +60,32 @@ func readPooled(c net.Conn, off int) (buf *[]byte, n int, err error) {
 		n = 0
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
+		c := r.c
 		err = &net.OpError{Op: "read", Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
 	}
 	if buf == nil {
 		buf = getBuffer()
 	}
 	return buf, n, err
+}
+
+// readFD is read's callback for the poller: false means nothing is there
+// yet, and the poller is to wait.
+func (r *pooledReader) readFD(fd uintptr) bool {
+	if r.buf == nil {
+		r.buf = getBuffer()
+	}
+	for {
+		r.n, r.rerr = syscall.Read(int(fd), (*r.buf)[r.off:])
+		if r.rerr != syscall.EINTR {
+			break
+		}
+	}
+	if r.rerr == syscall.EAGAIN {
+		// Nothing yet: give the buffer back while the poller waits.
+		putBuffer(r.buf)
+		r.buf = nil
+		return false
+	}
+	return true
 }

@@ -63,18 +63,19 @@ type clientReader interface {
 //   - finished: both directions returned; the last one runs finish, which
 //     closes everything and logs the first reason noted (noteEnd).
 type session struct {
-	srv     *Server
-	id      uint64
-	client  net.Conn
-	target  net.Conn      // nil when the target could not be reached
-	dest    Target        // where target goes
-	w       *clientWriter // the only writer to client once the session runs; its framing is the session's
-	secure  bool          // the client came over TLS
-	pending []byte        // client bytes read past the handshake
-	rec     *recorder
-	start   time.Time
-	view    *viewOnlyFilter // view-only sessions only (viewonly.go)
-	browser string          // the client's browser in one word
+	srv        *Server
+	id         uint64
+	client     net.Conn
+	target     net.Conn      // nil when the target could not be reached
+	dest       Target        // where target goes
+	w          *clientWriter // the only writer to client once the session runs; its framing is the session's
+	secure     bool          // the client came over TLS
+	pending    []byte        // client bytes read past the handshake
+	rec        *recorder
+	start      time.Time
+	view       *viewOnlyFilter // view-only sessions only (viewonly.go)
+	fromTarget *pooledReader   // downstream's reads of target
+	browser    string          // the client's browser in one word
 
 	ending    atomic.Bool  // the session is being torn down: errors are expected
 	release   sync.Once    // the target is released once (releaseTarget)
@@ -133,6 +134,7 @@ func (s *session) upstream() {
 		defer putBuffer(out)
 		rd = &hixieReader{max: s.srv.cfg.maxLegacyFrame(), out: *out}
 	}
+	fromClient := newPooledReader(s.client, 0)
 	for {
 		var buf *[]byte
 		var p []byte
@@ -141,7 +143,7 @@ func (s *session) upstream() {
 			p, s.pending = s.pending, nil
 		} else {
 			var n int
-			buf, n, err = readPooled(s.client, 0)
+			buf, n, err = fromClient.read()
 			p = (*buf)[:n]
 		}
 		if len(p) > 0 {
@@ -252,6 +254,7 @@ func (s *session) downstream() {
 	if s.target == nil {
 		return
 	}
+	s.fromTarget = newPooledReader(s.target, frameHeaderRoom)
 	step := s.downstreamStep
 	if sp := s.splicer(); sp != nil { // zero-copy where the system can (splice_linux.go)
 		step = sp
@@ -285,7 +288,7 @@ func (s *session) downstream() {
 // downstreamStep relays one read of the target to the client and returns the
 // read's error (io.EOF at the end of the stream).
 func (s *session) downstreamStep() error {
-	buf, n, err := readPooled(s.target, frameHeaderRoom)
+	buf, n, err := s.fromTarget.read()
 	if n > 0 && s.view != nil && !s.view.serverDone() && !s.viewServer((*buf)[frameHeaderRoom:frameHeaderRoom+n]) {
 		putBuffer(buf) // view-only (viewonly.go): the filter cannot follow the target, and the session is ending
 		return errViewOnlyEnded
