@@ -79,7 +79,7 @@ type session struct {
 
 	ending    atomic.Bool  // the session is being torn down: errors are expected
 	release   sync.Once    // the target is released once (releaseTarget)
-	lastSeen  atomic.Int64 // unix nanoseconds of the client's last read
+	lastSeen  atomic.Int64 // unix nanoseconds of the client's last read, kept with a heartbeat
 	toTarget  atomic.Int64 // payload bytes relayed client → target
 	toClient  atomic.Int64 // payload bytes relayed target → client
 	running   atomic.Int32 // goroutines still running
@@ -146,7 +146,7 @@ func (s *session) upstream() {
 			buf, n, err = fromClient.read()
 			p = (*buf)[:n]
 		}
-		if len(p) > 0 {
+		if len(p) > 0 && s.heartbeat != nil { // only the heartbeat asks
 			s.lastSeen.Store(time.Now().UnixNano())
 		}
 		done := s.handleClientBytes(rd, p)
