@@ -199,9 +199,11 @@ func TestDisconnectClosesThatSessionOnly(t *testing.T) {
 
 func TestMetricsListViewers(t *testing.T) {
 	tg := startTarget(t)
-	_, addr, _ := startServer(t, Config{Target: tg.addr(), Metrics: true, ViewOnly: true})
+	srv, addr, _ := startServer(t, Config{Target: tg.addr(), Metrics: true, ViewOnly: true})
 	c := dialWS(t, addr, firefoxUA)
 	tg.accept(t)
+	// The handshake's answer is written before the session is registered.
+	testnet.WaitFor(t, "the session", func() bool { return srv.Sessions() == 1 })
 	r, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
