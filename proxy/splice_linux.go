@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync/atomic"
 	"syscall"
+	"unsafe"
 
 	"github.com/gobwas/ws"
 	"golang.org/x/sys/unix"
@@ -56,6 +57,7 @@ type splicer struct {
 	src, dst syscall.RawConn // the target's socket, the client's
 	fallback bool            // the target cannot be spliced from: ordinary path
 	hdr      [maxServerHeader]byte
+	peek     [1]byte // fillFrom's look at whether the target has anything
 
 	// The state of the step in progress, kept here so that the callbacks
 	// given to src.Read and dst.Write are made once per session, not once
@@ -172,7 +174,21 @@ func (sp *splicer) fill() (*kpipe, error) {
 // yet, and the poller is to wait.
 func (sp *splicer) fillFrom(fd uintptr) bool {
 	if sp.p == nil {
-		if avail, ierr := unix.IoctlGetInt(int(fd), unix.SIOCINQ); ierr == nil && avail > 0 && avail < spliceMin {
+		avail, ierr := unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+		if ierr == nil && avail == 0 {
+			// Nothing waits, or the stream has ended: a peek tells which
+			// without taking a pipe. Bytes that arrived since the ioctl are
+			// measured again, so that a few never go by splice.
+			m, perr := peekByte(fd, &sp.peek)
+			switch {
+			case perr == syscall.EAGAIN:
+				return false // the poller is to wait
+			case perr == 0 && m > 0:
+				avail, ierr = unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+			}
+			// Else the end of the stream or an error: the splice says which.
+		}
+		if ierr == nil && avail > 0 && avail < spliceMin {
 			sp.rerr = errSmallRead
 			return true
 		}
@@ -273,4 +289,14 @@ func (sp *splicer) sendTo(fd uintptr) bool {
 		}
 	}
 	return true
+}
+
+// peekByte looks at the socket's next byte without taking it or waiting:
+// 1 when there is one, 0 at the end of the stream, or the errno (EAGAIN
+// when nothing waits). It calls recvfrom(2) itself, since unix.Recvfrom
+// allocates a sockaddr on every call, and raw, since it never blocks.
+func peekByte(fd uintptr, b *[1]byte) (int, syscall.Errno) {
+	n, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&b[0])), 1,
+		unix.MSG_PEEK|unix.MSG_DONTWAIT, 0, 0)
+	return int(n), errno
 }
