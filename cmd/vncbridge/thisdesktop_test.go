@@ -52,6 +52,7 @@ func TestTrayServesThisDesktop(t *testing.T) {
 	p := newPanel(t, bus)
 	binDir, _, _ := fakeDesktop(t)
 	port, tray := startDesktopTray(t, bus, display, binDir+":"+os.Getenv("PATH"))
+	p.follow(tray)
 	cmd := tray.cmd
 	p.waitMenu(t, "this desktop picked", func(m entry) bool {
 		e, ok := m.path("Target VNC server", "This desktop (x11vnc)")
@@ -60,7 +61,7 @@ func TestTrayServesThisDesktop(t *testing.T) {
 	if kids := testnet.ChildrenNamed(cmd.Process.Pid, "x11vnc"); len(kids) != 0 {
 		t.Fatalf("x11vnc runs before sharing: %v", kids)
 	}
-	p.click("Start sharing")
+	p.click(t, "Start sharing")
 	p.waitMenu(t, "sharing this desktop", func(m entry) bool {
 		return m.status() == "Sharing this desktop (x11vnc) at http://localhost:"+port+" — no viewers"
 	})
@@ -71,7 +72,7 @@ func TestTrayServesThisDesktop(t *testing.T) {
 	if len(kids) != 1 {
 		t.Fatalf("x11vnc children while sharing: %v", kids)
 	}
-	p.click("Stop sharing")
+	p.click(t, "Stop sharing")
 	p.waitMenu(t, "Stopped", func(m entry) bool { return m.status() == "Stopped" })
 	testnet.WaitFor(t, "x11vnc ended", func() bool { return len(testnet.ChildrenNamed(cmd.Process.Pid, "x11vnc")) == 0 })
 }
@@ -85,16 +86,17 @@ func TestTrayWithoutX11vncOpensTheHelpPage(t *testing.T) {
 	binDir, opened, _ := fakeDesktop(t)
 	// Only the fake desktop programs: x11vnc is not found (/bin may be
 	// /usr/bin, where it is).
-	startDesktopTray(t, bus, display, binDir)
+	_, tray := startDesktopTray(t, bus, display, binDir)
+	p.follow(tray)
 	p.waitMenu(t, "Stopped", func(m entry) bool { return m.status() == "Stopped" })
-	p.click("Start sharing")
+	p.click(t, "Start sharing")
 	m := p.waitMenu(t, "the advice", func(m entry) bool {
 		return strings.Contains(m.status(), "No VNC server runs; install x11vnc")
 	})
 	if !m.children[0].enabled {
 		t.Fatalf("the status line cannot be clicked:%s", dump(m, ""))
 	}
-	p.click(m.status())
+	p.click(t, m.status())
 	var help string
 	testnet.WaitFor(t, "the help page opened", func() bool {
 		b, _ := os.ReadFile(opened)

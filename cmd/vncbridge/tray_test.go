@@ -74,10 +74,16 @@ func (w *watcher) item() string {
 
 // panel is the test's side of the bus.
 type panel struct {
-	t    *testing.T
 	conn *dbus.Conn
 	w    *watcher
+	// out is what the tray said, when the test has told the panel
+	// (follow): there a click on an item just replaced shows as lost.
+	out *testnet.LogBuffer
 }
+
+// follow lets the panel read what tray says, to click again when a click
+// went to an item that a rebuild of the menu had just replaced.
+func (p *panel) follow(tray *started) { p.out = tray.out }
 
 func newPanel(t *testing.T, addr string) *panel {
 	t.Helper()
@@ -93,7 +99,7 @@ func newPanel(t *testing.T, addr string) *panel {
 	if reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("owning the watcher's name: %v %v", reply, err)
 	}
-	return &panel{t: t, conn: conn, w: w}
+	return &panel{conn: conn, w: w}
 }
 
 // entry is a dbusmenu item.
@@ -127,8 +133,8 @@ func decodeEntry(v []any) entry {
 // menu reads the whole menu of the registered item. The first GetLayout
 // after a menu is rebuilt answers one level only (fyne.io/systray does so
 // for GTK hosts), so it asks twice, as those hosts end up doing.
-func (p *panel) menu() entry {
-	p.t.Helper()
+func (p *panel) menu(t *testing.T) entry {
+	t.Helper()
 	obj := p.conn.Object(p.w.item(), "/StatusNotifierItem/menu")
 	var rev uint32
 	var layout struct {
@@ -138,19 +144,28 @@ func (p *panel) menu() entry {
 	}
 	for range 2 {
 		if err := obj.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{}).Store(&rev, &layout); err != nil {
-			p.t.Fatalf("GetLayout: %v", err)
+			t.Fatalf("GetLayout: %v", err)
 		}
 	}
 	return decodeEntry([]any{layout.ID, layout.Props, layout.Children})
 }
 
-// sharing tells whether the status says that target is shared: answering
-// ("Sharing T at …"), or not, as the echo servers of these tests do not
-// greet like VNC servers ("Sharing at … — no VNC server answers at T").
+// sharing tells whether the menu says that target is shared: the status
+// says sharing and the target is the one checked in the Target menu. The
+// status names the target only until the tray finds that it does not
+// greet like a VNC server (the echo servers of these tests do not): then
+// it says what to do instead ("Sharing at … — No VNC server runs; …").
 func (e entry) sharing(target string) bool {
-	s := e.status()
-	return strings.HasPrefix(s, "Sharing "+target+" ") ||
-		strings.HasPrefix(s, "Sharing at ") && strings.HasSuffix(s, "no VNC server answers at "+target)
+	if !strings.HasPrefix(e.status(), "Sharing ") {
+		return false
+	}
+	targets, _ := e.path("Target VNC server")
+	for _, c := range targets.children {
+		if c.checked && (c.label == target || strings.HasPrefix(c.label, target+" ")) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e entry) status() string {
@@ -161,27 +176,45 @@ func (e entry) status() string {
 }
 
 // click clicks the item at the labels' path ("Listen port", "Other…").
-func (p *panel) click(labels ...string) {
-	p.t.Helper()
-	// A menu whose shape changes (a viewer joining or leaving) is rebuilt
-	// with new item IDs: click once it has been still for a moment, so that
-	// the click does not go to an item just replaced.
-	still := dump(p.menu(), "")
-	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
-		time.Sleep(100 * time.Millisecond)
-		now := dump(p.menu(), "")
-		if now == still {
-			break
+func (p *panel) click(t *testing.T, labels ...string) {
+	t.Helper()
+	for try := 1; ; try++ {
+		e := p.stillItem(t, labels)
+		obj := p.conn.Object(p.w.item(), "/StatusNotifierItem/menu")
+		if err := obj.Call("com.canonical.dbusmenu.Event", 0, e.id, "clicked", dbus.MakeVariant(""), uint32(time.Now().Unix())).Err; err != nil {
+			t.Fatalf("clicking %q: %v", labels, err)
 		}
-		still = now
+		// The tray handles the event before it answers, and says so when
+		// the item is gone (the menu was rebuilt in between): click again.
+		lost := p.out != nil && strings.Contains(p.out.String(), fmt.Sprintf("no menu item with ID %d\n", e.id))
+		if !lost {
+			return
+		}
+		if try == 5 {
+			t.Fatalf("clicking %q: lost %d times to a rebuild of the menu", labels, try)
+		}
 	}
-	e, ok := p.menu().path(labels...)
-	if !ok {
-		p.t.Fatalf("no menu item %q; the menu: %s", labels, dump(p.menu(), ""))
-	}
-	obj := p.conn.Object(p.w.item(), "/StatusNotifierItem/menu")
-	if err := obj.Call("com.canonical.dbusmenu.Event", 0, e.id, "clicked", dbus.MakeVariant(""), uint32(time.Now().Unix())).Err; err != nil {
-		p.t.Fatalf("clicking %q: %v", labels, err)
+}
+
+// stillItem waits for the item at the labels' path in a menu that has not
+// changed for a moment. A menu whose shape changes (a viewer joining, the
+// status of the target) is rebuilt an item at a time with new item IDs:
+// an item read while it changes may be about to be replaced, or not there
+// yet.
+func (p *panel) stillItem(t *testing.T, labels []string) entry {
+	t.Helper()
+	last := ""
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		m := p.menu(t)
+		now := dump(m, "")
+		if e, ok := m.path(labels...); ok && now == last {
+			return e
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no menu item %q in a still menu; the menu: %s", labels, now)
+		}
+		last = now
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -206,7 +239,7 @@ func (p *panel) waitMenu(t *testing.T, what string, cond func(entry) bool) entry
 		if p.w.item() == "" {
 			return false
 		}
-		m = p.menu()
+		m = p.menu(t)
 		return cond(m)
 	})
 	return m
@@ -232,9 +265,9 @@ func (e entry) path(labels ...string) (entry, bool) {
 // aboutToShow calls AboutToShowGroup on the tray's menu as xfce4-panel does
 // when the user opens it: for the root and the submenus, never the
 // "opened" event.
-func (p *panel) aboutToShow() {
-	p.t.Helper()
-	m := p.menu()
+func (p *panel) aboutToShow(t *testing.T) {
+	t.Helper()
+	m := p.menu(t)
 	ids := []int32{m.id}
 	for _, c := range m.children {
 		if len(c.children) > 0 {
@@ -243,7 +276,7 @@ func (p *panel) aboutToShow() {
 	}
 	obj := p.conn.Object(p.w.item(), "/StatusNotifierItem/menu")
 	if err := obj.Call("com.canonical.dbusmenu.AboutToShowGroup", 0, ids).Err; err != nil {
-		p.t.Fatalf("AboutToShowGroup: %v", err)
+		t.Fatalf("AboutToShowGroup: %v", err)
 	}
 }
 
@@ -286,6 +319,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	port := freeAddr(t)[len("127.0.0.1:"):]
 	target := echoServer(t)
 	config, tray := startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": mustAtoi(t, port), "target": target})
+	p.follow(tray)
 	newPort := freeAddr(t)[len("127.0.0.1:"):]
 	second := echoServer(t)
 	var kept *testnet.Viewer // a viewer that stays through every change of the settings
@@ -296,13 +330,14 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		}
 	}
 	step("registers and shows Stopped", func(t *testing.T) {
-		m := p.waitMenu(t, "Stopped", func(m entry) bool { return m.status() == "Stopped" })
-		if _, ok := m.path("Start sharing"); !ok {
-			t.Fatalf("no Start sharing:%s", dump(m, ""))
-		}
+		// The menu is built an item at a time: wait for all of it.
+		p.waitMenu(t, "Stopped, and Start sharing", func(m entry) bool {
+			_, ok := m.path("Start sharing")
+			return m.status() == "Stopped" && ok
+		})
 	})
 	step("Start sharing relays a WebSocket to the target", func(t *testing.T) {
-		p.click("Start sharing")
+		p.click(t, "Start sharing")
 		p.waitMenu(t, "sharing", func(m entry) bool { return m.sharing(target) })
 		conn, err := net.Dial("tcp", "127.0.0.1:"+port)
 		if err != nil {
@@ -318,7 +353,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	})
 	step("Listen port ▸ Other… moves the listener", func(t *testing.T) {
 		os.WriteFile(answer, []byte(newPort+"\n"), 0o644)
-		p.click("Listen port", "Other…")
+		p.click(t, "Listen port", "Other…")
 		m := p.waitMenu(t, "the new port", func(m entry) bool { return strings.Contains(m.status(), "localhost:"+newPort+" ") })
 		if e, ok := m.path("Listen port", newPort); !ok || !e.checked {
 			t.Fatalf("port %s not checked:%s", newPort, dump(m, ""))
@@ -332,12 +367,12 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	})
 	step("Target VNC server ▸ Other… changes the target", func(t *testing.T) {
 		os.WriteFile(answer, []byte(second+"\n"), 0o644)
-		p.click("Target VNC server", "Other…")
+		p.click(t, "Target VNC server", "Other…")
 		p.waitMenu(t, "the new target", func(m entry) bool { return m.sharing(second) })
 		kept.Echo(t, "still here after the target change")
 	})
 	step("Record sessions writes a file", func(t *testing.T) {
-		p.click("Record sessions")
+		p.click(t, "Record sessions")
 		p.waitMenu(t, "recording on", func(m entry) bool { e, _ := m.path("Record sessions"); return e.checked })
 		conn, err := net.Dial("tcp", "127.0.0.1:"+newPort)
 		if err != nil {
@@ -356,7 +391,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		})
 	})
 	step("Recordings… opens the recordings page on loopback, with the recording", func(t *testing.T) {
-		p.click("Recordings…")
+		p.click(t, "Recordings…")
 		var page string
 		testnet.WaitFor(t, "the recordings page opened", func() bool {
 			b, _ := os.ReadFile(opened)
@@ -374,7 +409,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		}
 	})
 	step("Open in browser runs the opener with the viewer's address", func(t *testing.T) {
-		p.click("Open in browser")
+		p.click(t, "Open in browser")
 		testnet.WaitFor(t, "the browser", func() bool {
 			b, _ := os.ReadFile(opened)
 			return strings.Contains(string(b), "http://localhost:"+newPort+"/")
@@ -392,7 +427,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		})
 	})
 	step("Quit stops sharing and exits cleanly", func(t *testing.T) {
-		p.click("Quit")
+		p.click(t, "Quit")
 		select {
 		case <-tray.exited:
 			if tray.err != nil {
@@ -430,6 +465,7 @@ func TestAboutToShowGroupRefreshes(t *testing.T) {
 	remote := ln.Addr().String()
 	ln.Close()
 	_, tray := startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": testnet.FreePort(t), "target": remote}, "-v")
+	p.follow(tray)
 	p.waitMenu(t, "the menu, without the server", func(m entry) bool {
 		e, ok := m.path("Target VNC server", remote+" (saved)")
 		return ok && e.checked
@@ -438,7 +474,7 @@ func TestAboutToShowGroupRefreshes(t *testing.T) {
 		return strings.Contains(tray.out.String(), `msg="looked for VNC servers" everywhere=true`)
 	})
 	testnet.Serve(t, "tcp", remote, func(c net.Conn) { c.Write([]byte("RFB 003.008\n")); time.Sleep(time.Second); c.Close() })
-	p.aboutToShow()
+	p.aboutToShow(t)
 	p.waitMenu(t, "the server found after AboutToShowGroup", func(m entry) bool {
 		_, ok := m.path("Target VNC server", remote+" (RFB 3.8)")
 		return ok

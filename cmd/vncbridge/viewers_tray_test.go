@@ -55,8 +55,9 @@ func TestTrayViewersOnARealSessionBus(t *testing.T) {
 	os.WriteFile(filepath.Join(binDir, "zenity"), []byte("#!/bin/sh\n. "+answer+"\n"), 0o755)
 	say := func(script string) { os.WriteFile(answer, []byte(script+"\n"), 0o644) }
 	port := freeAddr(t)[len("127.0.0.1:"):]
-	startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": mustAtoi(t, port), "target": echoServer(t),
+	_, tray := startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": mustAtoi(t, port), "target": echoServer(t),
 		"share_on_start": true, "ask_to_join": true})
+	p.follow(tray)
 	p.waitMenu(t, "sharing", func(m entry) bool { return strings.HasPrefix(m.status(), "Sharing ") })
 
 	say("exit 0") // Allow
@@ -77,7 +78,7 @@ func TestTrayViewersOnARealSessionBus(t *testing.T) {
 		t.Fatalf("a denied viewer's page reads %q", got)
 	}
 
-	p.click("Viewers", es[0].label, "Disconnect")
+	p.click(t, "Viewers", es[0].label, "Disconnect")
 	if got := testnet.CloseReason(t, control, nil); got != "The person sharing disconnected you" {
 		t.Fatalf("a disconnected viewer's page reads %q", got)
 	}
