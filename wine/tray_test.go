@@ -169,25 +169,44 @@ func (tr *tray) openMenu(items int) rows {
 	tr.t.Helper()
 	before := screenshot(tr.t)
 	xdo(tr.t, "mousemove", strconv.Itoa(tr.iconX), strconv.Itoa(tr.iconY), "click", "3")
+	if r, ok := tr.findMenu(before, 0, before.Bounds().Max.X, items, 6*time.Second); ok {
+		return r
+	}
+	// Under load, Wine's desktop has been seen to drop a right-click on
+	// the notification area (one menu in three runs of these tests): a
+	// person clicks again.
+	tr.t.Logf("no menu %v after a right-click on the icon: right-clicking again", 6*time.Second)
+	xdo(tr.t, "mousemove", strconv.Itoa(tr.iconX), strconv.Itoa(tr.iconY), "click", "3")
 	return tr.waitMenu(before, 0, before.Bounds().Max.X, items)
 }
 
+// waitMenu waits 10 seconds for a menu of that many items to appear between
+// minX and maxX, and fails the test without one.
 func (tr *tray) waitMenu(before *image.RGBA, minX, maxX, items int) rows {
 	tr.t.Helper()
+	r, ok := tr.findMenu(before, minX, maxX, items, 10*time.Second)
+	if !ok {
+		saveScreenshot(tr.t, tr.lastScreenshot, tr.t.Name()+"-menu")
+		tr.t.Fatalf("no menu of %d items (found %v)", items, r.ys)
+	}
+	return r
+}
+
+// findMenu looks for a menu of that many items between minX and maxX for
+// as long as within, in screenshots compared with before.
+func (tr *tray) findMenu(before *image.RGBA, minX, maxX, items int, within time.Duration) (rows, bool) {
+	tr.t.Helper()
 	var r rows
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	for deadline := time.Now().Add(within); ; time.Sleep(100 * time.Millisecond) {
 		after := screenshot(tr.t)
 		tr.lastScreenshot = after
 		var ok bool
 		if r, ok = menuRows(before, after, minX, maxX); ok && len(r.ys) == items {
-			return r
+			return r, true
 		}
 		if time.Now().After(deadline) {
-			saveScreenshot(tr.t, after, tr.t.Name()+"-menu")
-			tr.t.Fatalf("no menu of %d items (found %v)", items, r.ys)
+			return r, false
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 
