@@ -455,7 +455,7 @@ func (r *report) markdown() string {
 	p("- The splice relay (`bench -splice-relay`) is Go's `io.Copy` between the two TCP connections, which on Linux moves" +
 		" the bytes with splice(2) through a pipe and never into user space: the least a program can do to pass bytes between" +
 		" two sockets. Neither relay frames anything, so they are limits a WebSocket proxy can approach, not pass.\n")
-	p("- vncbridge splices downstream on Linux (target socket → pipe → client socket, the frame header sent with MSG_MORE);" +
+	p("- vncbridge splices downstream on Linux (target socket → pipe → client socket, the frame header sent by its own sendmsg, before the payload);" +
 		" \"vncbridge, no splice\" is the same binary with `VNCBRIDGE_SPLICE=0`: the path of TLS, recorded, legacy and base64" +
 		" sessions and of other systems. Upstream cannot splice (client frames are masked) and is the same path in both. docs/PROFILE.md explains what is left between vncbridge and the splice relay.\n")
 	p("- With %d CPUs for client, proxy and target together, throughput is bounded by CPU, not by the loopback device:"+
