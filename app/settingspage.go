@@ -8,7 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
+
+// pageHeaderTimeout is how long the settings page waits for a request's
+// headers: a connection that sends none is not held open.
+var pageHeaderTimeout = 10 * time.Second
 
 // settingsPage is a small page on a loopback port of its own, opened in the
 // browser when the platform has no native dialog ("Other…") and for About.
@@ -43,7 +48,7 @@ func newSettingsPage(a *trayApp) (*settingsPage, error) {
 	b := make([]byte, 16)
 	rand.Read(b)
 	p := &settingsPage{app: a, ln: ln, secret: hex.EncodeToString(b)}
-	p.srv = &http.Server{Handler: p}
+	p.srv = &http.Server{Handler: p, ReadHeaderTimeout: pageHeaderTimeout}
 	go p.srv.Serve(ln)
 	return p, nil
 }
@@ -79,8 +84,10 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case r.Method == http.MethodPost && (rest == "" || rest == "help"):
-		if o := r.Header.Get("Origin"); o != "" && o != "http://"+self {
-			http.Error(w, "a page from another site may not change the settings", http.StatusForbidden)
+		// Browsers send Origin with every form they post: a post without
+		// one comes from no page of ours.
+		if o := r.Header.Get("Origin"); o != "http://"+self {
+			http.Error(w, "only this page may change the settings (the request came from another page, or from none)", http.StatusForbidden)
 			return
 		}
 		if rest == "help" {
