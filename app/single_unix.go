@@ -4,26 +4,74 @@ package app
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
-// controlSocket is the socket's path: in the config directory, or in the
-// temporary directory when that path is too long for a Unix socket.
-func controlSocket(p Paths) string {
+// maxSocketPath is the longest socket path used: sun_path holds 108 bytes
+// on Linux and 104 on macOS and the BSDs, with the final NUL.
+const maxSocketPath = 100
+
+// controlSocket is the socket's path: in the config directory, or, when
+// that path is too long for a Unix socket, in a directory only this user
+// can enter, named after the config directory: XDG_RUNTIME_DIR (the user's
+// own, 0700 by its specification), else vncbridge-UID in the temporary
+// directory (privateTempDir). A predictable path in a shared directory
+// would let another user answer in the tray's place.
+func controlSocket(p Paths) (string, error) {
 	s := filepath.Join(p.Dir, "tray.sock")
-	if len(s) > 100 {
-		s = filepath.Join(os.TempDir(), "vncbridge-"+filepath.Base(filepath.Dir(p.Dir))+".sock")
+	if len(s) <= maxSocketPath {
+		return s, nil
 	}
-	return s
+	sum := sha256.Sum256([]byte(p.Dir))
+	name := "vncbridge-" + hex.EncodeToString(sum[:8]) + ".sock"
+	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" && len(filepath.Join(rt, name)) <= maxSocketPath {
+		return filepath.Join(rt, name), nil
+	}
+	dir, err := privateTempDir()
+	if err != nil {
+		return "", err
+	}
+	if s = filepath.Join(dir, name); len(s) > maxSocketPath {
+		return "", fmt.Errorf("no room for the tray's control socket: %s and %s are too long paths", p.Dir, dir)
+	}
+	return s, nil
+}
+
+// privateTempDir is vncbridge-UID in the temporary directory, made 0700,
+// and refused unless it is a directory (not a link) of this user's that
+// nobody else may enter.
+func privateTempDir() (string, error) {
+	d := filepath.Join(os.TempDir(), fmt.Sprintf("vncbridge-%d", os.Getuid()))
+	if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return "", err
+	}
+	fi, err := os.Lstat(d)
+	if err != nil {
+		return "", err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !fi.IsDir() || fi.Mode().Perm() != 0o700 || !ok || int(st.Uid) != os.Getuid() {
+		return "", fmt.Errorf("%s is not a directory of this user's that only this user may enter; remove it", d)
+	}
+	return d, nil
 }
 
 // claim listens on the control socket, unless another tray answers there.
 func claim(p Paths, onOpen func()) (*Instance, error) {
-	path := controlSocket(p)
+	path, err := controlSocket(p)
+	if err != nil {
+		return nil, err
+	}
 	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
 		defer c.Close()
 		c.SetDeadline(time.Now().Add(3 * time.Second))
