@@ -60,8 +60,7 @@ func (r *pooledReader) read() (buf *[]byte, n int, err error) {
 		n = 0
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		c := r.c
-		err = &net.OpError{Op: "read", Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
+		err = readError(r.c, err)
 	}
 	if buf == nil {
 		buf = getBuffer()
@@ -88,4 +87,16 @@ func (r *pooledReader) readFD(fd uintptr) bool {
 		return false
 	}
 	return true
+}
+
+// readError is err as a read of c failed, the way c.Read says it: the
+// system's error, or the poller's (a deadline, a closed connection), which
+// comes wrapped as a "raw-read" of its own and is unwrapped so that a log
+// line says "read" once.
+func readError(c net.Conn, err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		err = oe.Err
+	}
+	return &net.OpError{Op: "read", Net: c.LocalAddr().Network(), Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
 }

@@ -166,8 +166,7 @@ func (sp *splicer) fill() (*kpipe, error) {
 	case io.EOF, errSmallRead, errNoPipe, syscall.EINVAL:
 		return nil, err
 	}
-	t := sp.s.target
-	return nil, &net.OpError{Op: "read", Net: t.LocalAddr().Network(), Source: t.LocalAddr(), Addr: t.RemoteAddr(), Err: err}
+	return nil, readError(sp.s.target, err)
 }
 
 // fillFrom is fill's callback for src.Read: false means nothing is there
