@@ -210,10 +210,10 @@ func run(t *testing.T, program string, args ...string) result {
 
 // proc is a Windows program started under Wine.
 type proc struct {
-	cmd          *exec.Cmd
-	stdout, errf *os.File
-	done         chan struct{}
-	exit         error
+	cmd              *exec.Cmd
+	outPath, errPath string // where its output goes
+	done             chan struct{}
+	exit             error
 }
 
 func startWine(program string, args ...string) (*proc, error) {
@@ -221,22 +221,25 @@ func startWine(program string, args ...string) (*proc, error) {
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := os.Create(filepath.Join(dir, "stdout"))
+	p := &proc{outPath: filepath.Join(dir, "stdout"), errPath: filepath.Join(dir, "stderr"), done: make(chan struct{})}
+	stdout, err := os.Create(p.outPath)
 	if err != nil {
 		return nil, err
 	}
-	stderr, err := os.Create(filepath.Join(dir, "stderr"))
+	defer stdout.Close() // the program has its own descriptor once started
+	stderr, err := os.Create(p.errPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("wine", append([]string{program}, args...)...)
-	cmd.Env = wineEnv
-	cmd.Dir = root
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
+	defer stderr.Close()
+	p.cmd = exec.Command("wine", append([]string{program}, args...)...)
+	p.cmd.Env = wineEnv
+	p.cmd.Dir = root
+	p.cmd.Stdout, p.cmd.Stderr = stdout, stderr
+	if err := p.cmd.Start(); err != nil {
 		return nil, err
 	}
-	return &proc{cmd: cmd, stdout: stdout, errf: stderr, done: make(chan struct{})}, nil
+	return p, nil
 }
 
 // start starts a Windows program for a test, killed when the test ends.
@@ -257,8 +260,8 @@ func start(t *testing.T, program string, args ...string) *proc {
 	return p
 }
 
-func (p *proc) out() string { b, _ := os.ReadFile(p.stdout.Name()); return string(b) }
-func (p *proc) err() string { b, _ := os.ReadFile(p.errf.Name()); return string(b) }
+func (p *proc) out() string { b, _ := os.ReadFile(p.outPath); return string(b) }
+func (p *proc) err() string { b, _ := os.ReadFile(p.errPath); return string(b) }
 
 // exitCode waits for the program's end.
 func (p *proc) exitCode(t *testing.T, timeout time.Duration) int {
