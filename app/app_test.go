@@ -1,11 +1,10 @@
 package app
 
 import (
-	"vncbridge/proxy"
-
 	"context"
 	"errors"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +22,7 @@ import (
 	"vncbridge/app/localvnc"
 	"vncbridge/assets/icons"
 	"vncbridge/internal/testnet"
+	"vncbridge/proxy"
 )
 
 // fakes of the desktop
@@ -350,7 +350,8 @@ func TestTargetChoiceAndOtherWithoutDialog(t *testing.T) {
 		t.Fatalf("opened %v, want the settings page", pages)
 	}
 	third := echoTarget(t)
-	postSettings(t, pages[0], "", map[string]string{"port": strconv.Itoa(port), "target": third}, 303)
+	u, _ := url.Parse(pages[0])
+	postSettings(t, pages[0], "http://"+u.Host, map[string]string{"port": strconv.Itoa(port), "target": third}, 303)
 	h.waitStatus("the target from the page", func(string) bool { s, _ := loadSettings(h.paths); return s.Target == third })
 }
 
