@@ -18,8 +18,8 @@ import (
 	"unicode/utf8"
 
 	"vncbridge/assets/icons"
+	"vncbridge/internal/localpage"
 	"vncbridge/proxy"
-	"vncbridge/recordings"
 )
 
 // The desktop, behind small interfaces: the app's logic is tested with
@@ -133,7 +133,7 @@ type trayApp struct {
 	shown string
 	// recPage is the recordings page, once opened; pruning: the limits of
 	// the recordings folder are being applied.
-	recPage *recordings.Server
+	recPage *localpage.Server
 	pruning bool
 }
 

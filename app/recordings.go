@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"vncbridge/internal/localpage"
 	"vncbridge/recordings"
 )
 
@@ -73,7 +74,7 @@ func (a *trayApp) openRecordings() {
 		return
 	}
 	if a.recPage == nil {
-		srv, err := recordings.Listen(&recordings.Handler{
+		srv, err := localpage.Listen(&recordings.Handler{
 			Dir: dir,
 			Web: a.cfg.web,
 			OpenFolder: func() error {

@@ -1,29 +1,21 @@
 package app
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"html/template"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
+
+	"vncbridge/internal/localpage"
 )
 
-// pageHeaderTimeout is how long the settings page waits for a request's
-// headers: a connection that sends none is not held open.
-var pageHeaderTimeout = 10 * time.Second
-
-// settingsPage is a small page on a loopback port of its own, opened in the
-// browser when the platform has no native dialog ("Other…") and for About.
-// Its address holds a random secret, so no other page can post to it, and it
-// checks Host and Origin as the proxy does.
+// settingsPage is a small page, opened in the browser when the platform has
+// no native dialog ("Other…"), for About and for the help page. It is served
+// by a localpage.Server: on a loopback port of its own behind a random
+// secret, with Host and Origin checked.
 type settingsPage struct {
-	app    *trayApp
-	ln     net.Listener
-	srv    *http.Server
-	secret string
+	app *trayApp
+	srv *localpage.Server
 }
 
 // openPage opens the settings page (""), the about page ("about") or the
@@ -41,21 +33,13 @@ func (a *trayApp) openPage(which string) {
 }
 
 func newSettingsPage(a *trayApp) (*settingsPage, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	b := make([]byte, 16)
-	rand.Read(b)
-	p := &settingsPage{app: a, ln: ln, secret: hex.EncodeToString(b)}
-	p.srv = &http.Server{Handler: p, ReadHeaderTimeout: pageHeaderTimeout}
-	go p.srv.Serve(ln)
-	return p, nil
+	p := &settingsPage{app: a}
+	var err error
+	p.srv, err = localpage.Listen(p)
+	return p, err
 }
 
-func (p *settingsPage) url(which string) string {
-	return "http://" + p.ln.Addr().String() + "/" + p.secret + "/" + which
-}
+func (p *settingsPage) url(which string) string { return p.srv.URL() + which }
 
 func (p *settingsPage) close() { p.srv.Close() }
 
@@ -72,24 +56,9 @@ func (p *settingsPage) state() state {
 }
 
 func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	self := p.ln.Addr().String()
-	if r.Host != self {
-		http.Error(w, "wrong Host", http.StatusForbidden)
-		return
-	}
-	rest, ok := strings.CutPrefix(r.URL.Path, "/"+p.secret+"/")
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
+	rest := strings.TrimPrefix(r.URL.Path, "/")
 	switch {
 	case r.Method == http.MethodPost && (rest == "" || rest == "help"):
-		// Browsers send Origin with every form they post: a post without
-		// one comes from no page of ours.
-		if o := r.Header.Get("Origin"); o != "http://"+self {
-			http.Error(w, "only this page may change the settings (the request came from another page, or from none)", http.StatusForbidden)
-			return
-		}
 		if rest == "help" {
 			p.openSystemSetting(w, r)
 			return

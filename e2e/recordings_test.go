@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"vncbridge/assets"
+	"vncbridge/internal/localpage"
 	"vncbridge/proxy"
 	"vncbridge/recordings"
 )
@@ -39,7 +40,7 @@ func (d *desktop) setRoot(t testing.TB, colour string) {
 // vncbridge recordings do, and returns its address.
 func openRecordings(t testing.TB, dir string) string {
 	t.Helper()
-	s, err := recordings.Listen(&recordings.Handler{Dir: dir, Web: assets.Web()})
+	s, err := localpage.Listen(&recordings.Handler{Dir: dir, Web: assets.Web()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,13 +11,15 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"vncbridge/internal/localpage"
 )
 
-func startPage(t *testing.T) (*Server, string) {
+func startPage(t *testing.T) (*localpage.Server, string) {
 	t.Helper()
 	dir := t.TempDir()
 	web := fstest.MapFS{"recordings.html": {Data: []byte("<title>recordings</title>")}, "player.js": {Data: []byte("// js")}}
-	s, err := Listen(&Handler{Dir: dir, Web: web})
+	s, err := localpage.Listen(&Handler{Dir: dir, Web: web})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"vncbridge/app"
 	"vncbridge/assets"
+	"vncbridge/internal/localpage"
 	"vncbridge/recordings"
 )
 
@@ -71,7 +72,7 @@ func runRecordings(args []string, stdout, stderr io.Writer) int {
 	if !assets.HasNoVNC() {
 		fmt.Fprintln(stderr, "vncbridge recordings: this build has no noVNC library, so the player cannot show recordings (make build runs make assets); the list works")
 	}
-	srv, err := recordings.Listen(&recordings.Handler{
+	srv, err := localpage.Listen(&recordings.Handler{
 		Dir:        dir,
 		Web:        assets.Web(),
 		OpenFolder: func() error { return open.Start(dir) },

@@ -1,4 +1,7 @@
-package recordings
+// Package localpage serves the pages vncbridge opens in this computer's
+// browser (the tray's settings and help pages, the recordings page) on a
+// loopback port of their own, never on a share open to other computers.
+package localpage
 
 import (
 	"crypto/rand"
@@ -9,10 +12,16 @@ import (
 	"time"
 )
 
-// Server serves a Handler on a loopback port of its own, never on a share
-// open to other computers. Its address holds a random secret, so no other
-// page or user of this computer can guess it, and it checks Host (against
-// DNS rebinding) and, for what changes anything, Origin.
+// headerTimeout is how long a request's headers may take: a connection that
+// sends none is not held open.
+var headerTimeout = 10 * time.Second
+
+// Server serves a Handler on a loopback port of its own. Its address holds a
+// random secret, so no other page or user of this computer can guess it,
+// and it checks Host (against DNS rebinding) and, for any method but GET
+// and HEAD, Origin: browsers send it with every form and fetch that
+// changes something, so a request from another page, or from none, is
+// refused. The handler sees the path after the secret ("/", "/api/…").
 type Server struct {
 	h      http.Handler
 	ln     net.Listener
@@ -29,12 +38,12 @@ func Listen(h http.Handler) (*Server, error) {
 	b := make([]byte, 16)
 	rand.Read(b)
 	s := &Server{h: h, ln: ln, secret: hex.EncodeToString(b)}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: headerTimeout}
 	go s.srv.Serve(ln)
 	return s, nil
 }
 
-// URL is the page's address, secret included.
+// URL is the page's address, secret included, ending in "/".
 func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/" + s.secret + "/" }
 
 // Close stops the server and its connections.
@@ -54,7 +63,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if o := r.Header.Get("Origin"); o != "http://"+r.Host {
-			http.Error(w, "only this page may change the recordings", http.StatusForbidden)
+			http.Error(w, "only this page may make changes here (the request came from another page, or from none)", http.StatusForbidden)
 			return
 		}
 	}

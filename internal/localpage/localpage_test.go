@@ -1,0 +1,93 @@
+package localpage
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func start(t *testing.T) (*Server, string) {
+	t.Helper()
+	s, err := Listen(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.Method+" "+r.URL.Path)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, s.ln.Addr().String()
+}
+
+func do(t *testing.T, method, url, host, origin string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	if host != "" {
+		req.Host = host
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The handler is reached only behind the secret, with this server's Host,
+// and, to change anything, with this page's Origin; it sees the path after
+// the secret.
+func TestServerGuards(t *testing.T) {
+	s, self := start(t)
+	_, port, _ := net.SplitHostPort(self)
+	u := s.URL()
+	if !strings.HasPrefix(u, "http://127.0.0.1:") || !strings.HasSuffix(u, "/") {
+		t.Fatalf("URL %s", u)
+	}
+	for _, c := range []struct {
+		name, method, url, host, origin string
+		status                          int
+		body                            string
+	}{
+		{"page", "GET", u + "about", "", "", 200, "GET /about"},
+		{"localhost", "GET", u, "localhost:" + port, "", 200, "GET /"},
+		{"no secret", "GET", "http://" + self + "/about", "", "", 404, ""},
+		{"wrong secret", "GET", "http://" + self + "/0123/about", "", "", 404, ""},
+		{"rebound name", "GET", u, "evil.example:" + port, "", 403, "wrong Host"},
+		{"post from this page", "POST", u, "", "http://" + self, 200, "POST /"},
+		{"post from another site", "POST", u, "", "http://evil.example", 403, "only this page"},
+		{"post from no page", "POST", u, "", "", 403, "only this page"},
+		{"delete from no page", "DELETE", u + "x", "", "", 403, "only this page"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			status, body := do(t, c.method, c.url, c.host, c.origin)
+			if status != c.status || !strings.Contains(body, c.body) {
+				t.Fatalf("%d %q, want %d with %q", status, body, c.status, c.body)
+			}
+		})
+	}
+}
+
+// A connection that never finishes its headers is closed, not held open.
+func TestServerClosesAConnectionWithoutHeaders(t *testing.T) {
+	defer func(d time.Duration) { headerTimeout = d }(headerTimeout)
+	headerTimeout = 200 * time.Millisecond
+	s, self := start(t)
+	c, err := net.Dial("tcp", self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET /"+s.secret+"/ HTTP/1.1\r\nHost: "+self+"\r\n")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	began := time.Now()
+	io.Copy(io.Discard, c) // until the server closes, or the deadline
+	if waited := time.Since(began); waited > 3*time.Second {
+		t.Fatalf("the connection was still open after %v", waited.Round(time.Millisecond))
+	}
+}
