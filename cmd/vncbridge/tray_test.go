@@ -179,7 +179,8 @@ func (e entry) status() string {
 func (p *panel) click(t *testing.T, labels ...string) {
 	t.Helper()
 	for try := 1; ; try++ {
-		e := p.stillItem(t, labels)
+		m := p.waitMenu(t, fmt.Sprintf("menu item %q", labels), func(m entry) bool { _, ok := m.path(labels...); return ok })
+		e, _ := m.path(labels...)
 		obj := p.conn.Object(p.w.item(), "/StatusNotifierItem/menu")
 		if err := obj.Call("com.canonical.dbusmenu.Event", 0, e.id, "clicked", dbus.MakeVariant(""), uint32(time.Now().Unix())).Err; err != nil {
 			t.Fatalf("clicking %q: %v", labels, err)
@@ -196,28 +197,6 @@ func (p *panel) click(t *testing.T, labels ...string) {
 	}
 }
 
-// stillItem waits for the item at the labels' path in a menu that has not
-// changed for a moment. A menu whose shape changes (a viewer joining, the
-// status of the target) is rebuilt an item at a time with new item IDs:
-// an item read while it changes may be about to be replaced, or not there
-// yet.
-func (p *panel) stillItem(t *testing.T, labels []string) entry {
-	t.Helper()
-	last := ""
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		m := p.menu(t)
-		now := dump(m, "")
-		if e, ok := m.path(labels...); ok && now == last {
-			return e
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no menu item %q in a still menu; the menu: %s", labels, now)
-		}
-		last = now
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 func dump(e entry, indent string) string {
 	s := ""
 	for _, c := range e.children {
@@ -226,7 +205,11 @@ func dump(e entry, indent string) string {
 	return s
 }
 
-// waitMenu waits until cond holds for the menu.
+// waitMenu waits until cond holds for a menu that has not changed for a
+// moment. A menu whose shape changes (a viewer joining, the status of the
+// target) is rebuilt an item at a time, with new item IDs: read while it
+// changes, it may lack items it will have, and its items may be about to
+// be replaced.
 func (p *panel) waitMenu(t *testing.T, what string, cond func(entry) bool) entry {
 	t.Helper()
 	var m entry
@@ -235,12 +218,17 @@ func (p *panel) waitMenu(t *testing.T, what string, cond func(entry) bool) entry
 			t.Logf("the menu:%s", dump(m, "  "))
 		}
 	}()
-	testnet.WaitFor(t, what, func() bool {
+	last, since := "", time.Now()
+	testnet.WaitFor(t, what+" in a still menu", func() bool {
 		if p.w.item() == "" {
 			return false
 		}
 		m = p.menu(t)
-		return cond(m)
+		if now := dump(m, ""); now != last {
+			last, since = now, time.Now()
+			return false
+		}
+		return time.Since(since) >= 100*time.Millisecond && cond(m)
 	})
 	return m
 }
