@@ -2,7 +2,6 @@ package recordings
 
 import (
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"vncbridge/internal/localpage"
+	"vncbridge/internal/testnet"
 )
 
 func startPage(t *testing.T) (*localpage.Server, string) {
@@ -25,25 +25,6 @@ func startPage(t *testing.T) (*localpage.Server, string) {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, dir
-}
-
-func do(t *testing.T, method, url string, header map[string]string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(method, url, nil)
-	for k, v := range header {
-		if k == "Host" {
-			req.Host = v
-		} else {
-			req.Header.Set(k, v)
-		}
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }
 
 func TestPageOnLoopbackBehindItsSecret(t *testing.T) {
@@ -79,7 +60,7 @@ func TestPageOnLoopbackBehindItsSecret(t *testing.T) {
 		{"post to the list", "POST", u + "api/recordings", origin, 405, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			status, body := do(t, c.method, c.url, c.header)
+			status, body := testnet.Do(t, c.method, c.url, c.header)
 			if status != c.status || !strings.Contains(body, c.body) {
 				t.Fatalf("%s %s: %d %q, want %d with %q", c.method, c.url, status, body, c.status, c.body)
 			}
@@ -99,13 +80,13 @@ func TestPageOnLoopbackBehindItsSecret(t *testing.T) {
 		}
 	})
 	t.Run("delete", func(t *testing.T) {
-		if status, body := do(t, "DELETE", u+"api/recordings/a.vncrec", origin); status != 204 {
+		if status, body := testnet.Do(t, "DELETE", u+"api/recordings/a.vncrec", origin); status != 204 {
 			t.Fatalf("%d %s", status, body)
 		}
 		if left, _ := os.ReadDir(dir); len(left) != 0 {
 			t.Fatalf("left %v", left)
 		}
-		_, body := do(t, "GET", u+"api/recordings", nil)
+		_, body := testnet.Do(t, "GET", u+"api/recordings", nil)
 		var l struct{ Recordings []Recording }
 		if json.Unmarshal([]byte(body), &l); len(l.Recordings) != 0 {
 			t.Fatalf("listed after delete: %s", body)

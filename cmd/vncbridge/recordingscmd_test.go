@@ -4,9 +4,7 @@ package main
 
 import (
 	"bufio"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 func TestRecordingsPageOnLoopbackOnly(t *testing.T) {
@@ -50,30 +50,16 @@ func TestRecordingsPageOnLoopbackOnly(t *testing.T) {
 	host := strings.Split(page, "/")[2]
 	_, port, _ := net.SplitHostPort(host)
 
-	get := func(url, hostHeader string) (int, string) {
-		t.Helper()
-		req, _ := http.NewRequest("GET", url, nil)
-		if hostHeader != "" {
-			req.Host = hostHeader
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
-	if code, body := get(page, ""); code != 200 || !strings.Contains(body, "<title>Recordings") {
+	if code, body := testnet.Do(t, "GET", page, nil); code != 200 || !strings.Contains(body, "<title>Recordings") {
 		t.Fatalf("the page: %d %.200s", code, body)
 	}
-	if code, body := get(page+"api/recordings", ""); code != 200 || !strings.Contains(body, `"name":"session.1"`) || !strings.Contains(body, `"duration_ms":5`) {
+	if code, body := testnet.Do(t, "GET", page+"api/recordings", nil); code != 200 || !strings.Contains(body, `"name":"session.1"`) || !strings.Contains(body, `"duration_ms":5`) {
 		t.Fatalf("the list: %d %s", code, body)
 	}
-	if code, _ := get("http://"+host+"/api/recordings", ""); code != 404 {
+	if code, _ := testnet.Do(t, "GET", "http://"+host+"/api/recordings", nil); code != 404 {
 		t.Fatalf("without the secret: %d", code)
 	}
-	if code, _ := get(page+"api/recordings", "attacker.example:"+port); code != 403 {
+	if code, _ := testnet.Do(t, "GET", page+"api/recordings", map[string]string{"Host": "attacker.example:" + port}); code != 403 {
 		t.Fatalf("another Host: %d", code)
 	}
 	// Not on the network: this computer's other addresses refuse.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 func start(t *testing.T) (*Server, string) {
@@ -19,24 +21,6 @@ func start(t *testing.T) (*Server, string) {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, s.ln.Addr().String()
-}
-
-func do(t *testing.T, method, url, host, origin string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(method, url, nil)
-	if host != "" {
-		req.Host = host
-	}
-	if origin != "" {
-		req.Header.Set("Origin", origin)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }
 
 // The handler is reached only behind the secret, with this server's Host,
@@ -65,7 +49,14 @@ func TestServerGuards(t *testing.T) {
 		{"delete from no page", "DELETE", u + "x", "", "", 403, "only this page"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			status, body := do(t, c.method, c.url, c.host, c.origin)
+			header := map[string]string{}
+			if c.host != "" {
+				header["Host"] = c.host
+			}
+			if c.origin != "" {
+				header["Origin"] = c.origin
+			}
+			status, body := testnet.Do(t, c.method, c.url, header)
 			if status != c.status || !strings.Contains(body, c.body) {
 				t.Fatalf("%d %q, want %d with %q", status, body, c.status, c.body)
 			}
