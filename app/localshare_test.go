@@ -3,12 +3,10 @@ package app
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,10 +29,18 @@ type fakeLocal struct {
 	path    string
 	opt     localvnc.Options
 	stopped atomic.Bool
+	onStop  func()
 }
 
 func (f *fakeLocal) Socket() string { return f.path }
-func (f *fakeLocal) Stop()          { f.stopped.Store(true); f.ln.Close() }
+
+func (f *fakeLocal) Stop() {
+	f.stopped.Store(true)
+	f.ln.Close()
+	if f.onStop != nil {
+		f.onStop()
+	}
+}
 
 // fakeDesktop is a system where prog can serve the desktop; its starts
 // are fake children.
@@ -43,6 +49,8 @@ type fakeDesktop struct {
 	prog    localvnc.Program
 	mu      sync.Mutex
 	started []*fakeLocal
+	// onStop, when set, runs in each child's Stop.
+	onStop func()
 }
 
 func (d *fakeDesktop) find() (localvnc.Program, bool, localvnc.Advice) {
@@ -71,7 +79,7 @@ func (d *fakeDesktop) start(_ context.Context, prog localvnc.Program, opt localv
 			}()
 		}
 	}()
-	f := &fakeLocal{ln: ln, path: path, opt: opt}
+	f := &fakeLocal{ln: ln, path: path, opt: opt, onStop: d.onStop}
 	d.mu.Lock()
 	d.started = append(d.started, f)
 	d.mu.Unlock()
@@ -297,103 +305,6 @@ func TestNothingAnsweringAndNoProgramSaysWhatToDo(t *testing.T) {
 	h.waitStatus(want, func(s string) bool { return s == want })
 	if it := h.menu()[0]; it.Action == nil || it.Disabled {
 		t.Fatal("the status item does not open the help page")
-	}
-}
-
-// The service with a desktop target and no desktop session says it has
-// none, and starts nothing.
-func TestServiceWithoutDesktopSessionSaysSo(t *testing.T) {
-	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
-		t.Skip("macOS and Windows always have a desktop session; their advice is to turn on or install a VNC server")
-	}
-	t.Setenv("DISPLAY", "")
-	t.Setenv("WAYLAND_DISPLAY", "")
-	p := testPaths(t)
-	port := freePort(t)
-	if err := saveSettings(p, settings{Port: port, Target: "desktop:x11vnc"}); err != nil {
-		t.Fatal(err)
-	}
-	prog := &serviceProgram{paths: p, log: slog.New(slog.DiscardHandler)}
-	err := prog.Start(nil)
-	if err == nil || !strings.Contains(err.Error(), "no desktop session") {
-		t.Fatalf("service start: %v", err)
-	}
-	if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second); err == nil {
-		c.Close()
-		t.Fatal("the service listens without a desktop to share")
-	}
-}
-
-// The settings page offers this desktop as a target and takes it.
-func TestSettingsPageOffersThisDesktop(t *testing.T) {
-	d := newFakeDesktop(t)
-	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t), RecentTargets: []string{"x:1"}}, d.use)
-	h.click("Target VNC server", "Other…")
-	testnet.WaitFor(t, "the settings page opened", func() bool { return len(h.opener.list()) > 0 })
-	page := h.opener.list()[0]
-	resp, err := http.Get(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), `<option value="desktop:x11vnc">This desktop (x11vnc)</option>`) {
-		t.Fatalf("this desktop is not offered:\n%s", body)
-	}
-	u, _ := url.Parse(page)
-	postSettings(t, page, "http://"+u.Host, map[string]string{"port": "7002", "target": "desktop:x11vnc"}, 303)
-	if s, _ := loadSettings(h.paths); s.Target != "desktop:x11vnc" {
-		t.Fatalf("settings %+v", s)
-	}
-}
-
-// The service does what the tray does: nothing at a target nobody chose,
-// so it shares this desktop; with no way to serve it, it shares the target
-// and logs the advice.
-func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
-	d := newFakeDesktop(t)
-	p := testPaths(t)
-	port := freePort(t)
-	saveSettings(p, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))})
-	prog := &serviceProgram{paths: p, log: slog.New(slog.DiscardHandler), find: d.find, start: d.start}
-	if err := prog.Start(nil); err != nil {
-		t.Fatal(err)
-	}
-	greetAndEcho(t, port)
-	prog.Stop(nil)
-	if c := d.children(); len(c) != 1 || !c[0].stopped.Load() {
-		t.Fatalf("the service's VNC server: %d started, stopped %v", len(c), len(c) == 1 && c[0].stopped.Load())
-	}
-
-	var log testnet.LogBuffer
-	saveSettings(p, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))})
-	prog = &serviceProgram{paths: p, log: slog.New(slog.NewTextHandler(&log, nil)), find: adviceOnly}
-	if err := prog.Start(nil); err != nil {
-		t.Fatal(err)
-	}
-	defer prog.Stop(nil)
-	if !strings.Contains(log.String(), testAdvice.Summary) {
-		t.Fatalf("the log does not give the advice:\n%s", log.String())
-	}
-}
-
-// Before sharing, with nothing found and no program to serve this
-// desktop, the Target menu's "No VNC server found" opens the help page.
-func TestNoServerFoundOpensTheHelpPage(t *testing.T) {
-	h := startApp(t, settings{Port: freePort(t), Target: "localhost:" + strconv.Itoa(freePort(t))}, func(c *config) {
-		c.find = adviceOnly
-		c.detect = func(context.Context, []string) []foundServer { return nil }
-	})
-	h.click("Target VNC server", "No VNC server found on this computer")
-	testnet.WaitFor(t, "the help page opened", func() bool { return len(h.opener.list()) > 0 })
-	resp, err := http.Get(h.opener.list()[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), testAdvice.Steps[1]) {
-		t.Fatalf("the help page:\n%s", body)
 	}
 }
 

@@ -99,7 +99,7 @@ func (a *trayApp) pruneRecordings() {
 	}
 	a.pruning = true
 	dir, limits := a.cfg.paths.Recordings, a.st.Settings.recordLimits()
-	go func() {
+	a.background(func() {
 		removed, err := recordings.Prune(dir, limits, time.Now())
 		a.post(func() {
 			a.pruning = false
@@ -110,7 +110,7 @@ func (a *trayApp) pruneRecordings() {
 				a.log.Warn("cannot apply the limits of the recordings", "err", err)
 			}
 		})
-	}()
+	})
 }
 
 // recordingFailed is called by a share (from the proxy's goroutines, which

@@ -129,7 +129,7 @@ func (opt Options) changes() func(*settings) {
 		if opt.AllowRemote != nil && *opt.AllowRemote != s.AllowRemote {
 			s.AllowRemote = *opt.AllowRemote
 			if s.AllowRemote {
-				s.Token = newToken()
+				s.mintTokens(true)
 			}
 		}
 	}

@@ -1,21 +1,16 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/kardianos/service"
-
-	"vncbridge/recordings"
 )
 
 // serviceName is the service's name for the service manager.
@@ -219,78 +214,4 @@ func explain(err error) error {
 		return fmt.Errorf("%w: %w; %s", err, errNeedsRights, platform.adminHint)
 	}
 	return err
-}
-
-// serviceProgram is what the service runs: the proxy with the saved
-// settings, sharing from start to stop.
-type serviceProgram struct {
-	paths Paths
-	web   fs.FS
-	log   *slog.Logger
-	share *share
-	// find and start serve this desktop (nil: localvnc's), as the tray does.
-	find  desktopFinder
-	start localStarter
-}
-
-func (p *serviceProgram) Start(service.Service) error {
-	s, err := loadSettings(p.paths)
-	if err != nil {
-		p.log.Warn(err.Error())
-	}
-	if p.find == nil {
-		p.find = findDesktop
-	}
-	s = p.desktopIfNothing(s)
-	// A desktop target starts its VNC server here; without a desktop
-	// session the error says there is none, and nothing is started.
-	sh, err := startShare(s, shareOptions{paths: p.paths, web: p.web, log: p.log, find: p.find, start: p.start,
-		onLocal: func(_ *share, msg string) {
-			if msg != "" {
-				p.log.Warn(msg)
-			}
-		}})
-	if err != nil {
-		return err
-	}
-	p.share = sh
-	p.log.Info("service sharing", "target", s.Target, "url", s.baseURL(), "settings", p.paths.SettingsFile())
-	// The recordings' limits, as the tray applies them when sharing starts.
-	if removed, err := recordings.Prune(p.paths.Recordings, s.recordLimits(), time.Now()); err != nil || len(removed) > 0 {
-		p.log.Info("recordings removed by the limits", "files", removed, "err", err)
-	}
-	return nil
-}
-
-// desktopIfNothing is the tray's first look, for the service: when no VNC
-// server answers at a target on this computer that nobody chose in
-// vncbridge (no recent targets), this desktop is shared if it can be;
-// otherwise the log says what to do (a service with no desktop session
-// says it has none). The settings file is not changed.
-func (p *serviceProgram) desktopIfNothing(s settings) settings {
-	host, _, err := net.SplitHostPort(s.Target)
-	if _, desktop := desktopProgram(s.Target); desktop || err != nil || !isLocalHost(host) || len(s.RecentTargets) > 0 {
-		return s
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if _, ok := probeVNC(ctx, "tcp", s.Target); ok {
-		return s
-	}
-	prog, ok, advice := p.find()
-	if !ok {
-		p.log.Warn("no VNC server answers at "+s.Target, "advice", advice.Summary)
-		return s
-	}
-	p.log.Info("no VNC server runs: sharing this desktop", "program", prog.Name, "instead of", s.Target)
-	s.Target = desktopPrefix + prog.Name
-	return s
-}
-
-func (p *serviceProgram) Stop(service.Service) error {
-	if p.share != nil {
-		p.share.stop()
-	}
-	p.log.Info("service stopped")
-	return nil
 }

@@ -50,7 +50,7 @@ func (p *settingsPage) state() state {
 	select {
 	case st := <-ch:
 		return st
-	case <-p.app.quit:
+	case <-p.app.life.Done():
 		return state{}
 	}
 }
@@ -102,7 +102,7 @@ func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				msg = sentence(err.Error())
 			}
-		case <-p.app.quit: // the tray quit meanwhile: the change was not made
+		case <-p.app.life.Done(): // the tray quit meanwhile: the change was not made
 			msg = "vncbridge has quit; the settings were not changed."
 		case <-r.Context().Done():
 			return
@@ -131,7 +131,7 @@ func (p *settingsPage) openSystemSetting(w http.ResponseWriter, r *http.Request)
 		if !ok {
 			msg = "There is no system setting to open now."
 		}
-	case <-p.app.quit:
+	case <-p.app.life.Done():
 		msg = "vncbridge has quit."
 	case <-r.Context().Done():
 		return

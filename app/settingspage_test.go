@@ -1,11 +1,13 @@
 package app
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,7 +100,7 @@ func TestSettingsPagePostWhenTheTrayQuitsDoesNotHang(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.close()
-	close(a.quit) // Run has returned
+	a.end() // Run has returned
 	req := httptest.NewRequest("POST", p.url(""), strings.NewReader("port=7001&target=desk"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
@@ -111,5 +113,48 @@ func TestSettingsPagePostWhenTheTrayQuitsDoesNotHang(t *testing.T) {
 	}
 	if loc := rec.Header().Get("Location"); !strings.Contains(loc, "has+quit") {
 		t.Fatalf("redirect %q, want the word that vncbridge has quit", loc)
+	}
+}
+
+// The settings page offers this desktop as a target and takes it.
+func TestSettingsPageOffersThisDesktop(t *testing.T) {
+	d := newFakeDesktop(t)
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t), RecentTargets: []string{"x:1"}}, d.use)
+	h.click("Target VNC server", "Other…")
+	testnet.WaitFor(t, "the settings page opened", func() bool { return len(h.opener.list()) > 0 })
+	page := h.opener.list()[0]
+	resp, err := http.Get(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `<option value="desktop:x11vnc">This desktop (x11vnc)</option>`) {
+		t.Fatalf("this desktop is not offered:\n%s", body)
+	}
+	u, _ := url.Parse(page)
+	postSettings(t, page, "http://"+u.Host, map[string]string{"port": "7002", "target": "desktop:x11vnc"}, 303)
+	if s, _ := loadSettings(h.paths); s.Target != "desktop:x11vnc" {
+		t.Fatalf("settings %+v", s)
+	}
+}
+
+// Before sharing, with nothing found and no program to serve this
+// desktop, the Target menu's "No VNC server found" opens the help page.
+func TestNoServerFoundOpensTheHelpPage(t *testing.T) {
+	h := startApp(t, settings{Port: freePort(t), Target: "localhost:" + strconv.Itoa(freePort(t))}, func(c *config) {
+		c.find = adviceOnly
+		c.detect = func(context.Context, []string) []foundServer { return nil }
+	})
+	h.click("Target VNC server", "No VNC server found on this computer")
+	testnet.WaitFor(t, "the help page opened", func() bool { return len(h.opener.list()) > 0 })
+	resp, err := http.Get(h.opener.list()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), testAdvice.Steps[1]) {
+		t.Fatalf("the help page:\n%s", body)
 	}
 }

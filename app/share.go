@@ -63,6 +63,9 @@ var errNobodyToAsk = errors.New("nobody is here to answer")
 
 // shareOptions are what a share needs besides the settings.
 type shareOptions struct {
+	// life ends with the app or the service: a desktop server still
+	// starting gives up.
+	life  context.Context
 	paths Paths
 	web   fs.FS // the viewer; nil serves no files
 	log   *slog.Logger
@@ -225,7 +228,11 @@ func startDesktopServer(sh *share, name string, o shareOptions) (localServer, er
 	if o.onLocal != nil {
 		opt.Status = func(msg string) { o.onLocal(sh, msg) }
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	life := o.life
+	if life == nil {
+		life = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(life, 15*time.Second)
 	defer cancel()
 	return start(ctx, prog, opt)
 }

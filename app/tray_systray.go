@@ -21,8 +21,7 @@ const noTrayBuilt = ""
 func runTray(cfg config, started func(*trayApp)) error {
 	t := &systrayTray{lib: fyneLib{}}
 	a := newApp(cfg, t)
-	var runErr error
-	ran := make(chan struct{})
+	result := make(chan error, 1) // Run's, once it returned
 	systray.Run(func() {
 		systray.SetTitle("vncbridge")
 		go func() {
@@ -35,8 +34,7 @@ func runTray(cfg config, started func(*trayApp)) error {
 		}
 		started(a)
 		go func() {
-			runErr = a.Run(context.Background())
-			close(ran)
+			result <- a.Run(context.Background())
 			systray.Quit()
 		}()
 	}, func() {
@@ -45,11 +43,18 @@ func runTray(cfg config, started func(*trayApp)) error {
 		// ended). Sessions are closed (1001) before this returns.
 		a.Quit()
 		select {
-		case <-ran:
+		case err := <-result:
+			result <- err
 		case <-time.After(5 * time.Second):
+			a.log.Warn("the tray ended before sharing had stopped")
 		}
 	})
-	return runErr
+	select {
+	case err := <-result:
+		return err
+	default:
+		return nil
+	}
 }
 
 // systrayTray shows the state with fyne.io/systray. A menu whose shape did

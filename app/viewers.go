@@ -120,21 +120,6 @@ func (a *trayApp) disconnectAll() {
 	}
 }
 
-// copyViewOnlyLink is Copy view-only link.
-func (a *trayApp) copyViewOnlyLink() {
-	link := a.st.Settings.viewOnlyURL()
-	if a.cfg.clipboard == nil {
-		a.notify("View-only link", link)
-		return
-	}
-	if err := a.cfg.clipboard.Copy(link); err != nil {
-		a.log.Warn("clipboard", "err", err)
-		a.notify("View-only link (the clipboard did not take it)", link)
-		return
-	}
-	a.notify("View-only link copied", "Its viewers see the desktop and cannot touch it.")
-}
-
 // viewersMenu is Viewers ▸: each viewer with Disconnect, Disconnect all,
 // and how viewers are let in and announced.
 func (a *trayApp) viewersMenu(st state) menuItem {

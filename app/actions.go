@@ -1,0 +1,116 @@
+package app
+
+import "fmt"
+
+// What the menu's items do, run on the event loop (menu.go builds the items).
+
+// startSharingOrService is Start sharing: the installed service's if there
+// is one, this process's proxy otherwise.
+func (a *trayApp) startSharingOrService() {
+	if a.st.Service.Installed && !a.st.serviceRunning() {
+		a.serviceDo("start", serviceControl.Start)
+		return
+	}
+	a.startSharing()
+}
+
+// stopSharingOrService is Stop sharing.
+func (a *trayApp) stopSharingOrService() {
+	if a.st.serviceRunning() {
+		a.serviceDo("stop", serviceControl.Stop)
+		return
+	}
+	a.stopSharing()
+	a.st.Err = ""
+}
+
+// openViewer is Open in browser: it starts sharing if needed.
+func (a *trayApp) openViewer() {
+	if !a.st.Sharing && !a.st.serviceRunning() {
+		a.startSharing()
+		if !a.st.Sharing {
+			return
+		}
+	}
+	if a.st.serviceRunning() {
+		a.open(a.st.serviceSettings().localURL())
+		return
+	}
+	a.open(a.st.Settings.localURL())
+}
+
+// copyLink is Copy share link.
+func (a *trayApp) copyLink() {
+	a.copyToClipboard("Share link", a.st.Settings.shareURL(), "Send it to the viewer; it carries the secret token.")
+}
+
+// copyViewOnlyLink is Copy view-only link.
+func (a *trayApp) copyViewOnlyLink() {
+	a.copyToClipboard("View-only link", a.st.Settings.viewOnlyURL(), "Its viewers see the desktop and cannot touch it.")
+}
+
+// copyToClipboard copies a link and says so; where the clipboard does not
+// take it, the notification shows the link itself.
+func (a *trayApp) copyToClipboard(what, link, hint string) {
+	if a.cfg.clipboard == nil {
+		a.notify(what, link)
+		return
+	}
+	if err := a.cfg.clipboard.Copy(link); err != nil {
+		a.log.Warn("clipboard", "err", err)
+		a.notify(what+" (the clipboard did not take it)", link)
+		return
+	}
+	a.notify(what+" copied", hint)
+}
+
+// askPort is Listen port ▸ Other….
+func (a *trayApp) askPort() {
+	a.ask("Listen port", "Port for the browser to connect to (1–65535):", fmt.Sprint(a.st.Settings.Port), func(v string) {
+		p, err := ParsePort(v)
+		if err != nil {
+			a.tell(err.Error())
+			return
+		}
+		a.setPort(p)
+	})
+}
+
+// askTarget is Target VNC server ▸ Other….
+func (a *trayApp) askTarget() {
+	a.ask("Target VNC server", "VNC server to share (host:port, :display or a port):", a.st.Settings.Target, func(v string) {
+		t, err := ParseTarget(v)
+		if err != nil {
+			a.tell(err.Error())
+			return
+		}
+		a.setTarget(t)
+	})
+}
+
+func (a *trayApp) setPort(p int) { a.update(func(s *settings) { s.Port = p }) }
+
+func (a *trayApp) setTarget(t string) { a.update(func(s *settings) { *s = s.withTarget(t) }) }
+
+// toggleRemote is Allow other computers: a new secret for each share.
+func (a *trayApp) toggleRemote() {
+	a.update(func(s *settings) {
+		s.AllowRemote = !s.AllowRemote
+		if s.AllowRemote {
+			s.mintTokens(true)
+		}
+	})
+}
+
+// toggleLogin is Start at login.
+func (a *trayApp) toggleLogin() {
+	if a.cfg.autostart == nil {
+		a.tell("Start at login is not available here")
+		return
+	}
+	if err := a.cfg.autostart.SetEnabled(!a.st.StartAtLogin); err != nil {
+		a.tell("Start at login: " + err.Error())
+		return
+	}
+	a.st.StartAtLogin = a.cfg.autostart.Enabled()
+}

@@ -1,0 +1,98 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// How the app speaks to the person: the status line for what is true now,
+// notifications for one-off failures, dialogs for questions.
+
+// fail shows err in the status line (as a sentence: "Port 6080 is in use")
+// and the log.
+func (a *trayApp) fail(err string) {
+	a.st.Err = sentence(err)
+	a.log.Warn(a.st.Err)
+}
+
+// tell says a one-off failure (a browser that did not open, a refused
+// choice) in a notification, and leaves the status line to the state.
+// Where no notification can be shown, the status line says it after all.
+func (a *trayApp) tell(msg string) {
+	msg = sentence(msg)
+	a.log.Warn(msg)
+	if a.cfg.notifier == nil {
+		a.st.Err = msg
+		return
+	}
+	if err := a.cfg.notifier.Notify("vncbridge", msg); err != nil {
+		a.log.Debug("notification", "err", err)
+		a.st.Err = msg
+	}
+}
+
+// notify shows a notification, where the desktop can.
+func (a *trayApp) notify(title, body string) {
+	if a.cfg.notifier != nil {
+		if err := a.cfg.notifier.Notify(title, body); err != nil {
+			a.log.Debug("notification", "err", err)
+		}
+	}
+}
+
+// sentence starts s with a capital letter, for the status line and the
+// page (errors are in lower case).
+func sentence(s string) string {
+	if r, size := utf8.DecodeRuneInString(s); size > 0 {
+		return string(unicode.ToUpper(r)) + s[size:]
+	}
+	return s
+}
+
+// open opens a URL in the browser or a folder in the file manager; a
+// failure says what to do instead.
+func (a *trayApp) open(target string) {
+	what := "the browser"
+	if !strings.Contains(target, "://") {
+		what = "the folder"
+	}
+	if a.cfg.opener == nil {
+		a.tell(fmt.Sprintf("No program to open %s was found: open %s yourself", what, target))
+		return
+	}
+	if err := a.cfg.opener.Open(target); err != nil {
+		a.log.Warn("open", "target", target, "err", err)
+		var exit *exec.ExitError
+		if errors.Is(err, exec.ErrNotFound) || errors.As(err, &exit) && exit.ExitCode() == 3 {
+			a.tell(fmt.Sprintf("No program to open %s was found: open %s yourself", what, target))
+			return
+		}
+		a.tell(fmt.Sprintf("%s could not be opened: open %s yourself", sentence(what), target))
+	}
+}
+
+// ask asks with a native dialog in the background (the menu stays live), or
+// opens the settings page when there is none. The dialog closes when the
+// app ends.
+func (a *trayApp) ask(title, prompt, value string, then func(string)) {
+	if a.cfg.prompter == nil {
+		a.openPage("")
+		return
+	}
+	a.background(func() {
+		v, ok, err := a.cfg.prompter.Ask(a.life, title, prompt, value)
+		a.post(func() {
+			switch {
+			case err != nil:
+				a.log.Debug("no dialog; opening the settings page", "err", err)
+				a.openPage("")
+			case ok:
+				then(v)
+			}
+		})
+	})
+}

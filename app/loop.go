@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// Run is the event loop; it returns when the user quits or ctx is done, with
+// sharing stopped and everything the app started ended. A headless run that
+// cannot share returns the reason.
+func (a *trayApp) Run(ctx context.Context) error {
+	defer context.AfterFunc(ctx, a.end)()
+	defer a.shutdown()
+	if a.cfg.service != nil { // what the service does decides whether this tray shares
+		sign, _ := serviceSign(a.cfg.serviceFiles, a.st.Settings.Port, false)
+		a.setService(a.lookAtService(sign))
+	}
+	if a.cfg.changes != nil {
+		a.update(a.cfg.changes)
+	}
+	a.startLook(true)
+	if a.cfg.headless || a.st.Settings.ShareOnStart {
+		a.startSharing()
+		if a.st.Sharing {
+			fmt.Fprintf(a.cfg.out, "vncbridge: sharing %s; open %s\n", targetLabel(a.st.Settings.Target), a.st.Settings.localURL())
+		} else if a.cfg.headless {
+			if a.st.Err == "" {
+				return errors.New("sharing did not start (see the log)")
+			}
+			return errors.New(a.st.Err)
+		}
+	}
+	a.render()
+	tick := time.NewTicker(a.cfg.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-a.life.Done():
+			return nil
+		case f := <-a.events:
+			a.handle(f)
+			if a.stopped {
+				return nil
+			}
+		case <-a.wake:
+			a.countViewers()
+		case <-tick.C:
+			// This computer's servers only (other hosts when the menu
+			// opens, and the target while sharing), and the service, which
+			// may change behind the tray.
+			a.startLook(false)
+			a.lookAtServiceLater(false)
+		}
+		a.render()
+	}
+}
+
+// shutdown ends the app's lifetime (its dialogs, looks and children), then
+// stops sharing and closes the local pages.
+func (a *trayApp) shutdown() {
+	a.end()
+	a.stopSharing()
+	a.workers.Wait()
+	if a.page != nil {
+		a.page.close()
+	}
+	if a.recPage != nil {
+		a.recPage.Close()
+	}
+}
+
+// post runs f on the event loop; once the app's lifetime ended, f is
+// dropped.
+func (a *trayApp) post(f func()) {
+	select {
+	case a.events <- f:
+	case <-a.life.Done():
+	}
+}
+
+// background runs f beside the event loop; shutdown waits for it, so f
+// ends soon after the app's lifetime does.
+func (a *trayApp) background(f func()) { a.workers.Go(f) }
+
+// do is a menu item's action: f run on the event loop.
+func (a *trayApp) do(f func()) func() { return func() { a.post(f) } }
+
+// handle runs one event; a bug in it is logged and shown, and the tray
+// goes on.
+func (a *trayApp) handle(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.log.Error("internal error", "panic", r, "stack", string(debug.Stack()))
+			a.st.Err = "Internal error (see vncbridge.log)"
+		}
+	}()
+	f()
+}
+
+// render shows the state; the tray skips what did not change. Without a
+// tray (headless), a status that changed is printed, with the advice's
+// steps when it has some.
+func (a *trayApp) render() {
+	if a.tray != nil {
+		a.tray.Show(a.st.icon(), "vncbridge: "+a.st.status(), a.menu(a.st))
+		return
+	}
+	if st := a.st.status(); st != a.shown && (a.st.Sharing || a.st.Err != "") {
+		a.shown = st
+		fmt.Fprintf(a.cfg.out, "vncbridge: %s\n", st)
+		if adv := a.st.advice(); adv != nil {
+			for _, step := range adv.Steps {
+				fmt.Fprintf(a.cfg.out, "  %s\n", step)
+			}
+		}
+	}
+}
+
+// menuOpened asks for a fresh look for VNC servers and at the service;
+// safe from any goroutine. Panels say it several times for one opening
+// (once per submenu): one look a second is enough.
+func (a *trayApp) menuOpened() {
+	a.post(func() {
+		if time.Since(a.lastLook) < time.Second {
+			return
+		}
+		a.lastLook = time.Now()
+		a.startLook(true)
+		a.lookAtServiceLater(true)
+	})
+}
+
+// openBrowser opens the viewer (a second launch asks for this); safe from
+// any goroutine.
+func (a *trayApp) openBrowser() { a.post(a.openViewer) }
+
+// Quit stops sharing and ends Run; safe from any goroutine.
+func (a *trayApp) Quit() { a.post(a.quitNow) }
+
+// quitNow ends Run after this event, saying how many viewers that
+// disconnects.
+func (a *trayApp) quitNow() {
+	a.stopped = true
+	if n := len(a.st.Watching); n > 0 {
+		were := fmt.Sprintf("%d viewers were", n)
+		if n == 1 {
+			were = "1 viewer was"
+		}
+		a.tell(were + " disconnected when vncbridge quit")
+	}
+}

@@ -1,0 +1,182 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// The tray's share: started, moved to new settings without dropping a
+// viewer, and stopped (share.go is the share itself).
+
+// startSharing starts the proxy with the settings; a failure is the state's
+// error.
+func (a *trayApp) startSharing() {
+	if a.share != nil {
+		return
+	}
+	if a.st.serviceRunning() {
+		a.tell("The vncbridge service is already sharing; stop it first")
+		return
+	}
+	if s := a.st.Settings; s.needsTokens() {
+		a.update(func(s *settings) { s.mintTokens(false) }) // settings from before view-only links
+	}
+	sh, err := startShare(a.st.Settings, a.shareOptions())
+	if err != nil {
+		a.fail(err.Error())
+		if ae := (adviceError{}); errors.As(err, &ae) {
+			a.st.ErrAdvice = &ae.advice
+		}
+		return
+	}
+	a.serve(sh)
+}
+
+// shareOptions are a share's options from the app's config.
+func (a *trayApp) shareOptions() shareOptions {
+	consent := a.consent
+	if a.cfg.headless {
+		consent = nil // nobody at a tray to answer
+	}
+	return shareOptions{life: a.life, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
+		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
+		version: a.cfg.version, onRecordError: a.recordingFailed,
+		onViewer: a.viewerReported, consent: consent}
+}
+
+// localStatus is told by the desktop's VNC server of sh that it restarted
+// or gave up ("" when it runs again); from the server's goroutine.
+func (a *trayApp) localStatus(sh *share, msg string) {
+	a.post(func() {
+		if a.share == sh {
+			if msg != "" {
+				a.log.Warn(msg)
+			}
+			a.st.LocalNote = msg
+		}
+	})
+}
+
+// serve makes sh the share, and checks at once that its target answers.
+// The recordings folder is kept within its limits.
+func (a *trayApp) serve(sh *share) {
+	a.share, a.st.Sharing, a.st.Err, a.st.LocalNote, a.st.RecordingStopped = sh, true, "", "", ""
+	if !strings.HasSuffix(a.st.TargetDown, " "+sh.settings.Target) {
+		a.st.TargetDown = "" // another target: unknown until looked at
+	}
+	a.pruneRecordings()
+	a.countViewers()
+	a.log.Info("sharing", "target", a.st.Settings.Target, "url", a.st.Settings.baseURL())
+	a.startLook(false)
+	go func() {
+		err := <-sh.ended
+		a.post(func() {
+			if a.share != sh {
+				return // stopped on purpose
+			}
+			a.share, a.st.Sharing = nil, false
+			if err != nil && !errors.Is(err, net.ErrClosed) {
+				a.fail("Sharing stopped: " + err.Error())
+			}
+		})
+	}()
+}
+
+// countViewers lists the viewers of the share and of the shares being
+// drained (listViewers), and stops those of the latter that have none left.
+// A viewer that left may have left because the VNC server went away: the
+// target is looked at again (a local server is not visited while its port
+// listens).
+func (a *trayApp) countViewers() {
+	before := len(a.st.Watching)
+	a.listViewers()
+	kept := a.draining[:0]
+	for _, sh := range a.draining {
+		if slices.ContainsFunc(a.st.Watching, func(w watcher) bool { return w.sh == sh }) {
+			kept = append(kept, sh)
+		} else {
+			a.background(sh.stop)
+		}
+	}
+	a.draining = kept
+	if len(a.st.Watching) < before && a.st.Sharing {
+		a.startLook(false)
+		a.pruneRecordings() // a recording may have ended
+	}
+}
+
+// stopSharing stops the share and the shares being drained, all at once:
+// every viewer is disconnected.
+func (a *trayApp) stopSharing() {
+	if a.share == nil && len(a.draining) == 0 {
+		return
+	}
+	shares := append(a.draining, a.share)
+	a.share, a.draining, a.st.Sharing, a.st.Watching, a.st.TargetDown, a.st.LocalNote = nil, nil, false, nil, "", ""
+	var wg sync.WaitGroup
+	for _, sh := range shares {
+		if sh != nil {
+			wg.Go(sh.stop)
+		}
+	}
+	wg.Wait()
+	a.log.Info("stopped sharing")
+}
+
+// reshare moves sharing to s: a new share takes the new viewers, and the
+// old one keeps its viewers until they leave (a change never drops an open
+// session). When the new share cannot start on another port (a busy one),
+// the old share goes on and the error is returned.
+func (a *trayApp) reshare(s settings) error {
+	old := a.share
+	samePlace := old.settings.Port == s.Port && old.settings.AllowRemote == s.AllowRemote
+	if samePlace {
+		old.closeListeners() // the new share listens on the same port
+	}
+	sh, err := startShare(s, a.shareOptions())
+	if err != nil && !samePlace {
+		return err // the old share goes on
+	}
+	a.st.Settings = s
+	a.draining = append(a.draining, old)
+	if err != nil { // the old listener is closed: sharing stopped
+		a.share, a.st.Sharing = nil, false
+		a.fail(err.Error())
+		a.countViewers()
+		return nil
+	}
+	if !samePlace {
+		old.closeListeners()
+	}
+	a.serve(sh)
+	return nil
+}
+
+// update changes the settings, moves sharing to them when it is on
+// (without dropping a viewer), and saves them. A refusal is told and
+// returned, and changes nothing.
+func (a *trayApp) update(change func(*settings)) error {
+	s := a.st.Settings
+	s.RecentTargets = slices.Clone(s.RecentTargets)
+	change(&s)
+	err := s.validate()
+	if err == nil && a.share != nil {
+		err = a.reshare(s)
+	}
+	if err == nil {
+		if serr := saveSettings(a.cfg.paths, s); serr != nil {
+			err = fmt.Errorf("the settings could not be saved: %w", serr)
+		}
+	}
+	if err != nil {
+		a.tell(err.Error())
+		return err
+	}
+	a.firstRun = false
+	a.st.Settings = s
+	return nil
+}
