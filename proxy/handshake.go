@@ -182,7 +182,7 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		if r.Header.Get("Origin") != "" {
 			code = refused(http.StatusServiceUnavailable, "").closeCode()
 		}
-		ss.closeWith(code, "Server shutting down")
+		ss.closeWith(code, ReasonShuttingDown)
 		ss.abort()
 		return
 	}
@@ -195,7 +195,7 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		ss.rec = s.newRecorder(id, r.RemoteAddr, target.String())
 	}
 	if dialErr != nil {
-		reason := "Failed to connect to " + target.String() + ": " + dialErr.Error()
+		reason := unreachableReason(target, dialErr)
 		s.log.Warn("target unreachable", "session", id, "target", target.String(), "error", dialErr)
 		ss.noteEnd(reason, ws.StatusInternalServerError)
 		ss.closeWith(ws.StatusInternalServerError, reason)

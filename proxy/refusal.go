@@ -38,9 +38,9 @@ func asRefusal(err error) *refusal {
 	return refused(http.StatusForbidden, err.Error())
 }
 
-// closeCode is the WebSocket close code that carries a refusal to a browser:
-// 4000 plus the HTTP status (4403 for 403…).
-func (e *refusal) closeCode() ws.StatusCode { return ws.StatusCode(4000 + e.status) }
+// closeCode is the WebSocket close code that carries a refusal to a browser
+// (RefusalCode: 4403 for 403…).
+func (e *refusal) closeCode() ws.StatusCode { return refusalCode(e.status) }
 
 // refuse answers a request that cannot be served with an HTTP error that
 // carries the reason in its body, and logs it.

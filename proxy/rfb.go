@@ -114,7 +114,7 @@ type viewOnlyError struct{ reason string }
 func (e *viewOnlyError) Error() string { return e.reason }
 
 func viewErr(format string, a ...any) error {
-	return &viewOnlyError{"view-only: " + fmt.Sprintf(format, a...)}
+	return &viewOnlyError{ReasonViewOnly + fmt.Sprintf(format, a...)}
 }
 
 func newViewOnlyFilter() *viewOnlyFilter {

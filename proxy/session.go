@@ -275,7 +275,7 @@ func (s *session) downstream() {
 				s.targetLost(syscall.ECONNRESET)
 			default:
 				s.noteEnd("target closed", ws.StatusNormalClosure)
-				s.closeWith(ws.StatusNormalClosure, "Target closed")
+				s.closeWith(ws.StatusNormalClosure, ReasonTargetClosed)
 			}
 			// Let upstream collect the client's answer, then stop.
 			s.target.Close()
@@ -333,7 +333,7 @@ func (s *session) targetLost(err error) {
 		return // we closed it
 	}
 	s.noteEnd("target connection lost: "+err.Error(), ws.StatusInternalServerError)
-	s.closeWith(ws.StatusInternalServerError, "Target connection lost: "+err.Error())
+	s.closeWith(ws.StatusInternalServerError, ReasonTargetLost+err.Error())
 }
 
 // stopClient ends the client's side: its connection closes at once, the
@@ -392,7 +392,7 @@ func (s *session) endNow(why string, code ws.StatusCode, reason string) {
 // to it arrives.
 func (s *session) goAway() {
 	s.noteEnd("server shutting down", ws.StatusGoingAway)
-	s.closeWith(ws.StatusGoingAway, "Server shutting down")
+	s.closeWith(ws.StatusGoingAway, ReasonShuttingDown)
 	s.ending.Store(true)
 	s.releaseTarget()
 	s.client.SetReadDeadline(time.Now().Add(closeGrace))

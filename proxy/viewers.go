@@ -169,7 +169,7 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 			}
 			return true, d == AllowViewOnly
 		}
-		why = "The person sharing did not let you in"
+		why = ReasonNotLetIn
 	case <-gone:
 		cancel()
 		stopWatching()
@@ -181,9 +181,9 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		if d >= time.Second {
 			d = d.Round(time.Second)
 		}
-		why = "The person sharing did not answer within " + d.String()
+		why = ReasonNoAnswer + d.String()
 	case <-s.done:
-		why = "Server shutting down"
+		why = ReasonShuttingDown
 	}
 	stopWatching()
 	s.log.Info("viewer refused", "session", ss.id, "client", ss.client.RemoteAddr().String(), "reason", why)

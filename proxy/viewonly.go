@@ -46,7 +46,7 @@ func (s *session) viewServer(p []byte) bool {
 }
 
 // errViewOnlyEnded ends downstream after viewServer refused the target.
-var errViewOnlyEnded = errors.New("view-only: the session ended")
+var errViewOnlyEnded = errors.New(ReasonViewOnly + "the session ended")
 
 // viewStep relays downstream the ordinary way until the filter has read the
 // server's part of the handshake, then with next (zero-copy).
