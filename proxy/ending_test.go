@@ -123,3 +123,33 @@ func TestEndingsOfRealDialErrors(t *testing.T) {
 		}
 	}
 }
+
+// A viewer still waiting for the person sharing when the server shuts down
+// is told so as every session is: 1001, not the sharer's 1008.
+func TestConsentEndsWithShutdown(t *testing.T) {
+	tg := startTarget(t)
+	asked := make(chan struct{})
+	srv, addr, _ := startServer(t, Config{
+		Target: tg.addr(),
+		Consent: func(ctx context.Context, v Viewer) Decision {
+			close(asked)
+			<-ctx.Done()
+			return Deny
+		},
+	})
+	cl := dialWS(t, addr, firefoxUA)
+	<-asked
+	done := make(chan struct{})
+	go func() {
+		srv.Shutdown(contextWithTimeout(t, 5*time.Second))
+		close(done)
+	}()
+	code, reason := cl.expectClose()
+	if code != ws.StatusGoingAway || reason != ReasonShuttingDown {
+		t.Errorf("closed with %d %q, want %d %q", code, reason, ws.StatusGoingAway, ReasonShuttingDown)
+	}
+	if got := kindOf(t, code, reason); got != "shuttingDown" {
+		t.Errorf("the page takes it as %q", got)
+	}
+	<-done
+}

@@ -154,7 +154,7 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		ss.client.SetReadDeadline(time.Time{})
 		ss.pending = append(ss.pending, early...)
 	}
-	var why string
+	why, code := "", ws.StatusPolicyViolation
 	select {
 	case d := <-answer:
 		switch d {
@@ -183,11 +183,11 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		}
 		why = ReasonNoAnswer + d.String()
 	case <-s.done:
-		why = ReasonShuttingDown
+		why, code = ReasonShuttingDown, ws.StatusGoingAway
 	}
 	stopWatching()
 	s.log.Info("viewer refused", "session", ss.id, "client", ss.client.RemoteAddr().String(), "reason", why)
-	ss.closeWith(ws.StatusPolicyViolation, why)
+	ss.closeWith(code, why)
 	// Give the client a moment to answer the close before the connection
 	// goes, so that its page sees a clean close with the reason.
 	ss.client.SetReadDeadline(time.Now().Add(closeGrace))
