@@ -27,12 +27,14 @@ run: build
 deps:
 	./scripts/deps.sh
 
-# The whole suite: vet, staticcheck, unit and integration tests (real clients
-# on loopback), and the seed corpus of every fuzz target. The Windows build
-# under Wine runs last, alone: beside the browser tests on two cores, Wine
-# sometimes delivered a session's first bytes too late.
+# The whole suite: vet, staticcheck, the page's scripts in Node (assets/test),
+# unit and integration tests (real clients on loopback), and the seed corpus of
+# every fuzz target. The Windows build under Wine runs last, alone: beside the
+# browser tests on two cores, Wine sometimes delivered a session's first bytes
+# too late.
 test: deps build cross dist lint
 	$(GO) vet ./...
+	node --test assets/test/
 	E2E_ARTIFACTS=$(E2E_ARTIFACTS) CGO_ENABLED=1 $(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/wine$$')
 	$(GO) test -count=1 ./wine
 

@@ -21,8 +21,8 @@ var favicon []byte
 
 // Web is the web client, rooted at the page a browser opens: index.html
 // (which forwards to vnc.html, connecting at once), vnc.html with its style
-// and its script modules (vncbridge.js, failure.js, settings.js, keys.js,
-// i18n.js), the recordings page (recordings.html, recordings.js and its
+// and its script modules (vncbridge.js, failure.js, endings.js, settings.js,
+// keys.js, i18n.js), the recordings page (recordings.html, recordings.js and its
 // player, player.js), and novnc/ with the library and its licence at
 // novnc/LICENSE.txt.
 func Web() fs.FS {

@@ -1,67 +1,81 @@
-// Why a connection ended, in words a person understands. The proxy says
-// why in the WebSocket's close code and reason:
-//   1011 "Failed to connect to HOST:PORT: <dial error>"   the target is unreachable
-//   1011 "Target connection lost: <error>"                 the target went away
-//   1000 "Target closed"                                    the VNC server hung up
-//   1001                                                    the proxy stopped or restarted
-//   4000 + HTTP status, reason                              refused before the session
-//                                                          (a browser cannot read an HTTP error)
-//   1008 "The person sharing did not let you in" (or did not answer, or
-//        disconnected this viewer); "view-only: …" what a view-only session
-//        cannot follow
-//   1006 (no close frame)                                   nothing answered, or the network dropped
+// Why a connection ended, in words a person understands. The proxy says why
+// in the WebSocket's close code and reason; endings.js, generated from the
+// proxy's own table (proxy/ending.go), tells its endings apart. What the
+// table does not know the page reads itself: a security failure is the VNC
+// server's, another 4xxx a refusal before the session, a close without a
+// frame (1006) a proxy that did not answer or a network that dropped.
+
+import { endings, refusalBase } from "./endings.js";
+
+const table = endings.map((e) => ({ kind: e.kind, code: e.code, reason: new RegExp(e.reason, "s") }));
+
+const say = (title, hint, retry, log = true) => ({ title, hint, retry, log });
+
+/**
+ * words is what the page says for each kind of ending: the title and hint
+ * (catalog keys), whether trying again can help, whether the proxy's log
+ * knows more.
+ */
+export const words = {
+  // The proxy's endings (endings.js).
+  unknownHost: say("unknownHost", "unknownHostHint", true),
+  noServer: say("noServer", "noServerHint", true),
+  unreachable: say("unreachable", "unreachableHint", true),
+  targetLost: say("targetLost", "targetLostHint", true),
+  targetClosed: say("targetClosed", "targetClosedHint", true),
+  shuttingDown: say("proxyStopped", "proxyStoppedHint", true, false),
+  noToken: say("noToken", "noTokenHint", false),
+  authFailed: say("authFailed", "authFailedHint", false),
+  originRefused: say("originRefused", "originRefusedHint", false),
+  unknownToken: say("unknownToken", "unknownTokenHint", false),
+  tooManyGuesses: say("refused", "refusedHint", false),
+  lookupFailed: say("lookupFailed", "lookupFailedHint", true),
+  busy: say("full", "fullHint", true),
+  notLetIn: say("sharerSaid", "sharerSaidHint", false, false),
+  noAnswer: say("sharerSaid", "sharerSaidHint", false, false),
+  disconnected: say("sharerSaid", "sharerSaidHint", false, false),
+  viewOnly: say("viewOnlyEnded", "refusedHint", false),
+  // The page's own readings.
+  wrongPassword: say("wrongPassword", "wrongPasswordHint", true, false),
+  refused: say("refused", "refusedHint", false),
+  proxyUnreachable: say("proxyUnreachable", "proxyUnreachableHint", true),
+  connectionLost: say("connectionLost", "connectionLostHint", true),
+};
+
+/**
+ * kindOf is the kind of an ending (a key of words) and the words its reason
+ * gives (the named groups of its pattern in endings.js).
+ */
+export function kindOf(end) {
+  if (end.securityFailure) return { kind: "wrongPassword", groups: {} };
+  const code = end.code || 0;
+  const reason = end.reason || "";
+  for (const e of table) {
+    const m = e.code === code && e.reason.exec(reason);
+    if (m) return { kind: e.kind, groups: m.groups || {} };
+  }
+  const kind = (code >= refusalBase && code < refusalBase + 1000) ? "refused"
+    : !end.opened ? "proxyUnreachable"
+    : end.connected ? "connectionLost"
+    : (code === 1000 || code === 0) ? "targetClosed" // the VNC server hung up before the desktop showed
+    : "connectionLost";
+  return { kind, groups: {} };
+}
 
 /**
  * explain maps how a connection ended to what the page says:
- * { title, hint, vars, retry, log } where title and hint are catalog keys,
- * retry tells whether trying again can help, log whether the proxy's log
- * knows more.
+ * { kind, title, hint, vars, retry, log } where title and hint are catalog
+ * keys, vars fill their places, retry tells whether trying again can help,
+ * log whether the proxy's log knows more.
  *
  * end: { code, reason, opened (the WebSocket opened), connected (the desktop
  * showed), url, securityFailure (the VNC server refused the login) }.
  */
 export function explain(end) {
-  const code = end.code || 0;
-  const reason = end.reason || "";
-  const r = (title, hint, vars, retry, log = true) => ({ title, hint, vars: vars || {}, retry, log });
-
-  if (end.securityFailure) return r("wrongPassword", "wrongPasswordHint", {}, true, false);
-
-  const unreachable = /^Failed to connect to (.+?): (.*)$/s.exec(reason);
-  if (unreachable) {
-    const target = unreachable[1];
-    const error = unreachable[2];
-    const host = target.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
-    if (/refused/i.test(error)) return r("noServer", "noServerHint", { target }, true);
-    if (/no such host|lookup |server misbehaving|name resolution/i.test(error)) {
-      return r("unknownHost", "unknownHostHint", { host, target }, true);
-    }
-    return r("unreachable", "unreachableHint", { target, error }, true);
-  }
-  if (/^Target connection lost/i.test(reason)) return r("targetLost", "targetLostHint", {}, true);
-  if (code === 1000 && /target closed/i.test(reason)) return r("targetClosed", "targetClosedHint", {}, true);
-  if (code === 1001) return r("proxyStopped", "proxyStoppedHint", {}, true, false);
-
-  if (code >= 4000 && code < 5000) {
-    switch (code - 4000) {
-      case 400: return r("noToken", "noTokenHint", {}, false);
-      case 401: return r("authFailed", "authFailedHint", {}, false);
-      case 403: return r("originRefused", "originRefusedHint", {}, false);
-      case 404: return r("unknownToken", "unknownTokenHint", {}, false);
-      case 502: case 504: return r("lookupFailed", "lookupFailedHint", {}, true);
-      case 503: return r("full", "fullHint", {}, true);
-      default: return r("refused", "refusedHint", { reason: reason || String(code) }, false);
-    }
-  }
-  // 1008: the person sharing refused, did not answer or disconnected this
-  // viewer ("The person sharing …"), or a view-only session met what the
-  // proxy cannot follow ("view-only: …").
-  if (code === 1008 && /^view-only: /.test(reason)) return r("viewOnlyEnded", "refusedHint", { reason }, false);
-  if (code === 1008) return r("sharerSaid", "sharerSaidHint", { reason }, false, false);
-  if (!end.opened) return r("proxyUnreachable", "proxyUnreachableHint", { url: end.url }, true);
-  if (end.connected) return r("connectionLost", "connectionLostHint", {}, true);
-  if (code === 1000 || code === 0) return r("targetClosed", "targetClosedHint", {}, true);
-  return r("connectionLost", "connectionLostHint", {}, true);
+  const { kind, groups } = kindOf(end);
+  const vars = { reason: end.reason || String(end.code || ""), url: end.url, ...groups };
+  if (groups.target) vars.host = groups.target.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+  return { kind, ...words[kind], vars };
 }
 
 /** details is the raw close code and reason, for the curious and for bug reports. */
