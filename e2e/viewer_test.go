@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -719,25 +720,29 @@ func TestViewerExplainsEveryEnding(t *testing.T) {
 		Title  string `json:"-"`
 		Retry  bool   `json:"-"`
 	}
+	refusal := proxy.RefusalCode
 	cases := []ending{
-		{1011, "Failed to connect to localhost:5900: dial tcp [::1]:5900: connect: connection refused", true, false, "No VNC server answers at localhost:5900", true},
-		{1011, "Failed to connect to desk.example:5900: dial tcp: lookup desk.example: no such host", true, false, "Unknown host: desk.example", true},
-		{1011, "Failed to connect to 10.1.2.3:5900: dial tcp 10.1.2.3:5900: i/o timeout", true, false, "Cannot reach 10.1.2.3:5900", true},
-		{1011, "Target connection lost: read: connection reset by peer", true, true, "The connection to the VNC server was lost", true},
-		{1000, "Target closed", true, false, "The VNC server closed the connection", true},
-		{1000, "Target closed", true, true, "The VNC server closed the connection", true},
-		{1001, "Server shutting down", true, true, "The proxy stopped or restarted", true},
-		{4400, "no token: add ?token=… to the URL", true, false, "This address needs a token", false},
-		{4401, "authentication failed", true, false, "The proxy refused your credentials", false},
-		{4403, "origin not allowed", true, false, "The proxy refused this page", false},
-		{4404, `unknown token "abcd…"`, true, false, "Unknown or expired token", false},
-		{4502, "the token lookup failed", true, false, "The proxy could not look up the token", true},
-		{4504, "the token lookup timed out", true, false, "The proxy could not look up the token", true},
-		{4503, "server full", true, false, "The proxy is busy", true},
-		{4418, "odd", true, false, "The proxy refused the connection", false},
-		{1008, "The person sharing did not let you in", true, false, "The person sharing did not let you in", false},
+		{1011, proxy.ReasonTargetUnreachable + "localhost:5900: dial tcp [::1]:5900: connect: connection refused", true, false, "No VNC server answers at localhost:5900", true},
+		{1011, proxy.ReasonTargetUnreachable + "desk.example:5900: dial tcp: lookup desk.example: no such host", true, false, "Unknown host: desk.example", true},
+		{1011, proxy.ReasonTargetUnreachable + "10.1.2.3:5900: dial tcp 10.1.2.3:5900: i/o timeout", true, false, "Cannot reach 10.1.2.3:5900", true},
+		{1011, proxy.ReasonTargetLost + "read: connection reset by peer", true, true, "The connection to the VNC server was lost", true},
+		{1000, proxy.ReasonTargetClosed, true, false, "The VNC server closed the connection", true},
+		{1000, proxy.ReasonTargetClosed, true, true, "The VNC server closed the connection", true},
+		{1001, proxy.ReasonShuttingDown, true, true, "The proxy stopped or restarted", true},
+		{refusal(http.StatusServiceUnavailable), proxy.ReasonShuttingDown, true, false, "The proxy stopped or restarted", true},
+		{refusal(http.StatusBadRequest), "no token", true, false, "This address needs a token", false},
+		{refusal(http.StatusUnauthorized), "authentication failed", true, false, "The proxy refused your credentials", false},
+		{refusal(http.StatusForbidden), "origin not allowed", true, false, "The proxy refused this page", false},
+		{refusal(http.StatusNotFound), "unknown token", true, false, "Unknown or expired token", false},
+		{refusal(http.StatusTooManyRequests), "too many failed attempts", true, false, "The proxy refused the connection", false},
+		{refusal(http.StatusBadGateway), "the token lookup failed", true, false, "The proxy could not look up the token", true},
+		{refusal(http.StatusGatewayTimeout), "the token lookup timed out", true, false, "The proxy could not look up the token", true},
+		{refusal(http.StatusServiceUnavailable), "server full", true, false, "The proxy is busy", true},
+		{refusal(http.StatusTeapot), "odd", true, false, "The proxy refused the connection", false},
+		{1008, proxy.ReasonNotLetIn, true, false, "The person sharing did not let you in", false},
+		{1008, proxy.ReasonNoAnswer + "30s", true, false, "The person sharing did not answer within 30s", false},
 		{1008, "The person sharing disconnected you", true, true, "The person sharing disconnected you", false},
-		{1008, "view-only: the client sent RFB message type 7, which view-only cannot read", true, true, "The view-only session ended", false},
+		{1008, proxy.ReasonViewOnly + "the client sent RFB message type 7, which view-only cannot read", true, true, "The view-only session ended", false},
 		{1006, "", false, false, "Cannot reach the proxy", true},
 		{1006, "", true, true, "The connection to the proxy was lost", true},
 	}
