@@ -15,10 +15,18 @@ type Viewer struct {
 	br   *bufio.Reader
 }
 
-// OpenViewer makes the WebSocket handshake on conn (see Handshake).
+// OpenViewer makes the WebSocket handshake on conn for /websockify (see
+// Handshake).
 func OpenViewer(t testing.TB, conn net.Conn) *Viewer {
 	t.Helper()
-	return &Viewer{conn: conn, br: Handshake(t, conn, "/websockify")}
+	return OpenViewerAt(t, conn, "/websockify")
+}
+
+// OpenViewerAt makes the WebSocket handshake on conn for path, such as
+// "/websockify?token=…".
+func OpenViewerAt(t testing.TB, conn net.Conn, path string) *Viewer {
+	t.Helper()
+	return &Viewer{conn: conn, br: Handshake(t, conn, path)}
 }
 
 // Echo sends msg (at most 125 bytes) in one masked binary frame and checks
