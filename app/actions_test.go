@@ -65,7 +65,7 @@ func TestOpenInBrowserStartsSharing(t *testing.T) {
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Open in browser")
-	waitList(t, &h.opener.recorder, "http://localhost:"+strconv.Itoa(port)+"/")
+	waitList(t, &h.opener.recorder, "http://localhost:"+strconv.Itoa(port)+"/?token="+testToken)
 	h.waitStatus("sharing", prefix("Sharing"))
 }
 
@@ -141,16 +141,22 @@ func TestOneOffFailuresAreNotifications(t *testing.T) {
 	h.click("Start sharing")
 	h.waitStatus("sharing", prefix("Sharing"))
 	h.click("Open in browser")
-	h.waitNote("The browser could not be opened: open http://localhost:" + strconv.Itoa(port) + "/ yourself")
+	h.waitNote("The browser could not be opened: its address is on the clipboard")
+	if got := h.clip.list(); len(got) != 1 || got[0] != "http://localhost:"+strconv.Itoa(port)+"/?token="+testToken {
+		t.Fatalf("the clipboard holds %q", got)
+	}
 	if s := h.tray.status(); !strings.HasPrefix(s, "Sharing") || h.tray.currentIcon() != icons.Sharing {
 		t.Fatalf("status %q icon %v after a one-off failure", s, h.tray.currentIcon())
 	}
 	h.opener.err = &exec.ExitError{ProcessState: exitStatus(t, 3)}
 	h.click("Recordings…")
+	h.waitNote("No program to open the browser was found: its address is on the clipboard")
+	h.clip.err = errors.New("no clipboard")
+	h.click("Recordings…")
 	h.waitNote("No program to open the browser was found: open http://127.0.0.1:")
 	for _, n := range h.notes.list() {
-		if strings.Contains(n, "exit status") {
-			t.Fatalf("a notification says %q", n)
+		if strings.Contains(n, "exit status") || strings.Contains(n, testToken) || strings.Count(n, "/") > 2 {
+			t.Fatalf("a notification says %q (a secret, or an error code)", n)
 		}
 	}
 }

@@ -2,7 +2,7 @@ package app
 
 import (
 	"errors"
-	"fmt"
+	"net/url"
 	"os/exec"
 	"strings"
 	"unicode"
@@ -54,24 +54,35 @@ func sentence(s string) string {
 }
 
 // open opens a URL in the browser or a folder in the file manager; a
-// failure says what to do instead.
+// failure says what to do instead. An address may hold a secret, so it is
+// never shown in a notification (which the viewers may see on the shared
+// screen): it goes on the clipboard.
 func (a *trayApp) open(target string) {
-	what := "the browser"
-	if !strings.Contains(target, "://") {
-		what = "the folder"
+	isURL := strings.Contains(target, "://")
+	what := "the folder"
+	if isURL {
+		what = "the browser"
 	}
+	var err error
 	if a.cfg.opener == nil {
-		a.tell(fmt.Sprintf("No program to open %s was found: open %s yourself", what, target))
+		err = exec.ErrNotFound
+	} else if err = a.cfg.opener.Open(target); err == nil {
 		return
 	}
-	if err := a.cfg.opener.Open(target); err != nil {
-		a.log.Warn("open", "target", target, "err", err)
-		var exit *exec.ExitError
-		if errors.Is(err, exec.ErrNotFound) || errors.As(err, &exit) && exit.ExitCode() == 3 {
-			a.tell(fmt.Sprintf("No program to open %s was found: open %s yourself", what, target))
-			return
-		}
-		a.tell(fmt.Sprintf("%s could not be opened: open %s yourself", sentence(what), target))
+	a.log.Warn("open", "what", what, "err", err)
+	var exit *exec.ExitError
+	failed := sentence(what) + " could not be opened"
+	if errors.Is(err, exec.ErrNotFound) || errors.As(err, &exit) && exit.ExitCode() == 3 {
+		failed = "No program to open " + what + " was found"
+	}
+	switch {
+	case !isURL:
+		a.tell(failed + ": open " + target + " yourself")
+	case a.cfg.clipboard != nil && a.cfg.clipboard.Copy(target) == nil:
+		a.tell(failed + ": its address is on the clipboard; paste it into a browser")
+	default:
+		u, _ := url.Parse(target)
+		a.tell(failed + ": open " + u.Scheme + "://" + u.Host + " in a browser, then Open in browser from the vncbridge menu")
 	}
 }
 

@@ -180,6 +180,12 @@ func (h *harness) click(path ...string) {
 	it.Action()
 }
 
+// The tokens of the tests' shares, unless a test gives its own.
+const (
+	testToken     = "test-share-token-0123456789"
+	testViewToken = "test-view-token-0123456789"
+)
+
 func freePort(t *testing.T) int { return testnet.FreePort(t) }
 
 // echoTarget is a TCP server that echoes, standing for a VNC server.
@@ -189,6 +195,9 @@ func startApp(t *testing.T, s settings, tweak ...func(*config)) *harness {
 	t.Helper()
 	h := &harness{t: t, tray: &fakeTray{}, opener: &fakeOpener{}, clip: &fakeClipboard{}, service: &fakeService{},
 		notes: &fakeNotifier{}, paths: testPaths(t), done: make(chan error, 1)}
+	if s.Token == "" {
+		s.Token, s.ViewOnlyToken = testToken, testViewToken
+	}
 	if err := saveSettings(h.paths, s); err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +265,7 @@ func echoThrough(t *testing.T, port int) net.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, _, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify")
+	c, _, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify?token="+testToken)
 	if err != nil {
 		t.Fatalf("WebSocket to port %d: %v", port, err)
 	}

@@ -101,7 +101,7 @@ func TestQuitStopsTheSharesTogether(t *testing.T) {
 	h.waitStatus("sharing", prefix("Sharing"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, _, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify") // a viewer keeps the first share
+	c, _, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify?token="+testToken) // a viewer keeps the first share
 	if err != nil {
 		t.Fatal(err)
 	}

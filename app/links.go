@@ -22,13 +22,9 @@ func (s settings) baseURL() string {
 }
 
 // localURL is the viewer's address for a browser on this computer, with the
-// token when remote access needs one.
+// token: every share needs it.
 func (s settings) localURL() string {
-	u := s.baseURL() + "/"
-	if s.AllowRemote {
-		u += "?" + url.Values{"token": {s.Token}}.Encode()
-	}
-	return u
+	return s.baseURL() + "/?" + url.Values{"token": {s.Token}}.Encode()
 }
 
 // networkURL is the share's address for other computers, without the
@@ -82,10 +78,10 @@ func lanAddress() string {
 	return "localhost"
 }
 
-// needsTokens: a share open to other computers lacks a secret (settings
-// from before view-only links, or a file written by hand).
+// needsTokens: the share lacks a secret (settings from before local shares
+// had one, or a file written by hand).
 func (s settings) needsTokens() bool {
-	return s.AllowRemote && (s.Token == "" || s.ViewOnlyToken == "")
+	return s.Token == "" || s.ViewOnlyToken == ""
 }
 
 // mintTokens gives the share its secrets: new ones when fresh is set (the

@@ -104,7 +104,7 @@ func greetAndEcho(t *testing.T, port int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, br, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify")
+	c, br, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify?token="+testToken)
 	if err != nil {
 		t.Fatalf("WebSocket to port %d: %v", port, err)
 	}

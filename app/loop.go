@@ -70,6 +70,9 @@ func (a *trayApp) shutdown() {
 	if a.recPage != nil {
 		a.recPage.Close()
 	}
+	if o, ok := a.cfg.opener.(redirectOpener); ok {
+		o.removeRedirects()
+	}
 }
 
 // post runs f on the event loop; once the app's lifetime ended, f is

@@ -44,5 +44,9 @@ func defaultPaths() (Paths, error) {
 // SettingsFile is the settings file's path.
 func (p Paths) SettingsFile() string { return filepath.Join(p.Dir, "settings.json") }
 
+// OpenDir is the private folder of the files that open the browser at an
+// address with a secret (redirectOpener).
+func (p Paths) OpenDir() string { return filepath.Join(p.Dir, "open") }
+
 // LogFile is the tray's log file, vncbridge.log.
 func (p Paths) LogFile() string { return filepath.Join(p.Dir, "vncbridge.log") }

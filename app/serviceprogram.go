@@ -46,6 +46,12 @@ func (p *serviceProgram) Start(service.Service) error {
 	if p.restartDelay == 0 {
 		p.restartDelay = 5 * time.Second
 	}
+	if s.needsTokens() { // the tray reads the same file, and opens the share with them
+		s.mintTokens(false)
+		if err := saveSettings(p.paths, s); err != nil {
+			p.log.Warn("the share's new tokens could not be saved", "err", err)
+		}
+	}
 	s = p.desktopIfNothing(s)
 	life, end := context.WithCancel(context.Background())
 	// A desktop target starts its VNC server here; without a desktop
@@ -66,7 +72,7 @@ func (p *serviceProgram) Start(service.Service) error {
 }
 
 func (p *serviceProgram) shareOptions(life context.Context) shareOptions {
-	return shareOptions{life: life, paths: p.paths, web: p.web, log: p.log, find: p.find, start: p.start,
+	return shareOptions{life: life, sharerOnly: !platform.isRoot(), paths: p.paths, web: p.web, log: p.log, find: p.find, start: p.start,
 		onLocal: func(_ *share, msg string) {
 			if msg != "" {
 				p.log.Warn(msg)

@@ -22,7 +22,7 @@ func TestServiceWithoutDesktopSessionSaysSo(t *testing.T) {
 	t.Setenv("WAYLAND_DISPLAY", "")
 	p := testPaths(t)
 	port := freePort(t)
-	if err := saveSettings(p, settings{Port: port, Target: "desktop:x11vnc"}); err != nil {
+	if err := saveSettings(p, settings{Port: port, Token: testToken, Target: "desktop:x11vnc"}); err != nil {
 		t.Fatal(err)
 	}
 	prog := &serviceProgram{paths: p, log: slog.New(slog.DiscardHandler)}
@@ -43,7 +43,7 @@ func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
 	d := newFakeDesktop(t)
 	p := testPaths(t)
 	port := freePort(t)
-	saveSettings(p, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))})
+	saveSettings(p, settings{Port: port, Token: testToken, Target: "localhost:" + strconv.Itoa(freePort(t))})
 	prog := &serviceProgram{paths: p, log: slog.New(slog.DiscardHandler), find: d.find, start: d.start}
 	if err := prog.Start(nil); err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
 	}
 
 	var log testnet.LogBuffer
-	saveSettings(p, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))})
+	saveSettings(p, settings{Port: port, Token: testToken, Target: "localhost:" + strconv.Itoa(freePort(t))})
 	prog = &serviceProgram{paths: p, log: slog.New(slog.NewTextHandler(&log, nil)), find: adviceOnly}
 	if err := prog.Start(nil); err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
 func TestServiceStartsAFailedShareAgain(t *testing.T) {
 	p := testPaths(t)
 	port := freePort(t)
-	if err := saveSettings(p, settings{Port: port, Target: echoTarget(t), RecentTargets: []string{"x:1"}}); err != nil {
+	if err := saveSettings(p, settings{Port: port, Token: testToken, Target: echoTarget(t), RecentTargets: []string{"x:1"}}); err != nil {
 		t.Fatal(err)
 	}
 	var log testnet.LogBuffer

@@ -72,7 +72,7 @@ func TestServiceWatchAsksOnlyOnAChange(t *testing.T) {
 // port: the tray says that one, and opens it.
 func TestRunningServiceWithOtherSettingsIsShownAsItIs(t *testing.T) {
 	other := t.TempDir()
-	if err := saveSettings(Paths{Dir: other}, settings{Port: 22086, Target: "localhost:5901"}); err != nil {
+	if err := saveSettings(Paths{Dir: other}, settings{Port: 22086, Target: "localhost:5901", Token: "the-service-token"}); err != nil {
 		t.Fatal(err)
 	}
 	svc := &fakeService{st: ServiceState{Installed: true, Running: true, ConfigDir: other}}
@@ -81,5 +81,5 @@ func TestRunningServiceWithOtherSettingsIsShownAsItIs(t *testing.T) {
 		return s == "Sharing localhost:5901 at http://localhost:22086 (background service)"
 	})
 	h.click("Open in browser")
-	waitList(t, &h.opener.recorder, "http://localhost:22086/")
+	waitList(t, &h.opener.recorder, "http://localhost:22086/?token=the-service-token")
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"vncbridge/app/localvnc"
+	"vncbridge/internal/peeruser"
 	"vncbridge/proxy"
 )
 
@@ -81,6 +82,10 @@ type shareOptions struct {
 	// onViewer hears viewers join and leave (proxy.Config.OnViewer), maybe
 	// with the proxy's lock held.
 	onViewer func(v proxy.Viewer, joined bool)
+	// sharerOnly refuses the loopback connections of this computer's other
+	// users, where the system can tell (the tray; a service running as
+	// root or SYSTEM shares for everyone, and its token decides).
+	sharerOnly bool
 	// consent asks before a viewer joins, where someone can answer (nil for a
 	// headless run and the service); used when the settings say so.
 	consent func(ctx context.Context, v proxy.Viewer) (proxy.Decision, error)
@@ -137,16 +142,16 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		if err != nil {
 			return nil, fmt.Errorf("TLS certificate: %w", err)
 		}
-		if s.Token == "" {
-			return nil, errors.New("remote access needs a share token")
-		}
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		cfg.TLSOnly = true
-		// Nothing, not even the page, without the token; the proxy slows
-		// down guessers.
-		cfg.Auth, cfg.AuthWeb = newShareAuth(s.Token, s.ViewOnlyToken, s.Port), true
 		addrs = []string{""} // every interface, IPv4 and IPv6
 	}
+	// Nothing, not even the page, without the token, local shares too; the
+	// proxy slows down guessers.
+	if s.Token == "" {
+		return nil, errors.New("the share has no token")
+	}
+	cfg.Auth, cfg.AuthWeb = newShareAuth(s.Token, s.ViewOnlyToken, s.Port, !s.AllowRemote), true
 	for i, host := range addrs {
 		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(s.Port)))
 		if err != nil {
@@ -158,6 +163,9 @@ func startShare(s settings, o shareOptions) (*share, error) {
 				return nil, fmt.Errorf("port %d is %w", s.Port, errPortInUse)
 			}
 			return nil, fmt.Errorf("cannot listen on port %d: %w", s.Port, err)
+		}
+		if o.sharerOnly { // other users of this computer reach loopback too
+			ln = peeruser.Guard(ln, !s.AllowRemote, o.log)
 		}
 		sh.listeners = append(sh.listeners, ln)
 	}

@@ -10,11 +10,12 @@ import (
 	"vncbridge/proxy"
 )
 
-// shareAuth lets through a network share's requests: those that carry the
-// link's token (the page, the WebSocket), and those of a browser that opened
-// the link (the files the page loads, which carry no token): opening it sets
-// a cookie, HttpOnly and SameSite=Strict, that only the share's own pages
-// send back. The cookie's value is derived from the token, so a new token
+// shareAuth lets through a share's requests, local shares' too (other users
+// of this computer reach loopback): those that carry the link's token (the
+// page, the WebSocket), and those of a browser that opened the link (the
+// files the page loads, which carry no token): opening it sets a cookie,
+// HttpOnly, SameSite=Strict and, over TLS, Secure, that only the share's own
+// pages send back. The cookie's value is derived from the token, so a new token
 // ends every browser's admission. Comparisons take the same time whatever
 // the guess.
 type shareAuth struct {
@@ -25,11 +26,15 @@ type shareAuth struct {
 	// admit too, for sessions the proxy makes view-only.
 	viewToken [sha256.Size]byte
 	viewValue string
+	// local: the share is on this computer only, opened from the tray.
+	local bool
 }
 
-// newShareAuth admits token, and viewToken ("" for none) for viewing only.
-func newShareAuth(token, viewToken string, port int) shareAuth {
+// newShareAuth admits token, and viewToken ("" for none) for viewing only;
+// local says the share is on this computer only.
+func newShareAuth(token, viewToken string, port int, local bool) shareAuth {
 	a := shareAuth{
+		local:  local,
 		token:  sha256.Sum256([]byte(token)),
 		cookie: "vncbridge-share-" + strconv.Itoa(port),
 		value:  cookieValue("vncbridge share cookie\x00" + token),
@@ -76,6 +81,9 @@ func (a shareAuth) admit(r *http.Request) (admission, error) {
 		}
 		return refused, &proxy.AuthError{Status: http.StatusForbidden, Reason: "this browser's admission is out of date (the share token changed): open the new share link"}
 	}
+	if a.local {
+		return refused, &proxy.AuthError{Status: http.StatusUnauthorized, Reason: "open this share from the vncbridge menu: Open in browser"}
+	}
 	return refused, &proxy.AuthError{Status: http.StatusUnauthorized, Reason: "this share is opened with its link, which carries the token"}
 }
 
@@ -108,7 +116,7 @@ func (a shareAuth) Welcome(r *http.Request, h http.Header) {
 	default:
 		return
 	}
-	c := http.Cookie{Name: a.cookie, Value: value, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode}
+	c := http.Cookie{Name: a.cookie, Value: value, Path: "/", Secure: r.TLS != nil, HttpOnly: true, SameSite: http.SameSiteStrictMode}
 	h.Add("Set-Cookie", c.String())
 }
 

@@ -90,7 +90,7 @@ func TestNetworkShareServesNothingWithoutTheToken(t *testing.T) {
 
 // A share made with another token does not take the cookie of the old one.
 func TestNewTokenEndsTheOldAdmission(t *testing.T) {
-	a, b := newShareAuth("token-one-0123456789", "", 6080), newShareAuth("token-two-0123456789", "", 6080)
+	a, b := newShareAuth("token-one-0123456789", "", 6080, false), newShareAuth("token-two-0123456789", "", 6080, false)
 	if a.value == b.value || a.cookie != b.cookie {
 		t.Fatalf("cookies %+v and %+v", a, b)
 	}
@@ -104,7 +104,7 @@ func TestNewTokenEndsTheOldAdmission(t *testing.T) {
 // The view-only link admits its browser for viewing only: by its token, then
 // by the cookie it set, which never passes for the share link's.
 func TestViewOnlyLinkAdmitsForViewing(t *testing.T) {
-	a := newShareAuth("token-full-0123456789", "token-look-0123456789", 6080)
+	a := newShareAuth("token-full-0123456789", "token-look-0123456789", 6080, false)
 	req := func(token string, cookie *http.Cookie) *http.Request {
 		r, _ := http.NewRequest("GET", "/websockify", nil)
 		if token != "" {
@@ -151,7 +151,7 @@ func TestViewOnlyLinkAdmitsForViewing(t *testing.T) {
 	if a.Authenticate(req("token-wrong-0123456789", nil)) == nil {
 		t.Fatal("a wrong token let in")
 	}
-	noLook := newShareAuth("token-full-0123456789", "", 6080)
+	noLook := newShareAuth("token-full-0123456789", "", 6080, false)
 	if noLook.Authenticate(look) == nil || noLook.Authenticate(req("", cookieOf(look))) == nil {
 		t.Fatal("a share without a view-only link let the view-only token or cookie in")
 	}

@@ -22,8 +22,12 @@ func (a *trayApp) startSharing() {
 		a.tell("The vncbridge service is already sharing; stop it first")
 		return
 	}
-	if s := a.st.Settings; s.needsTokens() {
-		a.update(func(s *settings) { s.mintTokens(false) }) // settings from before view-only links
+	if a.st.Settings.needsTokens() {
+		if a.firstRun { // saved with the first change, as the first run's target is
+			a.st.Settings.mintTokens(false)
+		} else {
+			a.update(func(s *settings) { s.mintTokens(false) }) // settings from before every share had tokens
+		}
 	}
 	sh, err := startShare(a.st.Settings, a.shareOptions())
 	if err != nil {
@@ -42,7 +46,7 @@ func (a *trayApp) shareOptions() shareOptions {
 	if a.cfg.headless {
 		consent = nil // nobody at a tray to answer
 	}
-	return shareOptions{life: a.life, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
+	return shareOptions{life: a.life, sharerOnly: true, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
 		version: a.cfg.version, onRecordError: a.recordingFailed,
 		onViewer: a.viewerReported, consent: consent}

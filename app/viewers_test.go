@@ -119,7 +119,7 @@ func TestAskBeforeJoining(t *testing.T) {
 			})
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			conn, br, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify")
+			conn, br, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+strconv.Itoa(port)+"/websockify?token="+testToken)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,13 +211,15 @@ func TestHeadlessNeverAsksADialog(t *testing.T) {
 			t.Fatal(err)
 		}
 		if c.reason != "" {
-			br := testnet.Handshake(t, conn, "/websockify")
+			br := testnet.Handshake(t, conn, "/websockify?token="+testToken)
 			if got := testnet.CloseReason(t, conn, br); got != c.reason {
 				t.Errorf("ask_to_join on, headless: closed with %q, want %q", got, c.reason)
 			}
 			conn.Close()
 		} else {
-			testnet.EchoThrough(t, conn, "let in unasked")
+			v := testnet.OpenViewerAt(t, conn, "/websockify?token="+testToken)
+			v.Echo(t, "let in unasked")
+			v.Close()
 		}
 		if got := asked.list(); len(got) != 0 {
 			t.Errorf("ask_to_join %v, headless: a dialog was asked about %v", c.ask, got)

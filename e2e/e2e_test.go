@@ -205,6 +205,10 @@ func TestDesktopThroughTheCommand(t *testing.T) {
 	typeIntoDesktop(t, b, d, "typed through the command")
 }
 
+// trayToken is the token of the trays' shares in the settings the tests
+// write: every share needs one, local ones too.
+const trayToken = "e2e-tray-token-0123456789"
+
 // headlessTray is the tray application without a tray icon (--headless),
 // sharing with the settings given (JSON), on a free port.
 type headlessTray struct {
@@ -217,6 +221,9 @@ func startHeadlessTray(t *testing.T, art *artifacts, name string, settings map[s
 	t.Helper()
 	tr := &headlessTray{config: t.TempDir(), port: strconv.Itoa(freePort(t))}
 	settings["port"], _ = strconv.Atoi(tr.port)
+	if _, ok := settings["token"]; !ok {
+		settings["token"] = trayToken
+	}
 	b, _ := json.Marshal(settings)
 	if err := os.WriteFile(filepath.Join(tr.config, "settings.json"), b, 0o600); err != nil {
 		t.Fatal(err)
@@ -239,7 +246,7 @@ func TestDesktopThroughTheHeadlessTray(t *testing.T) {
 	d := startDesktop(t, art)
 	tr := startHeadlessTray(t, art, "vncbridge-headless", map[string]any{"target": d.rfbAddr})
 	b := newBrowser(t, art)
-	connectAndCheckPicture(t, b, "http://localhost:"+tr.port+"/?password="+vncPassword+"&resize=off")
+	connectAndCheckPicture(t, b, "http://localhost:"+tr.port+"/?token="+trayToken+"&password="+vncPassword+"&resize=off")
 	typeIntoDesktop(t, b, d, "typed through the tray")
 	tr.cmd.Process.Signal(os.Interrupt)
 	if err := tr.cmd.Wait(); err != nil {

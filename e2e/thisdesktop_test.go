@@ -62,7 +62,7 @@ func startPlainTray(t *testing.T, art *artifacts, name, display, path string) *p
 	os.Chmod(rt, 0o700)
 	t.Cleanup(func() { os.RemoveAll(rt) })
 	tr.runtime = rt
-	b, _ := json.Marshal(map[string]any{"port": port, "target": "localhost:" + strconv.Itoa(freePort(t))})
+	b, _ := json.Marshal(map[string]any{"port": port, "target": "localhost:" + strconv.Itoa(freePort(t)), "token": trayToken})
 	if err := os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestTrayStartsX11vncForThisDesktop(t *testing.T) {
 
 	// Chromium through vncbridge's page shows the display's colour.
 	b := newBrowser(t, art)
-	b.run(chromedpNavigate("http://localhost:" + tr.port + "/?resize=off"))
+	b.run(chromedpNavigate("http://localhost:" + tr.port + "/?token=" + trayToken + "&resize=off"))
 	b.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
 	var size [2]int
 	b.eval(`(() => { const d = window.vncbridge.rfb.getImageData(); return [d.width, d.height]; })()`, &size)

@@ -119,6 +119,19 @@ func waitListening(t *testing.T, network, addr string) {
 // echoThrough opens a WebSocket on conn and checks an echo through it.
 func echoThrough(t *testing.T, conn net.Conn, msg string) { testnet.EchoThrough(t, conn, msg) }
 
+// shareToken is the token of the tray's and the service's shares in the
+// settings the tests write: every share needs one.
+const shareToken = "cmd-test-share-token-0123456789"
+
+// shareEchoThrough is echoThrough on a share of the tray or the service,
+// with its token.
+func shareEchoThrough(t *testing.T, conn net.Conn, msg string) {
+	t.Helper()
+	v := testnet.OpenViewerAt(t, conn, "/websockify?token="+shareToken)
+	v.Echo(t, msg)
+	v.Close()
+}
+
 func TestProxyRelaysAndStopsOnSIGTERM(t *testing.T) {
 	listen := freeAddr(t)
 	p := start(t, binary, "proxy", listen, echoServer(t))

@@ -61,7 +61,7 @@ func TestSystemServiceForReal(t *testing.T) {
 	config := t.TempDir()
 	addr := freeAddr(t)
 	target := echoServer(t)
-	settings, _ := json.Marshal(map[string]any{"port": mustAtoi(t, addr[len("127.0.0.1:"):]), "target": target})
+	settings, _ := json.Marshal(map[string]any{"port": mustAtoi(t, addr[len("127.0.0.1:"):]), "target": target, "token": shareToken})
 	os.WriteFile(filepath.Join(config, "settings.json"), settings, 0o600)
 
 	before := systemFiles()
@@ -101,7 +101,7 @@ func TestSystemServiceForReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	echoThrough(t, conn, "through the service")
+	shareEchoThrough(t, conn, "through the service")
 	if code, out := svc("stop"); code != 0 {
 		t.Fatalf("stop: %d %s", code, out)
 	}

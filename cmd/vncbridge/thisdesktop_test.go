@@ -18,7 +18,7 @@ import (
 // first binary message: the VNC server's greeting.
 func greetingThrough(t *testing.T, addr string) string {
 	t.Helper()
-	conn, br := testnet.OpenWebSocket(t, addr, "/websockify")
+	conn, br := testnet.OpenWebSocket(t, addr, "/websockify?token="+shareToken)
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	got := make([]byte, 14)
 	if _, err := io.ReadFull(br, got); err != nil || got[0] != 0x82 || got[1] != 12 {
@@ -99,7 +99,7 @@ func TestTrayWithoutX11vncOpensTheHelpPage(t *testing.T) {
 	p.click(t, m.status())
 	var help string
 	testnet.WaitFor(t, "the help page opened", func() bool {
-		b, _ := os.ReadFile(opened)
+		b := openedAddresses(t, opened)
 		help = strings.TrimSpace(string(b))
 		return strings.HasSuffix(help, "/help")
 	})

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -268,10 +269,35 @@ func (p *panel) aboutToShow(t *testing.T) {
 	}
 }
 
+// openedAddresses reads what the fake xdg-open was given, one line each:
+// the tray gives it files that lead the browser to an address (no address
+// may be in a program's arguments, where every user can read it), and
+// these are read for the address; folders stay as they are.
+func openedAddresses(t *testing.T, opened string) []byte {
+	t.Helper()
+	b, _ := os.ReadFile(opened)
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.Contains(line, "://") {
+			t.Errorf("an address in xdg-open's arguments: %s", line)
+		}
+		if !strings.HasSuffix(line, ".html") {
+			out = append(out, line)
+			continue
+		}
+		page, err := os.ReadFile(line)
+		if m := regexp.MustCompile(`content="0;url=([^"]+)"`).FindSubmatch(page); err == nil && m != nil {
+			out = append(out, html.UnescapeString(string(m[1])))
+		}
+	}
+	return []byte(strings.Join(out, "\n"))
+}
+
 // fakeDesktop writes the programs the tray calls out to: xdg-open (records
 // what it was asked to open) and zenity (answers the dialog with the
 // contents of a file).
 func fakeDesktop(t *testing.T) (binDir, opened, answer string) {
+	t.Helper()
 	t.Helper()
 	binDir = t.TempDir()
 	opened = filepath.Join(binDir, "opened.txt")
@@ -295,6 +321,9 @@ func trayEnv(t *testing.T, bus, binDir string, more ...string) []string {
 func startTray(t *testing.T, env []string, settings map[string]any, args ...string) (config string, s *started) {
 	t.Helper()
 	config = t.TempDir()
+	if _, ok := settings["token"]; !ok {
+		settings["token"] = shareToken
+	}
 	b, _ := json.Marshal(settings)
 	os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600)
 	return config, startEnv(t, env, binary, append([]string{"--config-dir", config}, args...)...)
@@ -306,7 +335,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	binDir, opened, answer := fakeDesktop(t)
 	port := freeAddr(t)[len("127.0.0.1:"):]
 	target := echoServer(t)
-	config, tray := startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": mustAtoi(t, port), "target": target})
+	config, tray := startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": mustAtoi(t, port), "target": target, "token": shareToken})
 	p.follow(tray)
 	newPort := freeAddr(t)[len("127.0.0.1:"):]
 	second := echoServer(t)
@@ -331,12 +360,12 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		echoThrough(t, conn, "through the tray")
+		shareEchoThrough(t, conn, "through the tray")
 		conn, err = net.Dial("tcp", "127.0.0.1:"+port)
 		if err != nil {
 			t.Fatal(err)
 		}
-		kept = testnet.OpenViewer(t, conn)
+		kept = testnet.OpenViewerAt(t, conn, "/websockify?token="+shareToken)
 		kept.Echo(t, "a viewer that stays")
 	})
 	step("Listen port ▸ Other… moves the listener", func(t *testing.T) {
@@ -350,7 +379,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		echoThrough(t, conn, "on the new port")
+		shareEchoThrough(t, conn, "on the new port")
 		kept.Echo(t, "still here after the port change")
 	})
 	step("Target VNC server ▸ Other… changes the target", func(t *testing.T) {
@@ -366,7 +395,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		echoThrough(t, conn, "recorded")
+		shareEchoThrough(t, conn, "recorded")
 		kept.Echo(t, "still here after recording was turned on")
 		testnet.WaitFor(t, "a recording", func() bool {
 			files, _ := filepath.Glob(filepath.Join(config, "recordings", "session-*"))
@@ -382,7 +411,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 		p.click(t, "Recordings…")
 		var page string
 		testnet.WaitFor(t, "the recordings page opened", func() bool {
-			b, _ := os.ReadFile(opened)
+			b := openedAddresses(t, opened)
 			page = regexp.MustCompile(`http://127\.0\.0\.1:\d+/[0-9a-f]{32}/`).FindString(string(b))
 			return page != ""
 		})
@@ -399,7 +428,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 	step("Open in browser runs the opener with the viewer's address", func(t *testing.T) {
 		p.click(t, "Open in browser")
 		testnet.WaitFor(t, "the browser", func() bool {
-			b, _ := os.ReadFile(opened)
+			b := openedAddresses(t, opened)
 			return strings.Contains(string(b), "http://localhost:"+newPort+"/")
 		})
 	})
@@ -410,7 +439,7 @@ func TestTrayOnARealSessionBus(t *testing.T) {
 			t.Fatalf("second launch: %v %s", err, b)
 		}
 		testnet.WaitFor(t, "the browser, twice", func() bool {
-			b, _ := os.ReadFile(opened)
+			b := openedAddresses(t, opened)
 			return strings.Count(string(b), "http://localhost:"+newPort+"/") == 2
 		})
 	})
@@ -474,7 +503,7 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 	config := t.TempDir()
 	addr := freeAddr(t)
 	target := echoServer(t)
-	settings, _ := json.Marshal(map[string]any{"port": mustAtoi(t, addr[len("127.0.0.1:"):]), "target": target})
+	settings, _ := json.Marshal(map[string]any{"port": mustAtoi(t, addr[len("127.0.0.1:"):]), "target": target, "token": shareToken})
 	os.WriteFile(filepath.Join(config, "settings.json"), settings, 0o600)
 	for _, args := range [][]string{{"--config-dir", config}, {"--headless", "--config-dir", config}} {
 		p := startEnv(t, []string{"DBUS_SESSION_BUS_ADDRESS=" + bus}, binary, args...)
@@ -489,7 +518,7 @@ func TestNoTrayHostRunsHeadless(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		echoThrough(t, conn, "headless")
+		shareEchoThrough(t, conn, "headless")
 		p.cmd.Process.Signal(os.Interrupt)
 		if code := p.exitCode(t); code != 0 {
 			t.Fatalf("%v: exit %d\n%s", args, code, out)

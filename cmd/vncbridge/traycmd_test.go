@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,11 +35,17 @@ func TestTrayFlagsAreSaved(t *testing.T) {
 	testnet.WaitFor(t, "the address printed", func() bool {
 		return strings.Contains(p.out.String(), "open http://localhost:"+strconv.Itoa(port)+"/")
 	})
+	token := regexp.MustCompile(`open http://localhost:\d+/\?token=([\w-]+)`).FindStringSubmatch(p.out.String())
+	if token == nil {
+		t.Fatalf("no link with a token printed:\n%s", p.out.String())
+	}
 	conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		t.Fatal(err)
 	}
-	echoThrough(t, conn, "flags")
+	v := testnet.OpenViewerAt(t, conn, "/websockify?token="+token[1])
+	v.Echo(t, "flags")
+	v.Close()
 	p.cmd.Process.Signal(os.Interrupt)
 	if code := p.exitCode(t); code != 0 {
 		t.Fatalf("exit %d", code)
@@ -113,7 +120,7 @@ func TestNoSessionBusStartsNone(t *testing.T) {
 	os.WriteFile(filepath.Join(bin, "dbus-launch"), []byte("#!/bin/sh\ntouch "+called+"\nexit 1\n"), 0o755)
 	config := t.TempDir()
 	port := testnet.FreePort(t)
-	settings, _ := json.Marshal(map[string]any{"port": port, "target": echoServer(t)})
+	settings, _ := json.Marshal(map[string]any{"port": port, "target": echoServer(t), "token": shareToken})
 	os.WriteFile(filepath.Join(config, "settings.json"), settings, 0o600)
 	// the tray, not --headless: it looks for a bus
 	p := startEnv(t, []string{"DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR=" + t.TempDir(), "PATH=" + bin + ":" + os.Getenv("PATH")},

@@ -23,7 +23,7 @@ func openViewer(t *testing.T, port string) (net.Conn, *bufio.Reader) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, br, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+port+"/websockify")
+	c, br, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+port+"/websockify?token="+shareToken)
 	if err != nil {
 		t.Fatalf("WebSocket: %v", err)
 	}
