@@ -13,15 +13,21 @@ import (
 )
 
 // headerTimeout is how long a request's headers may take: a connection that
-// sends none is not held open.
-var headerTimeout = 10 * time.Second
+// sends none is not held open. idleTimeout is how long a kept-alive
+// connection may wait for its next request.
+var (
+	headerTimeout = 10 * time.Second
+	idleTimeout   = 30 * time.Second
+)
 
 // Server serves a Handler on a loopback port of its own. Its address holds a
 // random secret, so no other page or user of this computer can guess it,
 // and it checks Host (against DNS rebinding) and, for any method but GET
 // and HEAD, Origin: browsers send it with every form and fetch that
 // changes something, so a request from another page, or from none, is
-// refused. The handler sees the path after the secret ("/", "/api/…").
+// refused. Every answer, refusals included, forbids being framed by another
+// page (clickjacking). The handler sees the path after the secret ("/",
+// "/api/…").
 type Server struct {
 	h      http.Handler
 	ln     net.Listener
@@ -38,7 +44,7 @@ func Listen(h http.Handler) (*Server, error) {
 	b := make([]byte, 16)
 	rand.Read(b)
 	s := &Server{h: h, ln: ln, secret: hex.EncodeToString(b)}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: headerTimeout}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: headerTimeout, IdleTimeout: idleTimeout}
 	go s.srv.Serve(ln)
 	return s, nil
 }
@@ -50,6 +56,8 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/" + 
 func (s *Server) Close() error { return s.srv.Close() }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
+	w.Header().Set("X-Frame-Options", "DENY")
 	self := s.ln.Addr().String()
 	_, port, _ := net.SplitHostPort(self)
 	if r.Host != self && r.Host != "localhost:"+port {

@@ -1,6 +1,7 @@
 package localpage
 
 import (
+	"bufio"
 	"io"
 	"net"
 	"net/http"
@@ -80,5 +81,60 @@ func TestServerClosesAConnectionWithoutHeaders(t *testing.T) {
 	io.Copy(io.Discard, c) // until the server closes, or the deadline
 	if waited := time.Since(began); waited > 3*time.Second {
 		t.Fatalf("the connection was still open after %v", waited.Round(time.Millisecond))
+	}
+}
+
+// Every answer forbids framing, the refusals as much as the page: another
+// site must not show any of these pages in a frame of its own.
+func TestEveryAnswerRefusesToBeFramed(t *testing.T) {
+	s, self := start(t)
+	u := s.URL()
+	for _, c := range []struct{ name, method, url, host string }{
+		{"page", "GET", u + "about", ""},
+		{"no secret", "GET", "http://" + self + "/about", ""},
+		{"rebound name", "GET", u, "evil.example"},
+		{"post from no page", "POST", u, ""},
+	} {
+		req, _ := http.NewRequest(c.method, c.url, nil)
+		if c.host != "" {
+			req.Host = c.host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if csp, xfo := resp.Header.Get("Content-Security-Policy"), resp.Header.Get("X-Frame-Options"); csp != "frame-ancestors 'none'" || xfo != "DENY" {
+			t.Errorf("%s (%d): Content-Security-Policy %q, X-Frame-Options %q", c.name, resp.StatusCode, csp, xfo)
+		}
+	}
+}
+
+// A kept-alive connection that sends no further request is closed after a
+// while, not held open for as long as the client likes.
+func TestServerClosesAnIdleKeptAliveConnection(t *testing.T) {
+	defer func(d time.Duration) { idleTimeout = d }(idleTimeout)
+	idleTimeout = 200 * time.Millisecond
+	s, self := start(t)
+	c, err := net.Dial("tcp", self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET /"+s.secret+"/ HTTP/1.1\r\nHost: "+self+"\r\n\r\n")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.Close {
+		t.Fatal("the server closed the connection after the answer; the test needs it kept alive")
+	}
+	began := time.Now()
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("waiting on the idle connection: %v after %v, want the server to close it", err, time.Since(began).Round(time.Millisecond))
 	}
 }
