@@ -86,6 +86,10 @@ type Config struct {
 	Web fs.FS
 	// WebListing allows directory listings under Web.
 	WebListing bool
+	// WebConnectElsewhere lets the pages served connect to other servers:
+	// the viewer then follows the host, port and path of its address (as
+	// noVNC's page does) where it otherwise connects only to this proxy.
+	WebConnectElsewhere bool
 
 	// AllowOrigins lists the browser origins (scheme://host[:port]) that may
 	// open a WebSocket besides the proxy's own origin; "*" allows any.

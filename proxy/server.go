@@ -32,6 +32,8 @@ type Server struct {
 	guesses      *guessLimit // failed authentications per client address
 	tokenGuesses *guessLimit // unknown tokens per client address
 
+	contentPolicy string // the Content-Security-Policy of every answer
+
 	startHTTP sync.Once // the HTTP server starts with the first Serve
 
 	mu        sync.Mutex
@@ -89,6 +91,11 @@ func New(cfg Config) (*Server, error) {
 		tokenGuesses: newGuessLimit(logger, "unknown token"),
 	}
 	close(s.noneOpen)
+	s.contentPolicy = "frame-ancestors 'none'"
+	if !cfg.WebConnectElsewhere {
+		// 'self' takes in ws: and wss: to this host and port (CSP level 3).
+		s.contentPolicy += "; connect-src 'self'"
+	}
 	if cfg.Web != nil {
 		s.web = newWebFiles(cfg.Web)
 	}
@@ -186,8 +193,15 @@ func (s *Server) Sessions() int {
 }
 
 // serveHTTP routes every HTTP request: WebSocket handshakes, metrics and
-// files.
+// files. Every answer, refusals included, forbids being framed: a site that
+// put the viewer in an invisible frame would have the visitor's clicks and
+// keys reach the desktop (its WebSocket carries the page's own Origin).
+// Unless Config.WebConnectElsewhere, the pages may also connect nowhere but
+// here.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", s.contentPolicy)
+	h.Set("X-Frame-Options", "DENY")
 	if s.refuseBody(w, r) {
 		return
 	}

@@ -1,15 +1,18 @@
 package proxy
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func TestStaticFiles(t *testing.T) {
@@ -199,5 +202,57 @@ func TestOneInfoLinePerPageView(t *testing.T) {
 	}
 	if len(info) != 2 || !strings.Contains(info[0], "path=/vnc.html") || !strings.Contains(info[1], "path=/missing.js") || len(debug) != 2 {
 		t.Fatalf("info lines %q, debug lines %q; want the page and the failure at Info, the two files at Debug", info, debug)
+	}
+}
+
+// Every answer forbids framing, refusals and handshake errors as much as
+// files, and confines the pages' connections to this proxy unless
+// WebConnectElsewhere.
+func TestEveryAnswerRefusesToBeFramed(t *testing.T) {
+	guarded := func(cfg Config) string {
+		_, addr, _ := startServer(t, cfg)
+		return addr
+	}
+	web := guarded(Config{Target: startEcho(t), Web: webDirFS(t), Metrics: true})
+	noWeb := guarded(Config{Target: startEcho(t)})
+	authWeb := guarded(Config{Target: startEcho(t), Web: webDirFS(t), Auth: password("right"), AuthWeb: true})
+	elsewhere := guarded(Config{Target: startEcho(t), Web: webDirFS(t), WebConnectElsewhere: true})
+	const confined = "frame-ancestors 'none'; connect-src 'self'"
+	for _, c := range []struct {
+		name, addr, request string
+		status              int
+		policy              string
+	}{
+		{"file", web, "GET /vnc.html HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, confined},
+		{"missing file", web, "GET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\n", 404, confined},
+		{"metrics", web, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, confined},
+		{"post", web, "POST /vnc.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", 405, confined},
+		{"rebound Host", web, "GET /vnc.html HTTP/1.1\r\nHost: evil.example\r\n\r\n", 403, confined},
+		{"no web directory", noWeb, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 405, confined},
+		{"no password", authWeb, "GET /vnc.html HTTP/1.1\r\nHost: localhost\r\n\r\n", 401, confined},
+		{"bad handshake", web, upgradeRequest("/websockify", "Sec-WebSocket-Version: 99"), 426, confined},
+		{"handshake from another Host", web, strings.Replace(upgradeRequest("/websockify", "Sec-WebSocket-Version: 13"), "Host: localhost", "Host: evil.example", 1), 403, confined},
+		{"connecting elsewhere allowed", elsewhere, "GET /vnc.html HTTP/1.1\r\nHost: localhost\r\n\r\n", 200, "frame-ancestors 'none'"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", c.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(10 * time.Second))
+			io.WriteString(conn, c.request)
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != c.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			if csp, xfo := resp.Header.Get("Content-Security-Policy"), resp.Header.Get("X-Frame-Options"); csp != c.policy || xfo != "DENY" {
+				t.Errorf("Content-Security-Policy %q, X-Frame-Options %q; want %q and DENY", csp, xfo, c.policy)
+			}
+		})
 	}
 }

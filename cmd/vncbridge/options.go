@@ -29,9 +29,10 @@ type proxyOptions struct {
 	unixListen, unixListenMode, unixTarget string
 	inetd                                  bool
 
-	web      string
-	fileOnly bool
-	noWeb    bool
+	web          string
+	fileOnly     bool
+	noWeb        bool
+	webElsewhere bool // the pages may connect to other servers
 
 	preferIPv6   bool
 	logFile      string
@@ -118,6 +119,7 @@ func newProxyFlags(o *proxyOptions) *pflag.FlagSet {
 	fs.StringVar(&o.web, "web", "", "serve static files from `DIR` on the same port (instead of the built-in viewer)")
 	fs.BoolVar(&o.fileOnly, "file-only", false, "no directory listings in --web")
 	fs.BoolVar(&o.noWeb, "no-web", false, "serve no files at all (plain HTTP gets 405)")
+	fs.BoolVar(&o.webElsewhere, "web-connect-elsewhere", false, "let the pages served connect to other servers (the viewer then follows host, port and path in its address)")
 
 	fs.BoolVarP(&o.preferIPv6, "prefer-ipv6", "6", false, "prefer IPv6 when resolving source_addr and the target")
 	fs.StringVar(&o.logFile, "log-file", "", "also write the log to `FILE`")
@@ -196,6 +198,8 @@ func (o *proxyOptions) check(fs *pflag.FlagSet) error {
 		return usagef("--target-config and --token-plugin cannot be used together")
 	case o.inetd && o.unixListen != "":
 		return usagef("--inetd and --unix-listen cannot be used together")
+	case o.webElsewhere && o.noWeb:
+		return usagef("--web-connect-elsewhere and --no-web cannot be used together")
 	case o.web != "" && o.noWeb:
 		return usagef("--web and --no-web cannot be used together")
 	case o.sslTargetInsecure && !o.sslTarget:

@@ -190,6 +190,7 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 			logger.Warn("this build has no noVNC library: the viewer page will say so (build with make build, or use --web DIR)")
 		}
 	}
+	cfg.WebConnectElsewhere = o.webElsewhere
 	plugin, source := o.tokenPlugin, o.tokenSource
 	if o.targetConfig != "" {
 		plugin, source = "TokenFile", o.targetConfig
