@@ -16,6 +16,9 @@ type refusal struct {
 	status int
 	reason string
 	header http.Header
+	// counted is a failed guess, logged in the guess limiter's summary
+	// line rather than one line each.
+	counted bool
 }
 
 func (e *refusal) Error() string { return e.reason }
@@ -56,11 +59,14 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, rf *refusal) {
 }
 
 func (s *Server) logRefusal(r *http.Request, rf *refusal) {
-	s.log.Info("request refused", "client", r.RemoteAddr, "method", r.Method, "path", redactQuery(r.URL),
-		"status", rf.status, "reason", rf.reason)
 	if isUpgrade(r) {
 		s.metrics.handshakeFailed(failureReason(rf.status))
 	}
+	if rf.counted {
+		return
+	}
+	s.log.Info("request refused", "client", r.RemoteAddr, "method", r.Method, "path", redactQuery(r.URL),
+		"status", rf.status, "reason", rf.reason)
 }
 
 // refuseUpgrade refuses a WebSocket handshake. A page in a browser cannot

@@ -163,6 +163,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.http.Shutdown(ctx)
+	s.guesses.stop() // the failures of the last minute are logged now
+	s.tokenGuesses.stop()
 	upgraded := make(chan struct{})
 	go func() { s.upgrading.Wait(); close(upgraded) }()
 	select {

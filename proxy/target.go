@@ -83,10 +83,6 @@ func (s *Server) sessionTarget(r *http.Request) (Target, error) {
 		}
 		return Target{}, refused(http.StatusBadRequest, "no token: add ?token=… to the URL")
 	}
-	client := clientKey(r.RemoteAddr)
-	if err := s.tokenGuesses.check(client); err != nil {
-		return Target{}, err
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.lookupTimeout())
 	defer cancel()
 	start := time.Now()
@@ -97,8 +93,8 @@ func (s *Server) sessionTarget(r *http.Request) (Target, error) {
 		s.log.Debug("token resolved", "token", redactToken(token), "target", t.String())
 		return t, nil
 	case errors.Is(err, ErrUnknownToken):
-		s.tokenGuesses.failed(r.Context(), client, r.RemoteAddr)
-		return Target{}, refused(http.StatusNotFound, "unknown token "+quote(redactToken(token)))
+		return Target{}, s.tokenGuesses.failed(r.Context(), clientKey(r.RemoteAddr),
+			refused(http.StatusNotFound, "unknown token "+quote(redactToken(token))))
 	case errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("token lookup timed out", "token", redactToken(token), "timeout", s.cfg.lookupTimeout())
 		return Target{}, refused(http.StatusGatewayTimeout, "the token lookup timed out")
