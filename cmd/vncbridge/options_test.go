@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -85,6 +86,7 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"6080", "--", "x11vnc", "-rfbport", "5900"}, "not supported yet"},
 		{[]string{"--ssl-target-insecure", "6080", "h:1"}, "--ssl-target"},
 		{[]string{"--web=/x", "--no-web", "6080", "h:1"}, "--no-web"},
+		{[]string{"--web-connect-elsewhere", "--no-web", "6080", "h:1"}, "--no-web"},
 	}
 	for _, tt := range tests {
 		_, err := parseProxyArgs(tt.args)
@@ -102,9 +104,31 @@ func TestUsageListsEveryOption(t *testing.T) {
 		"--ssl-ciphers", "--unix-listen", "--unix-listen-mode", "--unix-target", "--inetd", "--web", "--file-only",
 		"--prefer-ipv6", "--heartbeat", "--log-file", "--syslog", "--legacy-syslog", "--foreground", "--version",
 		"--token-plugin", "--token-source", "--auth-plugin", "--auth-source", "--web-auth", "--host-token", "--target-config",
-		"--allow-origin", "--allow-host", "--no-legacy", "--metrics"} {
+		"--allow-origin", "--allow-host", "--no-legacy", "--metrics", "--web-connect-elsewhere"} {
 		if !strings.Contains(usage, opt+" ") {
 			t.Errorf("usage lacks %s", opt)
+		}
+	}
+}
+
+// --web-connect-elsewhere lets the pages connect to other servers; without
+// it they may not.
+func TestWebConnectElsewhere(t *testing.T) {
+	for _, allowed := range []bool{false, true} {
+		args := []string{"6080", "h:1"}
+		if allowed {
+			args = append([]string{"--web-connect-elsewhere"}, args...)
+		}
+		o, err := parseProxyArgs(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := o.config(slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.WebConnectElsewhere != allowed {
+			t.Errorf("%q: WebConnectElsewhere %v", args, cfg.WebConnectElsewhere)
 		}
 	}
 }
