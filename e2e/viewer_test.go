@@ -189,7 +189,8 @@ func TestViewerFailureTexts(t *testing.T) {
 		b.t = t
 		d := startDesktop(t, art)
 		ln := listenLoopback(t)
-		serveProxy(t, art, ln, proxy.Config{Target: d.rfbAddr}, "no-proxy.log")
+		// The page may follow ?port= elsewhere only with this option.
+		serveProxy(t, art, ln, proxy.Config{Target: d.rfbAddr, WebConnectElsewhere: true}, "no-proxy.log")
 		gone := listenLoopback(t)
 		port := gone.Addr().(*net.TCPAddr).Port
 		gone.Close()
@@ -224,7 +225,7 @@ func TestViewerFailureTexts(t *testing.T) {
 	t.Run("origin refused", func(t *testing.T) {
 		b.t = t
 		pages := listenLoopback(t)
-		serveProxy(t, art, pages, proxy.Config{Target: "127.0.0.1:1"}, "pages.log")
+		serveProxy(t, art, pages, proxy.Config{Target: "127.0.0.1:1", WebConnectElsewhere: true}, "pages.log")
 		other := listenLoopback(t)
 		serveProxy(t, art, other, proxy.Config{Target: "127.0.0.1:1"}, "other.log")
 		b.run(chromedpNavigate(fmt.Sprintf("http://%s/?port=%d", pages.Addr(), other.Addr().(*net.TCPAddr).Port)))

@@ -104,6 +104,10 @@ const catalog = {
     refused: "The proxy refused the connection",
     refusedHint: "It said: {reason}",
     missingNoVNC: "The noVNC library is missing from this build",
+    framed: "This page does not open inside another page",
+    framedHint: "Another site showed it in a frame of its own, where your clicks and keys could reach the desktop. Open the link in a tab of its own.",
+    elsewhere: "This page connects only to the proxy it came from",
+    elsewhereHint: "Its address points to {target}. Open that server's own page instead; a proxy started with --web-connect-elsewhere lets its pages connect to other servers.",
   },
   de: {
     waitingConsent: "Warte, bis die teilende Person zustimmt…",
@@ -205,6 +209,10 @@ const catalog = {
     refused: "Der Proxy hat die Verbindung abgelehnt",
     refusedHint: "Er sagte: {reason}",
     missingNoVNC: "Diesem Build fehlt die noVNC-Bibliothek",
+    framed: "Diese Seite öffnet sich nicht in einer anderen Seite",
+    framedHint: "Eine andere Website hat sie in einem eigenen Rahmen gezeigt, in dem Ihre Klicks und Tasten den Desktop erreichen könnten. Öffnen Sie den Link in einem eigenen Tab.",
+    elsewhere: "Diese Seite verbindet sich nur mit dem Proxy, von dem sie kommt",
+    elsewhereHint: "Ihre Adresse zeigt auf {target}. Öffnen Sie stattdessen die Seite dieses Servers; ein mit --web-connect-elsewhere gestarteter Proxy erlaubt seinen Seiten andere Server.",
   },
   fr: {
     waitingConsent: "En attente de l'accord de la personne qui partage…",
@@ -306,6 +314,10 @@ const catalog = {
     refused: "Le proxy a refusé la connexion",
     refusedHint: "Il a dit : {reason}",
     missingNoVNC: "La bibliothèque noVNC manque dans cette version",
+    framed: "Cette page ne s'ouvre pas à l'intérieur d'une autre page",
+    framedHint: "Un autre site l'a affichée dans un cadre à lui, où vos clics et vos touches pourraient atteindre le bureau. Ouvrez le lien dans un onglet à part.",
+    elsewhere: "Cette page ne se connecte qu'au proxy d'où elle vient",
+    elsewhereHint: "Son adresse désigne {target}. Ouvrez plutôt la page de ce serveur ; un proxy lancé avec --web-connect-elsewhere permet à ses pages de se connecter à d'autres serveurs.",
   },
   es: {
     waitingConsent: "Esperando a que la persona que comparte acepte…",
@@ -407,6 +419,10 @@ const catalog = {
     refused: "El proxy rechazó la conexión",
     refusedHint: "Dijo: {reason}",
     missingNoVNC: "A esta versión le falta la biblioteca noVNC",
+    framed: "Esta página no se abre dentro de otra página",
+    framedHint: "Otro sitio la mostró en un marco propio, donde sus clics y teclas podrían llegar al escritorio. Abra el enlace en una pestaña aparte.",
+    elsewhere: "Esta página solo se conecta al proxy del que vino",
+    elsewhereHint: "Su dirección apunta a {target}. Abra en su lugar la página de ese servidor; un proxy iniciado con --web-connect-elsewhere permite a sus páginas conectarse a otros servidores.",
   },
   zh: {
     waitingConsent: "正在等待共享者同意…",
@@ -508,6 +524,10 @@ const catalog = {
     refused: "代理拒绝了连接",
     refusedHint: "它说：{reason}",
     missingNoVNC: "此版本缺少 noVNC 库",
+    framed: "此页面不能在其他页面中打开",
+    framedHint: "另一个网站把它显示在自己的框架中，您的点击和按键可能会到达桌面。请在单独的标签页中打开链接。",
+    elsewhere: "此页面只连接到它所来自的代理",
+    elsewhereHint: "它的地址指向 {target}。请改为打开该服务器自己的页面；使用 --web-connect-elsewhere 启动的代理允许其页面连接到其他服务器。",
   },
 };
 

@@ -1,7 +1,8 @@
 // vncbridge's viewer: noVNC's RFB client, driven by a user interface of our
 // own, connected to this proxy.
 //
-// Query parameters (noVNC's names): host, port, path, encrypt, password,
+// Query parameters (noVNC's names): host and port (this page's own, unless
+// its proxy lets it connect elsewhere), path, encrypt, password,
 // autoconnect, token (added to the path as ?token=), repeaterID, lang, and
 // the settings (settings.js): resize (scale | remote | off), quality,
 // compression, view_only, show_dot, shared, reconnect, reconnect_delay (ms),
@@ -23,9 +24,11 @@ function flag(name, fallback) {
   return params.has(name) ? !/^(0|false|no|off)$/i.test(params.get(name)) : fallback;
 }
 
-// websocketURL is where this proxy listens: by default the page's own host,
-// port and scheme (wss when the page came over https). address is the same
-// without the token: the key the settings are remembered under.
+// endpoint is where this proxy listens: the page's own host and port, with
+// the scheme of the page (wss when it came over https) and the path of its
+// address. url has the token; address, without it, is the key the settings
+// are remembered under. elsewhere is the host:port that host and port point
+// to when it is not this page's own.
 function endpoint() {
   const secure = flag("encrypt", location.protocol === "https:");
   const host = params.get("host") || location.hostname;
@@ -37,10 +40,39 @@ function endpoint() {
   if (params.has("token")) {
     url += (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(params.get("token"));
   }
-  return { url, address };
+  const pagePort = location.port || (location.protocol === "https:" ? "443" : "80");
+  const same = h.toLowerCase() === location.hostname.toLowerCase() && (port || (secure ? "443" : "80")) === pagePort;
+  return { url, address, elsewhere: same ? "" : h + (port ? ":" + port : "") };
 }
 
-const { url: wsURL, address } = endpoint();
+const { url: wsURL, address, elsewhere } = endpoint();
+
+// The page connects only where it came from, and only as the top window.
+// A link naming another host or port would have this trusted page show
+// another server's desktop and password dialog (the password would go
+// there); a site that framed the page, invisibly, would have its visitor's
+// clicks and keys reach the desktop. The proxy's answers forbid both
+// (Content-Security-Policy); the page does not rely on that. A proxy
+// started with --web-connect-elsewhere sends no connect-src: its pages may
+// follow host and port. refusal is why the page will not connect, or null.
+let refusal = null;
+if (window.top !== window.self) {
+  refusal = { title: "framed", hint: "framedHint", retry: false, log: false };
+} else if (elsewhere) {
+  refusal = { title: "elsewhere", hint: "elsewhereHint", vars: { target: elsewhere }, retry: false, log: false };
+}
+
+// mayConnectElsewhere tells whether the server of this page lets it connect
+// to others: its answers then restrict no connect-src.
+async function mayConnectElsewhere() {
+  try {
+    const answer = await fetch(location.href, { method: "HEAD", cache: "no-store" });
+    const policy = answer.headers.get("Content-Security-Policy") || "";
+    return answer.ok && !/(^|[;,])\s*(connect|default)-src\s/i.test(policy);
+  } catch {
+    return false;
+  }
+}
 let settings = settingsStore.load(address, params);
 
 let RFB = null; // noVNC's RFB class, once loaded
@@ -145,6 +177,10 @@ function applySettings() {
 
 function connect() {
   if (!RFB || rfb) return;
+  if (refusal) {
+    fail(refusal, "");
+    return;
+  }
   stopCountdown();
   wanted = true;
   // A failure's message stays up while the page tries again; it goes when
@@ -496,7 +532,9 @@ Promise.all([
   import("./novnc/core/rfb.js"),
   import("./novnc/core/input/keysymdef.js"),
   import("./novnc/core/util/logging.js"),
-]).then(([rfbModule, keysymModule, logging]) => {
+  refusal && refusal.title === "elsewhere" ? mayConnectElsewhere() : false,
+]).then(([rfbModule, keysymModule, logging, allowedElsewhere]) => {
+  if (allowedElsewhere) refusal = null;
   RFB = rfbModule.default;
   setKeysyms(keysymModule.default);
   initLogging = logging.initLogging;
