@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"vncbridge/internal/peeruser"
 )
 
 // headerTimeout is how long a request's headers may take: a connection that
@@ -45,7 +46,7 @@ func Listen(h http.Handler) (*Server, error) {
 	rand.Read(b)
 	s := &Server{h: h, ln: ln, secret: hex.EncodeToString(b)}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: headerTimeout, IdleTimeout: idleTimeout}
-	go s.srv.Serve(ln)
+	go s.srv.Serve(peeruser.Guard(ln, true, nil)) // other users of this computer reach loopback too
 	return s, nil
 }
 

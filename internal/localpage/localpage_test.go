@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,19 @@ func TestServerClosesAnIdleKeptAliveConnection(t *testing.T) {
 	began := time.Now()
 	if _, err := br.ReadByte(); err != io.EOF {
 		t.Fatalf("waiting on the idle connection: %v after %v, want the server to close it", err, time.Since(began).Round(time.Millisecond))
+	}
+}
+
+// Another user of this computer is refused, even with the secret address.
+func TestAnotherUserIsRefused(t *testing.T) {
+	s, err := Listen(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "the page") }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, _ := url.Parse(s.URL())
+	out := testnet.AsAnotherUser(t, u.Host, "GET "+u.Path+" HTTP/1.1\r\nHost: "+u.Host+"\r\n\r\n")
+	if !strings.HasPrefix(out, "HTTP/1.1 403") || strings.Contains(out, "the page") {
+		t.Fatalf("another user was answered:\n%s", out)
 	}
 }
