@@ -82,9 +82,9 @@ func (l loginItem) SetEnabled(on bool) error { return l.setFile(loginFile, on, l
 
 // launchAgent is the LaunchAgent that starts exe with args at login.
 func launchAgent(exe string, args []string) string {
-	list := "<string>" + xmlEscape(exe) + "</string>"
+	list := "<string>" + escapeMarkup(exe) + "</string>"
 	for _, a := range args {
-		list += "<string>" + xmlEscape(a) + "</string>"
+		list += "<string>" + escapeMarkup(a) + "</string>"
 	}
 	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -97,8 +97,4 @@ func launchAgent(exe string, args []string) string {
 </dict>
 </plist>
 `, list)
-}
-
-func xmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,11 +68,15 @@ func freedesktopDialog(ctx context.Context, title, prompt, value string) (*exec.
 	return nil, errNoDialog
 }
 
-// freedesktopConsentDialog is zenity's question, or kdialog's.
+// freedesktopConsentDialog is zenity's question, or kdialog's. The
+// question is plain text, and each program is told so: zenity reads Pango
+// markup and backslash escapes unless --no-markup (then neither); kdialog
+// reads \\ and \n, and guesses rich text (HTML) from the text itself, so it
+// gets HTML without a backslash.
 func freedesktopConsentDialog(ctx context.Context, q string, viewOnly bool) (*exec.Cmd, func(string, int) string, error) {
 	if p, err := exec.LookPath("zenity"); err == nil {
-		args := []string{"--question", "--title", "vncbridge", "--text", q, "--ok-label", consentAllow,
-			"--cancel-label", consentDeny}
+		args := []string{"--question", "--no-markup", "--title", "vncbridge", "--text", q,
+			"--ok-label", consentAllow, "--cancel-label", consentDeny}
 		if !viewOnly {
 			args = append(args, "--extra-button", consentViewOnly)
 		}
@@ -84,10 +89,11 @@ func freedesktopConsentDialog(ctx context.Context, q string, viewOnly bool) (*ex
 		}, nil
 	}
 	if p, err := exec.LookPath("kdialog"); err == nil {
-		args := []string{"--title", "vncbridge", "--yesnocancel", q,
+		text := kdialogText(q)
+		args := []string{"--title", "vncbridge", "--yesnocancel", text,
 			"--yes-label", consentAllow, "--no-label", consentViewOnly, "--cancel-label", consentDeny}
 		if viewOnly {
-			args = []string{"--title", "vncbridge", "--yesno", q, "--yes-label", consentAllow, "--no-label", consentDeny}
+			args = []string{"--title", "vncbridge", "--yesno", text, "--yes-label", consentAllow, "--no-label", consentDeny}
 		}
 		// Yes exits 0, No 1, Cancel 2.
 		return exec.CommandContext(ctx, p, args...), func(out string, code int) string {
@@ -121,13 +127,28 @@ func sessionBus() (*dbus.Conn, error) {
 	return dbus.SessionBus()
 }
 
+// kdialogText is plain text q as kdialog shows it: rich text, always (the
+// <qt> tag says so), with what HTML or kdialog's escapes would read quoted.
+func kdialogText(q string) string {
+	return "<qt>" + strings.ReplaceAll(escapeMarkup(q), `\`, "&#92;") + "</qt>"
+}
+
 // freedesktopNotify calls the notification service on the session bus.
+// body is plain text: quoted for a service that reads markup in it (it
+// says so among its capabilities); the title never holds markup.
 func freedesktopNotify(title, body string) error {
 	conn, err := sessionBus()
 	if err != nil {
 		return err
 	}
 	obj := conn.Object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
+	var caps []string
+	if err := obj.Call("org.freedesktop.Notifications.GetCapabilities", 0).Store(&caps); err != nil {
+		return err
+	}
+	if slices.Contains(caps, "body-markup") {
+		body = escapeMarkup(body)
+	}
 	return obj.Call("org.freedesktop.Notifications.Notify", 0, "vncbridge", uint32(0), "vncbridge",
 		title, body, []string{}, map[string]dbus.Variant{}, int32(-1)).Err
 }

@@ -54,7 +54,8 @@ func windowsDialog(ctx context.Context, title, prompt, value string) (*exec.Cmd,
 }
 
 // windowsConsentDialog is a MessageBox through PowerShell: Yes, No and
-// Cancel stand for the three answers.
+// Cancel stand for the three answers. The question reaches PowerShell in
+// the environment, never in the script, and a MessageBox shows plain text.
 func windowsConsentDialog(ctx context.Context, q string, viewOnly bool) (*exec.Cmd, func(string, int) string, error) {
 	ps := `Add-Type -AssemblyName System.Windows.Forms; ` +
 		`[System.Windows.Forms.MessageBox]::Show($env:VB_PROMPT, 'vncbridge', $env:VB_BUTTONS)`

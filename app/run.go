@@ -43,7 +43,8 @@ func Run(opt Options) error {
 	}
 	cfg := config{
 		paths: opt.Paths, version: opt.Version, web: opt.Web, log: log, out: opt.Out,
-		opener: redirectOpener{dir: opt.Paths.OpenDir(), next: browser{}}, clipboard: systemClipboard{}, prompter: dialogPrompter{}, consenter: dialogConsenter{},
+		opener: redirectOpener{dir: opt.Paths.OpenDir(), next: browser{}}, clipboard: systemClipboard{},
+		prompter: dialogPrompter{}, consenter: oneAtATime(dialogConsenter{}),
 		notifier: desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
 		changes: opt.changes(),
 	}

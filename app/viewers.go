@@ -103,7 +103,7 @@ func viewerTitle(v proxy.Viewer) string {
 	if v.ViewOnly {
 		mode = "view only"
 	}
-	return fmt.Sprintf("%s — %s, %s, since %s", viewerHost(v), v.Browser, mode, v.Start.Local().Format("15:04"))
+	return fmt.Sprintf("%s — %s, %s, since %s", viewerHost(v), viewerText(v.Browser), mode, v.Start.Local().Format("15:04"))
 }
 
 // disconnect closes one viewer's session with a reason its page shows.

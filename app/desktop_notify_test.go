@@ -1,0 +1,85 @@
+//go:build !windows && !darwin
+
+package app
+
+import (
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/godbus/dbus/v5"
+
+	"vncbridge/internal/testnet"
+)
+
+// notificationServer plays org.freedesktop.Notifications: it says what
+// it can do, and records the bodies it is sent.
+type notificationServer struct {
+	mu     sync.Mutex
+	caps   []string
+	bodies []string
+}
+
+func (n *notificationServer) GetCapabilities() ([]string, *dbus.Error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.caps, nil
+}
+
+func (n *notificationServer) Notify(app string, replaces uint32, icon, summary, body string, actions []string,
+	hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.bodies = append(n.bodies, body)
+	return uint32(len(n.bodies)), nil
+}
+
+// A notification's body is plain text: a server that reads markup in it
+// gets it quoted, one that does not gets it as it is.
+func TestNotificationBodyIsPlainText(t *testing.T) {
+	daemon := testnet.RequireTools(t, "dbus-daemon")
+	addr := "unix:path=" + filepath.Join(t.TempDir(), "bus")
+	cmd := exec.Command(daemon, "--session", "--nofork", "--nopidfile", "--address="+addr)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	var conn *dbus.Conn
+	testnet.WaitFor(t, "dbus-daemon to come up", func() bool {
+		c, err := dbus.Connect(addr)
+		conn = c
+		return err == nil
+	})
+	defer conn.Close()
+	srv := &notificationServer{}
+	if err := conn.Export(srv, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := conn.RequestName("org.freedesktop.Notifications", dbus.NameFlagDoNotQueue); err != nil || r != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("the notifications' name: %v %v", r, err)
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+
+	const body = `Tom & Jerry <b>are</b> "viewing"`
+	for _, c := range []struct {
+		caps []string
+		want string
+	}{
+		{[]string{"body", "body-markup"}, `Tom &amp; Jerry &lt;b&gt;are&lt;/b&gt; "viewing"`},
+		{[]string{"body"}, body},
+	} {
+		srv.mu.Lock()
+		srv.caps, srv.bodies = c.caps, nil
+		srv.mu.Unlock()
+		if err := freedesktopNotify("Viewer joined", body); err != nil {
+			t.Fatal(err)
+		}
+		srv.mu.Lock()
+		got := srv.bodies
+		srv.mu.Unlock()
+		if len(got) != 1 || got[0] != c.want {
+			t.Fatalf("with %v the server was sent %q, want %q", c.caps, got, c.want)
+		}
+	}
+}
