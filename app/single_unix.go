@@ -18,7 +18,8 @@ import (
 )
 
 // maxSocketPath is the longest socket path used: sun_path holds 108 bytes
-// on Linux and 104 on macOS and the BSDs, with the final NUL.
+// on Linux and 104 on macOS and the BSDs, with the final NUL, and
+// listenPrivately binds at a path up to 3 bytes longer.
 const maxSocketPath = 100
 
 // controlSocket is the socket's path: in the config directory, or, when
@@ -80,11 +81,10 @@ func claim(p Paths, onOpen func()) (*Instance, error) {
 			return nil, ErrAlreadyRunning
 		}
 	}
-	os.Remove(path) // a socket left by a tray that died
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("unix", path)
+	ln, err := listenPrivately(path)
 	if err != nil {
 		return nil, err
 	}
@@ -108,4 +108,37 @@ func claim(p Paths, onOpen func()) (*Instance, error) {
 		ln.Close()
 		os.Remove(path)
 	}}, nil
+}
+
+// listenPrivately listens on a Unix socket at path that only this user may
+// connect to, whatever the umask (bind makes the socket 0777 less the
+// umask, and anyone who may write to it may connect). The socket is bound
+// in a new directory only this user can enter, made 0600 there, and moved
+// to path, replacing a socket left by a tray that died: at path it is
+// 0600 from its first moment. A chmod after binding at path would leave a
+// moment in which others could connect; setting the umask around the bind
+// would change it for every goroutine of the process; and a chmod of the
+// socket before the bind (fchmod) is honoured by Linux only.
+func listenPrivately(path string) (net.Listener, error) {
+	dir, err := os.MkdirTemp(filepath.Dir(path), "") // 0700; a short name: sun_path is short
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(dir)
+	bound := filepath.Join(dir, "s")
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: bound, Net: "unix"})
+	if err != nil {
+		return nil, err
+	}
+	ln.SetUnlinkOnClose(false) // its name moves; release removes it
+	if err := os.Chmod(bound, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if err := os.Rename(bound, path); err != nil {
+		ln.Close()
+		os.Remove(bound)
+		return nil, err
+	}
+	return ln, nil
 }
