@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -24,10 +25,28 @@ type logSpec struct {
 
 // Rotation of the tray's log: a few files of a few MiB.
 const (
-	logMaxMiB   = 5
-	logBackups  = 3
-	logFileMode = 0o644
+	logMaxMiB  = 5
+	logBackups = 3
 )
+
+// logFileMode is a log file's: it names clients, sessions and files, so
+// only its owner may read it.
+const logFileMode = 0o600
+
+// narrowLogMode makes the log file name (fi) its owner's only when others
+// may read or write it (an older version made logs 0644); a device or a
+// pipe (--log-file /dev/stderr) is left as it is. It returns what could
+// not be done, for the log.
+func narrowLogMode(name string, fi os.FileInfo, chmod func(os.FileMode) error) string {
+	if !fi.Mode().IsRegular() || fi.Mode().Perm()&^logFileMode == 0 {
+		return ""
+	}
+	if err := chmod(logFileMode); err != nil {
+		return fmt.Sprintf("others may read the log file %s (%v), and it could not be made %#o: %v",
+			name, fi.Mode().Perm(), logFileMode, err)
+	}
+	return ""
+}
 
 // newLog builds the one logger of every command: text to stderr, and to the
 // files and syslog of spec; debug level when verbose.
@@ -44,15 +63,25 @@ func newLog(spec logSpec, stderr io.Writer) (*slog.Logger, func(), error) {
 			c()
 		}
 	}
+	var warnings []string
 	if spec.file != "" {
 		f, err := os.OpenFile(spec.file, os.O_WRONLY|os.O_CREATE|os.O_APPEND, logFileMode)
 		if err != nil {
 			return nil, nil, err
 		}
+		if fi, err := f.Stat(); err == nil {
+			warnings = append(warnings, narrowLogMode(spec.file, fi, f.Chmod))
+		}
 		closers = append(closers, f.Close)
 		handlers = append(handlers, slog.NewTextHandler(f, opts))
 	}
 	if spec.rotatedFile != "" {
+		// lumberjack makes new files 0600, and a rotated one with the mode
+		// of the one before.
+		if fi, err := os.Stat(spec.rotatedFile); err == nil {
+			warnings = append(warnings, narrowLogMode(spec.rotatedFile, fi,
+				func(m os.FileMode) error { return os.Chmod(spec.rotatedFile, m) }))
+		}
 		// lumberjack appends to the file and rotates it by size; written by
 		// hand, this would be the same few hundred lines.
 		lj := &lumberjack.Logger{Filename: spec.rotatedFile, MaxSize: logMaxMiB, MaxBackups: logBackups}
@@ -72,7 +101,13 @@ func newLog(spec logSpec, stderr io.Writer) (*slog.Logger, func(), error) {
 		closers = append(closers, h.Close)
 		handlers = append(handlers, h)
 	}
-	return slog.New(slog.NewMultiHandler(handlers...)), closeAll, nil
+	log := slog.New(slog.NewMultiHandler(handlers...))
+	for _, w := range warnings {
+		if w != "" {
+			log.Warn(w)
+		}
+	}
+	return log, closeAll, nil
 }
 
 // newLogger builds the log of `vncbridge proxy`: stderr, and --log-file and
