@@ -135,7 +135,9 @@ type questionLine struct {
 
 // Consent waits for v's turn, then asks.
 func (l *questionLine) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
-	if err := l.wait(ctx); err != nil {
+	if err := l.wait(ctx); errors.Is(err, errAnsweringAnother) {
+		return proxy.DenyBusy, err
+	} else if err != nil {
 		return proxy.Deny, err
 	}
 	defer l.next()

@@ -123,7 +123,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		}
 		cfg.Consent = func(ctx context.Context, v proxy.Viewer) proxy.Decision {
 			d, err := ask(ctx, v)
-			if err != nil {
+			if err != nil && d != proxy.DenyBusy { // the proxy logs those, and a flood is many
 				o.log.Warn("asking before a viewer joins", "viewer", v.Address, "err", err)
 			}
 			return d

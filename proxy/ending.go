@@ -15,6 +15,7 @@ const (
 	ReasonShuttingDown      = "Server shutting down"
 	ReasonNotLetIn          = "The person sharing did not let you in"
 	ReasonNoAnswer          = "The person sharing did not answer within " // + how long it waited
+	ReasonAnsweringAnother  = "The person sharing is answering another viewer; try again in a moment"
 	ReasonViewOnly          = "view-only: "                               // + what a view-only session cannot follow
 )
 
@@ -84,6 +85,7 @@ var endings = []ending{
 	// what it cannot follow (rfb.go).
 	{"notLetIn", ws.StatusPolicyViolation, exactly(ReasonNotLetIn), ReasonNotLetIn},
 	{"noAnswer", ws.StatusPolicyViolation, starts(ReasonNoAnswer, `(?<wait>.+)`), ReasonNoAnswer + "30s"},
+	{"answeringAnother", ws.StatusPolicyViolation, exactly(ReasonAnsweringAnother), ReasonAnsweringAnother},
 	{"viewOnly", ws.StatusPolicyViolation, starts(ReasonViewOnly, `(?<what>.*)`),
 		ReasonViewOnly + "the client sent RFB message type 7, which view-only cannot read"},
 	// Any other 1008 is Server.Disconnect's, with the words of its caller.

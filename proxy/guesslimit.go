@@ -174,6 +174,18 @@ func (g *guessLimit) count(client string) (wait, beyond time.Duration) {
 	return c.next.Sub(now), 0
 }
 
+// beyondBacklog tells how long until a failure of client would be
+// answered within the backlog again; 0 when it would be now.
+func (g *guessLimit) beyondBacklog(client string) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	e, ok := g.clients[client]
+	if !ok {
+		return 0
+	}
+	return max(0, e.Value.(*guesser).next.Sub(g.now())-g.backlog)
+}
+
 // delay is how long the answer to an address's nth failure is held back
 // after the one before.
 func (g *guessLimit) delay(n int) time.Duration {

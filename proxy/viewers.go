@@ -44,6 +44,9 @@ const (
 	Deny          Decision = iota // close the session
 	Allow                         // relay, with control unless the session is view-only already
 	AllowViewOnly                 // relay, view-only
+	// DenyBusy closes the session unasked: the person sharing is answering
+	// other viewers, and no more may wait (ReasonAnsweringAnother).
+	DenyBusy
 )
 
 // A ViewOnlyAuthenticator is an Authenticator that lets some requests in for
@@ -122,7 +125,19 @@ func clip(s string, n int) string {
 // whose target is not dialed yet. It returns whether the session may go on
 // and whether it must be view-only; a refusal has closed the session with
 // the reason its page shows.
+//
+// A refusal counts as a failed guess of the viewer's address, and an
+// address with more of those than the guess limiter lets wait is refused
+// unasked: a flood of viewers from one address cannot keep the person
+// sharing answering.
 func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
+	client := clientKey(ss.client.RemoteAddr().String())
+	if beyond := s.guesses.beyondBacklog(client); beyond > 0 {
+		why := "too many refused attempts from this address; try again in " + beyond.Round(time.Second).String()
+		s.log.Info("viewer refused unasked", "session", ss.id, "client", ss.client.RemoteAddr().String(), "reason", why)
+		ss.closeWith(refusalCode(http.StatusTooManyRequests), why)
+		return false, false
+	}
 	timeout := s.cfg.consentTimeout()
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
@@ -168,8 +183,12 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 			default:
 			}
 			return true, d == AllowViewOnly
+		case DenyBusy:
+			why = ReasonAnsweringAnother
+		default:
+			why = ReasonNotLetIn
 		}
-		why = ReasonNotLetIn
+		s.guesses.count(client)
 	case <-gone:
 		cancel()
 		stopWatching()

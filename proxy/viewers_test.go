@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,6 +80,7 @@ func TestConsent(t *testing.T) {
 		{name: "allow", answer: Allow},
 		{name: "allow view only", answer: AllowViewOnly, viewOnly: true},
 		{name: "deny", answer: Deny, closed: "The person sharing did not let you in"},
+		{name: "busy", answer: DenyBusy, closed: ReasonAnsweringAnother},
 		{name: "time out", wait: true, closed: "The person sharing did not answer within 400ms"},
 	}
 	for _, c := range cases {
@@ -338,5 +340,31 @@ func TestConsentKeepsEarlyBytes(t *testing.T) {
 	tc.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := io.ReadFull(tc, got); err != nil || string(got) != "early and later" {
 		t.Fatalf("the target read %q (%v)", got, err)
+	}
+}
+
+// Refusals count as failed guesses of the viewer's address: a flood of
+// viewers from one address is soon refused without asking the person
+// sharing again.
+func TestConsentRefusalsCountAsGuesses(t *testing.T) {
+	tg := startTarget(t)
+	var asked atomic.Int32
+	_, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
+		asked.Add(1)
+		return Deny
+	}})
+	const tries = 20
+	unasked := 0
+	for range tries {
+		code, reason := dialWS(t, addr).expectClose()
+		switch {
+		case code == refusalCode(http.StatusTooManyRequests) && strings.HasPrefix(reason, "too many refused attempts from this address"):
+			unasked++
+		case code != ws.StatusPolicyViolation || reason != ReasonNotLetIn:
+			t.Fatalf("closed with %d %q", code, reason)
+		}
+	}
+	if unasked == 0 || int(asked.Load())+unasked != tries {
+		t.Fatalf("%d asked, %d refused unasked, of %d", asked.Load(), unasked, tries)
 	}
 }

@@ -30,6 +30,7 @@ const said = {
   busy: ["The proxy is busy", true],
   notLetIn: ["The person sharing did not let you in", false],
   noAnswer: ["The person sharing did not answer within 30s", false],
+  answeringAnother: ["The person sharing is answering another viewer; try again in a moment", false],
   disconnected: ["The person sharing disconnected you", false],
   viewOnly: ["The view-only session ended", false],
 };

@@ -22,6 +22,7 @@ export const endings = [
   {"kind":"busy","code":4503,"reason":"","example":"no room for another viewer"},
   {"kind":"notLetIn","code":1008,"reason":"^The person sharing did not let you in$","example":"The person sharing did not let you in"},
   {"kind":"noAnswer","code":1008,"reason":"^The person sharing did not answer within (?<wait>.+)$","example":"The person sharing did not answer within 30s"},
+  {"kind":"answeringAnother","code":1008,"reason":"^The person sharing is answering another viewer; try again in a moment$","example":"The person sharing is answering another viewer; try again in a moment"},
   {"kind":"viewOnly","code":1008,"reason":"^view-only: (?<what>.*)$","example":"view-only: the client sent RFB message type 7, which view-only cannot read"},
   {"kind":"disconnected","code":1008,"reason":"","example":"The person sharing disconnected you"},
 ];

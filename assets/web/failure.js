@@ -33,6 +33,7 @@ export const words = {
   busy: say("full", "fullHint", true),
   notLetIn: say("sharerSaid", "sharerSaidHint", false, false),
   noAnswer: say("sharerSaid", "sharerSaidHint", false, false),
+  answeringAnother: say("sharerSaid", "sharerSaidHint", false, false),
   disconnected: say("sharerSaid", "sharerSaidHint", false, false),
   viewOnly: say("viewOnlyEnded", "refusedHint", false),
   // The page's own readings.
