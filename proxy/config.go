@@ -9,6 +9,7 @@ package proxy
 import (
 	"context"
 	"crypto/tls"
+	"io"
 	"io/fs"
 	"log/slog"
 	"time"
@@ -100,18 +101,26 @@ type Config struct {
 	AllowHosts []string
 
 	// Record, when set, is a path prefix: session N is recorded to Record.N
-	// in the playback format of noVNC.
+	// in the playback format of noVNC (see package recordfmt), or to the
+	// next free number when that file exists. A recording never replaces a
+	// file nor follows a link; New warns when other users can write to the
+	// folder.
 	Record string
 	// RecordDir, when set and Record is not, records each session into this
 	// folder, in a file named by the session's start time with the
-	// extension RecordingExt. Either way a JSON sidecar (the file's name +
-	// SidecarExt) tells the session's start, end, viewer and target, and a
-	// session that never reached its target leaves no file.
+	// extension recordfmt.Ext. Either way a JSON sidecar (recordfmt.Sidecar)
+	// tells the session's start, end, viewer and target, and a session that
+	// never reached its target leaves no file.
 	RecordDir string
-	// OnRecordError, when set, is called when a recording stops because it
-	// cannot be written (a full disk): the session goes on, unrecorded. It
-	// is called from the session's goroutine and must not block.
+	// OnRecordError, when set, is called when a recording stops before its
+	// session: it cannot be written (a full disk), or the disk does not keep
+	// up. The session goes on, unrecorded. It is called from the session's
+	// or the recording's goroutine and must not block.
 	OnRecordError func(file string, err error)
+	// openRecording, when set (by tests), replaces the creation of a
+	// recording's file; it returns an error matching os.ErrExist when the
+	// name is taken.
+	openRecording func(name string) (io.WriteCloser, error)
 	// Version is the program's version, written into recordings' sidecars.
 	Version string
 

@@ -1,108 +1,290 @@
 package proxy
 
 import (
-	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
 	"os"
-	"strconv"
 	"sync"
 	"time"
+
+	"vncbridge/proxy/recordfmt"
 )
 
-// A recording is a JavaScript file that noVNC's playback page loads:
+// recordQueueBytes bounds the bytes a recording may have waiting for the
+// disk. A session that sends more than the disk takes fills it, and its
+// recording stops: the session does not wait for the disk.
+const recordQueueBytes = 16 << 20
+
+// errRecordingBehind stops a recording whose disk does not keep up.
+var errRecordingBehind = fmt.Errorf("the disk did not keep up with the session (%d MiB were waiting to be written)", recordQueueBytes>>20)
+
+// errStopped ends a write of frames when the recording has stopped.
+var errStopped = errors.New("recording stopped")
+
+// A recorder writes one session's recording (see recordfmt) without ever
+// making the session wait: the relay hands each frame's bytes to a queue
+// bounded in bytes, and a goroutine of the recorder's own creates the file
+// and its sidecar with the first frame, escapes the frames and writes them.
+// When the queue is full the recording stops, as when a write fails (a full
+// disk): the log, the sidecar and Config.OnRecordError say why, and the
+// session goes on.
 //
-//	var VNC_frame_data = [
-//	'{12{RFB 003.008\n',
-//	'}15{RFB 003.008\n',
-//	'EOF'];
-//
-// One string per frame: '{' for bytes sent to the client, '}' for bytes from
-// it, the milliseconds since the session began, '{', then the bytes as a
-// single-quoted string literal whose characters are the bytes (Latin-1).
-// Every frame is flushed as it is written, so a recording is complete up to
-// the last frame whatever ends the session.
-//
-// The file is created with the first frame, so a session that never reached
-// its target leaves none; its sidecar (recordMeta) is written then and
-// completed when the recording ends. A write that fails (a full disk) stops
-// the recording, not the session.
+// Each batch of frames is written as soon as the writer gets to it, so a
+// recording is complete up to what the disk took. A session that never
+// reached its target sends no frame, and leaves no file.
 type recorder struct {
 	srv  *Server
-	mu   sync.Mutex
-	name string
-	f    *os.File
-	w    *bufio.Writer
-	meta recordMeta // meta.Start is where the frames' times count from
-	done bool       // closed, or stopped by an error: nothing more is written
-	line []byte
+	meta recordfmt.Sidecar // meta.Start is where the frames' times count from
+
+	mu      sync.Mutex
+	wake    sync.Cond // the writer waits on it for frames, a stop or the end
+	pending []byte    // frames for the writer: direction, ms, length (uvarints), bytes
+	queued  int       // bytes given to the writer and not yet written
+	started bool      // the writer runs (or has run)
+	closing bool      // the session has ended: write what is left, then the trailer
+	stop    error     // why the recording stopped early; nothing more is queued
+	name    string    // the file, once created
+	w       io.WriteCloser
+
+	closeW   sync.Once
+	finished chan struct{} // closed when the writer is done
 }
 
-// newRecorder prepares session id's recording; its file is created by the
-// first frame.
+// newRecorder prepares session id's recording; its file is created with
+// the first frame.
 func (s *Server) newRecorder(id uint64, viewer, target string) *recorder {
-	now := time.Now()
-	return &recorder{
-		srv:  s,
-		name: s.cfg.recordingName(id, now),
-		meta: recordMeta{Start: now, Viewer: viewer, Target: target, Version: s.cfg.Version, Session: id},
+	r := &recorder{
+		srv:      s,
+		meta:     recordfmt.Sidecar{Start: time.Now(), Viewer: viewer, Target: target, Version: s.cfg.Version, Session: id},
+		finished: make(chan struct{}),
 	}
+	r.wake.L = &r.mu
+	return r
 }
 
-// open creates the file and the sidecar; r.mu is held.
-func (r *recorder) open() bool {
-	f, err := os.OpenFile(r.name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		r.done = true
-		r.srv.log.Warn("cannot record session", "session", r.meta.Session, "error", err)
-		r.report(err)
-		return false
-	}
-	r.srv.log.Info("recording session", "session", r.meta.Session, "file", r.name)
-	r.f, r.w = f, bufio.NewWriterSize(f, 32<<10)
-	r.w.WriteString("var VNC_frame_data = [\n")
-	if err := writeSidecar(r.name, &r.meta); err != nil {
-		r.srv.log.Warn("cannot write the recording's sidecar", "session", r.meta.Session, "error", err)
-	}
-	return true
-}
-
-// frame records p, sent by the client when fromClient, else to it.
+// frame queues p, sent by the client when fromClient, else to it. It copies
+// p once and never waits for the disk.
 func (r *recorder) frame(fromClient bool, p []byte) {
 	if r == nil {
 		return
 	}
+	ms := time.Since(r.meta.Start).Milliseconds()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.done || r.f == nil && !r.open() {
+	if r.stop != nil || r.closing {
 		return
 	}
-	dir := byte('{')
+	need := 1 + 2*binary.MaxVarintLen64 + len(p)
+	if r.queued+need > recordQueueBytes {
+		r.stopLocked(errRecordingBehind)
+		return
+	}
+	dir := byte(0)
 	if fromClient {
-		dir = '}'
+		dir = 1
 	}
-	b := append(r.line[:0], '\'', dir)
-	b = strconv.AppendInt(b, time.Since(r.meta.Start).Milliseconds(), 10)
-	b = append(b, '{')
-	b = appendJSBytes(b, p)
-	b = append(b, "',\n"...)
-	r.w.Write(b)
-	if err := r.w.Flush(); err != nil {
-		r.fail(err)
+	before := len(r.pending)
+	r.pending = append(r.pending, dir)
+	r.pending = binary.AppendUvarint(r.pending, uint64(ms))
+	r.pending = binary.AppendUvarint(r.pending, uint64(len(p)))
+	r.pending = append(r.pending, p...)
+	r.queued += len(r.pending) - before
+	if !r.started {
+		r.started = true
+		go r.write()
+	}
+	r.wake.Signal()
+}
+
+// stopLocked stops the recording for err, at once: the queue is dropped,
+// and the writer closes the file as soon as its write in progress returns.
+// r.mu is held.
+func (r *recorder) stopLocked(err error) {
+	r.stop = err
+	r.pending = nil
+	r.srv.log.Warn("recording stopped", "session", r.meta.Session, "file", r.name, "error", err)
+	r.report(err)
+	r.wake.Signal()
+}
+
+// close ends the recording once the session has ended: what is queued is
+// written, then the trailer and the completed sidecar. A recording that
+// stopped early has its file closed at once, which also ends a write that
+// waits (on a pipe, say) for ever.
+func (r *recorder) close() {
+	if r == nil {
 		return
 	}
-	if cap(b) <= 64<<10 {
-		r.line = b
+	r.mu.Lock()
+	r.closing = true
+	started, stopped, w := r.started, r.stop != nil, r.w
+	r.wake.Signal()
+	r.mu.Unlock()
+	if !started {
+		return
+	}
+	if stopped && w != nil {
+		r.closeFile(w)
+	}
+	<-r.finished
+}
+
+// write is the recorder's goroutine: it creates the file and writes the
+// queued frames until the recording ends.
+func (r *recorder) write() {
+	defer close(r.finished)
+	w, name, err := r.create()
+	if err != nil {
+		r.srv.log.Warn("cannot record session", "session", r.meta.Session, "error", err)
+		r.mu.Lock()
+		r.stop, r.pending, r.name = err, nil, name
+		r.mu.Unlock()
+		r.report(err)
+		return
+	}
+	r.srv.log.Info("recording session", "session", r.meta.Session, "file", name)
+	if err := recordfmt.WriteSidecar(name, &r.meta); err != nil {
+		r.srv.log.Warn("cannot write the recording's sidecar", "session", r.meta.Session, "error", err)
+	}
+	r.mu.Lock()
+	r.name, r.w = name, w
+	closeNow := r.closing && r.stop != nil
+	r.mu.Unlock()
+	if closeNow {
+		r.closeFile(w)
+	}
+
+	out := append(make([]byte, 0, 64<<10), recordfmt.Header...)
+	var batch []byte
+	for {
+		r.mu.Lock()
+		for len(r.pending) == 0 && !r.closing && r.stop == nil {
+			r.wake.Wait()
+		}
+		batch, r.pending = r.pending, batch[:0]
+		last, stop := r.closing && len(batch) == 0, r.stop
+		r.mu.Unlock()
+		if stop != nil {
+			break
+		}
+		if out, err = r.writeFrames(w, out, batch); err == nil && last {
+			_, err = w.Write(append(out, recordfmt.Trailer...))
+		}
+		if err != nil || last {
+			break
+		}
+		r.mu.Lock()
+		r.queued -= len(batch)
+		r.mu.Unlock()
+		if cap(batch) > 1<<20 {
+			batch = nil // a burst is over: do not keep its memory
+		}
+	}
+	r.end(w, name, err)
+}
+
+// writeFrames escapes the frames of batch after out's bytes and writes them,
+// 64 KiB at a time. It returns out emptied, and errStopped when the
+// recording stops between two writes.
+func (r *recorder) writeFrames(w io.Writer, out, batch []byte) ([]byte, error) {
+	for len(batch) > 0 {
+		fromClient := batch[0] == 1
+		ms, n := binary.Uvarint(batch[1:])
+		size, m := binary.Uvarint(batch[1+n:])
+		p := batch[1+n+m : 1+n+m+int(size)]
+		batch = batch[1+n+m+int(size):]
+		out = recordfmt.AppendFrame(out, fromClient, int64(ms), p)
+		if len(out) >= 64<<10 || len(batch) == 0 {
+			if r.stopped() {
+				return out[:0], errStopped
+			}
+			if _, err := w.Write(out); err != nil {
+				return out[:0], err
+			}
+			out = out[:0]
+		}
+	}
+	return out, nil
+}
+
+// stopped tells whether the recording has stopped early.
+func (r *recorder) stopped() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stop != nil
+}
+
+// end closes the recording's file and completes its sidecar, after its
+// last write, a write that failed (err), or when it stopped early.
+func (r *recorder) end(w io.WriteCloser, name string, err error) {
+	r.mu.Lock()
+	if err != nil && err != errStopped && r.stop == nil { // else the stop made the write fail (it closed the file)
+		r.stopLocked(err)
+	}
+	stop := r.stop
+	r.mu.Unlock()
+	if stop == errRecordingBehind && (err == nil || err == errStopped) {
+		// The file ends with a whole frame: complete it, so that what was
+		// recorded plays.
+		w.Write([]byte(recordfmt.Trailer))
+	}
+	if err := r.closeFile(w); err != nil && stop == nil {
+		r.mu.Lock()
+		r.stopLocked(err)
+		r.mu.Unlock()
+		stop = err
+	}
+	end := time.Now()
+	r.meta.End = &end
+	if stop != nil {
+		r.meta.Stopped = stop.Error()
+	}
+	if err := recordfmt.WriteSidecar(name, &r.meta); err != nil { // may fail as well on a full disk
+		r.srv.log.Warn("cannot complete the recording's sidecar", "session", r.meta.Session, "error", err)
 	}
 }
 
-// fail stops the recording after a write error; r.mu is held.
-func (r *recorder) fail(err error) {
-	r.srv.log.Warn("recording stopped", "session", r.meta.Session, "file", r.name, "error", err)
-	r.f.Close()
-	r.done = true
-	end := time.Now()
-	r.meta.End, r.meta.Stopped = &end, err.Error()
-	writeSidecar(r.name, &r.meta) // may fail as well on a full disk
-	r.report(err)
+// closeFile closes the recording's file, once.
+func (r *recorder) closeFile(w io.Closer) (err error) {
+	err = os.ErrClosed
+	r.closeW.Do(func() { err = w.Close() })
+	return err
+}
+
+// create creates the recording's file: never an existing file, nor through
+// a link; when the name is taken, the next one (see Config.recordingName).
+func (r *recorder) create() (io.WriteCloser, string, error) {
+	const tries = 100
+	first := r.srv.cfg.recordingName(r.meta.Session, r.meta.Start, 0)
+	for try := range tries {
+		name := r.srv.cfg.recordingName(r.meta.Session, r.meta.Start, try)
+		w, err := r.open(name)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, first, err
+		}
+		return w, name, nil
+	}
+	return nil, first, fmt.Errorf("%s and the %d names after it are taken", first, tries-1)
+}
+
+// open creates the file name, or fails with os.ErrExist.
+func (r *recorder) open(name string) (io.WriteCloser, error) {
+	if open := r.srv.cfg.openRecording; open != nil {
+		return open(name)
+	}
+	f, err := recordfmt.CreateNew(name)
+	if err != nil {
+		return nil, err
+	}
+	if recordingWriteDelay > 0 {
+		return slowWriter{f, recordingWriteDelay}, nil
+	}
+	return f, nil
 }
 
 // report tells the program a recording stopped.
@@ -110,46 +292,4 @@ func (r *recorder) report(err error) {
 	if fn := r.srv.cfg.OnRecordError; fn != nil {
 		fn(r.name, err)
 	}
-}
-
-// close ends the recording.
-func (r *recorder) close() {
-	if r == nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.done || r.f == nil {
-		r.done = true
-		return
-	}
-	r.done = true
-	r.w.WriteString("'EOF'];\n")
-	if err := r.w.Flush(); err != nil {
-		r.fail(err)
-		return
-	}
-	r.f.Close()
-	end := time.Now()
-	r.meta.End = &end
-	if err := writeSidecar(r.name, &r.meta); err != nil {
-		r.srv.log.Warn("cannot complete the recording's sidecar", "session", r.meta.Session, "error", err)
-	}
-}
-
-// appendJSBytes appends p as the inside of a single-quoted JavaScript string
-// whose character codes are the bytes.
-func appendJSBytes(b, p []byte) []byte {
-	const hex = "0123456789abcdef"
-	for _, c := range p {
-		switch {
-		case c == '\'' || c == '\\':
-			b = append(b, '\\', c)
-		case c >= 0x20 && c < 0x7f:
-			b = append(b, c)
-		default:
-			b = append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
-		}
-	}
-	return b
 }

@@ -1,15 +1,23 @@
 package proxy
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gobwas/ws"
 
 	"vncbridge/internal/testnet"
+	"vncbridge/proxy/recordfmt"
 )
 
 // recordedFrame is a frame of a recording as Node reads it.
@@ -94,5 +102,148 @@ func TestRecordingLoadsInNode(t *testing.T) {
 	}
 	if string(toClient) != string(greeting) || string(fromClient) != string(every) {
 		t.Fatalf("recording holds %q to the client and %q from it", toClient, fromClient)
+	}
+}
+
+// TestSlowDiskStopsTheRecordingNotTheSession records to a pipe nobody
+// reads: the session goes on at full speed and delivers every byte, the
+// recording stops with a reason in the log, the sidecar and OnRecordError,
+// and the session's end does not wait for the pipe.
+func TestSlowDiskStopsTheRecordingNotTheSession(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "session")
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pr.Close(); pw.Close() })
+	var mu sync.Mutex
+	var reported []error
+	tg := startTarget(t)
+	srv, addr, logs := startServer(t, Config{Target: tg.addr(), Record: prefix,
+		openRecording: func(string) (io.WriteCloser, error) { return pw, nil },
+		OnRecordError: func(file string, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			reported = append(reported, err)
+		}})
+	c := dialWS(t, addr)
+	tc := tg.accept(t)
+
+	const size = recordQueueBytes + 8<<20
+	down := make([]byte, size)
+	for i := range down {
+		down[i] = byte(i * 7)
+	}
+	sent := make(chan error, 1)
+	go func() { _, err := tc.Write(down); sent <- err }()
+	if got := c.readData(size); !bytes.Equal(got, down) {
+		t.Fatal("the viewer got other bytes than the target sent")
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	c.send(ws.OpBinary, []byte("up"))
+	got := make([]byte, 2)
+	tc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(tc, got); err != nil || string(got) != "up" {
+		t.Fatalf("target read %q, %v", got, err)
+	}
+	if !strings.Contains(logs.String(), "recording stopped") || !strings.Contains(logs.String(), "did not keep up") {
+		t.Fatalf("no reason logged:\n%s", logs)
+	}
+
+	c.write(closeFrame(1000, ""))
+	c.expectClose()
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reported) != 1 || !errors.Is(reported[0], errRecordingBehind) {
+		t.Fatalf("reported %v, want the disk that did not keep up, once", reported)
+	}
+	if m := readSidecar(t, prefix+".1"); m.End == nil || !strings.Contains(m.Stopped, "did not keep up") {
+		t.Fatalf("sidecar after the recording stopped: %+v", m)
+	}
+	head := make([]byte, len(recordfmt.Header))
+	if _, err := io.ReadFull(pr, head); err != nil || string(head) != recordfmt.Header {
+		t.Fatalf("the pipe starts with %q, %v", head, err)
+	}
+}
+
+// TestRecordingNeverFollowsALinkNorReusesAFile plants links and other
+// users' writable files where session 1's recording and its sidecar's
+// temporary file would go: they stay as they were, and the recording goes
+// to the next number.
+func TestRecordingNeverFollowsALinkNorReusesAFile(t *testing.T) {
+	for _, kind := range []string{"link", "dangling link", "file"} {
+		t.Run(kind, func(t *testing.T) {
+			dir, elsewhere := t.TempDir(), t.TempDir()
+			prefix := filepath.Join(dir, "session")
+			planted := map[string]string{} // path: what it holds (a link: its target's content)
+			for i, p := range []string{prefix + ".1", prefix + ".1.json.tmp"} {
+				content := fmt.Sprintf("someone else's %d\n", i)
+				switch kind {
+				case "link", "dangling link":
+					victim := filepath.Join(elsewhere, fmt.Sprint("victim", i))
+					if kind == "link" {
+						if err := os.WriteFile(victim, []byte(content), 0o666); err != nil {
+							t.Fatal(err)
+						}
+					} else {
+						content = ""
+					}
+					if err := os.Symlink(victim, p); err != nil {
+						t.Fatal(err)
+					}
+					planted[victim] = content
+				case "file":
+					if err := os.WriteFile(p, []byte(content), 0o666); err != nil {
+						t.Fatal(err)
+					}
+					os.Chmod(p, 0o666)
+					if os.Geteuid() == 0 {
+						if err := os.Chown(p, 65534, 65534); err != nil {
+							t.Fatal(err)
+						}
+					}
+					planted[p] = content
+				}
+			}
+
+			tg := startTarget(t)
+			srv, addr, _ := startServer(t, Config{Target: tg.addr(), Record: prefix})
+			c := dialWS(t, addr)
+			tc := tg.accept(t)
+			tc.Write([]byte("RFB 003.008\n"))
+			c.readData(12)
+			c.write(closeFrame(1000, ""))
+			c.expectClose()
+			testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
+
+			for p, content := range planted {
+				b, err := os.ReadFile(p)
+				if content == "" {
+					if !errors.Is(err, os.ErrNotExist) {
+						t.Errorf("%s was made through a link (%v): %q", p, err, b)
+					}
+				} else if string(b) != content {
+					t.Errorf("%s holds %q (%v), want %q", p, b, err, content)
+				}
+			}
+			for _, p := range []string{prefix + ".1", prefix + ".1.json.tmp"} {
+				fi, err := os.Lstat(p)
+				if err != nil || strings.Contains(kind, "link") != (fi.Mode()&os.ModeSymlink != 0) {
+					t.Errorf("%s was replaced: %v, %v", p, fi, err)
+				}
+			}
+			if frames := loadRecording(t, prefix+".2"); len(frames) != 1 || string(rune(frames[0].Data[0])) != "R" {
+				t.Fatalf("recording %+v", frames)
+			}
+			if m := readSidecar(t, prefix+".2"); m.Session != 1 || m.End == nil {
+				t.Fatalf("sidecar %+v", m)
+			}
+			if _, err := os.Lstat(prefix + ".1.json"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a sidecar beside someone else's file: %v", err)
+			}
+		})
 	}
 }

@@ -1,63 +1,73 @@
 package proxy
 
 import (
-	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"vncbridge/proxy/recordfmt"
 )
 
-// RecordingExt is the extension of the recordings written into
-// Config.RecordDir. Their content is the same playback format as Record's
-// FILE.N files (see recorder); the extension only lets people and file
-// managers tell them apart, and keeps systems from running them as scripts.
-const RecordingExt = ".vncrec"
-
-// SidecarExt ends the name of a recording's sidecar: FILE.N.json beside
-// FILE.N. The sidecar is extra: a recording without one still plays.
-const SidecarExt = ".json"
-
-// recordMeta is a recording's sidecar, written when the recording's file is
-// created and written again, with End, when it is complete. Readers (the
-// recordings page) take the field names below as the format.
-type recordMeta struct {
-	Start   time.Time  `json:"start"`
-	End     *time.Time `json:"end,omitempty"`
-	Viewer  string     `json:"viewer"`
-	Target  string     `json:"target"`
-	Version string     `json:"version,omitempty"`
-	Session uint64     `json:"session"`
-	// Stopped says why the recording ended before the session did (a write
-	// failed, such as on a full disk).
-	Stopped string `json:"stopped,omitempty"`
-}
-
-// recordingName is the file session id is recorded to: Record.N, as
-// websockify names them, or a file in RecordDir named by the session's start
-// time (local time, as people read it).
-func (c *Config) recordingName(id uint64, start time.Time) string {
+// recordingName is the try'th name for session id's recording: Record.N, as
+// websockify names them, with N the session's number and the numbers after
+// it when that file exists; or a file in RecordDir named by the session's
+// start time (local time, as people read it) and number, with "-2", "-3"…
+// after it when that name is taken.
+func (c *Config) recordingName(id uint64, start time.Time, try int) string {
 	if c.Record != "" {
-		return c.Record + "." + strconv.FormatUint(id, 10)
+		return c.Record + "." + strconv.FormatUint(id+uint64(try), 10)
 	}
-	return filepath.Join(c.RecordDir, "session-"+start.Format("2006-01-02_15-04-05.000")+"-"+strconv.FormatUint(id, 10)+RecordingExt)
+	name := "session-" + start.Format("2006-01-02_15-04-05.000") + "-" + strconv.FormatUint(id, 10)
+	if try > 0 {
+		name += "-" + strconv.Itoa(try+1)
+	}
+	return filepath.Join(c.RecordDir, name+recordfmt.Ext)
 }
 
-// writeSidecar writes m beside the recording name, atomically: a reader sees
-// the old sidecar or the new one, never half of one.
-func writeSidecar(name string, m *recordMeta) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
+// recordingFolder is the folder recordings go to, or "" without recording.
+func (c *Config) recordingFolder() string {
+	switch {
+	case c.Record != "":
+		return filepath.Dir(c.Record)
+	case c.RecordDir != "":
+		return c.RecordDir
 	}
-	tmp := name + SidecarExt + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		os.Remove(tmp)
-		return err
+	return ""
+}
+
+// warnSharedRecordingFolder warns when other users can write to the folder
+// recordings go to.
+func (s *Server) warnSharedRecordingFolder() {
+	dir := s.cfg.recordingFolder()
+	if dir == "" {
+		return
 	}
-	if err := os.Rename(tmp, name+SidecarExt); err != nil {
-		os.Remove(tmp)
-		return err
+	why := recordfmt.OthersCanWrite(dir)
+	if why == "" {
+		return
 	}
-	return nil
+	todo := "make the folder writable by you alone (chmod 700 " + dir + ")"
+	if s.cfg.Record != "" {
+		todo = "record into a folder only you can write to, such as --record=$HOME/recordings/session (the folder must exist)"
+	}
+	s.log.Warn("recordings go to a folder other users can write to: they can put files and links where recordings go, "+
+		"and see when sessions are recorded; "+todo, "folder", dir, "why", why)
+}
+
+// recordingWriteDelay, set by VNCBRIDGE_RECORDING_WRITE_DELAY (a duration),
+// makes every write to a recording wait that long first: the bench's
+// deliberately slow disk.
+var recordingWriteDelay, _ = time.ParseDuration(os.Getenv("VNCBRIDGE_RECORDING_WRITE_DELAY"))
+
+// slowWriter waits before each write (recordingWriteDelay).
+type slowWriter struct {
+	io.WriteCloser
+	delay time.Duration
+}
+
+func (w slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(w.delay)
+	return w.WriteCloser.Write(p)
 }

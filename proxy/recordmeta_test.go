@@ -3,6 +3,8 @@ package proxy
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,15 +17,16 @@ import (
 	"github.com/gobwas/ws"
 
 	"vncbridge/internal/testnet"
+	"vncbridge/proxy/recordfmt"
 )
 
-func readSidecar(t *testing.T, name string) recordMeta {
+func readSidecar(t *testing.T, name string) recordfmt.Sidecar {
 	t.Helper()
-	b, err := os.ReadFile(name + SidecarExt)
+	b, err := os.ReadFile(name + recordfmt.SidecarExt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m recordMeta
+	var m recordfmt.Sidecar
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatalf("sidecar %s: %v", b, err)
 	}
@@ -40,7 +43,13 @@ func TestRecordDirNamesBySessionStartWithSidecar(t *testing.T) {
 	tc.Write([]byte("RFB 003.008\n"))
 	c.readData(12)
 
-	files, _ := filepath.Glob(filepath.Join(dir, "*"+RecordingExt))
+	// The recording's own goroutine creates the file and its sidecar.
+	var files []string
+	testnet.WaitFor(t, "the recording's sidecar", func() bool {
+		files, _ = filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext+recordfmt.SidecarExt))
+		return len(files) > 0
+	})
+	files, _ = filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext))
 	if len(files) != 1 {
 		t.Fatalf("recordings while the session runs: %v", files)
 	}
@@ -100,13 +109,12 @@ func TestFullDiskStopsTheRecordingNotTheSession(t *testing.T) {
 	}
 	dir := t.TempDir()
 	prefix := filepath.Join(dir, "session")
-	if err := os.Symlink("/dev/full", prefix+".1"); err != nil {
-		t.Fatal(err)
-	}
 	var mu sync.Mutex
 	var reported []error
 	tg := startTarget(t)
-	srv, addr, _ := startServer(t, Config{Target: tg.addr(), Record: prefix, OnRecordError: func(file string, err error) {
+	srv, addr, _ := startServer(t, Config{Target: tg.addr(), Record: prefix, openRecording: func(string) (io.WriteCloser, error) {
+		return os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	}, OnRecordError: func(file string, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if file != prefix+".1" {
@@ -137,5 +145,65 @@ func TestFullDiskStopsTheRecordingNotTheSession(t *testing.T) {
 	m := readSidecar(t, prefix+".1")
 	if m.End == nil || !strings.Contains(m.Stopped, "no space") {
 		t.Fatalf("sidecar after the failure: %+v", m)
+	}
+}
+
+// TestWarnsWhenOthersCanWriteToTheRecordingFolder: New says, once, that the
+// folder is shared and what to do, for a world-writable folder (sticky or
+// not, as /tmp is) and another user's folder; not for the user's own.
+func TestWarnsWhenOthersCanWriteToTheRecordingFolder(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		mode  os.FileMode
+		owner int // -1: this user
+		warn  string
+	}{
+		{"own folder", 0o700, -1, ""},
+		{"sticky and shared, as /tmp", 0o777 | os.ModeSticky, -1, "every user can write to it"},
+		{"shared", 0o777, -1, "every user can write to it"},
+		{"another user's", 0o755, 65534, "belongs to user 65534"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "recordings")
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(dir, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			if tc.owner >= 0 {
+				if os.Geteuid() != 0 {
+					t.Skip("only root can give a folder to another user")
+				}
+				if err := os.Chown(dir, tc.owner, tc.owner); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, cfg := range []Config{{Record: filepath.Join(dir, "session")}, {RecordDir: dir}} {
+				mode := "Record " + cfg.Record
+				if cfg.RecordDir != "" {
+					mode = "RecordDir " + cfg.RecordDir
+				}
+				logs := &testnet.LogBuffer{}
+				cfg.Target, cfg.Logger = "127.0.0.1:5900", slog.New(slog.NewTextHandler(logs, nil))
+				if _, err := New(cfg); err != nil {
+					t.Fatal(err)
+				}
+				got := logs.String()
+				if tc.warn == "" {
+					if got != "" {
+						t.Errorf("logged for %s:\n%s", mode, got)
+					}
+					continue
+				}
+				todo := "chmod 700 " + dir
+				if cfg.Record != "" {
+					todo = "--record=$HOME/recordings/session"
+				}
+				if strings.Count(got, "level=WARN") != 1 || !strings.Contains(got, tc.warn) || !strings.Contains(got, todo) {
+					t.Errorf("logged for %s:\n%s", mode, got)
+				}
+			}
+		})
 	}
 }

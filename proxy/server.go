@@ -96,6 +96,7 @@ func New(cfg Config) (*Server, error) {
 		// 'self' takes in ws: and wss: to this host and port (CSP level 3).
 		s.contentPolicy += "; connect-src 'self'"
 	}
+	s.warnSharedRecordingFolder()
 	if cfg.Web != nil {
 		s.web = newWebFiles(cfg.Web)
 	}

@@ -3,9 +3,9 @@
 // deletes them, and keeps the folder within limits of age and size.
 //
 // A recording is any file that starts as the playback format does
-// ("var VNC_frame_data"): the tray's .vncrec files, the proxy command's
-// FILE.N files, and websockify's. Its sidecar (the name + ".json", written by
-// the proxy) is optional.
+// (recordfmt.Magic): the tray's .vncrec files, the proxy command's FILE.N
+// files, and websockify's. Its sidecar (recordfmt.Sidecar, written by the
+// proxy) is optional.
 package recordings
 
 import (
@@ -20,14 +20,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"vncbridge/proxy/recordfmt"
 )
-
-// magic starts every recording.
-const magic = "var VNC_frame_data"
-
-// sidecarExt ends a sidecar's name (proxy.SidecarExt; this package does not
-// import the proxy).
-const sidecarExt = ".json"
 
 // Recording is one recorded session.
 type Recording struct {
@@ -68,16 +63,6 @@ func (r Recording) MarshalJSON() ([]byte, error) {
 	}{plain(r), r.Duration.Milliseconds()})
 }
 
-// sidecar is the JSON the proxy writes beside a recording.
-type sidecar struct {
-	Start   time.Time  `json:"start"`
-	End     *time.Time `json:"end"`
-	Viewer  string     `json:"viewer"`
-	Target  string     `json:"target"`
-	Version string     `json:"version"`
-	Stopped string     `json:"stopped"`
-}
-
 // List returns the recordings in dir, newest first. A missing folder has
 // none.
 func List(dir string) ([]Recording, error) {
@@ -90,7 +75,7 @@ func List(dir string) ([]Recording, error) {
 	}
 	var out []Recording
 	for _, e := range entries {
-		if !e.Type().IsRegular() || strings.HasSuffix(e.Name(), sidecarExt) || strings.HasSuffix(e.Name(), ".tmp") {
+		if !e.Type().IsRegular() || recordfmt.IsCompanion(e.Name()) {
 			continue
 		}
 		r, err := Stat(dir, e.Name())
@@ -118,16 +103,13 @@ func Stat(dir, name string) (Recording, error) {
 	r := Recording{Name: name, Size: fi.Size(), modTime: fi.ModTime()}
 	r.Duration = time.Duration(lastFrameMS(f, fi.Size())) * time.Millisecond
 	r.Start = fi.ModTime().Add(-r.Duration)
-	if b, err := os.ReadFile(p + sidecarExt); err == nil {
-		var s sidecar
-		if json.Unmarshal(b, &s) == nil && !s.Start.IsZero() {
-			r.Sidecar = true
-			r.Size += int64(len(b))
-			r.Start, r.Viewer, r.Target, r.Version, r.Stopped = s.Start, s.Viewer, s.Target, s.Version, s.Stopped
-			r.Open = s.End == nil
-			if s.End != nil && s.End.Sub(s.Start) > r.Duration {
-				r.Duration = s.End.Sub(s.Start)
-			}
+	if s, size, err := recordfmt.ReadSidecar(p); err == nil {
+		r.Sidecar = true
+		r.Size += size
+		r.Start, r.Viewer, r.Target, r.Version, r.Stopped = s.Start, s.Viewer, s.Target, s.Version, s.Stopped
+		r.Open = s.End == nil
+		if s.End != nil && s.End.Sub(s.Start) > r.Duration {
+			r.Duration = s.End.Sub(s.Start)
 		}
 	}
 	return r, nil
@@ -150,12 +132,12 @@ func open(dir, name string) (*os.File, os.FileInfo, error) {
 		f.Close()
 		return nil, nil, err
 	}
-	head := make([]byte, len(magic))
+	head := make([]byte, len(recordfmt.Magic))
 	if !fi.Mode().IsRegular() {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", name, ErrNotRecording)
 	}
-	if _, err := io.ReadFull(f, head); err != nil || string(head) != magic {
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != recordfmt.Magic {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: %w", name, ErrNotRecording)
 	}
@@ -200,7 +182,7 @@ func lastFrameMS(f io.ReaderAt, size int64) int64 {
 // path checks that name is a plain file name in dir.
 func path(dir, name string) (string, error) {
 	if name == "" || name != filepath.Base(name) || strings.HasPrefix(name, ".") || strings.ContainsAny(name, `/\`) ||
-		strings.HasSuffix(name, sidecarExt) {
+		recordfmt.IsCompanion(name) {
 		return "", fmt.Errorf("%q: %w", name, ErrNotRecording)
 	}
 	return filepath.Join(dir, name), nil
@@ -221,7 +203,7 @@ func remove(p string) error {
 	if err := os.Remove(p); err != nil {
 		return err
 	}
-	if err := os.Remove(p + sidecarExt); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := os.Remove(p + recordfmt.SidecarExt); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	return nil

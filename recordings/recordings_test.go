@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"vncbridge/proxy"
+	"vncbridge/proxy/recordfmt"
 )
 
 // write makes a recording of frames at the given milliseconds, with a
@@ -230,7 +231,7 @@ func TestSidecarOfTheProxy(t *testing.T) {
 	}
 	r := list[0]
 	if r.Open || !r.Sidecar || r.Version != "7.7" || r.Target != target.Addr().String() || r.Viewer != c.LocalAddr().String() ||
-		r.Duration < 250*time.Millisecond || r.Duration > 5*time.Second || !strings.HasSuffix(r.Name, proxy.RecordingExt) {
+		r.Duration < 250*time.Millisecond || r.Duration > 5*time.Second || !strings.HasSuffix(r.Name, recordfmt.Ext) {
 		t.Fatalf("recorded %+v (viewer %s)", r, c.LocalAddr())
 	}
 }
