@@ -2,8 +2,8 @@ package recordings
 
 import (
 	"bytes"
-	"fmt"
 	"testing"
+	"vncbridge/proxy/recordfmt"
 )
 
 // FuzzLastFrameMS reads the end of anything as a recording: it never
@@ -16,21 +16,12 @@ func FuzzLastFrameMS(f *testing.F) {
 		if ms := lastFrameMS(bytes.NewReader(junk), int64(len(junk))); ms < 0 {
 			t.Fatalf("time %d", ms)
 		}
-		// The junk as the data of a frame, escaped as the proxy does.
-		var esc bytes.Buffer
-		for _, c := range junk {
-			switch {
-			case c == '\'' || c == '\\':
-				esc.WriteByte('\\')
-				esc.WriteByte(c)
-			case c >= 0x20 && c < 0x7f:
-				esc.WriteByte(c)
-			default:
-				fmt.Fprintf(&esc, "\\x%02x", c)
-			}
-		}
-		rec := fmt.Sprintf("var VNC_frame_data = [\n'{1{%s',\n'}%d{%s',\n'EOF'];\n", esc.Bytes(), last, esc.Bytes())
-		if ms := lastFrameMS(bytes.NewReader([]byte(rec)), int64(len(rec))); ms != int64(last) {
+		// The junk as the data of two frames, written as the proxy does.
+		rec := []byte(recordfmt.Header)
+		rec = recordfmt.AppendFrame(rec, false, 1, junk)
+		rec = recordfmt.AppendFrame(rec, true, int64(last), junk)
+		rec = append(rec, recordfmt.Trailer...)
+		if ms := lastFrameMS(bytes.NewReader(rec), int64(len(rec))); ms != int64(last) {
 			t.Fatalf("last frame at %d, found %d", last, ms)
 		}
 	})
