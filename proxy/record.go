@@ -12,10 +12,18 @@ import (
 	"vncbridge/proxy/recordfmt"
 )
 
-// recordQueueBytes bounds the bytes a recording may have waiting for the
-// disk. A session that sends more than the disk takes fills it, and its
-// recording stops: the session does not wait for the disk.
+// recordQueueBytes bounds the memory a recording's queue may take: the
+// frames waiting for the disk. A session that sends more than the disk takes
+// fills it, and its recording stops: the session does not wait for the disk.
 const recordQueueBytes = 16 << 20
+
+// recordBlockSize is the size of the queue's blocks: a relay buffer's
+// payload and a frame's header fit in one.
+const recordBlockSize = relayBufferSize + 32
+
+// recordBlocks keeps the queues' blocks for the next frames, of any
+// session.
+var recordBlocks = sync.Pool{New: func() any { b := make([]byte, 0, recordBlockSize); return &b }}
 
 // errRecordingBehind stops a recording whose disk does not keep up.
 var errRecordingBehind = fmt.Errorf("the disk did not keep up with the session (%d MiB were waiting to be written)", recordQueueBytes>>20)
@@ -40,8 +48,8 @@ type recorder struct {
 
 	mu      sync.Mutex
 	wake    sync.Cond // the writer waits on it for frames, a stop or the end
-	pending []byte    // frames for the writer: direction, ms, length (uvarints), bytes
-	queued  int       // bytes given to the writer and not yet written
+	pending []*[]byte // blocks of whole frames for the writer: direction, ms, length (uvarints), bytes
+	queued  int       // the capacity of the blocks given to the writer and not yet written
 	started bool      // the writer runs (or has run)
 	closing bool      // the session has ended: write what is left, then the trailer
 	stop    error     // why the recording stopped early; nothing more is queued
@@ -77,20 +85,29 @@ func (r *recorder) frame(fromClient bool, p []byte) {
 		return
 	}
 	need := 1 + 2*binary.MaxVarintLen64 + len(p)
-	if r.queued+need > recordQueueBytes {
-		r.stopLocked(errRecordingBehind)
-		return
+	n := len(r.pending)
+	if n == 0 || cap(*r.pending[n-1])-len(*r.pending[n-1]) < need {
+		size := max(need, recordBlockSize) // larger for a client frame larger than a relay buffer
+		if r.queued+size > recordQueueBytes {
+			r.stopLocked(errRecordingBehind)
+			return
+		}
+		block := recordBlocks.Get().(*[]byte)
+		if size > recordBlockSize {
+			block = new(make([]byte, 0, size))
+		}
+		r.queued += size
+		r.pending = append(r.pending, block)
+		n++
 	}
 	dir := byte(0)
 	if fromClient {
 		dir = 1
 	}
-	before := len(r.pending)
-	r.pending = append(r.pending, dir)
-	r.pending = binary.AppendUvarint(r.pending, uint64(ms))
-	r.pending = binary.AppendUvarint(r.pending, uint64(len(p)))
-	r.pending = append(r.pending, p...)
-	r.queued += len(r.pending) - before
+	b := append(*r.pending[n-1], dir)
+	b = binary.AppendUvarint(b, uint64(ms))
+	b = binary.AppendUvarint(b, uint64(len(p)))
+	*r.pending[n-1] = append(b, p...)
 	if !r.started {
 		r.started = true
 		go r.write()
@@ -103,7 +120,7 @@ func (r *recorder) frame(fromClient bool, p []byte) {
 // r.mu is held.
 func (r *recorder) stopLocked(err error) {
 	r.stop = err
-	r.pending = nil
+	r.pending = putBlocks(r.pending)
 	r.srv.log.Warn("recording stopped", "session", r.meta.Session, "file", r.name, "error", err)
 	r.report(err)
 	r.wake.Signal()
@@ -139,7 +156,8 @@ func (r *recorder) write() {
 	if err != nil {
 		r.srv.log.Warn("cannot record session", "session", r.meta.Session, "error", err)
 		r.mu.Lock()
-		r.stop, r.pending, r.name = err, nil, name
+		r.stop, r.name = err, name
+		r.pending = putBlocks(r.pending)
 		r.mu.Unlock()
 		r.report(err)
 		return
@@ -157,7 +175,7 @@ func (r *recorder) write() {
 	}
 
 	out := append(make([]byte, 0, 64<<10), recordfmt.Header...)
-	var batch []byte
+	var batch []*[]byte
 	for {
 		r.mu.Lock()
 		for len(r.pending) == 0 && !r.closing && r.stop == nil {
@@ -169,24 +187,42 @@ func (r *recorder) write() {
 		if stop != nil {
 			break
 		}
-		if out, err = r.writeFrames(w, out, batch); err == nil && last {
+		for _, block := range batch {
+			if out, err = r.writeFrames(w, out, *block); err != nil {
+				break
+			}
+		}
+		if err == nil && last {
 			_, err = w.Write(append(out, recordfmt.Trailer...))
 		}
 		if err != nil || last {
 			break
 		}
 		r.mu.Lock()
-		r.queued -= len(batch)
-		r.mu.Unlock()
-		if cap(batch) > 1<<20 {
-			batch = nil // a burst is over: do not keep its memory
+		for _, block := range batch {
+			r.queued -= cap(*block)
 		}
+		r.mu.Unlock()
+		batch = putBlocks(batch)
 	}
 	r.end(w, name, err)
 }
 
-// writeFrames escapes the frames of batch after out's bytes and writes them,
-// 64 KiB at a time. It returns out emptied, and errStopped when the
+// putBlocks gives the blocks back to recordBlocks, and returns the slice
+// emptied.
+func putBlocks(blocks []*[]byte) []*[]byte {
+	for i, b := range blocks {
+		if cap(*b) == recordBlockSize {
+			*b = (*b)[:0]
+			recordBlocks.Put(b)
+		}
+		blocks[i] = nil
+	}
+	return blocks[:0]
+}
+
+// writeFrames escapes the frames of a block after out's bytes and writes
+// them, 64 KiB at a time. It returns out emptied, and errStopped when the
 // recording stops between two writes.
 func (r *recorder) writeFrames(w io.Writer, out, batch []byte) ([]byte, error) {
 	for len(batch) > 0 {
@@ -281,8 +317,8 @@ func (r *recorder) open(name string) (io.WriteCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	if recordingWriteDelay > 0 {
-		return slowWriter{f, recordingWriteDelay}, nil
+	if recordingWriteRate > 0 {
+		return slowWriter{f, recordingWriteRate}, nil
 	}
 	return f, nil
 }

@@ -105,68 +105,110 @@ func TestRecordingLoadsInNode(t *testing.T) {
 	}
 }
 
-// TestSlowDiskStopsTheRecordingNotTheSession records to a pipe nobody
-// reads: the session goes on at full speed and delivers every byte, the
-// recording stops with a reason in the log, the sidecar and OnRecordError,
-// and the session's end does not wait for the pipe.
+// TestSlowDiskStopsTheRecordingNotTheSession records to a disk that takes
+// nothing while the session sends more than the recording's queue holds:
+// the session goes on at full speed and delivers every byte, the recording
+// stops with a reason in the log, the sidecar and OnRecordError. A pipe
+// nobody reads never takes anything: the session's end does not wait for
+// it. A disk that comes back gets a recording that plays up to where it
+// fell behind.
 func TestSlowDiskStopsTheRecordingNotTheSession(t *testing.T) {
-	prefix := filepath.Join(t.TempDir(), "session")
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pr.Close(); pw.Close() })
-	var mu sync.Mutex
-	var reported []error
-	tg := startTarget(t)
-	srv, addr, logs := startServer(t, Config{Target: tg.addr(), Record: prefix,
-		openRecording: func(string) (io.WriteCloser, error) { return pw, nil },
-		OnRecordError: func(file string, err error) {
+	for _, disk := range []string{"pipe nobody reads", "disk that comes back"} {
+		t.Run(disk, func(t *testing.T) {
+			prefix := filepath.Join(t.TempDir(), "session")
+			var open func(string) (io.WriteCloser, error)
+			var pr *os.File
+			gate := make(chan struct{})
+			if disk == "pipe nobody reads" {
+				var pw *os.File
+				var err error
+				if pr, pw, err = os.Pipe(); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { pr.Close(); pw.Close() })
+				open = func(string) (io.WriteCloser, error) { return pw, nil }
+			} else {
+				open = func(name string) (io.WriteCloser, error) {
+					f, err := recordfmt.CreateNew(name)
+					return gatedWriter{f, gate}, err
+				}
+			}
+			var mu sync.Mutex
+			var reported []error
+			tg := startTarget(t)
+			srv, addr, logs := startServer(t, Config{Target: tg.addr(), Record: prefix, openRecording: open,
+				OnRecordError: func(file string, err error) {
+					mu.Lock()
+					defer mu.Unlock()
+					reported = append(reported, err)
+				}})
+			c := dialWS(t, addr)
+			tc := tg.accept(t)
+
+			const size = recordQueueBytes + 8<<20
+			down := make([]byte, size)
+			for i := range down {
+				down[i] = byte(i * 7)
+			}
+			sent := make(chan error, 1)
+			go func() { _, err := tc.Write(down); sent <- err }()
+			if got := c.readData(size); !bytes.Equal(got, down) {
+				t.Fatal("the viewer got other bytes than the target sent")
+			}
+			if err := <-sent; err != nil {
+				t.Fatal(err)
+			}
+			c.send(ws.OpBinary, []byte("up"))
+			got := make([]byte, 2)
+			tc.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if _, err := io.ReadFull(tc, got); err != nil || string(got) != "up" {
+				t.Fatalf("target read %q, %v", got, err)
+			}
+			if !strings.Contains(logs.String(), "recording stopped") || !strings.Contains(logs.String(), "did not keep up") {
+				t.Fatalf("no reason logged:\n%s", logs)
+			}
+
+			close(gate)
+			c.write(closeFrame(1000, ""))
+			c.expectClose()
+			testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 			mu.Lock()
 			defer mu.Unlock()
-			reported = append(reported, err)
-		}})
-	c := dialWS(t, addr)
-	tc := tg.accept(t)
+			if len(reported) != 1 || !errors.Is(reported[0], errRecordingBehind) {
+				t.Fatalf("reported %v, want the disk that did not keep up, once", reported)
+			}
+			if m := readSidecar(t, prefix+".1"); m.End == nil || !strings.Contains(m.Stopped, "did not keep up") {
+				t.Fatalf("sidecar after the recording stopped: %+v", m)
+			}
+			if pr != nil {
+				head := make([]byte, len(recordfmt.Header))
+				if _, err := io.ReadFull(pr, head); err != nil || string(head) != recordfmt.Header {
+					t.Fatalf("the pipe starts with %q, %v", head, err)
+				}
+				return
+			}
+			var recorded []byte
+			for _, f := range loadRecording(t, prefix+".1") {
+				for _, v := range f.Data {
+					recorded = append(recorded, byte(v))
+				}
+			}
+			if len(recorded) == 0 || len(recorded) >= size || !bytes.Equal(recorded, down[:len(recorded)]) {
+				t.Fatalf("recorded %d bytes of the %d sent, or not the first ones", len(recorded), size)
+			}
+		})
+	}
+}
 
-	const size = recordQueueBytes + 8<<20
-	down := make([]byte, size)
-	for i := range down {
-		down[i] = byte(i * 7)
-	}
-	sent := make(chan error, 1)
-	go func() { _, err := tc.Write(down); sent <- err }()
-	if got := c.readData(size); !bytes.Equal(got, down) {
-		t.Fatal("the viewer got other bytes than the target sent")
-	}
-	if err := <-sent; err != nil {
-		t.Fatal(err)
-	}
-	c.send(ws.OpBinary, []byte("up"))
-	got := make([]byte, 2)
-	tc.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.ReadFull(tc, got); err != nil || string(got) != "up" {
-		t.Fatalf("target read %q, %v", got, err)
-	}
-	if !strings.Contains(logs.String(), "recording stopped") || !strings.Contains(logs.String(), "did not keep up") {
-		t.Fatalf("no reason logged:\n%s", logs)
-	}
+// gatedWriter is a disk that takes nothing until its gate is closed.
+type gatedWriter struct {
+	*os.File
+	gate chan struct{}
+}
 
-	c.write(closeFrame(1000, ""))
-	c.expectClose()
-	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
-	mu.Lock()
-	defer mu.Unlock()
-	if len(reported) != 1 || !errors.Is(reported[0], errRecordingBehind) {
-		t.Fatalf("reported %v, want the disk that did not keep up, once", reported)
-	}
-	if m := readSidecar(t, prefix+".1"); m.End == nil || !strings.Contains(m.Stopped, "did not keep up") {
-		t.Fatalf("sidecar after the recording stopped: %+v", m)
-	}
-	head := make([]byte, len(recordfmt.Header))
-	if _, err := io.ReadFull(pr, head); err != nil || string(head) != recordfmt.Header {
-		t.Fatalf("the pipe starts with %q, %v", head, err)
-	}
+func (w gatedWriter) Write(p []byte) (int, error) {
+	<-w.gate
+	return w.File.Write(p)
 }
 
 // TestRecordingNeverFollowsALinkNorReusesAFile plants links and other
