@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -50,6 +51,8 @@ type config struct {
 
 	load              loadConfig // the desktop-like load
 	certFile, keyFile string     // the certificate of the wss:// figures
+
+	recordDir string // where the recording figures' proxies record
 
 	quick bool
 	only  map[string]bool // the figures to measure (down, up, rtt, mem); empty: all
@@ -109,7 +112,7 @@ func main() {
 		wsConns    = flag.Int("websockify-n", 0, "connections for the memory test of websockify (default 300; quick 30)")
 		desktop    = flag.String("desktop", "", "include the end-to-end desktop figures from `file` (written by e2e's BenchmarkDesktop)")
 		runs       = flag.Int("runs", 0, "throughput runs per proxy and direction (default 15; quick 1)")
-		only       = flag.String("only", "", "measure only these figures, comma-separated: down, up, rtt, mem, load, tls (for profiling a proxy)")
+		only       = flag.String("only", "", "measure only these figures, comma-separated: down, up, rtt, mem, load, tls, record (for profiling a proxy)")
 	)
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: bench [flags]\n       bench -relay LISTEN_ADDR TARGET_ADDR\n\n")
@@ -138,10 +141,10 @@ func main() {
 		cfg.only = map[string]bool{}
 		for _, f := range strings.Split(*only, ",") {
 			switch f = strings.TrimSpace(f); f {
-			case "down", "up", "rtt", "mem", "load", "tls":
+			case "down", "up", "rtt", "mem", "load", "tls", "record":
 				cfg.only[f] = true
 			default:
-				fmt.Fprintf(os.Stderr, "bench: -only: unknown figure %q (down, up, rtt, mem, load, tls)\n", f)
+				fmt.Fprintf(os.Stderr, "bench: -only: unknown figure %q (down, up, rtt, mem, load, tls, record)\n", f)
 				os.Exit(2)
 			}
 		}
@@ -173,6 +176,15 @@ func main() {
 			fmt.Fprintln(os.Stderr, "bench: making a certificate:", err)
 			os.Exit(1)
 		}
+	}
+	if cfg.wants("record") {
+		dir, err := os.MkdirTemp("", "vncbridge-bench-recordings-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer os.RemoveAll(dir)
+		cfg.recordDir = dir
 	}
 	cfg.log = os.Stderr
 	cfg.args = os.Args[1:]
@@ -222,6 +234,9 @@ type result struct {
 	memErr         error
 	load           loadResult
 	loadErr        error
+	record         loadResult // the recording figures' load (see recordLoad)
+	recordErr      error
+	recorded       int64 // the bytes its recordings took on disk after the load
 }
 
 // report is a whole run.
@@ -261,6 +276,25 @@ var errLeftOut = errors.New("not measured for this variant")
 // ordinaryName is vncbridge with its splice path turned off: the path of
 // TLS, recorded, legacy and base64 sessions, and of other systems.
 const ordinaryName = "vncbridge, no splice"
+
+// recordingName and slowRecordingName are vncbridge recording every session
+// (--record) to the bench's temporary folder, and to a deliberately slow
+// writer: each recording is written at slowRecordingRate bytes per second,
+// while the recording's load sends 2 MB/s per session, which take about
+// 3.5 times as much once escaped.
+const (
+	recordingName     = "vncbridge, recording"
+	slowRecordingName = "vncbridge, recording to a slow disk"
+	slowRecordingRate = 1_000_000
+)
+
+// recordLoad is the desktop-like load of the recording figures: fewer
+// sessions than the load's, so that the recordings stay a few hundred MB.
+func (cfg *config) recordLoad() loadConfig {
+	lc := cfg.load
+	lc.sessions = max(lc.sessions/10, 5)
+	return lc
+}
 
 // viewOnlyKind is vncbridge with --view-only: its sessions carry RFB, so
 // only the picture's direction (downstream) is measured, after a handshake.
@@ -315,6 +349,20 @@ func run(cfg config) (*report, error) {
 		kinds = append(kinds, &proxyKind{name: viewOnlyKind, rfb: true, argv: func(l, t string) []string {
 			return []string{cfg.proxyBin, "proxy", "--view-only", l, t}
 		}})
+		if cfg.recordDir != "" {
+			for _, k := range []*proxyKind{
+				{name: recordingName, recordTo: filepath.Join(cfg.recordDir, "disk")},
+				{name: slowRecordingName, recordTo: filepath.Join(cfg.recordDir, "slow"), env: []string{fmt.Sprintf("VNCBRIDGE_RECORDING_WRITE_RATE=%d", slowRecordingRate)}},
+			} {
+				if err := os.Mkdir(k.recordTo, 0o700); err != nil {
+					return nil, err
+				}
+				k.argv = func(l, t string) []string {
+					return []string{cfg.proxyBin, "proxy", "--record", filepath.Join(k.recordTo, "session"), l, t}
+				}
+				kinds = append(kinds, k)
+			}
+		}
 	}
 	if cfg.websockify != "" {
 		kinds = append(kinds, &proxyKind{name: "websockify", memConns: cfg.websockifyConns, argv: func(l, t string) []string {
@@ -399,6 +447,8 @@ func run(cfg config) (*report, error) {
 				*f.err = errViewOnlyDownOnly
 			}
 			switch {
+			case res.kind.recordTo != "":
+				*f.err = errLeftOut
 			case res.kind.tls && f.name != "down" && f.name != "up":
 				*f.err = errLeftOut
 			case res.kind.name == ordinaryName && f.name == "mem":
@@ -488,6 +538,25 @@ func run(cfg config) (*report, error) {
 			}
 		}
 	}
+	if cfg.recordDir != "" {
+		lc := cfg.recordLoad()
+		logf("recording: %d sessions, %d-byte bursts every %v, for %v", lc.sessions, lc.burst, lc.interval, lc.duration)
+		for i, p := range procs {
+			res := live[i]
+			if p.kind.name != ordinaryName && p.kind.recordTo == "" {
+				continue
+			}
+			res.record, res.recordErr = desktopLoad(procEndpoint(p), lc)
+			if p.kind.recordTo != "" {
+				res.recorded = dirSize(p.kind.recordTo)
+			}
+			if res.recordErr != nil {
+				logf("%s: recording load: %v", p.kind.name, res.recordErr)
+			} else {
+				logf("%s: recording load: CPU %.1f%%, p50 %v, p99 %v, %s recorded", p.kind.name, res.record.cpuPercent(), res.record.p50, res.record.p99, mib(res.recorded))
+			}
+		}
+	}
 	for i, p := range procs {
 		live[i].ended = p.alive() // a crash after its last figure is still a failure
 		p.stop()
@@ -515,6 +584,18 @@ func run(cfg config) (*report, error) {
 	rep.elapsed = time.Since(rep.when)
 	rep.cpuEnd = sampleCPU()
 	return rep, nil
+}
+
+// dirSize is the bytes the files in dir take.
+func dirSize(dir string) int64 {
+	var n int64
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
 }
 
 // commandLine runs a command and returns the first line of its output.

@@ -34,6 +34,9 @@ type proxyKind struct {
 	// rfb: its sessions are view-only, so they must open with an RFB
 	// handshake (see rfbHandshake), and only downstream is measured.
 	rfb bool
+	// recordTo: it records every session into this folder; it takes the
+	// recording figures alone.
+	recordTo string
 }
 
 // proc is a running proxy with its own target.

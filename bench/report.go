@@ -116,6 +116,18 @@ func (r *report) checks() []check {
 		}
 		add(pass, "%s", line)
 	}
+	if r.cfg.recordDir != "" {
+		const what = "a slow disk does not slow a recorded session: p99 delay ≤ recording to a normal disk's + 1 ms"
+		disk, slow := r.get(recordingName), r.get(slowRecordingName)
+		if w := why(slow, slow.errOf("record")); w != "" {
+			add(false, "%s: %s", what, w)
+		} else if w := why(disk, disk.errOf("record")); w != "" {
+			add(false, "%s: %s", what, w)
+		} else {
+			d := slow.record.p99 - disk.record.p99
+			add(d <= loadSlack, "%s: %s ms = normal disk's %s %s ms", what, ms(slow.record.p99), sign(d), ms(abs(d)))
+		}
+	}
 	if w := why(vb, nil); w != "" {
 		add(false, "no failed connection: %s", w)
 	} else {
@@ -166,6 +178,8 @@ func (res *result) errOf(part string) error {
 		return res.memErr
 	case "load":
 		return res.loadErr
+	case "record":
+		return res.recordErr
 	}
 	return nil
 }
@@ -211,9 +225,10 @@ func (r *report) markdown() string {
 	// plain are the results of the main tables: all but the wss:// ones.
 	var plain, secure []*result
 	for _, res := range r.results {
-		if res.kind.tls {
+		switch {
+		case res.kind.tls:
 			secure = append(secure, res)
-		} else {
+		case res.kind.recordTo == "":
 			plain = append(plain, res)
 		}
 	}
@@ -444,6 +459,36 @@ func (r *report) markdown() string {
 		}
 	}
 
+	if cfg.recordDir != "" {
+		lc := cfg.recordLoad()
+		p("\n## Recording\n\nThe desktop-like load with %d sessions through vncbridge without recording (%s: recorded sessions take that path),"+
+			" recording every session (`--record`) to the bench's temporary folder, and recording to a deliberately slow disk"+
+			" (`VNCBRIDGE_RECORDING_WRITE_RATE=%d`: each recording is written at %.0f MB/s, while its session sends 2 MB/s,"+
+			" about 3.5 times as much once escaped). The session must not wait for the disk: its recording falls behind, and stops when"+
+			" 16 MiB wait to be written. The last column is what the recordings held when the load ended.\n\n", lc.sessions, ordinaryName, slowRecordingRate, slowRecordingRate/1e6)
+		p("| session | bursts received | proxy CPU %% | p50 delay ms | p99 delay ms | p99 × no recording | recorded by the end |\n|---|---:|---:|---:|---:|---:|---:|\n")
+		base := r.get(ordinaryName)
+		baseP99 := math.NaN()
+		if usable(base) && base.recordErr == nil {
+			baseP99 = float64(base.record.p99)
+		}
+		for _, row := range []struct{ name, label string }{{ordinaryName, "no recording"}, {recordingName, "recording to a normal disk"}, {slowRecordingName, "recording to a slow disk"}} {
+			res := r.get(row.name)
+			switch {
+			case !usable(res):
+				p("| %s | | | | | | not measured |\n", row.label)
+			case res.recordErr != nil:
+				p("| %s | | | | | | %s |\n", row.label, cell(res.recordErr))
+			default:
+				l, disk := res.record, "—"
+				if res.kind.recordTo != "" {
+					disk = mib(res.recorded)
+				}
+				p("| %s | %d | %.1f | %s | %s | %s | %s |\n", row.label, l.bursts, l.cpuPercent(), ms(l.p50), ms(l.p99), ratio(float64(l.p99), baseP99), disk)
+			}
+		}
+	}
+
 	if cfg.desktop != "" {
 		p("\n## The desktop in a browser\n\n")
 		p("A real Xvnc desktop shown by noVNC in headless Chromium (`go test ./e2e -run '^$' -bench Desktop -benchtime 1x`, run by `make bench` before the proxy figures).\n\n")
@@ -464,7 +509,7 @@ func (r *report) markdown() string {
 		" is charged to no process and is left out for every proxy alike.\n")
 	p("- RLIMIT_NOFILE was raised to %d for the bench and the proxies it starts.\n", r.fileLimit)
 	p("- To look at one figure, for example under a profiler: `go run ./bench -only up -websockify ''`" +
-		" (figures: down, up, rtt, mem, load, tls); `-quick` is a short smoke run.\n")
+		" (figures: down, up, rtt, mem, load, tls, record); `-quick` is a short smoke run.\n")
 	return b.String()
 }
 

@@ -56,18 +56,18 @@ func (s *Server) warnSharedRecordingFolder() {
 		"and see when sessions are recorded; "+todo, "folder", dir, "why", why)
 }
 
-// recordingWriteDelay, set by VNCBRIDGE_RECORDING_WRITE_DELAY (a duration),
-// makes every write to a recording wait that long first: the bench's
-// deliberately slow disk.
-var recordingWriteDelay, _ = time.ParseDuration(os.Getenv("VNCBRIDGE_RECORDING_WRITE_DELAY"))
+// recordingWriteRate, set by VNCBRIDGE_RECORDING_WRITE_RATE (bytes per
+// second), makes every write to a recording take as long as it would at
+// that rate: the bench's deliberately slow disk.
+var recordingWriteRate, _ = strconv.Atoi(os.Getenv("VNCBRIDGE_RECORDING_WRITE_RATE"))
 
-// slowWriter waits before each write (recordingWriteDelay).
+// slowWriter writes at most rate bytes per second (recordingWriteRate).
 type slowWriter struct {
 	io.WriteCloser
-	delay time.Duration
+	rate int
 }
 
 func (w slowWriter) Write(p []byte) (int, error) {
-	time.Sleep(w.delay)
+	time.Sleep(time.Duration(len(p)) * time.Second / time.Duration(w.rate))
 	return w.WriteCloser.Write(p)
 }
