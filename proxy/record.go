@@ -92,8 +92,10 @@ func (r *recorder) frame(fromClient bool, p []byte) {
 			r.stopLocked(errRecordingBehind)
 			return
 		}
-		block := recordBlocks.Get().(*[]byte)
-		if size > recordBlockSize {
+		var block *[]byte
+		if size == recordBlockSize {
+			block = recordBlocks.Get().(*[]byte)
+		} else {
 			block = new(make([]byte, 0, size))
 		}
 		r.queued += size
@@ -116,8 +118,8 @@ func (r *recorder) frame(fromClient bool, p []byte) {
 }
 
 // stopLocked stops the recording for err, at once: the queue is dropped,
-// and the writer closes the file as soon as its write in progress returns.
-// r.mu is held.
+// and the writer ends the file as soon as its write in progress returns
+// (see end). r.mu is held.
 func (r *recorder) stopLocked(err error) {
 	r.stop = err
 	r.pending = putBlocks(r.pending)
