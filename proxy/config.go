@@ -76,9 +76,6 @@ type Config struct {
 	// TLS, when not nil, lets clients that open with a TLS ClientHello
 	// (first byte 0x16) use wss:// and https:// on the same port.
 	TLS *tls.Config
-	// TLSUnavailable says why TLS is nil (for example "certificate file
-	// self.pem not found"); it is logged when a TLS client is refused.
-	TLSUnavailable string
 	// TLSOnly refuses clients that do not open with TLS.
 	TLSOnly bool
 
@@ -145,9 +142,9 @@ type Config struct {
 	// OnSessions, when set, is called with the number of open sessions each
 	// time it changes, in order, from the proxy's goroutines. It may call
 	// the Server's methods, but must return quickly and must not wait for a
-	// session to end (call Shutdown from another goroutine). The tray shows
-	// its viewers with it; the command line's --run-once, --timeout and
-	// --idle-timeout are built on it.
+	// session to end (call Shutdown from another goroutine). The command
+	// line's --run-once, --timeout and --idle-timeout are built on it (the
+	// tray follows its viewers with OnViewer).
 	OnSessions func(open int)
 
 	// ViewOnly makes every session view-only: the proxy follows the RFB

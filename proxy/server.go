@@ -63,11 +63,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	if cfg.TLSOnly && cfg.TLS == nil {
-		why := cfg.TLSUnavailable
-		if why == "" {
-			why = "no certificate"
-		}
-		return nil, fmt.Errorf("proxy: TLS only, but %s", why)
+		return nil, errors.New("proxy: TLS only, but no certificate")
 	}
 	if cfg.TLS != nil {
 		// WebSocket upgrades are HTTP/1.1: never offer h2 through ALPN.

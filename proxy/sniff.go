@@ -65,11 +65,7 @@ func (s *Server) accept(c net.Conn) {
 	}
 
 	if s.cfg.TLS == nil {
-		why := s.cfg.TLSUnavailable
-		if why == "" {
-			why = "no certificate configured"
-		}
-		s.log.Warn("TLS connection refused", "client", c.RemoteAddr().String(), "reason", why)
+		s.log.Warn("TLS connection refused", "client", c.RemoteAddr().String(), "reason", "no certificate configured")
 		s.metrics.handshakeFailed("tls_unavailable")
 		c.Close()
 		return

@@ -144,7 +144,7 @@ func TestProxyRelaysAndStopsOnSIGTERM(t *testing.T) {
 		t.Fatalf("exit %d after SIGTERM", code)
 	}
 	log := p.out.String()
-	for _, want := range []string{"listening", "session ended", "to_target=18", "stopping"} {
+	for _, want := range []string{"listening", "TLS is off: certificate file self.pem not found (--cert)", "session ended", "to_target=18", "stopping"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q:\n%s", want, log)
 		}

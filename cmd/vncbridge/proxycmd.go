@@ -168,11 +168,15 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 		OnViewer:         logViewer(logger),
 	}
 	var err error
-	if cfg.TLS, cfg.TLSUnavailable, err = o.serverTLS(); err != nil {
+	var unavailable string
+	if cfg.TLS, unavailable, err = o.serverTLS(); err != nil {
 		return cfg, err
 	}
 	if o.sslOnly && cfg.TLS == nil {
-		return cfg, fmt.Errorf("--ssl-only: %s", cfg.TLSUnavailable)
+		return cfg, fmt.Errorf("--ssl-only: %s", unavailable)
+	}
+	if cfg.TLS == nil {
+		logger.Info("TLS is off: " + unavailable + "; wss:// and https:// clients are refused")
 	}
 	if o.sslTarget {
 		cfg.TargetTLS = o.targetTLS()
