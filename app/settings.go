@@ -75,8 +75,8 @@ const (
 // defaultSettings returns working first-run settings.
 func defaultSettings() settings {
 	return settings{Port: defaultPort, Target: defaultTarget,
-		RecordKeepDays: int(recordings.DefaultLimits.MaxAge / (24 * time.Hour)),
-		RecordMaxGiB:   int(recordings.DefaultLimits.MaxBytes >> 30)}
+		RecordKeepDays: int(recordings.DefaultLimits().MaxAge / (24 * time.Hour)),
+		RecordMaxGiB:   int(recordings.DefaultLimits().MaxBytes >> 30)}
 }
 
 // The reasons a setting is refused, for errors.Is.

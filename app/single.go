@@ -6,10 +6,10 @@ import "errors"
 // it has been asked to open the browser.
 var ErrAlreadyRunning = errors.New("vncbridge is already running; it was asked to open the browser")
 
-// Instance is this user's one tray: it holds what a second launch reaches
+// instance is this user's one tray: it holds what a second launch reaches
 // it through, made by claim (single_unix.go: a Unix socket;
 // single_windows.go: a named mutex and a named pipe). Only this package
 // makes one.
-type Instance struct {
+type instance struct {
 	release func()
 }

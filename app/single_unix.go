@@ -68,7 +68,7 @@ func privateTempDir() (string, error) {
 }
 
 // claim listens on the control socket, unless another tray answers there.
-func claim(p Paths, onOpen func()) (*Instance, error) {
+func claim(p Paths, onOpen func()) (*instance, error) {
 	path, err := controlSocket(p)
 	if err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func claim(p Paths, onOpen func()) (*Instance, error) {
 			}()
 		}
 	}()
-	return &Instance{release: func() {
+	return &instance{release: func() {
 		ln.Close()
 		os.Remove(path)
 	}}, nil

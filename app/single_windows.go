@@ -34,7 +34,7 @@ func (e notAnswering) Error() string {
 }
 func (e notAnswering) Is(target error) bool { return target == ErrAlreadyRunning }
 
-func claim(p Paths, onOpen func()) (*Instance, error) {
+func claim(p Paths, onOpen func()) (*instance, error) {
 	mutexName, pipeName := instanceNames(p)
 	name, err := windows.UTF16PtrFromString(mutexName)
 	if err != nil {
@@ -61,7 +61,7 @@ func claim(p Paths, onOpen func()) (*Instance, error) {
 		windows.CloseHandle(mutex)
 		return nil, err
 	}
-	return &Instance{release: func() {
+	return &instance{release: func() {
 		srv.close()
 		windows.CloseHandle(mutex)
 	}}, nil

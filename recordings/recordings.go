@@ -257,4 +257,4 @@ func Prune(dir string, l Limits, now time.Time) ([]string, error) {
 }
 
 // DefaultLimits keep a month of recordings, in 10 GiB at most.
-var DefaultLimits = Limits{MaxAge: 30 * 24 * time.Hour, MaxBytes: 10 << 30}
+func DefaultLimits() Limits { return Limits{MaxAge: 30 * 24 * time.Hour, MaxBytes: 10 << 30} }

@@ -1,8 +1,8 @@
 // Package auth holds the auth plugins of websockify, under the same names
 // and reading the same sources: each decides whether a request may open a
 // session (and, if the server says so, fetch files). Each is a
-// proxy.Authenticator; New makes one from a plugin's name and source, Plugins
-// lists them.
+// proxy.Authenticator; New makes one from a plugin's name and source,
+// Names lists them.
 package auth
 
 import (
@@ -17,17 +17,17 @@ import (
 	"vncbridge/proxy"
 )
 
-// A Plugin is one auth plugin: its name as websockify spells it, what its
+// A plugin is one auth plugin: its name as websockify spells it, what its
 // source is (the command line's help and the README say the same), and how
 // it is made.
-type Plugin struct {
-	Name   string
-	Source string
+type plugin struct {
+	name   string
+	source string
 	open   func(source string) (proxy.Authenticator, error)
 }
 
-// Plugins lists every auth plugin, in the order help texts show them.
-var Plugins = []Plugin{
+// plugins is every auth plugin, in the order help texts show them.
+var plugins = []plugin{
 	{"BasicHTTPAuth", "user:password", func(source string) (proxy.Authenticator, error) {
 		if !strings.Contains(source, ":") {
 			return nil, errors.New("BasicHTTPAuth needs a source of the form user:password")
@@ -42,11 +42,11 @@ var Plugins = []Plugin{
 	}},
 }
 
-// Names lists the names of Plugins.
+// Names lists the names of the plugins.
 func Names() []string {
-	names := make([]string, len(Plugins))
-	for i, p := range Plugins {
-		names[i] = p.Name
+	names := make([]string, len(plugins))
+	for i, p := range plugins {
+		names[i] = p.name
 	}
 	return names
 }
@@ -55,8 +55,8 @@ func Names() []string {
 // reading source.
 func New(name, source string) (proxy.Authenticator, error) {
 	bare := strings.TrimPrefix(name, "websockify.auth_plugins.")
-	for _, p := range Plugins {
-		if p.Name == bare {
+	for _, p := range plugins {
+		if p.name == bare {
 			return p.open(source)
 		}
 	}

@@ -3,7 +3,7 @@
 // proxy, many desktops, the URL's token choosing which.
 //
 // Each plugin is a proxy.TargetLookup; New makes one from a plugin's name
-// and source, Plugins lists them.
+// and source, Names lists them.
 package tokens
 
 import (
@@ -17,17 +17,17 @@ import (
 	"vncbridge/proxy"
 )
 
-// A Plugin is one token plugin: its name as websockify spells it, what its
+// A plugin is one token plugin: its name as websockify spells it, what its
 // source is (the command line's help and the README say the same), and how
 // it is made.
-type Plugin struct {
-	Name   string
-	Source string
+type plugin struct {
+	name   string
+	source string
 	open   func(source string, log *slog.Logger) (proxy.TargetLookup, error)
 }
 
-// Plugins lists every token plugin, in the order help texts show them.
-var Plugins = []Plugin{
+// plugins is every token plugin, in the order help texts show them.
+var plugins = []plugin{
 	{"TokenFile", "a file of token: host:port lines, or a directory of them; read again when it changes",
 		func(s string, log *slog.Logger) (proxy.TargetLookup, error) { return newFile(s, true, log) }},
 	{"ReadOnlyTokenFile", "the same, read once",
@@ -46,11 +46,11 @@ var Plugins = []Plugin{
 		func(s string, _ *slog.Logger) (proxy.TargetLookup, error) { return NewUnixSocketDir(s) }},
 }
 
-// Names lists the names of Plugins.
+// Names lists the names of the plugins.
 func Names() []string {
-	names := make([]string, len(Plugins))
-	for i, p := range Plugins {
-		names[i] = p.Name
+	names := make([]string, len(plugins))
+	for i, p := range plugins {
+		names[i] = p.name
 	}
 	return names
 }
@@ -64,12 +64,12 @@ func New(name, source string, log *slog.Logger) (proxy.TargetLookup, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	for _, p := range Plugins {
-		if p.Name != bare {
+	for _, p := range plugins {
+		if p.name != bare {
 			continue
 		}
 		if source == "" {
-			return nil, fmt.Errorf("token plugin %s needs a source: %s", bare, p.Source)
+			return nil, fmt.Errorf("token plugin %s needs a source: %s", bare, p.source)
 		}
 		return p.open(source, log)
 	}
