@@ -16,7 +16,7 @@ const (
 	ReasonNotLetIn          = "The person sharing did not let you in"
 	ReasonNoAnswer          = "The person sharing did not answer within " // + how long it waited
 	ReasonAnsweringAnother  = "The person sharing is answering another viewer; try again in a moment"
-	ReasonViewOnly          = "view-only: "                               // + what a view-only session cannot follow
+	ReasonViewOnly          = "view-only: " // + what a view-only session cannot follow
 )
 
 // RefusalCode is the WebSocket close code that tells a browser its handshake

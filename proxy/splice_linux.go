@@ -20,11 +20,10 @@ import (
 // length the header needs is what the first splice moved.
 //
 // The header is sent on its own, without MSG_MORE. Corking it with MSG_MORE
-// so that it leaves in the payload's first segment was measured: under 200
-// sessions receiving bursts it cost the proxy 1.6 times the CPU (23–27%
-// against 14–17%, the splice relay at 15–17%), the kernel's pushes of the
-// corked segment taking twice the time (docs/PROFILE.md). The price is one
-// small segment per frame; frames carry up to a pipe's 1 MiB.
+// so that it leaves in the payload's first segment was measured and cost
+// more CPU than the small segment saves (the figures are in
+// docs/PROFILE.md). The price is one small segment per frame; frames carry
+// up to a pipe's 1 MiB.
 //
 // Only plain binary frames to a plain TCP client from a TCP or Unix stream
 // target go this way. TLS clients, base64 and legacy framing, numbered frames
