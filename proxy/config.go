@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -161,6 +162,11 @@ type Config struct {
 	// shows its "connecting" state; vncbridge's page says it is waiting).
 	// ctx is done when the time is up or the server stops.
 	Consent func(ctx context.Context, v Viewer) Decision
+	// ViewerKey, when set, names the client of a session's request (say, by
+	// a cookie of the embedder's that tells one browser from another), in
+	// Viewer.Key: the person sharing can then recognise a viewer that comes
+	// back.
+	ViewerKey func(r *http.Request) string
 	// ConsentTimeout bounds Consent (DefaultConsentTimeout).
 	ConsentTimeout time.Duration
 	// OnViewer, when set, is called when a viewer joins (joined true) and

@@ -163,6 +163,9 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		start:   time.Now(),
 		browser: browserOf(r.UserAgent()),
 	}
+	if s.cfg.ViewerKey != nil {
+		ss.key = s.cfg.ViewerKey(r)
+	}
 	if s.viewOnlyRequest(r, target) {
 		ss.view = newViewOnlyFilter()
 	}

@@ -26,6 +26,9 @@ type Viewer struct {
 	// Browser is the browser (or other client) in one word, from its
 	// User-Agent: "Firefox", "Chrome", "Safari", "Edge"…
 	Browser string
+	// Key is what Config.ViewerKey made of the session's request; "" without
+	// one.
+	Key string
 }
 
 // Mode is "view-only" or "control".
@@ -102,7 +105,7 @@ func (s *Server) Disconnect(id uint64, reason string) error {
 
 func (ss *session) viewer() Viewer {
 	return Viewer{ID: ss.id, Address: ss.client.RemoteAddr().String(), Start: ss.start,
-		ViewOnly: ss.view != nil, Browser: ss.browser}
+		ViewOnly: ss.view != nil, Browser: ss.browser, Key: ss.key}
 }
 
 // disconnect closes the session on the sharer's request.

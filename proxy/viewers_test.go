@@ -368,3 +368,28 @@ func TestConsentRefusalsCountAsGuesses(t *testing.T) {
 		t.Fatalf("%d asked, %d refused unasked, of %d", asked.Load(), unasked, tries)
 	}
 }
+
+// ViewerKey names each viewer from its request, in Viewers and in the
+// question to the person sharing.
+func TestViewerKey(t *testing.T) {
+	tg := startTarget(t)
+	asked := make(chan Viewer, 1)
+	srv, addr, _ := startServer(t, Config{Target: tg.addr(),
+		ViewerKey: func(r *http.Request) string {
+			c, err := r.Cookie("browser")
+			if err != nil {
+				return ""
+			}
+			return c.Value
+		},
+		Consent: func(ctx context.Context, v Viewer) Decision { asked <- v; return Allow }})
+	dialWS(t, addr, "Cookie: browser=b-42")
+	if v := <-asked; v.Key != "b-42" {
+		t.Fatalf("asked about %+v", v)
+	}
+	tg.accept(t)
+	testnet.WaitFor(t, "the viewer", func() bool { return len(srv.Viewers()) == 1 })
+	if v := srv.Viewers()[0]; v.Key != "b-42" {
+		t.Fatalf("viewer %+v", v)
+	}
+}
