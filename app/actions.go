@@ -92,13 +92,13 @@ func (a *trayApp) setPort(p int) { a.update(func(s *settings) { s.Port = p }) }
 
 func (a *trayApp) setTarget(t string) { a.update(func(s *settings) { *s = s.withTarget(t) }) }
 
-// toggleRemote is Allow other computers: a new secret for each share.
+// toggleRemote is Allow other computers, on or off while sharing too: new
+// secrets either way, so a link given out before never works again (and
+// its browsers' cookies with it).
 func (a *trayApp) toggleRemote() {
 	a.update(func(s *settings) {
 		s.AllowRemote = !s.AllowRemote
-		if s.AllowRemote {
-			s.mintTokens(true)
-		}
+		s.mintTokens(true)
 	})
 }
 

@@ -90,6 +90,9 @@ type config struct {
 	headless bool
 	// changes are the command line's settings, saved as menu choices are.
 	changes func(*settings)
+	// thisComputer tells a viewer's address on this computer from one on
+	// another (nil: loopback addresses are this computer's).
+	thisComputer func(host string) bool
 	// find tells which program can serve this desktop (nil:
 	// localvnc.Find); startLocal starts it (nil: localvnc.Start).
 	find       desktopFinder
@@ -118,6 +121,9 @@ type trayApp struct {
 	// goroutine, dialog and child program the app starts hangs from it.
 	life context.Context
 	end  context.CancelFunc
+	// keptOut are the viewers the person sharing disconnected, until
+	// sharing stops.
+	keptOut keptOut
 	// workers are the goroutines started by background.
 	workers sync.WaitGroup
 	wake    chan struct{} // a proxy reported a viewer: list the viewers
@@ -163,6 +169,9 @@ func newApp(cfg config, tray trayView) *trayApp {
 	}
 	if cfg.find == nil {
 		cfg.find = findDesktop
+	}
+	if cfg.thisComputer == nil {
+		cfg.thisComputer = isLoopback
 	}
 	if cfg.startLocal == nil {
 		cfg.startLocal = startLocal

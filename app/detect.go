@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"sync"
@@ -140,6 +141,13 @@ func (d *detector) detect(ctx context.Context, addrs []string) []foundServer {
 
 func isLocalHost(h string) bool {
 	return h == "localhost" || h == "127.0.0.1" || h == "::1"
+}
+
+// isLoopback tells whether a connection's address (an IP) is this
+// computer's: any loopback address, IPv4-mapped ones too.
+func isLoopback(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	return err == nil && a.Unmap().IsLoopback()
 }
 
 // detectVNC probes addrs at once and returns those that greeted, in the

@@ -129,9 +129,7 @@ func (opt Options) changes() func(*settings) {
 		}
 		if opt.AllowRemote != nil && *opt.AllowRemote != s.AllowRemote {
 			s.AllowRemote = *opt.AllowRemote
-			if s.AllowRemote {
-				s.mintTokens(true)
-			}
+			s.mintTokens(true) // as the menu's item does: old links stop working
 		}
 	}
 }

@@ -46,7 +46,7 @@ func (a *trayApp) shareOptions() shareOptions {
 	if a.cfg.headless {
 		consent = nil // nobody at a tray to answer
 	}
-	return shareOptions{life: a.life, sharerOnly: true, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
+	return shareOptions{life: a.life, sharerOnly: true, keptOut: &a.keptOut, thisComputer: a.cfg.thisComputer, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
 		version: a.cfg.version, onRecordError: a.recordingFailed,
 		onViewer: a.viewerReported, consent: consent}
@@ -119,6 +119,7 @@ func (a *trayApp) stopSharing() {
 	if a.share == nil && len(a.draining) == 0 {
 		return
 	}
+	a.keptOut.clear() // a new share lets everyone in again
 	shares := append(a.draining, a.share)
 	a.share, a.draining, a.st.Sharing, a.st.Watching, a.st.TargetDown, a.st.LocalNote = nil, nil, false, nil, "", ""
 	var wg sync.WaitGroup
@@ -133,8 +134,11 @@ func (a *trayApp) stopSharing() {
 
 // reshare moves sharing to s: a new share takes the new viewers, and the
 // old one keeps its viewers until they leave (a change never drops an open
-// session). When the new share cannot start on another port (a busy one),
-// the old share goes on and the error is returned.
+// session, except taking the desktop off the network, which ends the
+// sessions of other computers: endNetworkSessions). A new listener on the
+// same port starts beside the old one where the system allows both, else
+// after it was closed. When the new share cannot start on another port (a
+// busy one), the old share goes on and the error is returned.
 func (a *trayApp) reshare(s settings) error {
 	old := a.share
 	samePlace := old.settings.Port == s.Port && old.settings.AllowRemote == s.AllowRemote
@@ -142,8 +146,18 @@ func (a *trayApp) reshare(s settings) error {
 		old.closeListeners() // the new share listens on the same port
 	}
 	sh, err := startShare(s, a.shareOptions())
+	if errors.Is(err, errPortInUse) && !samePlace && old.settings.Port == s.Port {
+		// Every interface and loopback alone on one port: the system does
+		// not let both listen, so the old listener goes first.
+		samePlace = true
+		old.closeListeners()
+		sh, err = startShare(s, a.shareOptions())
+	}
 	if err != nil && !samePlace {
 		return err // the old share goes on
+	}
+	if old.settings.AllowRemote && (!s.AllowRemote || s.Token != old.settings.Token) {
+		a.endNetworkSessions(old)
 	}
 	a.st.Settings = s
 	a.draining = append(a.draining, old)
@@ -183,4 +197,30 @@ func (a *trayApp) update(change func(*settings)) error {
 	a.firstRun = false
 	a.st.Settings = s
 	return nil
+}
+
+// networkGone is the reason the page of a viewer on another computer shows
+// when the desktop is taken off the network, or its link is replaced.
+const networkGone = "The person sharing stopped sharing with other computers"
+
+// endNetworkSessions ends the sessions of sh (a share open to other
+// computers) that came from other computers, and says how many in a
+// notification; this computer's go on.
+func (a *trayApp) endNetworkSessions(sh *share) {
+	n := 0
+	for _, v := range sh.srv.Viewers() {
+		if a.cfg.thisComputer(viewerHost(v)) {
+			continue
+		}
+		if err := sh.srv.Disconnect(v.ID, networkGone); err == nil {
+			n++
+		}
+	}
+	switch {
+	case n == 1:
+		a.notify("vncbridge", "1 viewer on another computer was disconnected")
+	case n > 1:
+		a.notify("vncbridge", fmt.Sprintf("%d viewers on other computers were disconnected", n))
+	}
+	a.log.Info("the desktop is off the network", "disconnected", n)
 }
