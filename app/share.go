@@ -86,6 +86,11 @@ type shareOptions struct {
 	// users, where the system can tell (the tray; a service running as
 	// root or SYSTEM shares for everyone, and its token decides).
 	sharerOnly bool
+	// keptOut are the viewers the person sharing disconnected, asked about
+	// when they come back (nil: nobody is kept out); thisComputer tells
+	// their addresses (nil: loopback).
+	keptOut      *keptOut
+	thisComputer func(host string) bool
 	// consent asks before a viewer joins, where someone can answer (nil for a
 	// headless run and the service); used when the settings say so.
 	consent func(ctx context.Context, v proxy.Viewer) (proxy.Decision, error)
@@ -113,22 +118,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		}
 	}()
 	cfg.OnViewer = o.onViewer
-	if s.askToJoin(o.consent != nil) {
-		ask := o.consent
-		if ask == nil {
-			// The settings say to ask, and this run (headless, the service)
-			// has nobody to answer: nobody is let in, and the log says why.
-			o.log.Warn("ask_to_join is on, and nobody is here to answer (a headless run or the service): every viewer is refused")
-			ask = func(context.Context, proxy.Viewer) (proxy.Decision, error) { return proxy.Deny, errNobodyToAsk }
-		}
-		cfg.Consent = func(ctx context.Context, v proxy.Viewer) proxy.Decision {
-			d, err := ask(ctx, v)
-			if err != nil && d != proxy.DenyBusy { // the proxy logs those, and a flood is many
-				o.log.Warn("asking before a viewer joins", "viewer", v.Address, "err", err)
-			}
-			return d
-		}
-	}
+	cfg.Consent, cfg.ViewerKey = consentPolicy(s, o), browserKey(s.Port)
 	if s.Record {
 		if err := os.MkdirAll(o.paths.Recordings, 0o700); err != nil {
 			return nil, fmt.Errorf("recordings folder: %w", err)
@@ -250,4 +240,46 @@ func startDesktopServer(sh *share, name string, o shareOptions) (localServer, er
 func isAddrInUse(err error) bool {
 	var errno syscall.Errno
 	return errors.As(err, &errno) && (errno == syscall.EADDRINUSE || errno == 10048)
+}
+
+// consentPolicy is the share's proxy.Config.Consent: the person sharing is
+// asked about each viewer when the settings say so, and about a viewer they
+// disconnected (o.keptOut) whatever they say; nil when nobody is ever asked.
+// Where nobody can answer (headless, the service), those viewers are
+// refused, and the log says why.
+func consentPolicy(s settings, o shareOptions) func(ctx context.Context, v proxy.Viewer) proxy.Decision {
+	always := s.askToJoin(o.consent != nil)
+	if !always && o.keptOut == nil {
+		return nil
+	}
+	ask := o.consent
+	if ask == nil {
+		if always {
+			o.log.Warn("ask_to_join is on, and nobody is here to answer (a headless run or the service): every viewer is refused")
+		}
+		ask = func(context.Context, proxy.Viewer) (proxy.Decision, error) { return proxy.Deny, errNobodyToAsk }
+	}
+	thisComputer := o.thisComputer
+	if thisComputer == nil {
+		thisComputer = isLoopback
+	}
+	return func(ctx context.Context, v proxy.Viewer) proxy.Decision {
+		var keys []string
+		kept := false
+		if o.keptOut != nil {
+			keys = keptOutKeys(v, thisComputer)
+			kept = o.keptOut.has(keys)
+		}
+		if !always && !kept {
+			return proxy.Allow
+		}
+		d, err := ask(ctx, v)
+		if err != nil && d != proxy.DenyBusy { // the proxy logs those, and a flood is many
+			o.log.Warn("asking before a viewer joins", "viewer", v.Address, "err", err)
+		}
+		if kept && (d == proxy.Allow || d == proxy.AllowViewOnly) {
+			o.keptOut.forget(keys) // let in again by the person sharing
+		}
+		return d
+	}
 }

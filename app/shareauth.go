@@ -1,9 +1,11 @@
 package app
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 
@@ -28,16 +30,19 @@ type shareAuth struct {
 	viewValue string
 	// local: the share is on this computer only, opened from the tray.
 	local bool
+	// browser is the name of the cookie that names the browser.
+	browser string
 }
 
 // newShareAuth admits token, and viewToken ("" for none) for viewing only;
 // local says the share is on this computer only.
 func newShareAuth(token, viewToken string, port int, local bool) shareAuth {
 	a := shareAuth{
-		local:  local,
-		token:  sha256.Sum256([]byte(token)),
-		cookie: "vncbridge-share-" + strconv.Itoa(port),
-		value:  cookieValue("vncbridge share cookie\x00" + token),
+		local:   local,
+		browser: browserCookie(port),
+		token:   sha256.Sum256([]byte(token)),
+		cookie:  "vncbridge-share-" + strconv.Itoa(port),
+		value:   cookieValue("vncbridge share cookie\x00" + token),
 	}
 	if viewToken != "" {
 		a.viewToken = sha256.Sum256([]byte(viewToken))
@@ -101,8 +106,16 @@ func (a shareAuth) ViewOnly(r *http.Request) bool {
 }
 
 // Welcome implements proxy.Welcomer: a request with a token (a link) admits
-// its browser, for what that link allows.
+// its browser, for what that link allows; and a browser without a name of
+// its own gets one (browserCookie), by which the person sharing can keep
+// it out (keptOut).
 func (a shareAuth) Welcome(r *http.Request, h http.Header) {
+	if _, err := r.Cookie(a.browser); err != nil {
+		b := make([]byte, 16)
+		rand.Read(b)
+		c := http.Cookie{Name: a.browser, Value: hex.EncodeToString(b), Path: "/", Secure: r.TLS != nil, HttpOnly: true, SameSite: http.SameSiteStrictMode}
+		h.Add("Set-Cookie", c.String())
+	}
 	t := r.URL.Query()["token"]
 	if len(t) == 0 {
 		return

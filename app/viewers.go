@@ -106,8 +106,10 @@ func viewerTitle(v proxy.Viewer) string {
 	return fmt.Sprintf("%s — %s, %s, since %s", viewerHost(v), viewerText(v.Browser), mode, v.Start.Local().Format("15:04"))
 }
 
-// disconnect closes one viewer's session with a reason its page shows.
+// disconnect closes one viewer's session with a reason its page shows, and
+// keeps that viewer out: its next join is asked about (keptOut).
 func (a *trayApp) disconnect(w watcher) {
+	a.keptOut.add(keptOutKeys(w.Viewer, a.cfg.thisComputer))
 	if err := w.sh.srv.Disconnect(w.ID, disconnectReason); err != nil {
 		a.log.Debug("disconnect", "session", w.ID, "err", err)
 	}
