@@ -23,8 +23,8 @@ var favicon []byte
 // (which forwards to vnc.html, connecting at once), vnc.html with its style
 // and its script modules (vncbridge.js, failure.js, endings.js, settings.js,
 // keys.js, i18n.js), the recordings page (recordings.html, recordings.js and its
-// player, player.js), and novnc/ with the library and its licence at
-// novnc/LICENSE.txt.
+// player, player.js), page.js with what the pages' scripts share, and novnc/
+// with the library and its licence at novnc/LICENSE.txt.
 func Web() fs.FS {
 	web, err := fs.Sub(embedded, "web")
 	if err != nil {

@@ -3,7 +3,7 @@
 // on-screen keyboard of touch devices, which types into a hidden text area
 // whose input goes to the desktop as key presses.
 
-const $ = (id) => document.getElementById(id);
+import { $ } from "./page.js";
 
 let rfbOf = () => null; // the live RFB client, or null
 let keysyms = null; // noVNC's keysym table, once loaded

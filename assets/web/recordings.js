@@ -7,8 +7,8 @@
 // player is window.recordings.player (for the tests).
 
 import { loadRFB, parseRecording, prepare, Player } from "./player.js";
+import { $ } from "./page.js";
 
-const $ = (id) => document.getElementById(id);
 const api = "api/recordings";
 // The player's controls, looked up once: showState runs at every tick of
 // the player's clock.

@@ -2,6 +2,8 @@
 // address (localStorage), then the page's URL parameters, which win. Only
 // what the person changes in the settings panel is remembered.
 
+import { parseYes } from "./page.js";
+
 /** The settings, by their URL parameter names (noVNC's), and their defaults. */
 export const defaults = {
   resize: "scale", // scale | remote | off
@@ -29,7 +31,7 @@ export function parse(name, text) {
   const d = defaults[name];
   if (typeof d === "boolean") {
     if (typeof text === "boolean") return text;
-    return !/^(0|false|no|off)$/i.test(String(text));
+    return parseYes(text);
   }
   if (typeof d === "number") {
     const n = Number(text);

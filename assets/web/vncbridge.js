@@ -14,14 +14,14 @@ import { t, setLanguage, chooseLanguage, translatePage } from "./i18n.js";
 import * as settingsStore from "./settings.js";
 import { explain, details } from "./failure.js";
 import { wireKeys, setKeysyms, releaseHeld, refocus } from "./keys.js";
+import { $, parseYes } from "./page.js";
 
-const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 setLanguage(params.get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
 translatePage();
 
 function flag(name, fallback) {
-  return params.has(name) ? !/^(0|false|no|off)$/i.test(params.get(name)) : fallback;
+  return params.has(name) ? parseYes(params.get(name)) : fallback;
 }
 
 // endpoint is where this proxy listens: the page's own host and port, with

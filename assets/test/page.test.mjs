@@ -1,0 +1,28 @@
+// What the page scripts share (web/page.js), on its own in Node: the reading
+// of yes/no values, which the viewer's parameters and settings both use. Run
+// by make test: node --test assets/test/
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { parseYes } from "../web/page.js";
+import { parse } from "../web/settings.js";
+
+test("parseYes: 0, false, no and off are no, in any case; the rest is yes", () => {
+  for (const no of ["0", "false", "no", "off", "FALSE", "No", "oFF"]) {
+    assert.equal(parseYes(no), false, no);
+  }
+  for (const yes of ["1", "true", "yes", "on", "TRUE", "", "anything", " no", "off "]) {
+    assert.equal(parseYes(yes), true, JSON.stringify(yes));
+  }
+  assert.equal(parseYes(false), false);
+  assert.equal(parseYes(true), true);
+});
+
+test("a boolean setting reads its text with parseYes", () => {
+  for (const text of ["0", "false", "no", "off", "1", "true", "yes", "", "Off"]) {
+    assert.equal(parse("view_only", text), parseYes(text), JSON.stringify(text));
+  }
+  assert.equal(parse("view_only", true), true);
+  assert.equal(parse("view_only", false), false);
+});
