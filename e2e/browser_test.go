@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -21,9 +23,29 @@ type browser struct {
 	art *artifacts
 }
 
-// newBrowser starts Chromium with a fresh profile. Its console goes to the
-// artifacts; a failing test also leaves a screenshot there.
+// testHook is the test-only switch of the pages (web/page.js,
+// exposeForTests): defined before a page's scripts run, it receives the
+// page's live objects, which it puts on window for the tests to read:
+// window.vncbridge (the viewer: rfb, ready, awake, connect, disconnect) and
+// window.recordings (the recordings page: player).
+const testHook = `window.vncbridgeTestHook = (name, objects) => { window[name] = objects; };`
+
+// newBrowser starts Chromium with a fresh profile, with the pages' test
+// hook in every document it opens. Its console goes to the artifacts; a
+// failing test also leaves a screenshot there.
 func newBrowser(t testing.TB, art *artifacts) *browser {
+	t.Helper()
+	b := newPlainBrowser(t, art)
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: testHook})
+		return err
+	}))
+	return b
+}
+
+// newPlainBrowser is newBrowser without the test hook: the pages as a
+// person's browser shows them.
+func newPlainBrowser(t testing.TB, art *artifacts) *browser {
 	t.Helper()
 	requireTools(t, "chromium")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],

@@ -1034,3 +1034,41 @@ func TestViewerViewOnly(t *testing.T) {
 	b.waitFor("the extra keys", `!document.getElementById("keys-button").hidden`, 5*time.Second)
 	typeIntoDesktop(t, b, d, "typed once allowed")
 }
+
+// The pages a person's browser shows put none of their objects on window:
+// the viewer's RFB client and the recordings player reach the tests only
+// through the test hook (newBrowser), which this browser lacks.
+func TestPagesExposeNothingWithoutTheTestHook(t *testing.T) {
+	art := newArtifacts(t)
+	b := newPlainBrowser(t, art)
+	ln := listenLoopback(t)
+	serveProxy(t, art, ln, proxy.Config{Target: deadTarget(t)}, "proxy.log")
+
+	// What a page adds to window: its own properties that a blank document's
+	// window (a new frame's) lacks.
+	const added = `(() => {
+		const f = document.createElement("iframe");
+		document.body.append(f);
+		const blank = new Set(Object.getOwnPropertyNames(f.contentWindow));
+		f.remove();
+		return Object.getOwnPropertyNames(window).filter((name) => !blank.has(name) && !/^\d+$/.test(name));
+	})()`
+	for _, tc := range []struct{ page, url, state, hook string }{
+		// The library loaded and the page tried to connect: its script ran to the end.
+		{"the viewer", "http://" + ln.Addr().String() + "/vnc.html?autoconnect=1", "failed", "vncbridge"},
+		{"the recordings page", openRecordings(t, t.TempDir()), "ready", "recordings"},
+	} {
+		b.run(chromedpNavigate(tc.url))
+		b.waitFor(tc.page+"'s state "+tc.state, `document.body.dataset.state === "`+tc.state+`"`, 10*time.Second)
+		var hook string
+		b.eval(`typeof window.`+tc.hook, &hook)
+		if hook != "undefined" {
+			t.Errorf("%s defines window.%s (%s) without the test hook", tc.page, tc.hook, hook)
+		}
+		var names []string
+		b.eval(added, &names)
+		if len(names) > 0 {
+			t.Errorf("%s adds %v to window", tc.page, names)
+		}
+	}
+}

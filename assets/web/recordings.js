@@ -3,11 +3,10 @@
 // delete, and the player (player.js) with its keys.
 //
 // #play=NAME in the address opens the player on a recording. The page's
-// state is in <body data-state>: loading, ready, error, or playing; the
-// player is window.recordings.player (for the tests).
+// state is in <body data-state>: loading, ready, error, or playing.
 
 import { loadRFB, parseRecording, prepare, Player } from "./player.js";
-import { $ } from "./page.js";
+import { $, exposeForTests } from "./page.js";
 
 const api = "api/recordings";
 // The player's controls, looked up once: showState runs at every tick of
@@ -19,7 +18,8 @@ let player = null;
 let playing = ""; // the name in the player
 let listed = {}; // name → the list's row, for its duration
 
-window.recordings = { get player() { return player; }, open: (name) => openPlayer(name) };
+// The player, for end-to-end tests only (page.js says how).
+exposeForTests("recordings", { get player() { return player; } });
 
 function setStatus(state, text) {
   document.body.dataset.state = state;

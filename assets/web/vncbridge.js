@@ -14,7 +14,7 @@ import { t, setLanguage, chooseLanguage, translatePage } from "./i18n.js";
 import * as settingsStore from "./settings.js";
 import { explain, details } from "./failure.js";
 import { wireKeys, setKeysyms, releaseHeld, refocus } from "./keys.js";
-import { $, parseYes } from "./page.js";
+import { $, parseYes, exposeForTests } from "./page.js";
 
 const params = new URLSearchParams(location.search);
 setLanguage(params.get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
@@ -545,12 +545,11 @@ Promise.all([
   setState("failed", t("missingNoVNC"));
 });
 
-// For tests and for the curious: the live RFB object and the settings.
-window.vncbridge = {
+// The live RFB client, for end-to-end tests only (page.js says how).
+exposeForTests("vncbridge", {
   get rfb() { return rfb; },
   get ready() { return RFB !== null; },
   get awake() { return wakeLock !== null && !wakeLock.released; },
-  get settings() { return { ...settings }; },
   connect,
   disconnect,
-};
+});
