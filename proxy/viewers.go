@@ -26,6 +26,10 @@ type Viewer struct {
 	// Browser is the browser (or other client) in one word, from its
 	// User-Agent: "Firefox", "Chrome", "Safari", "Edge"…
 	Browser string
+	// Device is the kind of device from the User-Agent: "Windows", "Mac",
+	// "Linux", "Android", "iPhone", "iPad", "ChromeOS"; "" when it does not
+	// say.
+	Device string
 	// Key is what Config.ViewerKey made of the session's request; "" without
 	// one.
 	Key string
@@ -105,7 +109,7 @@ func (s *Server) Disconnect(id uint64, reason string) error {
 
 func (ss *session) viewer() Viewer {
 	return Viewer{ID: ss.id, Address: ss.client.RemoteAddr().String(), Start: ss.start,
-		ViewOnly: ss.view != nil, Browser: ss.browser, Key: ss.key}
+		ViewOnly: ss.view != nil, Browser: ss.browser, Device: ss.device, Key: ss.key}
 }
 
 // disconnect closes the session on the sharer's request.
@@ -228,6 +232,20 @@ func (s *Server) reportViewer(ss *session, joined bool) {
 }
 
 // browserOf names the client of a User-Agent in one word.
+// deviceOf names the device of a User-Agent (Viewer.Device); the order
+// matters: an iPad's and an Android phone's also say "Mac OS X", "Linux".
+func deviceOf(ua string) string {
+	for _, d := range []struct{ token, name string }{
+		{"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Android", "Android"}, {"CrOS", "ChromeOS"},
+		{"Windows", "Windows"}, {"Macintosh", "Mac"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, d.token) {
+			return d.name
+		}
+	}
+	return ""
+}
+
 func browserOf(ua string) string {
 	for _, b := range []struct{ token, name string }{
 		{"Edg/", "Edge"}, {"EdgA/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"},
