@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"net"
 	"os/exec"
 	"strings"
 	"sync"
@@ -19,14 +18,6 @@ const (
 	consentViewOnly = "Allow view only"
 	consentDeny     = "Deny"
 )
-
-// viewerHost is a viewer's address without its port: "192.168.1.20".
-func viewerHost(v proxy.Viewer) string {
-	if h, _, err := net.SplitHostPort(v.Address); err == nil {
-		return h
-	}
-	return v.Address
-}
 
 // maxViewerText bounds, in characters, what a viewer chose (its browser's
 // word) in a question or a menu entry.
@@ -67,9 +58,9 @@ func consentQuestion(v proxy.Viewer) string {
 	if v.ViewOnly {
 		what = "see"
 	}
-	q := "Allow " + viewerText(viewerHost(v)) + " to " + what + " your desktop?"
-	if b := viewerText(v.Browser); b != "" && b != "unknown" {
-		q += " (" + b + ")"
+	q := "Allow " + viewerName(v) + " to " + what + " your desktop?"
+	if c := viewerClient(v); c != "" {
+		q += " (" + c + ")"
 	}
 	return q
 }

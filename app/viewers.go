@@ -85,25 +85,29 @@ func (a *trayApp) listViewers() {
 
 // viewerNotice words a viewer joining or leaving for a notification.
 func viewerNotice(v proxy.Viewer, joined bool) (title, body string) {
-	host := viewerHost(v)
+	who := sentence(viewerName(v))
+	if c := viewerClient(v); c != "" {
+		who += " (" + c + ")"
+	}
 	if !joined {
-		return "Viewer left", host + " stopped viewing your desktop"
+		return "Viewer left", who + " stopped viewing your desktop"
 	}
-	body = host + " is now viewing your desktop"
 	if v.ViewOnly {
-		body += " (view only)"
+		return "Viewer joined", who + " is now viewing your desktop (view only)"
 	}
-	return "Viewer joined", body
+	return "Viewer joined", who + " is now viewing your desktop and can control it"
 }
 
-// viewerTitle is a viewer's menu entry: "192.168.1.20 — Firefox, view
-// only, since 14:05".
+// viewerTitle is a viewer's menu entry: "192.168.1.20 — Firefox on
+// Android, view only, since 14:05".
 func viewerTitle(v proxy.Viewer) string {
-	mode := "control"
-	if v.ViewOnly {
-		mode = "view only"
+	who := sentence(viewerName(v))
+	if c := viewerClient(v); c != "" {
+		who += " — " + c + ","
+	} else {
+		who += " —"
 	}
-	return fmt.Sprintf("%s — %s, %s, since %s", viewerHost(v), viewerText(v.Browser), mode, v.Start.Local().Format("15:04"))
+	return fmt.Sprintf("%s %s, since %s", who, viewerMode(v), v.Start.Local().Format("15:04"))
 }
 
 // disconnect closes one viewer's session with a reason its page shows, and
