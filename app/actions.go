@@ -41,12 +41,12 @@ func (a *trayApp) openViewer() {
 
 // copyLink is Copy share link.
 func (a *trayApp) copyLink() {
-	a.copyToClipboard("Share link", a.st.Settings.shareURL(), "Send it to the viewer; it carries the secret token.")
+	a.copyToClipboard("Share link", a.st.Settings.shareURL(), "Send it to the viewer; it carries the secret token. "+a.certificateHint())
 }
 
 // copyViewOnlyLink is Copy view-only link.
 func (a *trayApp) copyViewOnlyLink() {
-	a.copyToClipboard("View-only link", a.st.Settings.viewOnlyURL(), "Its viewers see the desktop and cannot touch it.")
+	a.copyToClipboard("View-only link", a.st.Settings.viewOnlyURL(), "Its viewers see the desktop and cannot touch it. "+a.certificateHint())
 }
 
 // copyToClipboard copies a link and says so; where the clipboard does not
@@ -113,4 +113,14 @@ func (a *trayApp) toggleLogin() {
 		return
 	}
 	a.st.StartAtLogin = a.cfg.autostart.Enabled()
+}
+
+// certificateHint prepares the person sharing for what the viewer meets
+// first: a browser that warns about the share's own certificate.
+func (a *trayApp) certificateHint() string {
+	h := "Their browser will warn that the connection is not private: the certificate is this computer's own, not a public one. They choose Advanced, then Proceed"
+	if a.st.Fingerprint != "" {
+		h += ", once the fingerprint their page shows is " + a.st.Fingerprint
+	}
+	return h + "."
 }

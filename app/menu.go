@@ -46,7 +46,11 @@ func (a *trayApp) menu(st state) []menuItem {
 	}
 	items = append(items, menuItem{Title: "Open in browser", Tooltip: s.localURL(), Action: a.do(a.openViewer)})
 	if s.AllowRemote && (st.Sharing || running) {
-		items = append(items, menuItem{Title: "Copy share link", Tooltip: "The link for other computers, with its secret token",
+		if st.Fingerprint != "" && st.Sharing {
+			items = append(items, menuItem{Title: "Certificate " + st.Fingerprint, Disabled: true,
+				Tooltip: "The viewer's page shows the same: their browser warns about this certificate, which is this computer's own"})
+		}
+		items = append(items, menuItem{Title: "Copy share link", Tooltip: "The link for other computers, with its secret token; their browser will warn about the certificate",
 			Action: a.do(a.copyLink)})
 		if s.ViewOnlyToken != "" {
 			items = append(items, menuItem{Title: "Copy view-only link", Tooltip: "A link of its own whose viewers cannot touch the desktop",

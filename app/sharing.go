@@ -69,6 +69,7 @@ func (a *trayApp) localStatus(sh *share, msg string) {
 // The recordings folder is kept within its limits.
 func (a *trayApp) serve(sh *share) {
 	a.share, a.st.Sharing, a.st.Err, a.st.LocalNote, a.st.RecordingStopped = sh, true, "", "", ""
+	a.st.Fingerprint = sh.fingerprint
 	if !strings.HasSuffix(a.st.TargetDown, " "+sh.settings.Target) {
 		a.st.TargetDown = "" // another target: unknown until looked at
 	}
@@ -121,7 +122,7 @@ func (a *trayApp) stopSharing() {
 	}
 	a.keptOut.clear() // a new share lets everyone in again
 	shares := append(a.draining, a.share)
-	a.share, a.draining, a.st.Sharing, a.st.Watching, a.st.TargetDown, a.st.LocalNote = nil, nil, false, nil, "", ""
+	a.share, a.draining, a.st.Sharing, a.st.Watching, a.st.TargetDown, a.st.LocalNote, a.st.Fingerprint = nil, nil, false, nil, "", "", ""
 	var wg sync.WaitGroup
 	for _, sh := range shares {
 		if sh != nil {

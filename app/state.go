@@ -35,6 +35,9 @@ type state struct {
 	// ErrAdvice is what to do about Err, when sharing this desktop failed
 	// for want of a program to serve it.
 	ErrAdvice *localvnc.Advice
+	// Fingerprint is the share's certificate's, in short form, while it is
+	// open to other computers.
+	Fingerprint string
 	// RecordingStopped says why recording stopped while sharing goes on
 	// ("recording stopped: disk full").
 	RecordingStopped string
