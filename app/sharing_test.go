@@ -49,8 +49,11 @@ func TestPortInUseIsTheStatus(t *testing.T) {
 	port := busy.Addr().(*net.TCPAddr).Port
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Start sharing")
-	want := "Port " + strconv.Itoa(port) + " is in use"
+	want := "Port " + strconv.Itoa(port) + " is in use; port "
 	h.waitStatus(want, prefix(want))
+	if s := h.tray.status(); !strings.Contains(s, " is free: choose it in Listen port ▸ Other…") {
+		t.Fatalf("no free port suggested: %q", s)
+	}
 	if h.tray.currentIcon() != icons.Error {
 		t.Fatalf("icon %v, want the error icon", h.tray.icon)
 	}
