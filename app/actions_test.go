@@ -102,11 +102,16 @@ func TestMissingDesktopPartsAreSaidNotPanicked(t *testing.T) {
 	go func() { h.done <- h.app.Run(context.Background()) }()
 	t.Cleanup(func() { h.app.Quit(); <-h.done })
 	h.waitStatus("the menu", func(s string) bool { return s != "" })
+	if it, ok := h.item("Run in background", "No background service here: use Start at login"); !ok || !it.Disabled {
+		t.Fatalf("without a service manager, the menu offers %q", titles(h.menu()))
+	}
+	if _, ok := h.item("Run in background", "Install as service"); ok {
+		t.Fatal("Install as service offered without a service manager")
+	}
 	for _, c := range []struct {
 		path []string
 		want string
 	}{
-		{[]string{"Run in background", "Install as service"}, "No service manager"},
 		{[]string{"Run in background", "Start at login"}, "Start at login is not available"},
 		{[]string{"Recordings…"}, "No program to open the browser was found: open http://127.0.0.1:"},
 	} {

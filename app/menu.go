@@ -159,8 +159,13 @@ func (a *trayApp) serviceMenu(st state) menuItem {
 	}
 	install := do("install", serviceControl.Install)
 	switch {
-	case svc.Err != "" && !svc.Installed:
-		m.Children = append(m.Children, menuItem{Title: "Install as service", Tooltip: svc.Err, Action: install})
+	case st.NoServiceManager || svc.Err != "" && !svc.Installed:
+		// Offered only where it can be installed; else what works instead.
+		why := svc.Err
+		if st.NoServiceManager {
+			why = "This system has no service manager vncbridge can use"
+		}
+		m.Children = append(m.Children, menuItem{Title: "No background service here: use Start at login", Tooltip: why, Disabled: true})
 	case !svc.Installed:
 		m.Children = append(m.Children, menuItem{Title: "Install as service",
 			Tooltip: "Share with the saved settings in the background, with nobody logged in", Action: install})

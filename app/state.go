@@ -26,7 +26,9 @@ type state struct {
 	// not the tray's (a service installed with another --config-dir).
 	ServiceSettings *settings
 	StartAtLogin    bool
-	Version         string
+	// NoServiceManager: this system has none vncbridge can use.
+	NoServiceManager bool
+	Version          string
 	// Desktop is what can serve this desktop when no VNC server runs.
 	Desktop desktopState
 	// LocalNote says that the desktop's VNC server stopped and restarts,
