@@ -1,8 +1,10 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"sort"
@@ -159,16 +161,28 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		answer <- s.cfg.Consent(ctx, ss.viewer())
 	}()
 	// Meanwhile, watch the client: one that leaves ends the question (a
-	// dialog still up is closed through ctx). What it sends early is kept.
+	// dialog still up is closed through ctx). It leaves by closing its
+	// connection, or by its close frame, which a browser sends when its
+	// page goes and may follow by nothing for a long time; so the watch
+	// reads on until one comes (or maxEarly bytes did). What it sends
+	// early is kept.
 	gone := make(chan struct{})
 	watched := make(chan []byte, 1)
 	go func() {
+		var early []byte
+		defer func() { watched <- early }()
 		var b [512]byte
-		n, err := ss.client.Read(b[:])
-		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
-			close(gone)
+		for len(early) < maxEarly {
+			n, err := ss.client.Read(b[:])
+			early = append(early, b[:n]...)
+			if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) || saysGoodbye(ss.w.framing, early) {
+				close(gone)
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
-		watched <- append([]byte(nil), b[:n]...)
 	}()
 	stopWatching := func() {
 		ss.client.SetReadDeadline(time.Now())
@@ -221,6 +235,44 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 	ss.client.Read(b[:])
 	ss.client.Close()
 	return false, false
+}
+
+// maxEarly bounds what a viewer waiting to be let in may send (a VNC
+// client sends nothing before the server's greeting): beyond it, the
+// proxy stops reading it until it is let in.
+const maxEarly = 64 << 10
+
+// saysGoodbye tells whether the client's first bytes p, in framing, hold
+// its close frame (RFC 6455) or its closing 0xFF 0x00 (legacy): it has
+// left.
+func saysGoodbye(f framing, p []byte) bool {
+	if f.legacy() {
+		for len(p) > 1 {
+			if p[0] == 0xff {
+				return p[1] == 0x00
+			}
+			end := bytes.IndexByte(p, 0xff) // a message: 0x00, text, 0xFF
+			if end < 0 {
+				return false
+			}
+			p = p[end+1:]
+		}
+		return false
+	}
+	r := bytes.NewReader(p)
+	for {
+		h, err := ws.ReadHeader(r)
+		if err != nil {
+			return false
+		}
+		if h.OpCode == ws.OpClose {
+			return true
+		}
+		if h.Length > int64(r.Len()) {
+			return false
+		}
+		r.Seek(h.Length, io.SeekCurrent)
+	}
 }
 
 // reportViewer calls Config.OnViewer; s.reportMu is held, so the calls come in
