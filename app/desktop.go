@@ -38,6 +38,12 @@ type desktop struct {
 	// turns its output and exit code into the button's label.
 	// errNoDialog when there is none.
 	consentDialog func(ctx context.Context, question string, viewOnly bool) (cmd *exec.Cmd, parse func(out string, code int) string, err error)
+	// askByNotification asks question in a notification with a button per
+	// answer (Allow, Allow view only unless viewOnly, Deny) until ctx is
+	// done, and returns the label of the button clicked; a cannotAskError
+	// where the desktop's notifications have no buttons. nil where the
+	// platform has none.
+	askByNotification func(ctx context.Context, question string, viewOnly bool) (answer string, err error)
 	// notify shows a notification.
 	notify func(title, body string) error
 	// trayHost tells whether a tray can show the icon, and why not.

@@ -3,14 +3,10 @@
 package app
 
 import (
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
-
-	"vncbridge/internal/testnet"
 )
 
 // notificationServer plays org.freedesktop.Notifications: it says what
@@ -38,20 +34,7 @@ func (n *notificationServer) Notify(app string, replaces uint32, icon, summary, 
 // A notification's body is plain text: a server that reads markup in it
 // gets it quoted, one that does not gets it as it is.
 func TestNotificationBodyIsPlainText(t *testing.T) {
-	daemon := testnet.RequireTools(t, "dbus-daemon")
-	addr := "unix:path=" + filepath.Join(t.TempDir(), "bus")
-	cmd := exec.Command(daemon, "--session", "--nofork", "--nopidfile", "--address="+addr)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	var conn *dbus.Conn
-	testnet.WaitFor(t, "dbus-daemon to come up", func() bool {
-		c, err := dbus.Connect(addr)
-		conn = c
-		return err == nil
-	})
-	defer conn.Close()
+	conn := privateBus(t)
 	srv := &notificationServer{}
 	if err := conn.Export(srv, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
 		t.Fatal(err)
@@ -59,7 +42,6 @@ func TestNotificationBodyIsPlainText(t *testing.T) {
 	if r, err := conn.RequestName("org.freedesktop.Notifications", dbus.NameFlagDoNotQueue); err != nil || r != dbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("the notifications' name: %v %v", r, err)
 	}
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 
 	const body = `Tom & Jerry <b>are</b> "viewing"`
 	for _, c := range []struct {

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"sync"
 
@@ -53,14 +52,6 @@ func (a *trayApp) viewerReported(v proxy.Viewer, joined bool) {
 	case a.wake <- struct{}{}:
 	default:
 	}
-}
-
-// consent asks the consenter; without one the viewer is refused.
-func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
-	if a.cfg.consenter == nil {
-		return proxy.Deny, errNoDialog
-	}
-	return a.cfg.consenter.Consent(ctx, v)
 }
 
 // listViewers runs in the event loop when a share reported: who watches
@@ -144,7 +135,7 @@ func (a *trayApp) viewersMenu(st state) menuItem {
 		menuItem{Title: "Notify when viewers join or leave", Checkbox: true, Checked: !s.QuietViewers,
 			Action: a.do(func() { a.update(func(s *settings) { s.QuietViewers = !s.QuietViewers }) })},
 		menuItem{Title: "Ask before a viewer joins", Checkbox: true, Checked: s.askToJoin(true),
-			Tooltip: "A dialog asks you to allow, allow view only, or deny each viewer",
+			Tooltip: "A notification, a dialog or a page asks you to allow, allow view only, or deny each viewer",
 			Action:  a.do(func() { a.update(func(s *settings) { on := !s.askToJoin(true); s.AskToJoin = &on }) })},
 	)
 	return m
