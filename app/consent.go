@@ -261,15 +261,16 @@ func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, 
 	if a.cfg.consenter != nil {
 		d, err = a.cfg.consenter.Consent(ctx, v)
 	}
+	if d == proxy.DenyBusy { // the line was full: nothing was asked
+		return d, err
+	}
 	host := viewerText(viewerHost(v))
 	var nothing *nothingCanAskError
+	impossible := errors.As(err, &nothing)
+	a.post(func() { a.st.AskImpossible = impossible })
 	switch {
-	case d == proxy.DenyBusy: // the line was full: nothing was asked
-		return d, err
-	case errors.As(err, &nothing):
-		a.post(func() { a.st.AskImpossible = true })
+	case impossible:
 		a.notify("Viewer not let in", host+" was not let in: "+err.Error())
-		return d, err
 	case errors.Is(err, context.DeadlineExceeded):
 		waited := time.Since(asked)
 		if end, ok := ctx.Deadline(); ok {
@@ -277,6 +278,5 @@ func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, 
 		}
 		a.notify("Viewer not let in", fmt.Sprintf("%s was not let in: no answer in %d s", host, int(waited.Round(time.Second)/time.Second)))
 	}
-	a.post(func() { a.st.AskImpossible = false })
 	return d, err
 }
