@@ -224,3 +224,29 @@ func TestConsentWithoutNotificationButtonsAsksInThePage(t *testing.T) {
 	default:
 	}
 }
+
+// A notification dismissed is Deny; one whose service reports the close
+// before the button that closed it (awesome does) is that button.
+func TestConsentNotificationDismissed(t *testing.T) {
+	svc := newAskingService(t, "actions", "body")
+	for _, c := range []struct {
+		then string // the button reported after the close; "" for none
+		want proxy.Decision
+	}{{"", proxy.Deny}, {"allow", proxy.Allow}} {
+		done := make(chan proxy.Decision, 1)
+		go func() {
+			d, _ := notificationConsenter{}.Consent(context.Background(), proxy.Viewer{Address: "192.168.1.20:50123"})
+			done <- d
+		}()
+		n := svc.next(t)
+		if err := svc.conn.Emit(notificationsPath, notifications+".NotificationClosed", n.id, uint32(2)); err != nil {
+			t.Fatal(err)
+		}
+		if c.then != "" {
+			svc.click(t, n.id, c.then)
+		}
+		if got := <-done; got != c.want {
+			t.Fatalf("closed, then %q: answered %v, want %v", c.then, got, c.want)
+		}
+	}
+}

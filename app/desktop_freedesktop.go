@@ -171,6 +171,10 @@ const (
 	notificationsPath = dbus.ObjectPath("/org/freedesktop/Notifications")
 )
 
+// clickAfterClose is how long a notification closed by the person may
+// still report the button that closed it.
+const clickAfterClose = 500 * time.Millisecond
+
 // notificationActions are the buttons' keys and labels, as Notify takes
 // them, and the label of each key.
 var notificationActions = []string{"allow", consentAllow, "view-only", consentViewOnly, "deny", consentDeny}
@@ -223,8 +227,11 @@ func freedesktopAskByNotification(ctx context.Context, q string, viewOnly bool) 
 	if err != nil {
 		return "", cannotAskError{"the notification could not be shown (" + err.Error() + ")"}
 	}
+	var dismissed <-chan time.Time // set when the notification closed
 	for {
 		select {
+		case <-dismissed:
+			return consentDeny, nil
 		case <-ctx.Done():
 			// Closed on a short context of its own: ctx is over.
 			closing, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -248,7 +255,11 @@ func freedesktopAskByNotification(ctx context.Context, q string, viewOnly bool) 
 				if reason, _ := sig.Body[1].(uint32); reason == 1 {
 					return "", errors.New("the notification expired unanswered")
 				}
-				return consentDeny, nil // dismissed
+				// Dismissed: Deny, unless the button clicked comes just
+				// after (some services, such as awesome's, close first).
+				if dismissed == nil {
+					dismissed = time.After(clickAfterClose)
+				}
 			}
 		}
 	}
