@@ -6,7 +6,7 @@
 // autoconnect, token (added to the path as ?token=), repeaterID, lang, and
 // the settings (settings.js): resize (scale | remote | off), quality,
 // compression, view_only, show_dot, shared, reconnect, reconnect_delay (ms),
-// logging. The page's state is in <body data-state>: idle, connecting,
+// logging, zoom (zoom.js). The page's state is in <body data-state>: idle, connecting,
 // password, connected, disconnected or failed; while a reconnect is
 // counted down, <body data-reconnect="pending">.
 
@@ -15,6 +15,7 @@ import * as settingsStore from "./settings.js";
 import { explain, details } from "./failure.js";
 import { wireKeys, setKeysyms, releaseHeld, refocus } from "./keys.js";
 import { $, parseYes, exposeForTests } from "./page.js";
+import { zoomable, wireZoom } from "./zoom.js";
 
 const params = new URLSearchParams(location.search);
 setLanguage(params.get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
@@ -169,6 +170,7 @@ function applySettings() {
   rfb.qualityLevel = settings.quality;
   rfb.compressionLevel = settings.compression;
   rfb.scaleViewport = settings.resize === "scale";
+  rfb.zoom = settings.zoom;
   rfb.resizeSession = settings.resize === "remote";
   rfb.clipViewport = settings.resize === "off";
   if (settings.resize !== "off") setPan(false);
@@ -522,6 +524,10 @@ function wire() {
   $("settings-dialog").addEventListener("close", refocus);
   document.addEventListener("visibilitychange", () => { if (rfb && document.body.dataset.state === "connected") keepAwake(true); });
   wireKeys(() => rfb);
+  wireZoom($("screen"), () => rfb, () => settings.resize === "scale", (zoom) => {
+    settings.zoom = zoom;
+    settingsStore.remember(address, "zoom", zoom);
+  });
 }
 
 wire();
@@ -535,7 +541,7 @@ Promise.all([
   refusal && refusal.title === "elsewhere" ? mayConnectElsewhere() : false,
 ]).then(([rfbModule, keysymModule, logging, allowedElsewhere]) => {
   if (allowedElsewhere) refusal = null;
-  RFB = rfbModule.default;
+  RFB = zoomable(rfbModule.default);
   setKeysyms(keysymModule.default);
   initLogging = logging.initLogging;
   initLogging(settings.logging);
