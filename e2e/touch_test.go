@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
-// The viewer on a phone (zoom.js).
+// The viewer on a phone (zoom.js) and from the keyboard alone (F8 and Esc).
 
 // view is how the page shows the remote desktop: the scale (page pixels per
 // desktop pixel) and where the desktop's top-left corner is on the page.
@@ -177,4 +181,81 @@ func TestViewerTouchZoom(t *testing.T) {
 	// The zoom is remembered for this address.
 	open()
 	b.waitScale("1:1 after a reload", func(s float64) bool { return s == 1 })
+}
+
+// xevLog starts xev on the desktop with the keyboard focus and returns
+// whether it saw an event of kind (KeyPress, KeyRelease) for keysym.
+func xevLog(t *testing.T, d *desktop, art *artifacts) func(kind, keysym string) bool {
+	t.Helper()
+	requireTools(t, "xev", "stdbuf")
+	events := art.file("xev.txt")
+	xev := d.command("stdbuf", "-oL", "xev", "-geometry", "200x100+400+300", "-event", "keyboard")
+	xev.Stdout = events
+	if err := xev.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { xev.Process.Kill(); xev.Wait() })
+	waitUntil(t, 10*time.Second, "xev's window to take the focus", func() bool {
+		cmd := exec.Command("xdotool", "search", "--name", "Event Tester", "windowfocus", "--sync")
+		cmd.Env = xev.Env
+		return cmd.Run() == nil
+	})
+	return func(kind, keysym string) bool {
+		got, _ := os.ReadFile(events.Name())
+		for _, blk := range strings.Split(string(got), "\n\n") {
+			if strings.HasPrefix(blk, kind+" event") && strings.Contains(blk, ", "+keysym+"),") {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// F8 moves the keyboard from the desktop to the toolbar and back, Esc in
+// the toolbar goes back too; the desktop sees neither key. The Keys strip
+// still sends an F8.
+func TestViewerToolbarFromTheKeyboard(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	addr := startProxy(t, d, art, nil)
+	seen := xevLog(t, d, art)
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword)
+	b.waitFor("the keyboard on the canvas", `document.activeElement.tagName === "CANVAS"`, 5*time.Second)
+	const inBar = `document.activeElement.closest("#bar") !== null && document.activeElement.tagName === "BUTTON"`
+
+	b.run(chromedpKeys(kb.F8))
+	b.waitFor("the focus in the toolbar after F8", inBar, 5*time.Second)
+	var focused string
+	b.eval(`document.activeElement.id`, &focused)
+	t.Logf("F8 focused #%s", focused)
+	b.run(chromedpKeys("\t"))
+	b.waitFor("Tab moving along the toolbar", inBar+` && document.activeElement.id !== `+fmt.Sprintf("%q", focused), 5*time.Second)
+	b.run(chromedpKeys(kb.Escape))
+	b.waitFor("the focus back on the desktop after Esc", `document.activeElement.tagName === "CANVAS"`, 5*time.Second)
+	b.run(chromedpKeys(kb.F8))
+	b.waitFor("the focus in the toolbar after F8", inBar, 5*time.Second)
+	b.run(chromedpKeys(kb.F8))
+	b.waitFor("the focus back on the desktop after a second F8", `document.activeElement.tagName === "CANVAS"`, 5*time.Second)
+
+	// A key typed now reaches xev: what came before it did too, if it went.
+	b.run(chromedpKeys("q"))
+	waitUntil(t, 10*time.Second, "q in xev", func() bool { return seen("KeyRelease", "q") })
+	for _, key := range []string{"F8", "Escape", "Tab"} {
+		if seen("KeyPress", key) || seen("KeyRelease", key) {
+			t.Errorf("%s reached the desktop", key)
+		}
+	}
+
+	// On a narrow screen F8 opens the folded menu.
+	b.run(chromedp.EmulateViewport(390, 844))
+	b.waitFor("the folded menu", `getComputedStyle(document.getElementById("tools")).display === "none"`, 5*time.Second)
+	b.run(chromedpKeys(kb.F8))
+	b.waitFor("the focus in the opened menu", inBar+` && document.activeElement.closest("#tools") !== null`, 5*time.Second)
+	b.run(chromedpKeys(kb.Escape))
+	b.waitFor("the menu closed, the desktop focused", `document.activeElement.tagName === "CANVAS" && getComputedStyle(document.getElementById("tools")).display === "none"`, 5*time.Second)
+
+	b.clickID("keys-button")
+	b.clickID("key-f8")
+	waitUntil(t, 10*time.Second, "the Keys strip's F8 in xev", func() bool { return seen("KeyPress", "F8") && seen("KeyRelease", "F8") })
 }
