@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	atclip "github.com/atotto/clipboard"
@@ -46,6 +47,10 @@ type desktop struct {
 	askByNotification func(ctx context.Context, question string, viewOnly bool) (answer string, err error)
 	// notify shows a notification.
 	notify func(title, body string) error
+	// notifyReplacing shows a notification in the place of the one it
+	// returned before as replaces (0: none), and returns its own; nil
+	// where notifications are not replaced.
+	notifyReplacing func(title, body string, replaces uint32) (uint32, error)
 	// trayHost tells whether a tray can show the icon, and why not.
 	trayHost func() (bool, string)
 	// listeningPorts reads the listening TCP ports without connecting;
@@ -162,10 +167,32 @@ func (dialogPrompter) Ask(ctx context.Context, title, prompt, value string) (str
 }
 
 // desktopNotifier shows notifications the platform's way.
-type desktopNotifier struct{}
+type desktopNotifier struct {
+	mu   sync.Mutex
+	last map[string]uint32 // the notification shown last under each key
+}
 
 // Notify shows title and body.
-func (desktopNotifier) Notify(title, body string) error { return platform.notify(title, body) }
+func (*desktopNotifier) Notify(title, body string) error { return platform.notify(title, body) }
+
+// NotifyReplacing shows title and body in the place of the last
+// notification shown under key, where the desktop can replace one (viewers
+// joining and leaving do not pile up on the shared screen).
+func (n *desktopNotifier) NotifyReplacing(key, title, body string) error {
+	if platform.notifyReplacing == nil {
+		return platform.notify(title, body)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	id, err := platform.notifyReplacing(title, body, n.last[key])
+	if err == nil {
+		if n.last == nil {
+			n.last = map[string]uint32{}
+		}
+		n.last[key] = id
+	}
+	return err
+}
 
 // appleString quotes s for AppleScript.
 func appleString(s string) string {

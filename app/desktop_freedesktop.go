@@ -33,6 +33,7 @@ var platform = desktop{
 	dialog:            freedesktopDialog,
 	consentDialog:     freedesktopConsentDialog,
 	notify:            freedesktopNotify,
+	notifyReplacing:   freedesktopNotifyReplacing,
 	askByNotification: freedesktopAskByNotification,
 	trayHost:          freedesktopTrayHost,
 	listeningPorts:    procListeningPorts,
@@ -149,20 +150,29 @@ func kdialogText(q string) string {
 // body is plain text: quoted for a service that reads markup in it (it
 // says so among its capabilities); the title never holds markup.
 func freedesktopNotify(title, body string) error {
+	_, err := freedesktopNotifyReplacing(title, body, 0)
+	return err
+}
+
+// freedesktopNotifyReplacing shows a notification in the place of the one
+// numbered replaces (0: none), and returns its number.
+func freedesktopNotifyReplacing(title, body string, replaces uint32) (uint32, error) {
 	conn, err := sessionBus()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	obj := conn.Object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
 	var caps []string
 	if err := obj.Call("org.freedesktop.Notifications.GetCapabilities", 0).Store(&caps); err != nil {
-		return err
+		return 0, err
 	}
 	if slices.Contains(caps, "body-markup") {
 		body = escapeMarkup(body)
 	}
-	return obj.Call("org.freedesktop.Notifications.Notify", 0, "vncbridge", uint32(0), "vncbridge",
-		title, body, []string{}, map[string]dbus.Variant{}, int32(-1)).Err
+	var id uint32
+	err = obj.Call("org.freedesktop.Notifications.Notify", 0, "vncbridge", replaces, "vncbridge",
+		title, body, []string{}, map[string]dbus.Variant{}, int32(-1)).Store(&id)
+	return id, err
 }
 
 // The notification service (the Desktop Notifications Specification).

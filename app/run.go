@@ -46,7 +46,7 @@ func Run(opt Options) error {
 		paths: opt.Paths, version: opt.Version, web: opt.Web, log: log, out: opt.Out,
 		opener: opener, clipboard: systemClipboard{},
 		prompter: dialogPrompter{}, consenter: askSharer(opener.Open),
-		notifier: desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
+		notifier: &desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
 		changes: opt.changes(),
 	}
 	if svc, err := NewService(opt.Paths, opt.Web, log, !platform.isRoot()); err == nil {

@@ -69,7 +69,8 @@ func (a *trayApp) listViewers() {
 	}
 	for _, e := range a.viewerQueue.take() {
 		if !a.st.Settings.QuietViewers {
-			a.notify(viewerNotice(e.v, e.joined))
+			title, body := viewerNotice(e.v, e.joined)
+			a.notifyReplacing("viewers", title, body) // they replace each other: no pile on the shared screen
 		}
 	}
 }
