@@ -7,6 +7,7 @@
 package peeruser
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -44,8 +45,14 @@ const refusal = "This desktop is shared by another user of this computer: only t
 // computer: a plain listener answers them HTTP 403 with the reason (a TLS
 // one just closes them, since a ClientHello cannot read plain text). The
 // refusals are logged, at most one line a minute with their count.
+//
+// Each connection is looked at on its own goroutine, so that a slow lookup
+// (a busy system's tables) holds up that connection only, never Accept.
 func Guard(ln net.Listener, plain bool, log *slog.Logger) net.Listener {
-	return &guard{Listener: ln, plain: plain, log: log}
+	g := &guard{Listener: ln, plain: plain, log: log,
+		conns: make(chan net.Conn), errs: make(chan error), done: make(chan struct{})}
+	go g.acceptLoop()
+	return g
 }
 
 type guard struct {
@@ -53,23 +60,63 @@ type guard struct {
 	plain bool
 	log   *slog.Logger
 
+	conns     chan net.Conn // let in, for Accept
+	errs      chan error    // the listener's, for Accept
+	done      chan struct{} // closed by Close
+	closeOnce sync.Once
+
 	mu      sync.Mutex
 	refused int       // since the last log line
 	logged  time.Time // when it was written
 }
 
-func (g *guard) Accept() (net.Conn, error) {
+func (g *guard) acceptLoop() {
 	for {
 		c, err := g.Listener.Accept()
 		if err != nil {
-			return nil, err
+			select {
+			case g.errs <- err: // Accept's caller decides: a closed listener ends, EMFILE backs off
+			case <-g.done:
+				return
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
 		}
-		if same, known := Same(c); !known || same {
-			return c, nil
-		}
-		g.note(c.RemoteAddr())
-		go g.refuse(c)
+		go g.judge(c)
 	}
+}
+
+// judge hands c to Accept, or refuses it.
+func (g *guard) judge(c net.Conn) {
+	if same, known := Same(c); known && !same {
+		g.note(c.RemoteAddr())
+		g.refuse(c)
+		return
+	}
+	select {
+	case g.conns <- c:
+	case <-g.done:
+		c.Close()
+	}
+}
+
+func (g *guard) Accept() (net.Conn, error) {
+	select {
+	case c := <-g.conns:
+		return c, nil
+	case err := <-g.errs:
+		return nil, err
+	case <-g.done:
+		return nil, net.ErrClosed
+	}
+}
+
+// Close stops the listener; connections still being looked at are closed.
+func (g *guard) Close() error {
+	g.closeOnce.Do(func() { close(g.done) })
+	return g.Listener.Close()
 }
 
 // refuse answers c and closes it. The answer is followed by the end of the
