@@ -51,6 +51,10 @@ type Config struct {
 	Target string
 	// UnixTarget, when set, is a Unix socket path used instead of Target.
 	UnixTarget string
+	// TargetName, when set, names the fixed target (Target or UnixTarget)
+	// where a person reads it: the recordings' sidecars ("This desktop
+	// (x11vnc)" rather than a socket's path).
+	TargetName string
 	// TargetTLS, when not nil, makes the Server speak TLS to the target.
 	TargetTLS *tls.Config
 	// PreferIPv6 dials the target's IPv6 addresses before its IPv4 ones.

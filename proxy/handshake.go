@@ -196,7 +196,11 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
 	if s.cfg.Record != "" || s.cfg.RecordDir != "" {
-		ss.rec = s.newRecorder(id, r.RemoteAddr, target.String())
+		name := target.String()
+		if s.cfg.TargetName != "" && s.cfg.Tokens == nil {
+			name = s.cfg.TargetName
+		}
+		ss.rec = s.newRecorder(id, r.RemoteAddr, name)
 	}
 	if dialErr != nil {
 		reason := unreachableReason(target, dialErr)

@@ -78,6 +78,25 @@ func TestRecordDirNamesBySessionStartWithSidecar(t *testing.T) {
 	}
 }
 
+// A target's name, when the embedder gives one, is the sidecar's target.
+func TestSidecarNamesTheTargetByItsName(t *testing.T) {
+	dir := t.TempDir()
+	tg := startTarget(t)
+	_, addr, _ := startServer(t, Config{Target: tg.addr(), TargetName: "This desktop (x11vnc)", RecordDir: dir})
+	c := dialWS(t, addr)
+	tc := tg.accept(t)
+	tc.Write([]byte("RFB 003.008\n"))
+	c.readData(12)
+	var files []string
+	testnet.WaitFor(t, "the recording's sidecar", func() bool {
+		files, _ = filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext+recordfmt.SidecarExt))
+		return len(files) > 0
+	})
+	if got := readSidecar(t, strings.TrimSuffix(files[0], recordfmt.SidecarExt)).Target; got != "This desktop (x11vnc)" {
+		t.Fatalf("the sidecar's target: %q", got)
+	}
+}
+
 func TestSessionThatNeverReachedTheTargetLeavesNoRecording(t *testing.T) {
 	for _, mode := range []string{"record", "recorddir"} {
 		t.Run(mode, func(t *testing.T) {
