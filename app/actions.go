@@ -80,7 +80,7 @@ func (a *trayApp) askPortAgain(value, why string) {
 }
 
 // askTarget is Target VNC server ▸ Other…, asking again as askPort does.
-func (a *trayApp) askTarget() { a.askTargetAgain(a.st.Settings.Target, "") }
+func (a *trayApp) askTarget() { a.askTargetAgain(targetInput(a.st.Settings.Target), "") }
 
 func (a *trayApp) askTargetAgain(value, why string) {
 	a.ask("Target VNC server", withWhy(why, "VNC server to share (host:port, :display or a port):"), value, func(v string) {

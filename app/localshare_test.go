@@ -135,6 +135,17 @@ func TestParseDesktopTarget(t *testing.T) {
 			t.Errorf("ParseTarget(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
+	for in, want := range map[string]string{"This desktop (x11vnc)": "desktop:x11vnc", "this desktop wayvnc": "desktop:wayvnc"} {
+		if got, err := ParseTarget(in); err != nil || got != want {
+			t.Errorf("ParseTarget(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := ParseTarget("This desktop"); err == nil || !strings.Contains(err.Error(), "This desktop (x11vnc) or This desktop (wayvnc)") {
+		t.Errorf("This desktop alone: %v", err)
+	}
+	if got := targetInput("desktop:x11vnc"); got != "This desktop (x11vnc)" {
+		t.Errorf("the target as typed: %q", got)
+	}
 	if _, err := ParseTarget("desktop:vino"); err == nil || !strings.Contains(err.Error(), "x11vnc or wayvnc") {
 		t.Errorf("desktop:vino: %v", err)
 	}

@@ -75,7 +75,7 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		st := p.state()
-		p.page(w, st, pageForm{Port: strconv.Itoa(st.Settings.Port), Target: st.Settings.Target,
+		p.page(w, st, pageForm{Port: strconv.Itoa(st.Settings.Port), Target: targetInput(st.Settings.Target),
 			Msg: r.URL.Query().Get("msg")}, rest == "about")
 	default:
 		http.Error(w, "not here", http.StatusMethodNotAllowed)
@@ -218,7 +218,7 @@ button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 <input id="port" name="port" inputmode="numeric" value="{{.F.Port}}"{{if .F.Err}} aria-describedby="msg"{{end}}>
 <label for="target">Target VNC server (host:port, :display or a port)</label>
 <input id="target" name="target" list="found" value="{{.F.Target}}"{{if .F.Err}} aria-describedby="msg"{{end}}>
-<datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}{{if .St.Desktop.OK}}<option value="desktop:{{.St.Desktop.Prog.Name}}">{{.St.Desktop.Prog.Label}}</option>{{end}}</datalist>
+<datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}{{if .St.Desktop.OK}}<option value="This desktop ({{.St.Desktop.Prog.Name}})">{{.St.Desktop.Prog.Label}}</option>{{end}}</datalist>
 <button type="submit">Save</button>
 </form>
 {{end}}

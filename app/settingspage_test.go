@@ -136,11 +136,11 @@ func TestSettingsPageOffersThisDesktop(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(body), `<option value="desktop:x11vnc">This desktop (x11vnc)</option>`) {
+	if !strings.Contains(string(body), `<option value="This desktop (x11vnc)">This desktop (x11vnc)</option>`) {
 		t.Fatalf("this desktop is not offered:\n%s", body)
 	}
 	u, _ := url.Parse(page)
-	postSettings(t, page, "http://"+u.Host, map[string]string{"port": "7002", "target": "desktop:x11vnc"}, 303)
+	postSettings(t, page, "http://"+u.Host, map[string]string{"port": "7002", "target": "This desktop (x11vnc)"}, 303)
 	if s, _ := loadSettings(h.paths); s.Target != "desktop:x11vnc" {
 		t.Fatalf("settings %+v", s)
 	}

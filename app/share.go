@@ -171,7 +171,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			return nil, err
 		}
 		sh.local = local
-		cfg.Target, cfg.UnixTarget = "", local.Socket()
+		cfg.Target, cfg.UnixTarget, cfg.TargetName = "", local.Socket(), sentence(targetLabel(s.Target))
 	}
 	srv, err := proxy.New(cfg)
 	if err != nil {

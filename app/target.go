@@ -29,6 +29,16 @@ func ParseTarget(v string) (string, error) {
 	if v == "" {
 		return bad("it is empty")
 	}
+	if label, ok := strings.CutPrefix(strings.ToLower(v), "this desktop"); ok { // as targetLabel words it
+		name := strings.TrimSpace(label)
+		if n, ok := strings.CutPrefix(name, "("); ok && strings.HasSuffix(n, ")") {
+			name = strings.TrimSpace(strings.TrimSuffix(n, ")"))
+		}
+		if !slices.Contains(desktopPrograms, name) {
+			return bad("say which program serves it: This desktop (" + strings.Join(desktopPrograms, ") or This desktop (") + ")")
+		}
+		return desktopPrefix + name, nil
+	}
 	if name, ok := strings.CutPrefix(strings.ToLower(v), desktopPrefix); ok {
 		if !slices.Contains(desktopPrograms, name) {
 			return bad("this desktop is served by " + strings.Join(desktopPrograms, " or "))
@@ -92,6 +102,15 @@ var desktopPrograms = []string{"x11vnc", "wayvnc"}
 func desktopProgram(t string) (name string, ok bool) {
 	name, ok = strings.CutPrefix(t, desktopPrefix)
 	return name, ok && slices.Contains(desktopPrograms, name)
+}
+
+// targetInput is a target as a person types it: "This desktop (x11vnc)",
+// or host:port; ParseTarget reads either.
+func targetInput(t string) string {
+	if _, ok := desktopProgram(t); ok {
+		return sentence(targetLabel(t))
+	}
+	return t
 }
 
 // targetLabel is a target as the status line names it.
