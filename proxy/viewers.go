@@ -154,14 +154,15 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		}()
 		answer <- s.cfg.Consent(ctx, ss.viewer())
 	}()
-	// Meanwhile, watch the client: one that leaves ends the question (a
+	// Meanwhile, watch the client: one that leaves, or starts to close (a
+	// browser's page does, and waits for the answer), ends the question (a
 	// dialog still up is closed through ctx). What it sends early is kept.
 	gone := make(chan struct{})
 	watched := make(chan []byte, 1)
 	go func() {
 		var b [512]byte
 		n, err := ss.client.Read(b[:])
-		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) || startsClose(ss.w.framing, b[:n]) {
 			close(gone)
 		}
 		watched <- append([]byte(nil), b[:n]...)
@@ -217,6 +218,18 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 	ss.client.Read(b[:])
 	ss.client.Close()
 	return false, false
+}
+
+// startsClose tells whether what a client sent first, in framing f, is its
+// close: a close frame, or a legacy client's closing handshake.
+func startsClose(f framing, b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	if f.legacy() {
+		return b[0] == 0xff
+	}
+	return ws.OpCode(b[0]&0x0f) == ws.OpClose
 }
 
 // reportViewer calls Config.OnViewer; s.reportMu is held, so the calls come in
