@@ -86,9 +86,9 @@ func TestRefusalPage(t *testing.T) {
 	}
 	const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 	for _, c := range []struct{ lang, want, langHeader string }{
-		{"", "This link has expired or is wrong. Ask the person sharing for a new one.", "en"},
-		{"de-DE,de;q=0.9,en;q=0.8", "Dieser Link ist abgelaufen oder falsch. Bitten Sie die teilende Person um einen neuen.", "de"},
-		{"it,fr;q=0.5,de;q=0.4", "Ce lien a expiré ou est erroné.", "fr"},
+		{"", "<h1>This link has expired or is wrong</h1>\n<p id=\"refusal\">Ask the person sharing for a new one.</p>", "en"},
+		{"de-DE,de;q=0.9,en;q=0.8", "Dieser Link ist abgelaufen oder falsch</h1>\n<p id=\"refusal\">Bitten Sie die teilende Person um einen neuen.", "de"},
+		{"it,fr;q=0.5,de;q=0.4", "Ce lien a expiré ou est erroné</h1>", "fr"},
 		{"zh-CN", "此链接已过期或有误", "zh"},
 	} {
 		code, body, h := get(browser, c.lang)

@@ -24,27 +24,27 @@ const (
 )
 
 // refusalWords are the refusal pages' words, by language (the languages of
-// the viewer, assets/web/i18n.js): a title and a sentence.
+// the viewer, assets/web/i18n.js): a title and what to do.
 var refusalWords = map[string]map[RefusalPage][2]string{
 	"en": {
-		PageLinkExpired:  {"This link has expired or is wrong", "This link has expired or is wrong. Ask the person sharing for a new one."},
-		PageOpenFromMenu: {"Open this share from the vncbridge menu", "Open this share from the vncbridge menu: Open in browser."},
+		PageLinkExpired:  {"This link has expired or is wrong", "Ask the person sharing for a new one."},
+		PageOpenFromMenu: {"Open this share from the vncbridge menu", "In the vncbridge menu, choose Open in browser."},
 	},
 	"de": {
-		PageLinkExpired:  {"Dieser Link ist abgelaufen oder falsch", "Dieser Link ist abgelaufen oder falsch. Bitten Sie die teilende Person um einen neuen."},
-		PageOpenFromMenu: {"Öffnen Sie diese Freigabe über das vncbridge-Menü", "Öffnen Sie diese Freigabe über das vncbridge-Menü: Im Browser öffnen."},
+		PageLinkExpired:  {"Dieser Link ist abgelaufen oder falsch", "Bitten Sie die teilende Person um einen neuen."},
+		PageOpenFromMenu: {"Öffnen Sie diese Freigabe über das vncbridge-Menü", "Wählen Sie im vncbridge-Menü „Im Browser öffnen“."},
 	},
 	"fr": {
-		PageLinkExpired:  {"Ce lien a expiré ou est erroné", "Ce lien a expiré ou est erroné. Demandez-en un nouveau à la personne qui partage."},
-		PageOpenFromMenu: {"Ouvrez ce partage depuis le menu de vncbridge", "Ouvrez ce partage depuis le menu de vncbridge : Ouvrir dans le navigateur."},
+		PageLinkExpired:  {"Ce lien a expiré ou est erroné", "Demandez-en un nouveau à la personne qui partage."},
+		PageOpenFromMenu: {"Ouvrez ce partage depuis le menu de vncbridge", "Dans le menu de vncbridge, choisissez « Ouvrir dans le navigateur »."},
 	},
 	"es": {
-		PageLinkExpired:  {"Este enlace ha caducado o es incorrecto", "Este enlace ha caducado o es incorrecto. Pida uno nuevo a la persona que comparte."},
-		PageOpenFromMenu: {"Abra este escritorio compartido desde el menú de vncbridge", "Abra este escritorio compartido desde el menú de vncbridge: Abrir en el navegador."},
+		PageLinkExpired:  {"Este enlace ha caducado o es incorrecto", "Pida uno nuevo a la persona que comparte."},
+		PageOpenFromMenu: {"Abra este escritorio compartido desde el menú de vncbridge", "En el menú de vncbridge, elija «Abrir en el navegador»."},
 	},
 	"zh": {
-		PageLinkExpired:  {"此链接已过期或有误", "此链接已过期或有误。请向共享者索取新的链接。"},
-		PageOpenFromMenu: {"请从 vncbridge 菜单打开此共享", "请从 vncbridge 菜单打开此共享：在浏览器中打开。"},
+		PageLinkExpired:  {"此链接已过期或有误", "请向共享者索取新的链接。"},
+		PageOpenFromMenu: {"请从 vncbridge 菜单打开此共享", "在 vncbridge 菜单中选择“在浏览器中打开”。"},
 	},
 }
 
