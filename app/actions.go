@@ -41,12 +41,12 @@ func (a *trayApp) openViewer() {
 
 // copyLink is Copy share link.
 func (a *trayApp) copyLink() {
-	a.copyToClipboard("Share link", a.st.Settings.shareURL(), "Send it to the viewer; it carries the secret token.")
+	a.copyToClipboard("Share link", a.st.Settings.shareURL(), "Send it to the viewer; it carries the secret token. "+a.certificateHint())
 }
 
 // copyViewOnlyLink is Copy view-only link.
 func (a *trayApp) copyViewOnlyLink() {
-	a.copyToClipboard("View-only link", a.st.Settings.viewOnlyURL(), "Its viewers see the desktop and cannot touch it.")
+	a.copyToClipboard("View-only link", a.st.Settings.viewOnlyURL(), "Its viewers see the desktop and cannot touch it. "+a.certificateHint())
 }
 
 // copyToClipboard copies a link and says so; where the clipboard does not
@@ -64,28 +64,41 @@ func (a *trayApp) copyToClipboard(what, link, hint string) {
 	a.notify(what+" copied", hint)
 }
 
-// askPort is Listen port ▸ Other….
-func (a *trayApp) askPort() {
-	a.ask("Listen port", "Port for the browser to connect to (1–65535):", fmt.Sprint(a.st.Settings.Port), func(v string) {
+// askPort is Listen port ▸ Other…: a value that is not a port asks again,
+// with what was typed and why it was refused.
+func (a *trayApp) askPort() { a.askPortAgain(fmt.Sprint(a.st.Settings.Port), "") }
+
+func (a *trayApp) askPortAgain(value, why string) {
+	a.ask("Listen port", withWhy(why, "Port for the browser to connect to (1–65535):"), value, func(v string) {
 		p, err := ParsePort(v)
 		if err != nil {
-			a.tell(err.Error())
+			a.askPortAgain(v, err.Error())
 			return
 		}
 		a.setPort(p)
 	})
 }
 
-// askTarget is Target VNC server ▸ Other….
-func (a *trayApp) askTarget() {
-	a.ask("Target VNC server", "VNC server to share (host:port, :display or a port):", a.st.Settings.Target, func(v string) {
+// askTarget is Target VNC server ▸ Other…, asking again as askPort does.
+func (a *trayApp) askTarget() { a.askTargetAgain(a.st.Settings.Target, "") }
+
+func (a *trayApp) askTargetAgain(value, why string) {
+	a.ask("Target VNC server", withWhy(why, "VNC server to share (host:port, :display or a port):"), value, func(v string) {
 		t, err := ParseTarget(v)
 		if err != nil {
-			a.tell(err.Error())
+			a.askTargetAgain(v, err.Error())
 			return
 		}
 		a.setTarget(t)
 	})
+}
+
+// withWhy puts the reason a value was refused before a prompt.
+func withWhy(why, prompt string) string {
+	if why == "" {
+		return prompt
+	}
+	return sentence(why) + ".\n" + prompt
 }
 
 func (a *trayApp) setPort(p int) { a.update(func(s *settings) { s.Port = p }) }
@@ -113,4 +126,14 @@ func (a *trayApp) toggleLogin() {
 		return
 	}
 	a.st.StartAtLogin = a.cfg.autostart.Enabled()
+}
+
+// certificateHint prepares the person sharing for what the viewer meets
+// first: a browser that warns about the share's own certificate.
+func (a *trayApp) certificateHint() string {
+	h := "Their browser will warn that the connection is not private: the certificate is this computer's own, not a public one. They choose Advanced, then Proceed"
+	if a.st.Fingerprint != "" {
+		h += ", once the fingerprint their page shows is " + a.st.Fingerprint
+	}
+	return h + "."
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/gobwas/ws/wsutil"
 
 	"vncbridge/assets/icons"
+	"vncbridge/internal/testnet"
 )
 
 func TestTargetChoiceAndOtherWithoutDialog(t *testing.T) {
@@ -53,12 +55,6 @@ func TestOtherPortWithDialog(t *testing.T) {
 	})
 	h.click("Listen port", "Other…")
 	h.waitStatus("the asked port", func(string) bool { s, _ := loadSettings(h.paths); return s.Port == port })
-	h2 := startApp(t, defaultSettings(), func(o *config) { o.prompter = fakePrompter{answer: "seventy"} })
-	h2.click("Listen port", "Other…")
-	h2.waitNote(`"seventy" is not a port`)
-	if s := h2.tray.status(); s != "Stopped" {
-		t.Fatalf("a refused answer changed the status to %q", s)
-	}
 }
 
 func TestOpenInBrowserStartsSharing(t *testing.T) {
@@ -106,11 +102,16 @@ func TestMissingDesktopPartsAreSaidNotPanicked(t *testing.T) {
 	go func() { h.done <- h.app.Run(context.Background()) }()
 	t.Cleanup(func() { h.app.Quit(); <-h.done })
 	h.waitStatus("the menu", func(s string) bool { return s != "" })
+	if it, ok := h.item("Run in background", "No background service here: use Start at login"); !ok || !it.Disabled {
+		t.Fatalf("without a service manager, the menu offers %q", titles(h.menu()))
+	}
+	if _, ok := h.item("Run in background", "Install as service"); ok {
+		t.Fatal("Install as service offered without a service manager")
+	}
 	for _, c := range []struct {
 		path []string
 		want string
 	}{
-		{[]string{"Run in background", "Install as service"}, "No service manager"},
 		{[]string{"Run in background", "Start at login"}, "Start at login is not available"},
 		{[]string{"Recordings…"}, "No program to open the browser was found: open http://127.0.0.1:"},
 	} {
@@ -182,4 +183,47 @@ func TestQuitSaysHowManyViewersWereDisconnected(t *testing.T) {
 	h.waitStatus("two viewers", func(s string) bool { return strings.HasSuffix(s, "— 2 viewers") })
 	h.click("Quit")
 	h.waitNote("2 viewers were disconnected when vncbridge quit")
+}
+
+// scriptedPrompter answers each question with the next of its answers, and
+// keeps the questions' prompts and values.
+type scriptedPrompter struct {
+	mu      sync.Mutex
+	answers []string
+	asked   []string
+}
+
+func (p *scriptedPrompter) Ask(_ context.Context, _, prompt, value string) (string, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.asked = append(p.asked, prompt+" ["+value+"]")
+	if len(p.answers) == 0 {
+		return "", false, nil // Cancel
+	}
+	a := p.answers[0]
+	p.answers = p.answers[1:]
+	return a, true, nil
+}
+
+func (p *scriptedPrompter) questions() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.asked)
+}
+
+// A value that is not a port asks again, keeping what was typed and saying
+// why; the next good one is taken.
+func TestOtherPortAsksAgain(t *testing.T) {
+	good := freePort(t)
+	p := &scriptedPrompter{answers: []string{"60 80", strconv.Itoa(good)}}
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(c *config) { c.prompter = p })
+	h.click("Listen port", "Other…")
+	testnet.WaitFor(t, "the port taken", func() bool { return h.app.settingsNow().Port == good })
+	if s := h.tray.status(); s != "Stopped" {
+		t.Fatalf("a refused answer changed the status to %q", s)
+	}
+	q := p.questions()
+	if len(q) != 2 || !strings.HasPrefix(q[1], `"60 80" is not a port between 1 and 65535.`) || !strings.HasSuffix(q[1], "[60 80]") {
+		t.Fatalf("the questions: %q", q)
+	}
 }

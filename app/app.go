@@ -185,7 +185,7 @@ func newApp(cfg config, tray trayView) *trayApp {
 		a.log.Warn(err.Error())
 		a.notify("vncbridge settings", err.Error())
 	}
-	a.st = state{Settings: s, Version: cfg.version}
+	a.st = state{Settings: s, Version: cfg.version, NoServiceManager: cfg.service == nil}
 	a.st.Desktop.Prog, a.st.Desktop.OK, a.st.Desktop.Advice = cfg.find()
 	if cfg.autostart != nil {
 		a.st.StartAtLogin = cfg.autostart.Enabled()

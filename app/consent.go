@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 	"errors"
-	"net"
+	"fmt"
 	"os/exec"
 	"strings"
 	"sync"
@@ -19,14 +19,6 @@ const (
 	consentViewOnly = "Allow view only"
 	consentDeny     = "Deny"
 )
-
-// viewerHost is a viewer's address without its port: "192.168.1.20".
-func viewerHost(v proxy.Viewer) string {
-	if h, _, err := net.SplitHostPort(v.Address); err == nil {
-		return h
-	}
-	return v.Address
-}
 
 // maxViewerText bounds, in characters, what a viewer chose (its browser's
 // word) in a question or a menu entry.
@@ -67,11 +59,86 @@ func consentQuestion(v proxy.Viewer) string {
 	if v.ViewOnly {
 		what = "see"
 	}
-	q := "Allow " + viewerText(viewerHost(v)) + " to " + what + " your desktop?"
-	if b := viewerText(v.Browser); b != "" && b != "unknown" {
-		q += " (" + b + ")"
+	q := "Allow " + viewerName(v) + " to " + what + " your desktop?"
+	if c := viewerClient(v); c != "" {
+		q += " (" + c + ")"
 	}
 	return q
+}
+
+// askSharer is how the tray asks the person sharing whether a viewer may
+// join, one question at a time: in a notification with buttons, else with
+// a dialog program, else in a page that open shows in the browser.
+func askSharer(open func(url string) error) consenter {
+	return oneAtATime(firstThatCanAsk{notificationConsenter{}, dialogConsenter{}, pageConsenter{open: open}})
+}
+
+// A cannotAskError says why a way of asking cannot be shown here (no
+// notification service with buttons, no dialog program): the next way is
+// tried.
+type cannotAskError struct{ why string }
+
+func (e cannotAskError) Error() string { return e.why }
+
+// cannotShow tells whether err says that a question could not be shown.
+func cannotShow(err error) bool {
+	var c cannotAskError
+	return errors.As(err, &c) || errors.Is(err, errNoDialog)
+}
+
+// A nothingCanAskError refuses a viewer that no way of asking could ask
+// about; why says, for each way, why not.
+type nothingCanAskError struct{ why []string }
+
+func (e *nothingCanAskError) Error() string {
+	return "nothing here can ask you: " + strings.Join(e.why, "; ")
+}
+
+// firstThatCanAsk asks with the first of its consenters that can show the
+// question here; when none can, the viewer is refused with a
+// nothingCanAskError.
+type firstThatCanAsk []consenter
+
+// Consent asks about v with the first way that can.
+func (f firstThatCanAsk) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
+	var why []string
+	for _, c := range f {
+		d, err := c.Consent(ctx, v)
+		if !cannotShow(err) {
+			return d, err
+		}
+		why = append(why, err.Error())
+	}
+	return proxy.Deny, &nothingCanAskError{why}
+}
+
+// decision is the answer of a button's label; anything else is Deny.
+func decision(label string) proxy.Decision {
+	switch label {
+	case consentAllow:
+		return proxy.Allow
+	case consentViewOnly:
+		return proxy.AllowViewOnly
+	}
+	return proxy.Deny
+}
+
+// notificationConsenter asks in a desktop notification with buttons, where
+// the platform's notifications have them (freedesktop.org's notification
+// service, when it lists "actions"). Closing the notification is Deny.
+type notificationConsenter struct{}
+
+// Consent asks about v until ctx is done (then the notification is
+// closed).
+func (notificationConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
+	if platform.askByNotification == nil {
+		return proxy.Deny, cannotAskError{"no notifications with buttons on this system"}
+	}
+	label, err := platform.askByNotification(ctx, consentQuestion(v), v.ViewOnly)
+	if err != nil {
+		return proxy.Deny, err
+	}
+	return decision(label), nil
 }
 
 // dialogConsenter asks the person sharing whether a viewer may join, with
@@ -100,13 +167,7 @@ func (dialogConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decis
 	case err != nil:
 		return proxy.Deny, errNoDialog
 	}
-	switch parse(strings.TrimSpace(string(out)), code) {
-	case consentAllow:
-		return proxy.Allow, nil
-	case consentViewOnly:
-		return proxy.AllowViewOnly, nil
-	}
-	return proxy.Deny, nil
+	return decision(parse(strings.TrimSpace(string(out)), code)), nil
 }
 
 // maxWaitingQuestions is how many viewers may wait while the person
@@ -188,4 +249,34 @@ func (l *questionLine) next() {
 	}
 	close(l.waiting[0])
 	l.waiting = l.waiting[1:]
+}
+
+// consent asks the person sharing about v (the shares' Config.Consent),
+// and tells them of a viewer refused without their word: when nothing here
+// can ask (a notification says why, and the status line says so until a
+// question is shown again), and when a question went unanswered.
+func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
+	asked := time.Now()
+	d, err := proxy.Deny, error(&nothingCanAskError{[]string{"no way of asking was set up"}})
+	if a.cfg.consenter != nil {
+		d, err = a.cfg.consenter.Consent(ctx, v)
+	}
+	if d == proxy.DenyBusy { // the line was full: nothing was asked
+		return d, err
+	}
+	host := viewerText(viewerHost(v))
+	var nothing *nothingCanAskError
+	impossible := errors.As(err, &nothing)
+	a.post(func() { a.st.AskImpossible = impossible })
+	switch {
+	case impossible:
+		a.notify("Viewer not let in", host+" was not let in: "+err.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		waited := time.Since(asked)
+		if end, ok := ctx.Deadline(); ok {
+			waited = end.Sub(asked)
+		}
+		a.notify("Viewer not let in", fmt.Sprintf("%s was not let in: no answer in %d s", host, int(waited.Round(time.Second)/time.Second)))
+	}
+	return d, err
 }

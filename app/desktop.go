@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	atclip "github.com/atotto/clipboard"
@@ -38,8 +39,18 @@ type desktop struct {
 	// turns its output and exit code into the button's label.
 	// errNoDialog when there is none.
 	consentDialog func(ctx context.Context, question string, viewOnly bool) (cmd *exec.Cmd, parse func(out string, code int) string, err error)
+	// askByNotification asks question in a notification with a button per
+	// answer (Allow, Allow view only unless viewOnly, Deny) until ctx is
+	// done, and returns the label of the button clicked; a cannotAskError
+	// where the desktop's notifications have no buttons. nil where the
+	// platform has none.
+	askByNotification func(ctx context.Context, question string, viewOnly bool) (answer string, err error)
 	// notify shows a notification.
 	notify func(title, body string) error
+	// notifyReplacing shows a notification in the place of the one it
+	// returned before as replaces (0: none), and returns its own; nil
+	// where notifications are not replaced.
+	notifyReplacing func(title, body string, replaces uint32) (uint32, error)
 	// trayHost tells whether a tray can show the icon, and why not.
 	trayHost func() (bool, string)
 	// listeningPorts reads the listening TCP ports without connecting;
@@ -156,10 +167,32 @@ func (dialogPrompter) Ask(ctx context.Context, title, prompt, value string) (str
 }
 
 // desktopNotifier shows notifications the platform's way.
-type desktopNotifier struct{}
+type desktopNotifier struct {
+	mu   sync.Mutex
+	last map[string]uint32 // the notification shown last under each key
+}
 
 // Notify shows title and body.
-func (desktopNotifier) Notify(title, body string) error { return platform.notify(title, body) }
+func (*desktopNotifier) Notify(title, body string) error { return platform.notify(title, body) }
+
+// NotifyReplacing shows title and body in the place of the last
+// notification shown under key, where the desktop can replace one (viewers
+// joining and leaving do not pile up on the shared screen).
+func (n *desktopNotifier) NotifyReplacing(key, title, body string) error {
+	if platform.notifyReplacing == nil {
+		return platform.notify(title, body)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	id, err := platform.notifyReplacing(title, body, n.last[key])
+	if err == nil {
+		if n.last == nil {
+			n.last = map[string]uint32{}
+		}
+		n.last[key] = id
+	}
+	return err
+}
 
 // appleString quotes s for AppleScript.
 func appleString(s string) string {

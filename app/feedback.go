@@ -35,6 +35,25 @@ func (a *trayApp) tell(msg string) {
 	}
 }
 
+// A replacingNotifier can show a notification in the place of the last one
+// of the same key (desktopNotifier).
+type replacingNotifier interface {
+	NotifyReplacing(key, title, body string) error
+}
+
+// notifyReplacing shows a notification in the place of the last one
+// shown under key, where the notifier can; else as notify does.
+func (a *trayApp) notifyReplacing(key, title, body string) {
+	r, ok := a.cfg.notifier.(replacingNotifier)
+	if !ok {
+		a.notify(title, body)
+		return
+	}
+	if err := r.NotifyReplacing(key, title, body); err != nil {
+		a.log.Debug("notification", "err", err)
+	}
+}
+
 // notify shows a notification, where the desktop can.
 func (a *trayApp) notify(title, body string) {
 	if a.cfg.notifier != nil {

@@ -31,10 +31,10 @@ type look struct {
 	localUp bool         // that server answered on its socket
 }
 
-// startLook looks for VNC servers in the background: on this computer,
-// and, when all is set, at the saved targets elsewhere and for the program
-// that can serve this desktop (localvnc.Find: a search of PATH).
-func (a *trayApp) startLook(all bool) {
+// newLook prepares a look for VNC servers: on this computer, and, when all
+// is set, at the saved targets elsewhere and for the program that can
+// serve this desktop (localvnc.Find: a search of PATH).
+func (a *trayApp) newLook(all bool) (look, string) {
 	saved := append([]string{a.st.Settings.Target}, a.st.Settings.RecentTargets...)
 	saved = slices.DeleteFunc(saved, func(t string) bool {
 		h, _, err := net.SplitHostPort(t)
@@ -50,18 +50,37 @@ func (a *trayApp) startLook(all bool) {
 	if l.sh != nil && l.sh.local != nil {
 		socket = l.sh.local.Socket()
 	}
+	return l, socket
+}
+
+// startLook looks for VNC servers in the background (newLook).
+func (a *trayApp) startLook(all bool) {
+	l, socket := a.newLook(all)
 	a.background(func() {
-		ctx, cancel := context.WithTimeout(a.life, 5*time.Second)
-		defer cancel()
-		l.found = a.cfg.detect(ctx, l.cands)
-		if all { // which programs are installed changes seldom: not every round
-			l.desktop.Prog, l.desktop.OK, l.desktop.Advice = a.cfg.find()
-		}
-		if socket != "" {
-			_, l.localUp = probeVNC(ctx, "unix", socket)
-		}
+		a.runLook(&l, socket)
 		a.post(func() { a.takeLook(l) })
 	})
+}
+
+// lookNow looks everywhere and takes what it found before it returns: a
+// headless run says what it shares only once it knows.
+func (a *trayApp) lookNow() {
+	l, socket := a.newLook(true)
+	a.runLook(&l, socket)
+	a.takeLook(l)
+}
+
+// runLook probes, away from the event loop but for lookNow.
+func (a *trayApp) runLook(l *look, socket string) {
+	ctx, cancel := context.WithTimeout(a.life, 5*time.Second)
+	defer cancel()
+	l.found = a.cfg.detect(ctx, l.cands)
+	if l.all { // which programs are installed changes seldom: not every round
+		l.desktop.Prog, l.desktop.OK, l.desktop.Advice = a.cfg.find()
+	}
+	if socket != "" {
+		_, l.localUp = probeVNC(ctx, "unix", socket)
+	}
 }
 
 // takeLook takes a look's result into the state, unless a newer look's was

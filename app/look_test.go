@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -87,4 +88,25 @@ func TestRoundsDoNotSearchForTheDesktopProgram(t *testing.T) {
 // with no advice to give: the tests of other things see no change.
 func noDesktop() (localvnc.Program, bool, localvnc.Advice) {
 	return localvnc.Program{}, false, localvnc.Advice{}
+}
+
+// A headless first run says what it shares once it has looked: its first
+// line names the server found, not the default it started from.
+func TestHeadlessFirstLineSaysWhatIsShared(t *testing.T) {
+	target := echoTarget(t) // stands for the VNC server found
+	var out testnet.LogBuffer
+	port := freePort(t)
+	p := testPaths(t)
+	a := newApp(config{paths: p, out: &out, headless: true, find: noDesktop,
+		changes: func(s *settings) { s.Port = port }, // only the port: the target is the first run's
+		detect:  func(context.Context, []string) []foundServer { return []foundServer{{Addr: target, Version: "3.8"}} }}, nil)
+	a.firstRun = true
+	done := make(chan error, 1)
+	go func() { done <- a.Run(context.Background()) }()
+	t.Cleanup(func() { a.Quit(); <-done })
+	testnet.WaitFor(t, "the first line", func() bool { return strings.Contains(out.String(), "\n") })
+	first, _, _ := strings.Cut(out.String(), "\n")
+	if want := "vncbridge: sharing " + target + "; open http://localhost:" + strconv.Itoa(port) + "/?token="; !strings.HasPrefix(first, want) {
+		t.Fatalf("the first line %q, want %q…", first, want)
+	}
 }

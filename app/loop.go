@@ -18,21 +18,58 @@ func (a *trayApp) Run(ctx context.Context) error {
 		sign, _ := serviceSign(a.cfg.serviceFiles, a.st.Settings.Port, false)
 		a.setService(a.lookAtService(sign))
 	}
+	if a.cfg.headless {
+		return a.runHeadless()
+	}
 	if a.cfg.changes != nil {
 		a.update(a.cfg.changes)
 	}
 	a.startLook(true)
-	if a.cfg.headless || a.st.Settings.ShareOnStart {
+	if a.st.Settings.ShareOnStart {
 		a.startSharing()
-		if a.st.Sharing {
-			fmt.Fprintf(a.cfg.out, "vncbridge: sharing %s; open %s\n", targetLabel(a.st.Settings.Target), a.st.Settings.localURL())
-		} else if a.cfg.headless {
-			if a.st.Err == "" {
-				return errors.New("sharing did not start (see the log)")
-			}
-			return errors.New(a.st.Err)
+	}
+	return a.loop()
+}
+
+// runHeadless shares at once, once a look has found what there is to
+// share (the first line names it), and prints the address. The command
+// line's settings are saved only once they share: a busy port is not kept.
+func (a *trayApp) runHeadless() error {
+	save := false
+	if a.cfg.changes != nil {
+		s := a.st.Settings
+		a.cfg.changes(&s)
+		if err := s.validate(); err != nil {
+			return errors.New(sentence(err.Error()))
+		}
+		// A target given is chosen; without one, a first run's is still a
+		// guess that the look may replace.
+		a.firstRun = a.firstRun && s.Target == a.st.Settings.Target
+		a.st.Settings, save = s, true
+	}
+	a.lookNow()
+	if a.st.Settings.needsTokens() {
+		a.st.Settings.mintTokens(false)
+		save = save || !a.firstRun // a first run saves with its first change
+	}
+	a.startSharing()
+	if !a.st.Sharing {
+		if a.st.Err == "" {
+			return errors.New("sharing did not start (see the log)")
+		}
+		return errors.New(a.st.Err)
+	}
+	if save {
+		if err := saveSettings(a.cfg.paths, a.st.Settings); err != nil {
+			a.log.Warn("the settings could not be saved", "err", err)
 		}
 	}
+	fmt.Fprintf(a.cfg.out, "vncbridge: sharing %s; open %s\n", targetLabel(a.st.Settings.Target), a.st.Settings.localURL())
+	return a.loop()
+}
+
+// loop runs the events until the app ends.
+func (a *trayApp) loop() error {
 	a.render()
 	tick := time.NewTicker(a.cfg.every)
 	defer tick.Stop()

@@ -46,7 +46,11 @@ func (a *trayApp) menu(st state) []menuItem {
 	}
 	items = append(items, menuItem{Title: "Open in browser", Tooltip: s.localURL(), Action: a.do(a.openViewer)})
 	if s.AllowRemote && (st.Sharing || running) {
-		items = append(items, menuItem{Title: "Copy share link", Tooltip: "The link for other computers, with its secret token",
+		if st.Fingerprint != "" && st.Sharing {
+			items = append(items, menuItem{Title: "Certificate " + st.Fingerprint, Disabled: true,
+				Tooltip: "The viewer's page shows the same: their browser warns about this certificate, which is this computer's own"})
+		}
+		items = append(items, menuItem{Title: "Copy share link", Tooltip: "The link for other computers, with its secret token; their browser will warn about the certificate",
 			Action: a.do(a.copyLink)})
 		if s.ViewOnlyToken != "" {
 			items = append(items, menuItem{Title: "Copy view-only link", Tooltip: "A link of its own whose viewers cannot touch the desktop",
@@ -155,8 +159,13 @@ func (a *trayApp) serviceMenu(st state) menuItem {
 	}
 	install := do("install", serviceControl.Install)
 	switch {
-	case svc.Err != "" && !svc.Installed:
-		m.Children = append(m.Children, menuItem{Title: "Install as service", Tooltip: svc.Err, Action: install})
+	case st.NoServiceManager || svc.Err != "" && !svc.Installed:
+		// Offered only where it can be installed; else what works instead.
+		why := svc.Err
+		if st.NoServiceManager {
+			why = "This system has no service manager vncbridge can use"
+		}
+		m.Children = append(m.Children, menuItem{Title: "No background service here: use Start at login", Tooltip: why, Disabled: true})
 	case !svc.Installed:
 		m.Children = append(m.Children, menuItem{Title: "Install as service",
 			Tooltip: "Share with the saved settings in the background, with nobody logged in", Action: install})

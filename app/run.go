@@ -41,11 +41,12 @@ func Run(opt Options) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	opener := redirectOpener{dir: opt.Paths.OpenDir(), next: browser{}}
 	cfg := config{
 		paths: opt.Paths, version: opt.Version, web: opt.Web, log: log, out: opt.Out,
-		opener: redirectOpener{dir: opt.Paths.OpenDir(), next: browser{}}, clipboard: systemClipboard{},
-		prompter: dialogPrompter{}, consenter: oneAtATime(dialogConsenter{}),
-		notifier: desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
+		opener: opener, clipboard: systemClipboard{},
+		prompter: dialogPrompter{}, consenter: askSharer(opener.Open),
+		notifier: &desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
 		changes: opt.changes(),
 	}
 	if svc, err := NewService(opt.Paths, opt.Web, log, !platform.isRoot()); err == nil {

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"vncbridge/internal/localpage"
@@ -73,26 +75,42 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		st := p.state()
-		pageTemplate.Execute(w, map[string]any{
-			"S": st.Settings, "St": st, "About": rest == "about", "Msg": r.URL.Query().Get("msg"),
-			"Status": st.status(), "Found": st.Found,
-		})
+		p.page(w, st, pageForm{Port: strconv.Itoa(st.Settings.Port), Target: st.Settings.Target,
+			Msg: r.URL.Query().Get("msg")}, rest == "about")
 	default:
 		http.Error(w, "not here", http.StatusMethodNotAllowed)
 	}
 }
 
-// apply takes the form's port and target, through the event loop.
+// pageForm is what the settings page's form shows: the values, and a
+// message, an error when Err is set.
+type pageForm struct {
+	Port, Target, Msg string
+	Err               bool
+}
+
+// page writes the settings (or about) page with the form f.
+func (p *settingsPage) page(w http.ResponseWriter, st state, f pageForm, about bool) {
+	pageTemplate.Execute(w, map[string]any{
+		"F": f, "St": st, "About": about, "Status": st.status(), "Found": st.Found,
+	})
+}
+
+// apply takes the form's port and target, through the event loop. A value
+// refused shows the page again with what was typed and the error.
 func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 	msg := "Saved."
 	port, perr := ParsePort(r.FormValue("port"))
 	target, terr := ParseTarget(r.FormValue("target"))
-	switch {
-	case perr != nil:
-		msg = sentence(perr.Error())
-	case terr != nil:
-		msg = sentence(terr.Error())
-	default:
+	if err := cmp.Or(perr, terr); err != nil {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		p.page(w, p.state(), pageForm{Port: r.FormValue("port"), Target: r.FormValue("target"),
+			Msg: sentence(err.Error()), Err: true}, false)
+		return
+	}
+	{
 		done := make(chan error, 1)
 		p.app.post(func() {
 			done <- p.app.update(func(s *settings) { *s = s.withTarget(target); s.Port = port })
@@ -183,6 +201,7 @@ label { display: block; margin: 1em 0 .2em; font-weight: 600; }
 input { font: inherit; padding: .3em .5em; width: 100%; box-sizing: border-box; }
 button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 .msg { background: #eef6ee; padding: .5em 1em; border-radius: 4px; }
+.error { background: #fbeaea; color: #8a1c1c; padding: .5em 1em; border-radius: 4px; border-left: 4px solid #c62828; }
 .status { color: #555; }
 </style></head><body>
 {{if .About}}
@@ -192,13 +211,13 @@ button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 <p>The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at <code>/novnc/LICENSE.txt</code> on the sharing port.</p>
 {{else}}
 <h1>vncbridge settings</h1>
-{{if .Msg}}<p class="msg">{{.Msg}}</p>{{end}}
+{{if .F.Msg}}{{if .F.Err}}<p class="error" role="alert" id="msg">{{.F.Msg}}</p>{{else}}<p class="msg" role="status" id="msg">{{.F.Msg}}</p>{{end}}{{end}}
 <p class="status">{{.Status}}</p>
 <form method="post">
 <label for="port">Listen port</label>
-<input id="port" name="port" inputmode="numeric" value="{{.S.Port}}">
+<input id="port" name="port" inputmode="numeric" value="{{.F.Port}}"{{if .F.Err}} aria-describedby="msg"{{end}}>
 <label for="target">Target VNC server (host:port, :display or a port)</label>
-<input id="target" name="target" list="found" value="{{.S.Target}}">
+<input id="target" name="target" list="found" value="{{.F.Target}}"{{if .F.Err}} aria-describedby="msg"{{end}}>
 <datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}{{if .St.Desktop.OK}}<option value="desktop:{{.St.Desktop.Prog.Name}}">{{.St.Desktop.Prog.Label}}</option>{{end}}</datalist>
 <button type="submit">Save</button>
 </form>

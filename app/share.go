@@ -27,6 +27,9 @@ type share struct {
 	// local is the VNC server vncbridge started for a desktop target; nil
 	// for a host:port one.
 	local localServer
+	// fingerprint is the short form of the TLS certificate's, when the share
+	// is open to other computers.
+	fingerprint string
 }
 
 // A localServer is a VNC server child serving this desktop on a private
@@ -134,6 +137,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			return nil, fmt.Errorf("TLS certificate: %w", err)
 		}
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+		sh.fingerprint = shortFingerprint(cert.Certificate[0])
 		cfg.TLSOnly = true
 		addrs = []string{""} // every interface, IPv4 and IPv6
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -30,6 +31,9 @@ func (a *trayApp) startSharing() {
 		}
 	}
 	sh, err := startShare(a.st.Settings, a.shareOptions())
+	if errors.Is(err, errPortInUse) {
+		err = fmt.Errorf("%w; %s", err, a.freePortHint())
+	}
 	if err != nil {
 		a.fail(err.Error())
 		if ae := (adviceError{}); errors.As(err, &ae) {
@@ -69,6 +73,7 @@ func (a *trayApp) localStatus(sh *share, msg string) {
 // The recordings folder is kept within its limits.
 func (a *trayApp) serve(sh *share) {
 	a.share, a.st.Sharing, a.st.Err, a.st.LocalNote, a.st.RecordingStopped = sh, true, "", "", ""
+	a.st.Fingerprint = sh.fingerprint
 	if !strings.HasSuffix(a.st.TargetDown, " "+sh.settings.Target) {
 		a.st.TargetDown = "" // another target: unknown until looked at
 	}
@@ -121,7 +126,7 @@ func (a *trayApp) stopSharing() {
 	}
 	a.keptOut.clear() // a new share lets everyone in again
 	shares := append(a.draining, a.share)
-	a.share, a.draining, a.st.Sharing, a.st.Watching, a.st.TargetDown, a.st.LocalNote = nil, nil, false, nil, "", ""
+	a.share, a.draining, a.st.Sharing, a.st.Watching, a.st.TargetDown, a.st.LocalNote, a.st.Fingerprint = nil, nil, false, nil, "", "", ""
 	var wg sync.WaitGroup
 	for _, sh := range shares {
 		if sh != nil {
@@ -223,4 +228,22 @@ func (a *trayApp) endNetworkSessions(sh *share) {
 		a.notify("vncbridge", fmt.Sprintf("%d viewers on other computers were disconnected", n))
 	}
 	a.log.Info("the desktop is off the network", "disconnected", n)
+}
+
+// freePortHint names a port that is free now, near the busy one, in the
+// words of the run: the menu's, or the command line's.
+func (a *trayApp) freePortHint() string {
+	busy := a.st.Settings.Port
+	for p := busy + 1; p <= busy+100 && p <= 65535; p++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		if a.cfg.headless {
+			return fmt.Sprintf("port %d is free: try --port %d", p, p)
+		}
+		return fmt.Sprintf("port %d is free: choose it in Listen port ▸ Other…", p)
+	}
+	return "choose another port"
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"os"
@@ -48,8 +49,11 @@ func TestPortInUseIsTheStatus(t *testing.T) {
 	port := busy.Addr().(*net.TCPAddr).Port
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Start sharing")
-	want := "Port " + strconv.Itoa(port) + " is in use"
+	want := "Port " + strconv.Itoa(port) + " is in use; port "
 	h.waitStatus(want, prefix(want))
+	if s := h.tray.status(); !strings.Contains(s, " is free: choose it in Listen port ▸ Other…") {
+		t.Fatalf("no free port suggested: %q", s)
+	}
 	if h.tray.currentIcon() != icons.Error {
 		t.Fatalf("icon %v, want the error icon", h.tray.icon)
 	}
@@ -124,6 +128,22 @@ func TestRemoteAccessNeedsTLSAndTheToken(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(h.paths.Dir, "cert.pem")); err != nil {
 		t.Fatal("no certificate kept:", err)
 	}
+	// The certificate the viewer's browser is shown is the one the tray
+	// names, and the copied link's notification prepares for its warning.
+	conn, err := tls.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port), insecureTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := shortFingerprint(conn.ConnectionState().PeerCertificates[0].Raw)
+	conn.Close()
+	if len(fp) != 23 {
+		t.Fatalf("fingerprint %q", fp)
+	}
+	if _, ok := h.item("Certificate " + fp); !ok {
+		t.Fatalf("the menu does not name the certificate %s: %q", fp, titles(h.menu()))
+	}
+	h.waitNote("the connection is not private")
+	h.waitNote("the fingerprint their page shows is " + fp)
 	// Plain WebSocket: refused (TLS only).
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

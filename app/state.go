@@ -26,7 +26,9 @@ type state struct {
 	// not the tray's (a service installed with another --config-dir).
 	ServiceSettings *settings
 	StartAtLogin    bool
-	Version         string
+	// NoServiceManager: this system has none vncbridge can use.
+	NoServiceManager bool
+	Version          string
 	// Desktop is what can serve this desktop when no VNC server runs.
 	Desktop desktopState
 	// LocalNote says that the desktop's VNC server stopped and restarts,
@@ -35,10 +37,19 @@ type state struct {
 	// ErrAdvice is what to do about Err, when sharing this desktop failed
 	// for want of a program to serve it.
 	ErrAdvice *localvnc.Advice
+	// Fingerprint is the share's certificate's, in short form, while it is
+	// open to other computers.
+	Fingerprint string
 	// RecordingStopped says why recording stopped while sharing goes on
 	// ("recording stopped: disk full").
 	RecordingStopped string
+	// AskImpossible: the last viewer to ask before joining was refused,
+	// for nothing here could ask the person sharing.
+	AskImpossible bool
 }
+
+// askImpossible is what the status line says while AskImpossible.
+const askImpossible = "asking before a viewer joins is impossible here, so every viewer is refused"
 
 // desktopState is what localvnc.Find said: the program that serves this
 // desktop (OK), or what the person can do instead.
@@ -94,7 +105,7 @@ func (st state) icon() icons.State {
 	switch {
 	case st.Err != "":
 		return icons.Error
-	case st.Sharing && (st.TargetDown != "" || st.LocalNote != ""):
+	case st.Sharing && (st.TargetDown != "" || st.LocalNote != "" || st.AskImpossible && st.Settings.askToJoin(true)):
 		return icons.Warning
 	case st.Sharing && st.Settings.AllowRemote:
 		return icons.Network
@@ -128,6 +139,8 @@ func (st state) status() string {
 			return fmt.Sprintf("Sharing %s — %s; choose %s in Target VNC server", where, st.TargetDown, st.Desktop.Prog.Label())
 		}
 		return fmt.Sprintf("Sharing %s — %s", where, st.TargetDown)
+	case st.Sharing && st.AskImpossible && s.askToJoin(true):
+		return fmt.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(len(st.Watching)), askImpossible)
 	case st.Sharing && st.RecordingStopped != "":
 		return fmt.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(len(st.Watching)), st.RecordingStopped)
 	case st.Sharing:

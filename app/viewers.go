@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"sync"
 
@@ -55,14 +54,6 @@ func (a *trayApp) viewerReported(v proxy.Viewer, joined bool) {
 	}
 }
 
-// consent asks the consenter; without one the viewer is refused.
-func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
-	if a.cfg.consenter == nil {
-		return proxy.Deny, errNoDialog
-	}
-	return a.cfg.consenter.Consent(ctx, v)
-}
-
 // listViewers runs in the event loop when a share reported: who watches
 // through the share and the shares being drained, and a notification per
 // viewer joining or leaving.
@@ -78,32 +69,37 @@ func (a *trayApp) listViewers() {
 	}
 	for _, e := range a.viewerQueue.take() {
 		if !a.st.Settings.QuietViewers {
-			a.notify(viewerNotice(e.v, e.joined))
+			title, body := viewerNotice(e.v, e.joined)
+			a.notifyReplacing("viewers", title, body) // they replace each other: no pile on the shared screen
 		}
 	}
 }
 
 // viewerNotice words a viewer joining or leaving for a notification.
 func viewerNotice(v proxy.Viewer, joined bool) (title, body string) {
-	host := viewerHost(v)
+	who := sentence(viewerName(v))
+	if c := viewerClient(v); c != "" {
+		who += " (" + c + ")"
+	}
 	if !joined {
-		return "Viewer left", host + " stopped viewing your desktop"
+		return "Viewer left", who + " stopped viewing your desktop"
 	}
-	body = host + " is now viewing your desktop"
 	if v.ViewOnly {
-		body += " (view only)"
+		return "Viewer joined", who + " is now viewing your desktop (view only)"
 	}
-	return "Viewer joined", body
+	return "Viewer joined", who + " is now viewing your desktop and can control it"
 }
 
-// viewerTitle is a viewer's menu entry: "192.168.1.20 — Firefox, view
-// only, since 14:05".
+// viewerTitle is a viewer's menu entry: "192.168.1.20 — Firefox on
+// Android, view only, since 14:05".
 func viewerTitle(v proxy.Viewer) string {
-	mode := "control"
-	if v.ViewOnly {
-		mode = "view only"
+	who := sentence(viewerName(v))
+	if c := viewerClient(v); c != "" {
+		who += " — " + c + ","
+	} else {
+		who += " —"
 	}
-	return fmt.Sprintf("%s — %s, %s, since %s", viewerHost(v), viewerText(v.Browser), mode, v.Start.Local().Format("15:04"))
+	return fmt.Sprintf("%s %s, since %s", who, viewerMode(v), v.Start.Local().Format("15:04"))
 }
 
 // disconnect closes one viewer's session with a reason its page shows, and
@@ -140,7 +136,7 @@ func (a *trayApp) viewersMenu(st state) menuItem {
 		menuItem{Title: "Notify when viewers join or leave", Checkbox: true, Checked: !s.QuietViewers,
 			Action: a.do(func() { a.update(func(s *settings) { s.QuietViewers = !s.QuietViewers }) })},
 		menuItem{Title: "Ask before a viewer joins", Checkbox: true, Checked: s.askToJoin(true),
-			Tooltip: "A dialog asks you to allow, allow view only, or deny each viewer",
+			Tooltip: "A notification, a dialog or a page asks you to allow, allow view only, or deny each viewer",
 			Action:  a.do(func() { a.update(func(s *settings) { on := !s.askToJoin(true); s.AskToJoin = &on }) })},
 	)
 	return m

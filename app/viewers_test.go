@@ -39,23 +39,23 @@ func TestViewersMenuDisconnects(t *testing.T) {
 		t.Fatalf("Disconnect all with nobody watching: %+v", it)
 	}
 	a := echoThrough(t, port)
-	h.waitNote("127.0.0.1 is now viewing your desktop")
+	h.waitNote("This computer is now viewing your desktop and can control it")
 	b := echoThrough(t, port)
 	h.waitStatus("two viewers", func(s string) bool { return strings.HasSuffix(s, "— 2 viewers") })
 	var entries []string
 	testnet.WaitFor(t, "both viewers in the menu", func() bool {
 		v, _ := h.item("Viewers")
 		entries = titles(v.Children)
-		return len(entries) > 2 && strings.HasPrefix(entries[1], "127.0.0.1 — ")
+		return len(entries) > 2 && strings.HasPrefix(entries[1], "This computer — ")
 	})
-	if !strings.Contains(entries[0], ", control, since ") {
+	if !strings.Contains(entries[0], " can control, since ") {
 		t.Fatalf("viewer entry %q", entries[0])
 	}
 	h.click("Viewers", entries[0], "Disconnect")
 	if got := testnet.CloseReason(t, a, nil); got != disconnectReason {
 		t.Fatalf("the page was told %q", got)
 	}
-	h.waitNote("127.0.0.1 stopped viewing your desktop")
+	h.waitNote("This computer stopped viewing your desktop")
 	h.waitStatus("one viewer", func(s string) bool { return strings.HasSuffix(s, "— 1 viewer") })
 	wsutil.WriteClientBinary(b, []byte("still"))
 	if got, err := wsutil.ReadServerBinary(b); err != nil || string(got) != "still" {
@@ -98,8 +98,8 @@ func TestAskBeforeJoining(t *testing.T) {
 		notice string // "" when refused
 	}{
 		{proxy.Deny, ""},
-		{proxy.AllowViewOnly, "127.0.0.1 is now viewing your desktop (view only)"},
-		{proxy.Allow, "127.0.0.1 is now viewing your desktop"},
+		{proxy.AllowViewOnly, "This computer is now viewing your desktop (view only)"},
+		{proxy.Allow, "This computer is now viewing your desktop and can control it"},
 	} {
 		t.Run(strconv.Itoa(int(c.answer)), func(t *testing.T) {
 			port := freePort(t)
@@ -163,10 +163,10 @@ func TestViewOnlyLink(t *testing.T) {
 		t.Fatalf("the view-only token refused: %v", err)
 	}
 	defer c.Close()
-	h.waitNote("127.0.0.1 is now viewing your desktop (view only)")
+	h.waitNote("This computer is now viewing your desktop (view only)")
 	testnet.WaitFor(t, "the viewer listed as view only", func() bool {
 		v, _ := h.item("Viewers")
-		return len(v.Children) > 0 && strings.Contains(v.Children[0].Title, ", view only, since ")
+		return len(v.Children) > 0 && strings.Contains(v.Children[0].Title, " view only, since ")
 	})
 }
 

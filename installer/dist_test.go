@@ -130,7 +130,7 @@ func TestDeb(t *testing.T) {
 		hasAll(t, deb, run(t, "dpkg-deb", "-c", deb), linuxFiles)
 		fields := run(t, "dpkg-deb", "-f", deb, "Package", "Architecture", "Recommends")
 		if !strings.Contains(fields, "Package: vncbridge") || !strings.Contains(fields, "Architecture: "+arch) ||
-			!strings.Contains(fields, "Recommends: x11vnc") {
+			!strings.Contains(fields, "Recommends: x11vnc, zenity") {
 			t.Errorf("%s fields:\n%s", deb, fields)
 		}
 	}
@@ -145,9 +145,10 @@ func TestRpm(t *testing.T) {
 		if got := strings.TrimSpace(run(t, "rpm", "-qp", "--qf", "%{NAME} %{ARCH}", rpm)); got != "vncbridge "+arch {
 			t.Errorf("%s: %q", rpm, got)
 		}
-		// x11vnc serves this desktop where no VNC server runs.
-		if got := strings.Fields(run(t, "rpm", "-qp", "--recommends", rpm)); !slices.Contains(got, "x11vnc") {
-			t.Errorf("%s recommends %q, want x11vnc", rpm, got)
+		// x11vnc serves this desktop where no VNC server runs; zenity asks
+		// before a viewer joins where notifications have no buttons.
+		if got := strings.Fields(run(t, "rpm", "-qp", "--recommends", rpm)); !slices.Contains(got, "x11vnc") || !slices.Contains(got, "zenity") {
+			t.Errorf("%s recommends %q, want x11vnc and zenity", rpm, got)
 		}
 	}
 }

@@ -162,6 +162,7 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		pending: pending,
 		start:   time.Now(),
 		browser: browserOf(r.UserAgent()),
+		device:  deviceOf(r.UserAgent()),
 	}
 	if s.cfg.ViewerKey != nil {
 		ss.key = s.cfg.ViewerKey(r)

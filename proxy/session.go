@@ -76,6 +76,7 @@ type session struct {
 	view       *viewOnlyFilter // view-only sessions only (viewonly.go)
 	fromTarget *pooledReader   // downstream's reads of target
 	browser    string          // the client's browser in one word
+	device     string          // and its device
 	key        string          // Config.ViewerKey's name for the client
 
 	ending    atomic.Bool  // the session is being torn down: errors are expected

@@ -1,8 +1,10 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"sort"
@@ -26,6 +28,10 @@ type Viewer struct {
 	// Browser is the browser (or other client) in one word, from its
 	// User-Agent: "Firefox", "Chrome", "Safari", "Edge"…
 	Browser string
+	// Device is the kind of device from the User-Agent: "Windows", "Mac",
+	// "Linux", "Android", "iPhone", "iPad", "ChromeOS"; "" when it does not
+	// say.
+	Device string
 	// Key is what Config.ViewerKey made of the session's request; "" without
 	// one.
 	Key string
@@ -105,7 +111,7 @@ func (s *Server) Disconnect(id uint64, reason string) error {
 
 func (ss *session) viewer() Viewer {
 	return Viewer{ID: ss.id, Address: ss.client.RemoteAddr().String(), Start: ss.start,
-		ViewOnly: ss.view != nil, Browser: ss.browser, Key: ss.key}
+		ViewOnly: ss.view != nil, Browser: ss.browser, Device: ss.device, Key: ss.key}
 }
 
 // disconnect closes the session on the sharer's request.
@@ -154,18 +160,29 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		}()
 		answer <- s.cfg.Consent(ctx, ss.viewer())
 	}()
-	// Meanwhile, watch the client: one that leaves, or starts to close (a
-	// browser's page does, and waits for the answer), ends the question (a
-	// dialog still up is closed through ctx). What it sends early is kept.
+	// Meanwhile, watch the client: one that leaves ends the question (a
+	// dialog still up is closed through ctx). It leaves by closing its
+	// connection, or by its close frame, which a browser sends when its
+	// page goes and may follow by nothing for a long time; so the watch
+	// reads on until one comes (or maxEarly bytes did). What it sends
+	// early is kept.
 	gone := make(chan struct{})
 	watched := make(chan []byte, 1)
 	go func() {
+		var early []byte
+		defer func() { watched <- early }()
 		var b [512]byte
-		n, err := ss.client.Read(b[:])
-		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) || startsClose(ss.w.framing, b[:n]) {
-			close(gone)
+		for len(early) < maxEarly {
+			n, err := ss.client.Read(b[:])
+			early = append(early, b[:n]...)
+			if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) || saysGoodbye(ss.w.framing, early) {
+				close(gone)
+				return
+			}
+			if err != nil {
+				return
+			}
 		}
-		watched <- append([]byte(nil), b[:n]...)
 	}()
 	stopWatching := func() {
 		ss.client.SetReadDeadline(time.Now())
@@ -220,16 +237,42 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 	return false, false
 }
 
-// startsClose tells whether what a client sent first, in framing f, is its
-// close: a close frame, or a legacy client's closing handshake.
-func startsClose(f framing, b []byte) bool {
-	if len(b) == 0 {
+// maxEarly bounds what a viewer waiting to be let in may send (a VNC
+// client sends nothing before the server's greeting): beyond it, the
+// proxy stops reading it until it is let in.
+const maxEarly = 64 << 10
+
+// saysGoodbye tells whether the client's first bytes p, in framing, hold
+// its close frame (RFC 6455) or its closing 0xFF 0x00 (legacy): it has
+// left.
+func saysGoodbye(f framing, p []byte) bool {
+	if f.legacy() {
+		for len(p) > 1 {
+			if p[0] == 0xff {
+				return p[1] == 0x00
+			}
+			end := bytes.IndexByte(p, 0xff) // a message: 0x00, text, 0xFF
+			if end < 0 {
+				return false
+			}
+			p = p[end+1:]
+		}
 		return false
 	}
-	if f.legacy() {
-		return b[0] == 0xff
+	r := bytes.NewReader(p)
+	for {
+		h, err := ws.ReadHeader(r)
+		if err != nil {
+			return false
+		}
+		if h.OpCode == ws.OpClose {
+			return true
+		}
+		if h.Length > int64(r.Len()) {
+			return false
+		}
+		r.Seek(h.Length, io.SeekCurrent)
 	}
-	return ws.OpCode(b[0]&0x0f) == ws.OpClose
 }
 
 // reportViewer calls Config.OnViewer; s.reportMu is held, so the calls come in
@@ -241,6 +284,20 @@ func (s *Server) reportViewer(ss *session, joined bool) {
 }
 
 // browserOf names the client of a User-Agent in one word.
+// deviceOf names the device of a User-Agent (Viewer.Device); the order
+// matters: an iPad's and an Android phone's also say "Mac OS X", "Linux".
+func deviceOf(ua string) string {
+	for _, d := range []struct{ token, name string }{
+		{"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Android", "Android"}, {"CrOS", "ChromeOS"},
+		{"Windows", "Windows"}, {"Macintosh", "Mac"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, d.token) {
+			return d.name
+		}
+	}
+	return ""
+}
+
 func browserOf(ua string) string {
 	for _, b := range []struct{ token, name string }{
 		{"Edg/", "Edge"}, {"EdgA/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"},

@@ -20,12 +20,16 @@ import (
 
 const rfbGreeting = "RFB 003.008\n"
 
+// shareToken is the token of the shares in the settings the tests write:
+// every share of the tray and the service needs one.
+const shareToken = "wine-share-token-0123456789"
+
 // greetingThrough opens a WebSocket to the share at addr and returns the
 // first bytes the VNC server behind it sends.
 func greetingThrough(addr string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, _, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+addr+"/websockify")
+	conn, _, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+addr+"/websockify?token="+shareToken)
 	if err != nil {
 		return "", err
 	}
@@ -45,7 +49,7 @@ func TestServiceUnderTheServiceManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	port := testnet.FreePort(t)
-	settings := fmt.Sprintf(`{"port": %d, "target": %q}`, port, testnet.Greeter(t, rfbGreeting))
+	settings := fmt.Sprintf(`{"port": %d, "target": %q, "token": %q}`, port, testnet.Greeter(t, rfbGreeting), shareToken)
 	if err := os.WriteFile(filepath.Join(config, "settings.json"), []byte(settings), 0o600); err != nil {
 		t.Fatal(err)
 	}

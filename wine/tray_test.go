@@ -265,7 +265,7 @@ func startTray(t *testing.T) *tray {
 
 	config := t.TempDir()
 	port := testnet.FreePort(t)
-	settings := map[string]any{"port": port, "target": testnet.Greeter(t, rfbGreeting)}
+	settings := map[string]any{"port": port, "target": testnet.Greeter(t, rfbGreeting), "token": shareToken}
 	b, _ := json.Marshal(settings)
 	if err := os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600); err != nil {
 		t.Fatal(err)
@@ -413,7 +413,7 @@ func openSession(t *testing.T, addr string) net.Conn {
 	var last error
 	for try := 1; try <= 2; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		conn, _, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+addr+"/websockify")
+		conn, _, _, err := ws.Dialer{Protocols: []string{"binary"}}.Dial(ctx, "ws://"+addr+"/websockify?token="+shareToken)
 		cancel()
 		if err != nil {
 			t.Fatal(err)

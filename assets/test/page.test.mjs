@@ -52,3 +52,10 @@ test("exposeForTests: a hook that is no function (an element with its id) is ign
   t.after(() => { delete globalThis.vncbridgeTestHook; });
   assert.doesNotThrow(() => exposeForTests("vncbridge", {}));
 });
+
+test("the zoom is a scale from 0 (the fit) to 10, any fraction", () => {
+  assert.equal(parse("zoom", "0"), 0);
+  assert.equal(parse("zoom", "1.523"), 1.523);
+  assert.equal(parse("zoom", 2), 2);
+  for (const bad of ["-1", "11", "fit", "NaN"]) assert.equal(parse("zoom", bad), undefined, bad);
+});

@@ -1,5 +1,5 @@
 // The keys a keyboard lacks or the browser keeps for itself (Ctrl, Alt and
-// Windows held until pressed again, Tab, Esc, Ctrl+Alt+Del), and the
+// Windows held until pressed again, Tab, Esc, F8, Ctrl+Alt+Del), and the
 // on-screen keyboard of touch devices, which types into a hidden text area
 // whose input goes to the desktop as key presses.
 
@@ -14,6 +14,7 @@ const specialKeys = {
   "key-super": [0xffeb, "MetaLeft"],
   "key-tab": [0xff09, "Tab"],
   "key-esc": [0xff1b, "Escape"],
+  "key-f8": [0xffc5, "F8"], // the page keeps the F8 key for its toolbar
 };
 const toggles = new Set(["key-ctrl", "key-alt", "key-super"]);
 const held = new Map(); // modifier toggles pressed: id -> [keysym, code]

@@ -1,6 +1,7 @@
 // The viewer's settings: defaults, then what this browser remembers for the
 // address (localStorage), then the page's URL parameters, which win. Only
-// what the person changes in the settings panel is remembered.
+// what the person changes in the settings panel, and the zoom the fingers
+// choose, is remembered.
 
 import { parseYes } from "./page.js";
 
@@ -15,6 +16,7 @@ export const defaults = {
   reconnect: true,
   reconnect_delay: 2000, // ms before the first retry; it doubles up to maxReconnectDelay
   logging: "warn", // error | warn | info | debug | none
+  zoom: 0, // page pixels per desktop pixel when fitted (zoom.js); 0: the fit
 };
 
 /** The longest wait between two reconnect attempts, in ms. */
@@ -37,6 +39,7 @@ export function parse(name, text) {
     const n = Number(text);
     if (!Number.isFinite(n)) return undefined;
     if (name === "reconnect_delay") return Math.min(Math.max(Math.round(n), 100), maxReconnectDelay);
+    if (name === "zoom") return n >= 0 && n <= 10 ? n : undefined;
     return Number.isInteger(n) && n >= 0 && n <= 9 ? n : undefined;
   }
   const v = String(text).toLowerCase();

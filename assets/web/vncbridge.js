@@ -6,15 +6,17 @@
 // autoconnect, token (added to the path as ?token=), repeaterID, lang, and
 // the settings (settings.js): resize (scale | remote | off), quality,
 // compression, view_only, show_dot, shared, reconnect, reconnect_delay (ms),
-// logging. The page's state is in <body data-state>: idle, connecting,
-// password, connected, disconnected or failed; while a reconnect is
-// counted down, <body data-reconnect="pending">.
+// logging, zoom (zoom.js). The page's state is in <body data-state>: idle,
+// connecting, password, connected, disconnected or failed; while a
+// reconnect is counted down, <body data-reconnect="pending">. F8 moves the
+// keyboard from the desktop to the toolbar and back.
 
 import { t, setLanguage, chooseLanguage, translatePage } from "./i18n.js";
 import * as settingsStore from "./settings.js";
 import { explain, details } from "./failure.js";
 import { wireKeys, setKeysyms, releaseHeld, refocus } from "./keys.js";
 import { $, parseYes, exposeForTests } from "./page.js";
+import { zoomable, wireZoom } from "./zoom.js";
 
 const params = new URLSearchParams(location.search);
 setLanguage(params.get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
@@ -225,6 +227,7 @@ function applySettings() {
   rfb.qualityLevel = settings.quality;
   rfb.compressionLevel = settings.compression;
   rfb.scaleViewport = settings.resize === "scale";
+  rfb.zoom = settings.zoom;
   rfb.resizeSession = settings.resize === "remote";
   rfb.clipViewport = settings.resize === "off";
   if (settings.resize !== "off") setPan(false);
@@ -508,6 +511,56 @@ function closeMenu() {
   $("menu-button").setAttribute("aria-expanded", "false");
 }
 
+// ---- the toolbar from the keyboard ----
+
+// The desktop takes every key, Tab too, so a keyboard alone needs one key of
+// the page's own to reach the toolbar: F8 moves the focus to the toolbar
+// and back, Esc in the toolbar goes back. F8 is the menu key of the VNC
+// viewers (TigerVNC, RealVNC, TightVNC), so people who use VNC know it; a
+// laptop types it (with Fn on some); remote programs rarely need it, and the
+// Keys strip sends it. Ctrl+Alt+Shift (Guacamole's) would have the page hold
+// back every Ctrl, Alt and Shift until it knows whether the other two
+// follow, which would break Ctrl+click and Shift+click on the desktop.
+const toolbarKey = "F8";
+let swallowed = null; // the code of the key whose release the desktop must not see either
+
+function inToolbar(element) {
+  return !!(element && element.closest && element.closest("#bar, .strip"));
+}
+
+function toToolbar() {
+  if (getComputedStyle($("menu-button")).display !== "none") {
+    document.body.classList.add("menu-open");
+    $("menu-button").setAttribute("aria-expanded", "true");
+  }
+  const shown = [...document.querySelectorAll("#tools button")].find((b) => b.getClientRects().length > 0);
+  if (shown) shown.focus();
+}
+
+function toolbarKeys(e) {
+  if (document.querySelector("dialog[open]")) return; // a dialog has the keyboard
+  if (e.type === "keyup") {
+    if (e.code !== swallowed) return;
+    swallowed = null;
+  } else if (e.key === toolbarKey && !e.ctrlKey && !e.altKey && !e.shiftKey && !e.metaKey) {
+    if (inToolbar(document.activeElement)) {
+      closeMenu();
+      refocus();
+    } else {
+      toToolbar();
+    }
+    swallowed = e.code;
+  } else if (e.key === "Escape" && inToolbar(document.activeElement) && rfb) {
+    closeMenu();
+    refocus();
+    swallowed = e.code;
+  } else {
+    return;
+  }
+  e.preventDefault();
+  e.stopPropagation(); // the desktop's keyboard listens on the canvas, below
+}
+
 function fillSettingsForm() {
   for (const [name, value] of Object.entries(settings)) {
     const input = $("set-" + name);
@@ -584,6 +637,12 @@ function wire() {
   $("settings-dialog").addEventListener("close", refocus);
   document.addEventListener("visibilitychange", () => { if (rfb && document.body.dataset.state === "connected") keepAwake(true); });
   wireKeys(() => rfb);
+  window.addEventListener("keydown", toolbarKeys, true);
+  window.addEventListener("keyup", toolbarKeys, true);
+  wireZoom($("screen"), () => rfb, () => settings.resize === "scale", (zoom) => {
+    settings.zoom = zoom;
+    settingsStore.remember(address, "zoom", zoom);
+  });
 }
 
 wire();
@@ -598,7 +657,7 @@ Promise.all([
   readServer(),
 ]).then(([rfbModule, keysymModule, logging, allowedElsewhere]) => {
   if (allowedElsewhere) refusal = null;
-  RFB = rfbModule.default;
+  RFB = zoomable(rfbModule.default);
   setKeysyms(keysymModule.default);
   initLogging = logging.initLogging;
   initLogging(settings.logging);

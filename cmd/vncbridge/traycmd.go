@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -96,6 +97,16 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case errors.Is(err, app.ErrAlreadyRunning):
 		fmt.Fprintln(stdout, "vncbridge:", err)
+		var ignored []string
+		for _, name := range []string{"port", "target", "record", "allow-remote", "headless"} {
+			if flags.Changed(name) {
+				ignored = append(ignored, "--"+name)
+			}
+		}
+		if len(ignored) > 0 {
+			fmt.Fprintf(stdout, "vncbridge: %s not applied: the running vncbridge keeps its settings; change them in its menu, or quit it first\n",
+				strings.Join(ignored, ", "))
+		}
 		return 0
 	case err != nil:
 		log.Error(err.Error())

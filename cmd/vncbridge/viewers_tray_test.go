@@ -36,7 +36,7 @@ func viewerEntries(m entry) []entry {
 	v, _ := m.path("Viewers")
 	var out []entry
 	for _, c := range v.children {
-		if strings.HasPrefix(c.label, "127.0.0.1 — ") {
+		if strings.HasPrefix(c.label, "This computer — ") {
 			out = append(out, c)
 		}
 	}
@@ -68,7 +68,7 @@ func TestTrayViewersOnARealSessionBus(t *testing.T) {
 	openViewer(t, port)
 	m := p.waitMenu(t, "the second viewer", func(m entry) bool { return len(viewerEntries(m)) == 2 })
 	es := viewerEntries(m)
-	if !strings.Contains(es[0].label, ", control, ") || !strings.Contains(es[1].label, ", view only, ") {
+	if !strings.Contains(es[0].label, " can control, ") || !strings.Contains(es[1].label, " view only, ") {
 		t.Fatalf("viewers %q, %q", es[0].label, es[1].label)
 	}
 

@@ -1,0 +1,52 @@
+package app
+
+import (
+	"net"
+
+	"vncbridge/proxy"
+)
+
+// The words the person sharing reads about a viewer: "this computer" for
+// one on loopback, "Firefox on Android", "can control" or "view only". Text
+// the viewer chose (its browser's word) goes through viewerText.
+
+// viewerName is who a viewer is: "this computer", or its address.
+func viewerName(v proxy.Viewer) string {
+	h := viewerHost(v)
+	if isLoopback(h) {
+		return "this computer"
+	}
+	return viewerText(h)
+}
+
+// viewerHost is a viewer's address without its port: "192.168.1.20".
+func viewerHost(v proxy.Viewer) string {
+	if h, _, err := net.SplitHostPort(v.Address); err == nil {
+		return h
+	}
+	return v.Address
+}
+
+// viewerClient is the viewer's browser and device, "Firefox on Android";
+// "" when neither is known.
+func viewerClient(v proxy.Viewer) string {
+	b := viewerText(v.Browser)
+	if b == "unknown" {
+		b = ""
+	}
+	switch {
+	case b != "" && v.Device != "":
+		return b + " on " + v.Device
+	case b != "":
+		return b
+	}
+	return v.Device
+}
+
+// viewerMode is what a viewer may do: "can control" or "view only".
+func viewerMode(v proxy.Viewer) string {
+	if v.ViewOnly {
+		return "view only"
+	}
+	return "can control"
+}

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"vncbridge/proxy"
+)
+
+// The person sharing reads words, not addresses and modes: "this
+// computer", "Firefox on Android", "can control".
+func TestViewerWords(t *testing.T) {
+	start := time.Date(2026, 12, 4, 14, 5, 0, 0, time.Local)
+	far := proxy.Viewer{Address: "192.168.1.20:50000", Browser: "Firefox", Device: "Android", Start: start}
+	near := proxy.Viewer{Address: "[::1]:50000", Browser: "Chrome", Device: "Linux", ViewOnly: true, Start: start}
+	odd := proxy.Viewer{Address: "[::ffff:127.0.0.1]:50000", Browser: "unknown", Start: start}
+	for _, c := range []struct{ got, want string }{
+		{viewerTitle(far), "192.168.1.20 — Firefox on Android, can control, since 14:05"},
+		{viewerTitle(near), "This computer — Chrome on Linux, view only, since 14:05"},
+		{viewerTitle(odd), "This computer — can control, since 14:05"},
+		{consentQuestion(far), "Allow 192.168.1.20 to see and control your desktop? (Firefox on Android)"},
+		{consentQuestion(near), "Allow this computer to see your desktop? (Chrome on Linux)"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%q, want %q", c.got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		v      proxy.Viewer
+		joined bool
+		want   string
+	}{
+		{far, true, "192.168.1.20 (Firefox on Android) is now viewing your desktop and can control it"},
+		{near, true, "This computer (Chrome on Linux) is now viewing your desktop (view only)"},
+		{far, false, "192.168.1.20 (Firefox on Android) stopped viewing your desktop"},
+	} {
+		if _, body := viewerNotice(c.v, c.joined); body != c.want {
+			t.Errorf("%q, want %q", body, c.want)
+		}
+	}
+}
