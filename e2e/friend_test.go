@@ -146,7 +146,7 @@ func TestFriendWaiting(t *testing.T) {
 	for _, c := range []struct {
 		name          string
 		width, height int64
-	}{{"waiting.png", 1280, 800}, {"waiting-phone.png", 390, 844}} {
+	}{{"desktop", 1280, 800}, {"phone", 390, 844}} {
 		t.Run(c.name, func(t *testing.T) {
 			art := newArtifacts(t)
 			cert := testcert.SelfSigned(t)
@@ -183,7 +183,7 @@ func TestFriendWaiting(t *testing.T) {
 					Spinning: getComputedStyle(spinner).animationName === "spin" && spinner.getBoundingClientRect().width > 0,
 					Centred: Math.abs(panel.left + panel.width / 2 - innerWidth / 2) < 2 && Math.abs(panel.top + panel.height / 2 - innerHeight / 2) < 2};
 			})()`, &w)
-			b.shot(c.name)
+			b.shot("waiting-" + c.name + ".png")
 			if w.Title != "Waiting for the person sharing to let you in…" || !w.Spinning || !w.Centred {
 				t.Errorf("the waiting panel: %+v", w)
 			}
