@@ -110,6 +110,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		Target: s.Target,
 		Web:    o.web,
 		Logger: o.log,
+		Share:  true, // the page says "stopped sharing" when the share stops
 	}
 	ok := false
 	defer func() { // a failure leaves nothing behind

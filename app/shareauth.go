@@ -75,7 +75,7 @@ func (a shareAuth) admit(r *http.Request) (admission, error) {
 		case a.viewValue != "" && a.tokenIs(t[0], a.viewToken):
 			return viewing, nil
 		}
-		return refused, &proxy.AuthError{Status: http.StatusForbidden, Reason: "wrong share token: open the share link again"}
+		return refused, &proxy.AuthError{Status: http.StatusForbidden, Reason: "wrong share token: open the share link again", Page: proxy.PageLinkExpired}
 	}
 	if c, err := r.Cookie(a.cookie); err == nil {
 		switch {
@@ -84,12 +84,12 @@ func (a shareAuth) admit(r *http.Request) (admission, error) {
 		case a.viewValue != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(a.viewValue)) == 1:
 			return viewing, nil
 		}
-		return refused, &proxy.AuthError{Status: http.StatusForbidden, Reason: "this browser's admission is out of date (the share token changed): open the new share link"}
+		return refused, &proxy.AuthError{Status: http.StatusForbidden, Reason: "this browser's admission is out of date (the share token changed): open the new share link", Page: proxy.PageLinkExpired}
 	}
 	if a.local {
-		return refused, &proxy.AuthError{Status: http.StatusUnauthorized, Reason: "open this share from the vncbridge menu: Open in browser"}
+		return refused, &proxy.AuthError{Status: http.StatusUnauthorized, Reason: "open this share from the vncbridge menu: Open in browser", Page: proxy.PageOpenFromMenu}
 	}
-	return refused, &proxy.AuthError{Status: http.StatusUnauthorized, Reason: "this share is opened with its link, which carries the token"}
+	return refused, &proxy.AuthError{Status: http.StatusUnauthorized, Reason: "this share is opened with its link, which carries the token", Page: proxy.PageLinkExpired}
 }
 
 // Authenticate implements proxy.Authenticator.

@@ -741,7 +741,7 @@ func TestViewerExplainsEveryEnding(t *testing.T) {
 		{refusal(http.StatusServiceUnavailable), "server full", true, false, "The proxy is busy", true},
 		{refusal(http.StatusTeapot), "odd", true, false, "The proxy refused the connection", false},
 		{1008, proxy.ReasonNotLetIn, true, false, "The person sharing did not let you in", false},
-		{1008, proxy.ReasonNoAnswer + "30s", true, false, "The person sharing did not answer within 30s", false},
+		{1008, proxy.ReasonNoAnswer + "30s", true, false, "The person sharing did not answer", false},
 		{1008, "The person sharing disconnected you", true, true, "The person sharing disconnected you", false},
 		{1008, proxy.ReasonViewOnly + "the client sent RFB message type 7, which view-only cannot read", true, true, "The view-only session ended", false},
 		{1006, "", false, false, "Cannot reach the proxy", true},

@@ -13,6 +13,9 @@ type AuthError struct {
 	Status int         // 401 or 403
 	Header http.Header // for example WWW-Authenticate
 	Reason string      // for the log and the answer's body
+	// Page is what a browser that navigates here gets instead of Reason
+	// (NoRefusalPage: Reason, as plain text).
+	Page RefusalPage
 }
 
 func (e *AuthError) Error() string { return e.Reason }

@@ -178,6 +178,13 @@ type Config struct {
 	// quickly.
 	OnViewer func(v Viewer, joined bool)
 
+	// Share says that the server shares a person's desktop (the tray's
+	// share, not a proxy in front of a VNC server that runs on its own):
+	// its pages say so (HeaderShare), and the viewer then tells its user
+	// that the person stopped sharing when the server shuts down, rather
+	// than trying again, and keeps the link's token out of its address bar.
+	Share bool
+
 	// Traffic logs a mark per frame (websockify's --traffic).
 	Traffic bool
 	// Logger receives the Server's log; nil discards it.

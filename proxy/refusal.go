@@ -16,6 +16,8 @@ type refusal struct {
 	status int
 	reason string
 	header http.Header
+	// page is what a browser's navigation gets instead of plain text.
+	page RefusalPage
 	// counted is a failed guess, logged in the guess limiter's summary
 	// line rather than one line each.
 	counted bool
@@ -36,7 +38,7 @@ func asRefusal(err error) *refusal {
 	}
 	var ae *AuthError
 	if errors.As(err, &ae) {
-		return &refusal{status: ae.Status, reason: ae.Reason, header: ae.Header}
+		return &refusal{status: ae.Status, reason: ae.Reason, header: ae.Header, page: ae.Page}
 	}
 	return refused(http.StatusForbidden, err.Error())
 }
@@ -46,7 +48,8 @@ func asRefusal(err error) *refusal {
 func (e *refusal) closeCode() ws.StatusCode { return refusalCode(e.status) }
 
 // refuse answers a request that cannot be served with an HTTP error that
-// carries the reason in its body, and logs it.
+// carries the reason in its body (a browser's navigation gets the
+// refusal's page, if it has one), and logs it.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, rf *refusal) {
 	s.logRefusal(r, rf)
 	for k, vs := range rf.header {
@@ -54,6 +57,10 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, rf *refusal) {
 	}
 	if isUpgrade(r) {
 		w.Header().Set("Connection", "close")
+	}
+	if rf.page != NoRefusalPage && wantsPage(r) {
+		writeRefusalPage(w, r, rf)
+		return
 	}
 	http.Error(w, strconv.Itoa(rf.status)+" "+http.StatusText(rf.status)+": "+rf.reason, rf.status)
 }

@@ -32,7 +32,8 @@ type Server struct {
 	guesses      *guessLimit // failed authentications per client address
 	tokenGuesses *guessLimit // unknown tokens per client address
 
-	contentPolicy string // the Content-Security-Policy of every answer
+	contentPolicy string   // the Content-Security-Policy of every answer
+	page          pageInfo // what the web answers tell the viewer page
 
 	startHTTP sync.Once // the HTTP server starts with the first Serve
 
@@ -92,6 +93,7 @@ func New(cfg Config) (*Server, error) {
 		// 'self' takes in ws: and wss: to this host and port (CSP level 3).
 		s.contentPolicy += "; connect-src 'self'"
 	}
+	s.page = newPageInfo(&cfg)
 	s.warnSharedRecordingFolder()
 	if cfg.Web != nil {
 		s.web = newWebFiles(cfg.Web)
@@ -222,6 +224,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveMetrics(w)
 		return
 	}
+	s.page.setHeaders(h, r)
 	s.serveWeb(w, r)
 }
 

@@ -323,6 +323,30 @@ func TestConsentViewerLeaves(t *testing.T) {
 	expectNoDial(t, tg, 200*time.Millisecond)
 }
 
+// A viewer that closes while the person sharing is asked (a browser's
+// Cancel: a close frame, the connection kept open for the answer) ends the
+// question too.
+func TestConsentViewerCloses(t *testing.T) {
+	tg := startTarget(t)
+	asked, canceled := make(chan struct{}), make(chan struct{})
+	_, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
+		close(asked)
+		<-ctx.Done()
+		close(canceled)
+		return Allow
+	}})
+	c := dialWS(t, addr)
+	defer c.conn.Close()
+	<-asked
+	c.write(closeFrame(ws.StatusNormalClosure, ""))
+	select {
+	case <-canceled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the question went on after the viewer closed")
+	}
+	expectNoDial(t, tg, 200*time.Millisecond)
+}
+
 // What a viewer sends while it waits reaches the target once it is let in.
 func TestConsentKeepsEarlyBytes(t *testing.T) {
 	tg := startTarget(t)

@@ -29,7 +29,7 @@ const said = {
   lookupFailed: ["The proxy could not look up the token", true],
   busy: ["The proxy is busy", true],
   notLetIn: ["The person sharing did not let you in", false],
-  noAnswer: ["The person sharing did not answer within 30s", false],
+  noAnswer: ["The person sharing did not answer", false],
   answeringAnother: ["The person sharing is answering another viewer; try again in a moment", false],
   disconnected: ["The person sharing disconnected you", false],
   viewOnly: ["The view-only session ended", false],
@@ -95,4 +95,23 @@ test("the endings the page reads itself", () => {
   }
   assert.equal(read({ code: 1006, opened: false }).hint, `Nothing answered at ${url}: vncbridge may have stopped, or the network is down.`);
   assert.equal(read({ code: refusalBase + 418, reason: "", opened: true }).hint, "It said: 4418");
+});
+
+test("a person's share speaks of the person", () => {
+  const stop = { code: 1001, reason: "Server shutting down", opened: true, connected: true, share: true };
+  const named = explain({ url, ...stop, name: "Anna's laptop" });
+  assert.deepEqual([named.kind, t(named.title, named.vars), named.retry, named.log],
+    ["stoppedSharing", "Anna's laptop stopped sharing", false, false]);
+  const unnamed = read({ ...stop, opened: false, connected: false });
+  assert.deepEqual([unnamed.title, unnamed.retry], ["The person sharing stopped sharing", false]);
+  // A proxy's own shutdown (no share) is still the proxy's, and tried again.
+  assert.deepEqual([read({ ...stop, share: false }).kind, read({ ...stop, share: false }).retry], ["shuttingDown", true]);
+  // A share's viewer has no log to read.
+  assert.equal(read({ code: 1011, reason: "Target connection lost: EOF", opened: true, share: true }).log, false);
+  // Deny and no answer offer to ask again, not to ask for the link.
+  for (const reason of ["The person sharing did not let you in", "The person sharing did not answer within 30s"]) {
+    const why = explain({ url, code: 1008, reason, opened: true, share: true });
+    assert.equal(why.again, true, reason);
+    assert.equal(t(why.hint, why.vars), "You can ask them again.");
+  }
 });

@@ -3,7 +3,9 @@
 // proxy's own table (proxy/ending.go), tells its endings apart. What the
 // table does not know the page reads itself: a security failure is the VNC
 // server's, another 4xxx a refusal before the session, a close without a
-// frame (1006) a proxy that did not answer or a network that dropped.
+// frame (1006) a proxy that did not answer or a network that dropped. A
+// person's share (its server says so: end.share) speaks of that person: its
+// shutdown is theirs, who stopped sharing, and no log is the viewer's to read.
 
 import { endings, refusalBase } from "./endings.js";
 
@@ -31,12 +33,13 @@ export const words = {
   tooManyGuesses: say("refused", "refusedHint", false),
   lookupFailed: say("lookupFailed", "lookupFailedHint", true),
   busy: say("full", "fullHint", true),
-  notLetIn: say("sharerSaid", "sharerSaidHint", false, false),
-  noAnswer: say("sharerSaid", "sharerSaidHint", false, false),
+  notLetIn: { ...say("notLetIn", "askAgainHint", false, false), again: true },
+  noAnswer: { ...say("noAnswer", "askAgainHint", false, false), again: true },
   answeringAnother: say("sharerSaid", "sharerSaidHint", false, false),
   disconnected: say("sharerSaid", "sharerSaidHint", false, false),
   viewOnly: say("viewOnlyEnded", "refusedHint", false),
   // The page's own readings.
+  stoppedSharing: say("stoppedSharing", "stoppedSharingHint", false, false),
   wrongPassword: say("wrongPassword", "wrongPasswordHint", true, false),
   refused: say("refused", "refusedHint", false),
   proxyUnreachable: say("proxyUnreachable", "proxyUnreachableHint", true),
@@ -65,18 +68,25 @@ export function kindOf(end) {
 
 /**
  * explain maps how a connection ended to what the page says:
- * { kind, title, hint, vars, retry, log } where title and hint are catalog
- * keys, vars fill their places, retry tells whether trying again can help,
- * log whether the proxy's log knows more.
+ * { kind, title, hint, vars, retry, log, again } where title and hint are
+ * catalog keys, vars fill their places, retry tells whether trying again
+ * by itself can help, log whether the proxy's log knows more, again that
+ * the person sharing may be asked again (the button says so).
  *
  * end: { code, reason, opened (the WebSocket opened), connected (the desktop
- * showed), url, securityFailure (the VNC server refused the login) }.
+ * showed), url (without the token), securityFailure (the VNC server refused
+ * the login), share (the server shares a person's desktop), name (the
+ * desktop's name, "" before it showed) }.
  */
 export function explain(end) {
-  const { kind, groups } = kindOf(end);
-  const vars = { reason: end.reason || String(end.code || ""), url: end.url, ...groups };
+  let { kind, groups } = kindOf(end);
+  if (end.share && kind === "shuttingDown") kind = "stoppedSharing";
+  const vars = { reason: end.reason || String(end.code || ""), url: end.url, name: end.name || "", ...groups };
   if (groups.target) vars.host = groups.target.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
-  return { kind, ...words[kind], vars };
+  const why = { kind, ...words[kind], vars };
+  if (kind === "stoppedSharing" && !vars.name) why.title = "stoppedSharingUnnamed";
+  if (end.share) why.log = false;
+  return why;
 }
 
 /** details is the raw close code and reason, for the curious and for bug reports. */

@@ -75,6 +75,29 @@ async function mayConnectElsewhere() {
     return false;
   }
 }
+
+// server is what the page's server says of itself (proxy/pageinfo.go), in
+// the headers of a HEAD request for this page without its token: that it
+// shares a person's desktop (share), the seconds it waits for that person
+// to let a viewer in (asks, 0 when nobody is asked), that it records the
+// sessions, and its certificate's short fingerprint. A share that answers
+// without the token has admitted this browser by its cookie: the token
+// then leaves the address bar, where anyone looking could read it.
+let server = { share: false, asks: 0, recorded: false, certificate: "" };
+async function readServer() {
+  const bare = new URL(location.href);
+  bare.searchParams.delete("token");
+  try {
+    const answer = await fetch(bare, { method: "HEAD", cache: "no-store" });
+    if (!answer.ok) return;
+    const header = (name) => answer.headers.get("Vncbridge-" + name) || "";
+    server = { share: header("Share") === "1", asks: Number(header("Asks")) || 0, recorded: header("Recorded") === "1", certificate: header("Certificate") };
+    if (server.share && bare.href !== location.href) history.replaceState(history.state, "", bare);
+  } catch {
+    // Not this page's server to say: nothing is known.
+  }
+}
+
 let settings = settingsStore.load(address, params);
 
 let RFB = null; // noVNC's RFB class, once loaded
@@ -86,6 +109,8 @@ let askAgain = false; // the last password was wrong: true, or the server's reas
 let attempt = 0; // reconnect attempts since the last good connection
 let countdown = null; // the reconnect timer
 let wakeLock = null;
+let desktopName = ""; // the desktop's name, once shown (RFB's ServerInit)
+let waiting = null; // the countdown while the person sharing is asked
 
 let statusText = ""; // the status setState was last given, before the view-only note
 
@@ -105,6 +130,7 @@ function setState(state, text) {
   if (!control) showStrip(null);
   $("power").hidden = !(control && rfb && rfb.capabilities.power);
   $("pan").hidden = !(connected && rfb && rfb.clippingViewport);
+  $("recorded").hidden = !(connected && server.recorded);
   if (connected) hideMessage();
 }
 
@@ -121,6 +147,8 @@ function showMessage(why, raw) {
   $("message-log").hidden = !why.log;
   $("message-details").textContent = raw ? t("details", { details: raw }) : "";
   $("message-details").hidden = !raw;
+  showCertificate($("message-certificate"));
+  $("retry").textContent = t(why.again ? "askAgain" : "reconnectNow");
   $("message").hidden = false;
 }
 
@@ -128,6 +156,34 @@ function hideMessage() {
   $("message").hidden = true;
   $("message-countdown").hidden = true;
   $("cancel-reconnect").hidden = true;
+}
+
+function showCertificate(el) {
+  el.textContent = t("certificate", { fingerprint: server.certificate });
+  el.hidden = !server.certificate;
+}
+
+// showWaiting puts the wait for the person sharing in the middle of the
+// page, with the seconds the proxy waits for their answer since the
+// WebSocket opened at since; Cancel ends the session.
+function showWaiting(since) {
+  setState("connecting", t("waitingConsent"));
+  if (!server.asks) return; // not known to be asking: the status says it
+  $("waiting-recorded").hidden = !server.recorded;
+  showCertificate($("waiting-certificate"));
+  const tick = () => {
+    const left = Math.max(0, Math.ceil(server.asks - (Date.now() - since) / 1000));
+    $("waiting-seconds").textContent = t("secondsLeft", { s: left });
+  };
+  tick();
+  waiting = setInterval(tick, 250);
+  $("waiting").hidden = false;
+}
+
+function hideWaiting() {
+  clearInterval(waiting);
+  waiting = null;
+  $("waiting").hidden = true;
 }
 
 function stopCountdown() {
@@ -196,12 +252,12 @@ function connect() {
   if (params.has("repeaterID")) options.repeaterID = params.get("repeaterID");
   // The page opens the WebSocket itself to read the close code and reason
   // that say why the proxy ended the session; RFB reports only clean or not.
-  const here = { code: 0, reason: "", opened: false, connected: false, url: wsURL, securityFailure: false };
+  const here = { code: 0, reason: "", opened: false, connected: false, url: address, securityFailure: false };
   let socket;
   try {
     socket = new WebSocket(wsURL, ["binary"]);
   } catch (e) {
-    fail({ title: "proxyUnreachable", hint: "proxyUnreachableHint", vars: { url: wsURL }, retry: false, log: false }, e.message);
+    fail({ title: "proxyUnreachable", hint: "proxyUnreachableHint", vars: { url: address }, retry: false, log: false }, e.message);
     return;
   }
   // A desktop says something at once; a second of silence after the
@@ -210,12 +266,13 @@ function connect() {
   let silence = 0;
   socket.addEventListener("open", () => {
     here.opened = true;
+    const opened = Date.now();
     silence = setTimeout(() => {
-      if (document.body.dataset.state === "connecting") setState("connecting", t("waitingConsent"));
+      if (document.body.dataset.state === "connecting") showWaiting(opened);
     }, 1000);
   });
-  socket.addEventListener("message", () => clearTimeout(silence), { once: true });
-  socket.addEventListener("close", (e) => { here.code = e.code; here.reason = e.reason; clearTimeout(silence); });
+  socket.addEventListener("message", () => { clearTimeout(silence); hideWaiting(); }, { once: true });
+  socket.addEventListener("close", (e) => { here.code = e.code; here.reason = e.reason; clearTimeout(silence); hideWaiting(); });
   try {
     rfb = new RFB($("screen"), socket, options);
   } catch (e) {
@@ -242,6 +299,7 @@ function connect() {
     here.badPassword = e.detail.status === 1 && credentials !== null;
   });
   rfb.addEventListener("desktopname", (e) => {
+    desktopName = e.detail.name;
     $("name").textContent = e.detail.name;
     document.title = e.detail.name + " — vncbridge";
   });
@@ -255,6 +313,9 @@ function connect() {
 
 function disconnected(here, clean) {
   rfb = null;
+  hideWaiting();
+  here.share = server.share;
+  here.name = desktopName;
   // A dialog of the ended connection goes with it (its close finds rfb gone).
   for (const id of ["password-dialog", "verify-dialog"]) if ($(id).open) $(id).close("gone");
   releaseHeld();
@@ -526,6 +587,7 @@ function wire() {
   $("connect").addEventListener("click", () => { attempt = 0; connect(); });
   $("disconnect").addEventListener("click", disconnect);
   $("retry").addEventListener("click", () => { attempt = 0; wanted = true; connect(); });
+  $("waiting-cancel").addEventListener("click", disconnect);
   $("cancel-reconnect").addEventListener("click", () => {
     wanted = false;
     stopCountdown();
@@ -592,6 +654,7 @@ Promise.all([
   import("./novnc/core/input/keysymdef.js"),
   import("./novnc/core/util/logging.js"),
   refusal && refusal.title === "elsewhere" ? mayConnectElsewhere() : false,
+  readServer(),
 ]).then(([rfbModule, keysymModule, logging, allowedElsewhere]) => {
   if (allowedElsewhere) refusal = null;
   RFB = zoomable(rfbModule.default);
