@@ -137,7 +137,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			return nil, fmt.Errorf("TLS certificate: %w", err)
 		}
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
-		sh.fingerprint = shortFingerprint(cert.Certificate[0])
+		sh.fingerprint = proxy.CertificateFingerprint(cert.Certificate[0])
 		cfg.TLSOnly = true
 		addrs = []string{""} // every interface, IPv4 and IPv6
 	}

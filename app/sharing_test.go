@@ -18,6 +18,7 @@ import (
 
 	"vncbridge/assets/icons"
 	"vncbridge/internal/testnet"
+	"vncbridge/proxy"
 )
 
 func TestStartShareCountStop(t *testing.T) {
@@ -134,7 +135,7 @@ func TestRemoteAccessNeedsTLSAndTheToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp := shortFingerprint(conn.ConnectionState().PeerCertificates[0].Raw)
+	fp := proxy.CertificateFingerprint(conn.ConnectionState().PeerCertificates[0].Raw)
 	conn.Close()
 	if len(fp) != 23 {
 		t.Fatalf("fingerprint %q", fp)
