@@ -38,18 +38,8 @@ func TestRecordDirNamesBySessionStartWithSidecar(t *testing.T) {
 	tg := startTarget(t)
 	before := time.Now()
 	srv, addr, _ := startServer(t, Config{Target: tg.addr(), RecordDir: dir, Version: "1.2.3"})
-	c := dialWS(t, addr)
-	tc := tg.accept(t)
-	tc.Write([]byte("RFB 003.008\n"))
-	c.readData(12)
-
-	// The recording's own goroutine creates the file and its sidecar.
-	var files []string
-	testnet.WaitFor(t, "the recording's sidecar", func() bool {
-		files, _ = filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext+recordfmt.SidecarExt))
-		return len(files) > 0
-	})
-	files, _ = filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext))
+	c := greetAndWaitForSidecar(t, tg, addr, dir)
+	files, _ := filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext))
 	if len(files) != 1 {
 		t.Fatalf("recordings while the session runs: %v", files)
 	}
@@ -83,16 +73,9 @@ func TestSidecarNamesTheTargetByItsName(t *testing.T) {
 	dir := t.TempDir()
 	tg := startTarget(t)
 	_, addr, _ := startServer(t, Config{Target: tg.addr(), TargetName: "This desktop (x11vnc)", RecordDir: dir})
-	c := dialWS(t, addr)
-	tc := tg.accept(t)
-	tc.Write([]byte("RFB 003.008\n"))
-	c.readData(12)
-	var files []string
-	testnet.WaitFor(t, "the recording's sidecar", func() bool {
-		files, _ = filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext+recordfmt.SidecarExt))
-		return len(files) > 0
-	})
-	if got := readSidecar(t, strings.TrimSuffix(files[0], recordfmt.SidecarExt)).Target; got != "This desktop (x11vnc)" {
+	greetAndWaitForSidecar(t, tg, addr, dir)
+	files, _ := filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext))
+	if got := readSidecar(t, files[0]).Target; got != "This desktop (x11vnc)" {
 		t.Fatalf("the sidecar's target: %q", got)
 	}
 }
@@ -225,4 +208,20 @@ func TestWarnsWhenOthersCanWriteToTheRecordingFolder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// greetAndWaitForSidecar opens a session recorded into dir, has the target
+// greet it, and waits for the recording's own goroutine to write the
+// sidecar.
+func greetAndWaitForSidecar(t *testing.T, tg *target, addr, dir string) *wsClient {
+	t.Helper()
+	c := dialWS(t, addr)
+	tc := tg.accept(t)
+	tc.Write([]byte("RFB 003.008\n"))
+	c.readData(12)
+	testnet.WaitFor(t, "the recording's sidecar", func() bool {
+		files, _ := filepath.Glob(filepath.Join(dir, "*"+recordfmt.Ext+recordfmt.SidecarExt))
+		return len(files) > 0
+	})
+	return c
 }
