@@ -147,7 +147,7 @@ func TestHixie76Session(t *testing.T) {
 	want := append([]byte("RFB 003.003\n\x00\x01\x02\xffx"), "RFB 003.003\n\x00\x01\x02\xffx"...)
 	for cut := 1; cut < len(stream); cut++ {
 		c.conn.Write(stream[:cut])
-		time.Sleep(time.Millisecond) // let the first piece arrive alone
+		testnet.WaitFor(t, "the proxy to read the first piece alone", func() bool { return testnet.ReadByPeer(t, c.conn) })
 		c.conn.Write(stream[cut:])
 		got := make([]byte, 17)
 		tc.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -315,7 +315,7 @@ func TestFlashPolicy(t *testing.T) {
 		defer conn.Close()
 		for _, p := range pieces {
 			io.WriteString(conn, p)
-			time.Sleep(5 * time.Millisecond)
+			testnet.WaitFor(t, "the server to read "+p, func() bool { return testnet.ReadByPeer(t, conn) })
 		}
 		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 		b, err := io.ReadAll(conn)

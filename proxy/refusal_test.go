@@ -58,7 +58,7 @@ func answerTo(t *testing.T, addr, request string) answer {
 // refusal as the close code 4000+status with the reason. Other clients get
 // websockify's HTTP errors.
 func TestRefusalsReachBrowsersAsCloseCodes(t *testing.T) {
-	release := make(chan struct{})
+	held, release := make(chan struct{}), make(chan struct{})
 	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {
 		switch token {
 		case "slow":
@@ -67,6 +67,7 @@ func TestRefusalsReachBrowsersAsCloseCodes(t *testing.T) {
 		case "broken":
 			return Target{}, errors.New("backend down")
 		case "held":
+			close(held)
 			<-release
 			return Target{Network: "tcp", Address: "127.0.0.1:1"}, nil
 		}
@@ -137,7 +138,11 @@ func TestRefusalsReachBrowsersAsCloseCodes(t *testing.T) {
 	t.Run("shutting down/browser", func(t *testing.T) {
 		got := make(chan answer, 1)
 		go func() { got <- answerTo(t, addr, request("/?token=held", port, "http://localhost:"+port)) }()
-		time.Sleep(100 * time.Millisecond) // the lookup is under way
+		select {
+		case <-held: // the lookup is under way
+		case <-time.After(10 * time.Second):
+			t.Fatal("the token was never looked up")
+		}
 		shut := make(chan error, 1)
 		go func() { shut <- srv.Shutdown(contextWithTimeout(t, 5*time.Second)) }()
 		testnet.WaitFor(t, "the shutdown to close the listener", func() bool {

@@ -311,21 +311,36 @@ func TestViewOnlyByAuthentication(t *testing.T) {
 // the dialog's context is done, the target never dialed.
 func TestConsentViewerLeaves(t *testing.T) {
 	tg := startTarget(t)
-	canceled := make(chan struct{})
-	_, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
+	asked, canceled := make(chan struct{}), make(chan struct{})
+	srv, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
+		close(asked)
 		<-ctx.Done()
 		close(canceled)
 		return Allow
 	}})
 	c := dialWS(t, addr)
-	time.Sleep(100 * time.Millisecond)
+	waitClosed(t, asked, "the person sharing to be asked")
 	c.conn.Close()
+	waitClosed(t, canceled, "the question to end after the viewer left")
+	// The session is over: had the Allow let it go on, the target would
+	// have been dialed by now.
+	testnet.WaitFor(t, "the session to end", func() bool { return srv.Sessions() == 0 })
 	select {
-	case <-canceled:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the question went on after the viewer left")
+	case <-tg.conns:
+		t.Fatal("the target was dialed for a viewer that left")
+	default:
 	}
-	expectNoDial(t, tg, 200*time.Millisecond)
+}
+
+// waitClosed waits for ch to be closed, failing the test, naming what,
+// after 10 seconds.
+func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
 }
 
 // A viewer that closes while the person sharing is asked (a browser's
@@ -355,13 +370,16 @@ func TestConsentViewerCloses(t *testing.T) {
 // What a viewer sends while it waits reaches the target once it is let in.
 func TestConsentKeepsEarlyBytes(t *testing.T) {
 	tg := startTarget(t)
-	answer := make(chan Decision)
+	asked, answer := make(chan struct{}), make(chan Decision)
 	_, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
+		close(asked)
 		return <-answer
 	}})
 	c := dialWS(t, addr)
+	waitClosed(t, asked, "the person sharing to be asked")
 	c.send(ws.OpBinary, []byte("early"))
-	time.Sleep(100 * time.Millisecond)
+	// The proxy reads the client while it waits for the answer.
+	testnet.WaitFor(t, "the proxy to read the early bytes", func() bool { return testnet.ReadByPeer(t, c.conn) })
 	answer <- Allow
 	tc := tg.accept(t)
 	c.send(ws.OpBinary, []byte(" and later"))

@@ -43,7 +43,9 @@ func TestPingFloodWithoutReadingKeepsTheStreamWhole(t *testing.T) {
 		}
 		wrote <- nil
 	}()
-	time.Sleep(closeGrace + 500*time.Millisecond) // longer than any write deadline
+	// Not a wait for anything: the client stalls, reading nothing, for
+	// longer than any write deadline of the proxy; that stall is the test.
+	time.Sleep(closeGrace + 500*time.Millisecond)
 
 	var got []byte
 	next := 0

@@ -125,8 +125,9 @@ func TestTokenFileRereadsOnChange(t *testing.T) {
 	}
 	expect(t, rw, "a", tcp("host:1"))
 	expectUnknown(t, rw, "b")
-	time.Sleep(10 * time.Millisecond) // a new modification time
 	os.WriteFile(path, []byte("a: host:1\nb: other:2\n"), 0o644)
+	later := time.Now().Add(time.Minute) // a new modification time, whatever the clock's step
+	os.Chtimes(path, later, later)
 	expect(t, rw, "b", tcp("other:2"))
 	expectUnknown(t, ro, "b") // read once
 }
@@ -175,8 +176,8 @@ func TestTokenAPIs(t *testing.T) {
 			fmt.Fprint(w, `{"host": "10.1.2.3", "port": 5901}`)
 		case "jsonstr":
 			fmt.Fprint(w, `{"host": "::1", "port": "5902"}`)
-		case "slow":
-			time.Sleep(2 * time.Second)
+		case "slow": // answers nothing until the client gives up
+			<-r.Context().Done()
 		case "broken":
 			http.Error(w, "oops", 500)
 		default:
@@ -355,17 +356,14 @@ func startRedis(t *testing.T, args ...string) string {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if c, err := net.Dial("tcp", addr); err == nil {
+	testnet.WaitFor(t, "redis-server to listen", func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
 			c.Close()
-			return addr
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server did not start")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err == nil
+	})
+	return addr
 }
 
 // redisSet stores a value with redis-cli's protocol, spoken by hand.
