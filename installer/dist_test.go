@@ -253,15 +253,11 @@ func TestDebInstallsRunsAndRemoves(t *testing.T) {
 func echoThrough(t *testing.T, addr, msg string) {
 	t.Helper()
 	var conn net.Conn
-	var err error
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-		if conn, err = net.Dial("tcp", addr); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	testnet.WaitFor(t, addr+" to listen", func() bool {
+		var err error
+		conn, err = net.Dial("tcp", addr)
+		return err == nil
+	})
 	testnet.EchoThrough(t, conn, msg)
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"vncbridge/internal/testnet"
 	"vncbridge/proxy"
 	"vncbridge/proxy/recordfmt"
 )
@@ -187,6 +188,8 @@ func TestSidecarOfTheProxy(t *testing.T) {
 		c, err := target.Accept()
 		if err == nil {
 			c.Write([]byte("RFB 003.008\n"))
+			// Not a wait for anything: the session lasts this long, and
+			// its recording must say so.
 			time.Sleep(300 * time.Millisecond)
 			c.Write([]byte("more"))
 			io.Copy(io.Discard, c)
@@ -218,17 +221,10 @@ func TestSidecarOfTheProxy(t *testing.T) {
 	}
 	c.Close()
 	var list []Recording
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testnet.WaitFor(t, "one closed recording in the list", func() bool {
 		list, _ = List(dir)
-		if len(list) == 1 && !list[0].Open || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if len(list) != 1 {
-		t.Fatalf("listed %v", list)
-	}
+		return len(list) == 1 && !list[0].Open
+	})
 	r := list[0]
 	if r.Open || !r.Sidecar || r.Version != "7.7" || r.Target != target.Addr().String() || r.Viewer != c.LocalAddr().String() ||
 		r.Duration < 250*time.Millisecond || r.Duration > 5*time.Second || !strings.HasSuffix(r.Name, recordfmt.Ext) {

@@ -490,6 +490,8 @@ func TestAboutToShowGroupRefreshes(t *testing.T) {
 	testnet.WaitFor(t, "the first look, at start", func() bool {
 		return strings.Contains(tray.out.String(), `msg="looked for VNC servers" everywhere=true`)
 	})
+	// A VNC server that greets and keeps the connection open a while, as
+	// one does during a probe; the sleep is its life, not a wait.
 	testnet.Serve(t, "tcp", remote, func(c net.Conn) { c.Write([]byte("RFB 003.008\n")); time.Sleep(time.Second); c.Close() })
 	p.aboutToShow(t)
 	p.waitMenu(t, "the server found after AboutToShowGroup", func(m entry) bool {
