@@ -34,10 +34,7 @@ func TestTargetChoiceAndOtherWithoutDialog(t *testing.T) {
 	}
 	// No native dialog: "Other…" opens the settings page; posting it sets the target.
 	h.click("Target VNC server", "Other…")
-	deadline := time.Now().Add(5 * time.Second)
-	for len(h.opener.list()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	testnet.WaitFor(t, "a page opened", func() bool { return len(h.opener.list()) > 0 })
 	pages := h.opener.list()
 	if len(pages) != 1 || !strings.HasPrefix(pages[0], "http://127.0.0.1:") {
 		t.Fatalf("opened %v, want the settings page", pages)

@@ -1,12 +1,16 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 func TestServiceRunningTakesOverStartStop(t *testing.T) {
@@ -52,11 +56,16 @@ func TestServiceWatchAsksOnlyOnAChange(t *testing.T) {
 		t.Skip("this system does not tell which ports listen: the service manager is asked every round")
 	}
 	unit := filepath.Join(t.TempDir(), "vncbridge.service")
+	var rounds atomic.Int64 // every round looks for VNC servers too
 	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(o *config) {
 		o.every = 20 * time.Millisecond
 		o.serviceFiles = []string{unit}
+		o.detect = func(ctx context.Context, cands []string) []foundServer {
+			rounds.Add(1)
+			return savedAnswer(ctx, cands)
+		}
 	})
-	time.Sleep(300 * time.Millisecond) // some fifteen rounds
+	testnet.WaitFor(t, "fifteen rounds", func() bool { return rounds.Load() >= 15 })
 	if n := h.service.timesAsked(); n > 2 {
 		t.Fatalf("the service manager was asked %d times with nothing changed", n)
 	}

@@ -87,16 +87,14 @@ func TestRecordingWritesAFile(t *testing.T) {
 	h.waitStatus("sharing", prefix("Sharing"))
 	echoThrough(t, port).Close()
 	var files []string
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	testnet.WaitFor(t, "a recording holding the session", func() bool {
 		files, _ = filepath.Glob(filepath.Join(h.paths.Recordings, "session-*.vncrec"))
-		if len(files) > 0 {
-			if b, _ := os.ReadFile(files[0]); strings.Contains(string(b), "RFB hello") {
-				break
-			}
+		if len(files) == 0 {
+			return false
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		b, _ := os.ReadFile(files[0])
+		return strings.Contains(string(b), "RFB hello")
+	})
 	if len(files) != 1 {
 		t.Fatalf("recordings %v", files)
 	}

@@ -3,12 +3,15 @@
 package app
 
 import (
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"vncbridge/assets/icons"
+	"vncbridge/internal/testnet"
 )
 
 // fakeLib plays fyne.io/systray's menu: reset removes every item, closing its
@@ -64,7 +67,7 @@ func TestRebuildNeverClicks(t *testing.T) {
 	var clicks atomic.Int64
 	var mu sync.Mutex
 	var clicked []string
-	tray := &systrayTray{lib: &fakeLib{}}
+	tray := testTray(t, &fakeLib{})
 	// Every item's action counts as a click, named after the item.
 	var count func(items []menuItem) []menuItem
 	count = func(items []menuItem) []menuItem {
@@ -82,16 +85,27 @@ func TestRebuildNeverClicks(t *testing.T) {
 		}
 		return items
 	}
+	// Two states whose menus differ in shape (one found server more), so
+	// that every Show rebuilds.
 	st := state{Settings: defaultSettings(), Version: "test"}
+	found := []foundServer{{Addr: "localhost:5901", Version: "3.8"}}
+	other := st
+	other.Found = found
+	if menuShape(menuOf(st)) == menuShape(menuOf(other)) {
+		t.Fatal("the two menus have one shape: Show would update in place, not rebuild")
+	}
 	for i := 0; i < 3000; i++ {
-		// Alternate two shapes so that every Show rebuilds.
-		st.Settings.AllowRemote = i%2 == 0
+		st.Found = found[:i%2]
 		tray.Show(icons.Idle, "tip", count(menuOf(st)))
 		if i%100 == 0 {
-			time.Sleep(time.Millisecond) // let forwarders run between rebuilds too
+			// Not a wait for anything: a pause now and then lets the
+			// forwarders run between rebuilds too, not only after them.
+			time.Sleep(time.Millisecond)
 		}
 	}
-	time.Sleep(50 * time.Millisecond)
+	// A phantom click comes from an old item's forwarder before it ends:
+	// once only the shown menu's forwarders are left, every one has come.
+	waitForwarders(t, menuOf(st))
 	if n := clicks.Load(); n != 0 {
 		mu.Lock()
 		defer mu.Unlock()
@@ -114,11 +128,12 @@ func TestRebuildNeverClicks(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("nothing reads the Quit item's clicks")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for clicks.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(20 * time.Millisecond)
+	testnet.WaitFor(t, "the click on Quit", func() bool { return clicks.Load() > 0 })
+	// A second click would come from a forwarder of this menu: replace
+	// it, and wait for them all to end.
+	st.Found = found[:1-len(st.Found)]
+	tray.Show(icons.Idle, "tip", count(menuOf(st)))
+	waitForwarders(t, menuOf(st))
 	mu.Lock()
 	defer mu.Unlock()
 	if n := clicks.Load(); n != 1 || clicked[0] != "Quit" {
@@ -126,11 +141,50 @@ func TestRebuildNeverClicks(t *testing.T) {
 	}
 }
 
+// testTray is a systrayTray on lib whose forwarders end with the test.
+func testTray(t *testing.T, lib *fakeLib) *systrayTray {
+	tray := &systrayTray{lib: lib}
+	t.Cleanup(func() {
+		tray.mu.Lock()
+		defer tray.mu.Unlock()
+		if tray.gen != nil {
+			close(tray.gen)
+		}
+	})
+	return tray
+}
+
+// waitForwarders waits until the click forwarders alive are those of menu
+// alone: the forwarders of the menus it replaced have ended.
+func waitForwarders(t *testing.T, menu []menuItem) {
+	t.Helper()
+	want := 0
+	for _, m := range flatten(menu) {
+		if !m.Separator && m.Action != nil {
+			want++
+		}
+	}
+	testnet.WaitFor(t, "the replaced menus' forwarders to end", func() bool { return forwardersAlive() == want })
+}
+
+// forwardersAlive counts the goroutines in forwardClicks, from a dump of
+// every goroutine's stack.
+func forwardersAlive() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Count(string(buf[:n]), "app.forwardClicks(")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
 // An item updated in place (the last port of the Listen port menu, 7000
 // then 7001) does what it shows now, not what it did when it was built.
 func TestInPlaceUpdateClicksTheCurrentAction(t *testing.T) {
 	lib := &fakeLib{}
-	tray := &systrayTray{lib: lib}
+	tray := testTray(t, lib)
 	got := make(chan string, 1)
 	show := func(port int) {
 		st := state{Settings: defaultSettings()}
