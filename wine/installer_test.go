@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 const (
@@ -91,7 +93,7 @@ func TestInstallerInstallsAndUninstallsCleanly(t *testing.T) {
 	}
 	gone := func(p string) bool { _, err := os.Stat(p); return os.IsNotExist(err) }
 	// Its last step removes the uninstall key.
-	waitUntil(t, time.Minute, "the uninstaller to finish", func() bool {
+	testnet.WaitWithin(t, time.Minute, "the uninstaller to finish", func() bool {
 		return gone(instDir) && run(t, "reg", "query", uninstKey).code != 0
 	})
 	if !gone(menuDir) {

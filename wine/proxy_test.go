@@ -51,7 +51,7 @@ func startProxy(t *testing.T, target string, args ...string) (*proc, string) {
 	t.Helper()
 	listen := "127.0.0.1:" + strconv.Itoa(testnet.FreePort(t))
 	p := start(t, cliExe, append(append([]string{"proxy"}, args...), listen, target)...)
-	waitUntil(t, 30*time.Second, "the proxy under Wine to listen", func() bool {
+	testnet.WaitWithin(t, 30*time.Second, "the proxy under Wine to listen", func() bool {
 		c, err := net.Dial("tcp", listen)
 		if err == nil {
 			c.Close()
@@ -103,7 +103,7 @@ func TestWebFilesAsOnLinux(t *testing.T) {
 	lin := "127.0.0.1:" + strconv.Itoa(testnet.FreePort(t))
 	l := linuxStart(t, "proxy", lin, target)
 	defer l.Process.Kill()
-	waitUntil(t, 10*time.Second, "the Linux proxy", func() bool {
+	testnet.WaitWithin(t, 10*time.Second, "the Linux proxy", func() bool {
 		c, err := net.Dial("tcp", lin)
 		if err == nil {
 			c.Close()

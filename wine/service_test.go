@@ -74,12 +74,12 @@ func TestServiceUnderTheServiceManager(t *testing.T) {
 	svc(0, "status") // running
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	var got string
-	waitUntil(t, 20*time.Second, "the service's share", func() bool {
+	testnet.WaitWithin(t, 20*time.Second, "the service's share", func() bool {
 		got, _ = greetingThrough(addr)
 		return got == rfbGreeting
 	})
 	svc(0, "stop")
-	waitUntil(t, 20*time.Second, "the service to stop", func() bool {
+	testnet.WaitWithin(t, 20*time.Second, "the service to stop", func() bool {
 		return run(t, cliExe, "service", "status", "--system").code == 3
 	})
 	if _, err := greetingThrough(addr); err == nil {

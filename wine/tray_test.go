@@ -98,7 +98,7 @@ func (tr *tray) count(img *image.RGBA, c color.RGBA) (n, sx, sy int) {
 // waitIcon waits until the tray icon shows colour c, and notes where it is.
 func (tr *tray) waitIcon(c color.RGBA, what string) {
 	tr.t.Helper()
-	waitUntil(tr.t, 20*time.Second, "the "+what+" icon", func() bool {
+	testnet.WaitWithin(tr.t, 20*time.Second, "the "+what+" icon", func() bool {
 		tr.lastScreenshot = screenshot(tr.t)
 		n, sx, sy := tr.count(tr.lastScreenshot, c)
 		if n >= 20 {
@@ -304,11 +304,11 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 	began := time.Now()
 	for i := range sessions {
 		tr.click(tr.openMenu(mainItems), startStop)
-		waitUntil(t, 20*time.Second, fmt.Sprintf("session %d: the share", i), tr.sharing)
+		testnet.WaitWithin(t, 20*time.Second, fmt.Sprintf("session %d: the share", i), tr.sharing)
 		tr.waitIcon(tr.shareC, "sharing (green)")
 		stop, sharingItems := menuIndex(t, sharingMenu, "Stop sharing")
 		tr.click(tr.openMenu(sharingItems), stop)
-		waitUntil(t, 20*time.Second, fmt.Sprintf("session %d: the share to stop", i), tr.refused)
+		testnet.WaitWithin(t, 20*time.Second, fmt.Sprintf("session %d: the share to stop", i), tr.refused)
 		tr.waitIcon(tr.idleC, "idle")
 	}
 	t.Logf("%d sessions started and stopped from the menu in %v", sessions, time.Since(began).Round(time.Millisecond))
@@ -319,7 +319,7 @@ func TestTrayOnWinesDesktop(t *testing.T) {
 		// The submenu opens on the left: the menu is at the screen's right edge.
 		sub := tr.waitMenu(tr.lastScreenshot, 0, main.left, subItems)
 		tr.click(sub, login)
-		waitUntil(t, 20*time.Second, fmt.Sprintf("the Run value there: %v", want), func() bool {
+		testnet.WaitWithin(t, 20*time.Second, fmt.Sprintf("the Run value there: %v", want), func() bool {
 			_, ok := regQuery(t, runKey, "vncbridge")
 			return ok == want
 		})
@@ -353,7 +353,7 @@ func TestOneTrayPerUser(t *testing.T) {
 	if code := second.exitCode(t, 20*time.Second); code != 0 || !strings.Contains(second.out(), "already running") {
 		t.Fatalf("the second launch: exit %d, %q %q", code, second.out(), second.err())
 	}
-	waitUntil(t, 20*time.Second, "the first tray to share", tr.sharing)
+	testnet.WaitWithin(t, 20*time.Second, "the first tray to share", tr.sharing)
 	tr.waitIcon(tr.shareC, "sharing (green)")
 	if n, _, _ := tr.count(tr.lastScreenshot, tr.shareC); n > icon*3/2 {
 		t.Errorf("%d green pixels in the notification area, %d in one icon: a second icon?", n, icon)
@@ -382,7 +382,7 @@ func trayStopsWhenAsked(t *testing.T, ask []string) {
 	tr := startTray(t)
 	startStop, mainItems := menuIndex(t, mainMenu, "Start sharing")
 	tr.click(tr.openMenu(mainItems), startStop)
-	waitUntil(t, 20*time.Second, "the share", tr.sharing)
+	testnet.WaitWithin(t, 20*time.Second, "the share", tr.sharing)
 
 	conn := openSession(t, tr.addr)
 	defer conn.Close()

@@ -13,14 +13,14 @@ package wine
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"vncbridge/internal/testnet"
 )
 
 // The run's Wine: its prefix, display and the binaries under test.
@@ -62,7 +62,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-var xvfb *exec.Cmd
+var xvfb *testnet.Xvfb
 
 func setUp() error {
 	var err error
@@ -88,9 +88,10 @@ func setUp() error {
 		}
 	}
 
-	if display, err = startXvfb(); err != nil {
+	if xvfb, err = testnet.LaunchXvfb("-screen", "0", "1024x768x24"); err != nil {
 		return err
 	}
+	display = xvfb.Display
 	wineEnv = append(os.Environ(),
 		"WINEPREFIX="+prefix,
 		"WINEARCH=win64",
@@ -118,51 +119,12 @@ func setUp() error {
 	return nil
 }
 
-// startXvfb starts a private X server on a display no other X server holds
-// (neither a lock file nor a socket, abstract ones included: -displayfd
-// can hand out a display whose socket file another server lost).
-func startXvfb() (string, error) {
-	for n := 140; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		d := ":" + strconv.Itoa(n)
-		if c, err := net.Dial("unix", "@/tmp/.X11-unix/X"+strconv.Itoa(n)); err == nil {
-			c.Close()
-			continue
-		}
-		cmd := exec.Command("Xvfb", d, "-screen", "0", "1024x768x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			return "", err
-		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
-		for range 100 {
-			select {
-			case <-exited:
-			default:
-				if c, err := net.Dial("unix", "/tmp/.X11-unix/X"+strconv.Itoa(n)); err == nil {
-					c.Close()
-					xvfb = cmd
-					return d, nil
-				}
-				time.Sleep(50 * time.Millisecond)
-				continue
-			}
-			break
-		}
-		cmd.Process.Kill()
-		<-exited
-	}
-	return "", fmt.Errorf("no free X display for Xvfb")
-}
-
 func tearDown() {
 	if prefix != "" {
 		wineserver(30*time.Second, "-k")
 	}
 	if xvfb != nil {
-		xvfb.Process.Kill()
+		xvfb.Stop()
 	}
 	if root != "" {
 		os.RemoveAll(root)
@@ -313,18 +275,6 @@ func userDir(t *testing.T) string {
 	}
 	t.Fatal("no user profile in the prefix")
 	return ""
-}
-
-// waitUntil polls cond for up to timeout.
-func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // regQuery is the data of a registry value, and whether it is there.
