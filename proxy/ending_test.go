@@ -89,6 +89,7 @@ func kindOf(t *testing.T, code ws.StatusCode, reason string) string {
 
 // Each example is of its own kind: no row before it takes it.
 func TestEndingsTellTheirExamplesApart(t *testing.T) {
+	t.Parallel()
 	for _, e := range endings {
 		if got := kindOf(t, e.code, e.example); got != e.kind {
 			t.Errorf("close %d %q is taken as %q, want %q", e.code, e.example, got, e.kind)
@@ -102,6 +103,7 @@ func TestEndingsTellTheirExamplesApart(t *testing.T) {
 // The reasons of real dial errors on this system are told apart: a closed
 // port has no VNC server, a name that does not resolve is an unknown host.
 func TestEndingsOfRealDialErrors(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var d net.Dialer
@@ -127,6 +129,7 @@ func TestEndingsOfRealDialErrors(t *testing.T) {
 // A viewer still waiting for the person sharing when the server shuts down
 // is told so as every session is: 1001, not the sharer's 1008.
 func TestConsentEndsWithShutdown(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	asked := make(chan struct{})
 	srv, addr, _ := startServer(t, Config{

@@ -48,6 +48,7 @@ func feedAll(b64 bool, stream []byte, sizes ...int) parsed {
 func concat(frames ...[]byte) []byte { return bytes.Join(frames, nil) }
 
 func TestFrameReaderStreams(t *testing.T) {
+	t.Parallel()
 	big := bytes.Repeat([]byte("0123456789abcdef"), 5000) // 80,000 bytes: 64-bit length
 	mid := big[:300]                                      // 16-bit length
 	stream := concat(
@@ -83,6 +84,7 @@ func TestFrameReaderStreams(t *testing.T) {
 }
 
 func TestFrameReaderEveryByteBoundary(t *testing.T) {
+	t.Parallel()
 	stream := concat(
 		maskedFrame(true, ws.OpBinary, bytes.Repeat([]byte{0xaa}, 200)),
 		maskedFrame(true, ws.OpPing, []byte("p")),
@@ -98,6 +100,7 @@ func TestFrameReaderEveryByteBoundary(t *testing.T) {
 }
 
 func TestFrameReaderBase64(t *testing.T) {
+	t.Parallel()
 	msg1 := []byte("RFB 003.008\n")
 	msg2 := bytes.Repeat([]byte{0, 1, 2, 0xff}, 1000)
 	enc2 := []byte(base64.StdEncoding.EncodeToString(msg2))
@@ -132,6 +135,7 @@ func TestFrameReaderBase64(t *testing.T) {
 }
 
 func TestFrameReaderProtocolErrors(t *testing.T) {
+	t.Parallel()
 	unmasked := []byte{0x82, 0x01, 'x'}
 	long := make([]byte, 2+4)
 	long[0], long[1] = 0x82, 0x80|127
@@ -163,6 +167,7 @@ func TestFrameReaderProtocolErrors(t *testing.T) {
 }
 
 func TestParseClose(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		payload []byte
 		code    ws.StatusCode
@@ -193,6 +198,7 @@ func TestParseClose(t *testing.T) {
 }
 
 func TestPutHeader(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 125, 126, 65535, 65536, relayBufferSize} {
 		b := make([]byte, frameHeaderRoom+n)
 		start := putHeader(b, frameHeaderRoom, ws.OpBinary, n)
@@ -204,6 +210,7 @@ func TestPutHeader(t *testing.T) {
 }
 
 func TestClosePayloadCutsReasonAtCharacter(t *testing.T) {
+	t.Parallel()
 	reason := string(bytes.Repeat([]byte("é"), 100)) // 200 bytes
 	p := closePayload(nil, 1011, reason)
 	if len(p) > maxControlLength {

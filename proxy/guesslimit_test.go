@@ -55,6 +55,7 @@ func tryPassword(t *testing.T, addr, from, pw string) (int, time.Duration) {
 // is no failure. Beyond the backlog, failures get 429 at once and the right
 // password still gets in.
 func TestGuessLimit(t *testing.T) {
+	t.Parallel()
 	srv, addr, _ := startServer(t, Config{Target: startEcho(t), Web: webDirFS(t), Auth: password("right"), AuthWeb: true})
 	g := srv.guesses
 	set := func(backlog time.Duration) {
@@ -146,6 +147,7 @@ func failuresOf(g *guessLimit, client string) int {
 // The adversarial run's case: guessers in parallel at full speed get few
 // answers, where there was no limit before.
 func TestGuessingIsSlowedToAFewAnswers(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t), Web: webDirFS(t), Auth: password("right"), AuthWeb: true, Logger: discardLogger()})
 	var mu sync.Mutex
 	answered := 0
@@ -184,6 +186,7 @@ func TestGuessingIsSlowedToAFewAnswers(t *testing.T) {
 }
 
 func TestClientKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"192.0.2.7:5000":                "192.0.2.7",
 		"[::ffff:192.0.2.7]:5000":       "192.0.2.7",
@@ -234,6 +237,7 @@ func tryToken(t *testing.T, addr, from, token string) (int, time.Duration) {
 // a right password does not clear them either; a lookup that fails is no
 // guess.
 func TestUnknownTokensAreGuesses(t *testing.T) {
+	t.Parallel()
 	echo := startEcho(t)
 	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {
 		switch token {
@@ -284,6 +288,7 @@ func TestUnknownTokensAreGuesses(t *testing.T) {
 // tokens, and is refused with 429; the right token still gets in, at once,
 // every time.
 func TestRightTokenGetsInDuringAFlood(t *testing.T) {
+	t.Parallel()
 	echo := startEcho(t)
 	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {
 		if token == "mine" {
@@ -357,6 +362,7 @@ func floodToken(addr, from, token string) int {
 // The table never holds more addresses than its cap, even when every one
 // has failures waiting: the one whose last failure is the oldest goes.
 func TestGuessTableStaysWithinItsCap(t *testing.T) {
+	t.Parallel()
 	g := newGuessLimit(discardLogger(), "test")
 	defer g.stop()
 	g.max = 1000
@@ -380,6 +386,7 @@ func TestGuessTableStaysWithinItsCap(t *testing.T) {
 // Addresses quiet for a while are forgotten: their next failure starts
 // afresh, and the table shrinks.
 func TestGuessTableForgetsQuietAddresses(t *testing.T) {
+	t.Parallel()
 	g := newGuessLimit(discardLogger(), "test")
 	defer g.stop()
 	clock := time.Unix(1e9, 0)
@@ -424,6 +431,7 @@ func BenchmarkGuessTableNewAddress(b *testing.B) {
 // Failures are logged as one summary line per interval: no line for each
 // wrong password, held back or refused.
 func TestFailuresAreLoggedOnceAnInterval(t *testing.T) {
+	t.Parallel()
 	srv, addr, log := startServer(t, Config{Target: startEcho(t), Web: webDirFS(t), Auth: password("right"), AuthWeb: true})
 	g := srv.guesses
 	intervalEnds := make(chan func(), 10)

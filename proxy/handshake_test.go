@@ -11,6 +11,7 @@ import (
 )
 
 func TestAcceptKeyRFCExample(t *testing.T) {
+	t.Parallel()
 	// RFC 6455 section 1.3.
 	if got := acceptKey("dGhlIHNhbXBsZSBub25jZQ=="); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
 		t.Fatalf("got %s", got)
@@ -18,6 +19,7 @@ func TestAcceptKeyRFCExample(t *testing.T) {
 }
 
 func TestChooseSubprotocol(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		offers  []string
 		framing framing
@@ -82,6 +84,7 @@ func upgradeRequest(path string, headers ...string) string {
 }
 
 func TestHandshakeAnswers(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t)})
 	tests := []struct {
 		name    string
@@ -115,6 +118,7 @@ func TestHandshakeAnswers(t *testing.T) {
 }
 
 func TestHostAndOriginChecks(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t)})
 	_, port, _ := net.SplitHostPort(addr)
 	_, allowedAddr, _ := startServer(t, Config{Target: startEcho(t), AllowOrigins: []string{"https://desk.example"}, AllowHosts: []string{"desk.example"}})

@@ -19,6 +19,7 @@ import (
 )
 
 func TestHixieChallengeSpecExample(t *testing.T) {
+	t.Parallel()
 	// draft-hixie-thewebsocketprotocol-76, section 1.3.
 	got, err := hixieChallenge("4 @1  46546xW%0l 1 5", "12998 5 Y3 1  .P00", []byte("^n:ds[4U"))
 	if err != nil || string(got[:]) != "8jKS'y:G*Co,Wxa-" {
@@ -27,6 +28,7 @@ func TestHixieChallengeSpecExample(t *testing.T) {
 }
 
 func TestHixieBadKeys(t *testing.T) {
+	t.Parallel()
 	for _, key := range []string{"12345", "1 2 3", "", "    ", "4294967296 ", "99999999999999999999 9"} {
 		if _, err := hixieKeyNumber(key); err == nil {
 			t.Errorf("key %q accepted", key)
@@ -129,6 +131,7 @@ func (c *hixieClient) expectData(want []byte) {
 }
 
 func TestHixie76Session(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	srv, addr, _ := startServer(t, Config{Target: tg.addr()})
 	conn, _ := net.Dial("tcp", addr)
@@ -173,6 +176,7 @@ func TestHixie76Session(t *testing.T) {
 }
 
 func TestHixie75Session(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t)})
 	conn, _ := net.Dial("tcp", addr)
 	defer conn.Close()
@@ -186,6 +190,7 @@ func TestHixie75Session(t *testing.T) {
 }
 
 func TestHixieOverTLSSaysWSS(t *testing.T) {
+	t.Parallel()
 	cert := selfSigned(t)
 	_, addr, _ := startServer(t, Config{Target: startEcho(t), TLS: &tls.Config{Certificates: []tls.Certificate{cert}}})
 	conn, err := tls.Dial("tcp", addr, tlsClientConfig(cert))
@@ -200,6 +205,7 @@ func TestHixieOverTLSSaysWSS(t *testing.T) {
 }
 
 func TestSequenceNumbers(t *testing.T) {
+	t.Parallel()
 	t.Run("hixie", func(t *testing.T) {
 		tg := startTarget(t)
 		_, addr, _ := startServer(t, Config{Target: tg.addr()})
@@ -247,6 +253,7 @@ func TestSequenceNumbers(t *testing.T) {
 }
 
 func TestHixieBadInputEndsSessionWithReason(t *testing.T) {
+	t.Parallel()
 	for name, tt := range map[string]struct {
 		send []byte
 		log  string
@@ -276,6 +283,7 @@ func TestHixieBadInputEndsSessionWithReason(t *testing.T) {
 }
 
 func TestHixieHandshakeRefusals(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t)})
 	_, legacyOff, log := startServer(t, Config{Target: startEcho(t), NoLegacy: true})
 	hixie := func(key1, key2 string) string {
@@ -303,6 +311,7 @@ func TestHixieHandshakeRefusals(t *testing.T) {
 }
 
 func TestFlashPolicy(t *testing.T) {
+	t.Parallel()
 	cert := selfSigned(t)
 	_, plain, _ := startServer(t, Config{Target: startEcho(t)})
 	_, tlsOnly, _ := startServer(t, Config{Target: startEcho(t), TLS: &tls.Config{Certificates: []tls.Certificate{cert}}, TLSOnly: true})

@@ -161,6 +161,7 @@ func checkCounts(t *testing.T, log *testnet.LogBuffer, atTarget *testnet.Tally, 
 
 // Shutdown in the middle of an echo: what was counted was delivered.
 func TestShutdownDeliversEverythingCounted(t *testing.T) {
+	t.Parallel()
 	const total = 128 << 20
 	tg := startTarget(t)
 	srv, addr, log := startServer(t, Config{Target: tg.addr()})
@@ -188,6 +189,7 @@ func TestShutdownDeliversEverythingCounted(t *testing.T) {
 // with the reason, never a clean 1000 "Target closed"; and what was counted
 // as relayed before it died arrived.
 func TestTargetResetCloses1011(t *testing.T) {
+	t.Parallel()
 	for i := range 3 {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			tg := startTarget(t)

@@ -22,6 +22,7 @@ func waitServe(t *testing.T, done <-chan error, within time.Duration) error {
 }
 
 func TestShutdownClosesSessionsWith1001(t *testing.T) {
+	t.Parallel()
 	srv, err := New(Config{Target: startEcho(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +64,7 @@ func TestNewStartsNothingUntilServe(t *testing.T) {
 // server, and a closed listener ends Serve while the session goes on, which is
 // what the command line's --timeout is built on.
 func TestOnSessionsMayCallTheServer(t *testing.T) {
+	t.Parallel()
 	reported := make(chan int, 8)
 	var srv *Server
 	srv, err := New(Config{Target: startEcho(t), OnSessions: func(int) { reported <- srv.Sessions() }})

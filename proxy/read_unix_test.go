@@ -14,6 +14,7 @@ import (
 // A failed read says "read" once, the way net.Conn's Read would, and
 // keeps what failed: the poller's own "raw-read" wrapping is not shown.
 func TestPooledReadErrorSaysReadOnce(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -58,6 +58,7 @@ console.log(JSON.stringify(out));
 }
 
 func TestRecordingLoadsInNode(t *testing.T) {
+	t.Parallel()
 	prefix := filepath.Join(t.TempDir(), "session")
 	tg := startTarget(t)
 	srv, addr, _ := startServer(t, Config{Target: tg.addr(), Record: prefix})
@@ -113,6 +114,7 @@ func TestRecordingLoadsInNode(t *testing.T) {
 // it. A disk that comes back gets a recording that plays up to where it
 // fell behind.
 func TestSlowDiskStopsTheRecordingNotTheSession(t *testing.T) {
+	t.Parallel()
 	for _, disk := range []string{"pipe nobody reads", "disk that comes back"} {
 		t.Run(disk, func(t *testing.T) {
 			prefix := filepath.Join(t.TempDir(), "session")
@@ -216,6 +218,7 @@ func (w gatedWriter) Write(p []byte) (int, error) {
 // temporary file would go: they stay as they were, and the recording goes
 // to the next number.
 func TestRecordingNeverFollowsALinkNorReusesAFile(t *testing.T) {
+	t.Parallel()
 	for _, kind := range []string{"link", "dangling link", "file"} {
 		t.Run(kind, func(t *testing.T) {
 			dir, elsewhere := t.TempDir(), t.TempDir()

@@ -34,6 +34,7 @@ func readSidecar(t *testing.T, name string) recordfmt.Sidecar {
 }
 
 func TestRecordDirNamesBySessionStartWithSidecar(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tg := startTarget(t)
 	before := time.Now()
@@ -81,6 +82,7 @@ func TestSidecarNamesTheTargetByItsName(t *testing.T) {
 }
 
 func TestSessionThatNeverReachedTheTargetLeavesNoRecording(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"record", "recorddir"} {
 		t.Run(mode, func(t *testing.T) {
 			dir := t.TempDir()
@@ -106,6 +108,7 @@ func TestSessionThatNeverReachedTheTargetLeavesNoRecording(t *testing.T) {
 }
 
 func TestFullDiskStopsTheRecordingNotTheSession(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full on this system")
 	}
@@ -154,6 +157,7 @@ func TestFullDiskStopsTheRecordingNotTheSession(t *testing.T) {
 // folder is shared and what to do, for a world-writable folder (sticky or
 // not, as /tmp is) and another user's folder; not for the user's own.
 func TestWarnsWhenOthersCanWriteToTheRecordingFolder(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		mode  os.FileMode

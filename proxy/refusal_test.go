@@ -58,6 +58,7 @@ func answerTo(t *testing.T, addr, request string) answer {
 // refusal as the close code 4000+status with the reason. Other clients get
 // websockify's HTTP errors.
 func TestRefusalsReachBrowsersAsCloseCodes(t *testing.T) {
+	t.Parallel()
 	held, release := make(chan struct{}), make(chan struct{})
 	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {
 		switch token {

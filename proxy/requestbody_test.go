@@ -14,6 +14,7 @@ import (
 // A request with both Content-Length and Transfer-Encoding is refused with
 // 400 and a close: the bytes after it are never read as a second request.
 func TestContentLengthWithTransferEncodingIsRefused(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t), Web: webDirFS(t)})
 	for _, method := range []string{"GET", "POST"} {
 		conn, err := net.Dial("tcp", addr)
@@ -42,6 +43,7 @@ func TestContentLengthWithTransferEncodingIsRefused(t *testing.T) {
 // A kept-alive connection with no next request is closed after the
 // handshake timeout, as a new connection that sends nothing is.
 func TestIdleKeepAliveEndsAtTheHandshakeTimeout(t *testing.T) {
+	t.Parallel()
 	const timeout = 300 * time.Millisecond
 	_, addr, _ := startServer(t, Config{Target: startEcho(t), Web: webDirFS(t), HandshakeTimeout: timeout})
 	conn, err := net.Dial("tcp", addr)

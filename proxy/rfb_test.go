@@ -160,6 +160,7 @@ func wantOf(segs []rfbSegment) []byte {
 }
 
 func TestViewOnlyFilterEverySplit(t *testing.T) {
+	t.Parallel()
 	for name, segs := range rfbSessions() {
 		t.Run(name, func(t *testing.T) {
 			want := wantOf(segs)
@@ -197,6 +198,7 @@ func TestViewOnlyFilterEverySplit(t *testing.T) {
 }
 
 func TestViewOnlyFilterRefuses(t *testing.T) {
+	t.Parallel()
 	pre := []rfbSegment{srv(v38), cli(v38), srv(by(1, 1)), cli(by(1)), srv(ok), cli(by(1))}
 	cases := []struct {
 		name string
@@ -233,6 +235,7 @@ func TestViewOnlyFilterRefuses(t *testing.T) {
 // TestViewOnlyFilterDropsLongRuns checks that a long clipboard is dropped
 // without being held: the filter's memory does not grow with it.
 func TestViewOnlyFilterDropsLongRuns(t *testing.T) {
+	t.Parallel()
 	f := newViewOnlyFilter()
 	for _, s := range []rfbSegment{srv(v38), cli(v38), srv(by(1, 1)), cli(by(1)), srv(ok), cli(by(1))} {
 		if s.server {

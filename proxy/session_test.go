@@ -20,6 +20,7 @@ import (
 )
 
 func TestEchoBinary(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t)})
 	c := dialWS(t, addr, "Sec-WebSocket-Protocol: binary")
 	if got := c.resp.Header.Get("Sec-WebSocket-Protocol"); got != "binary" {
@@ -40,6 +41,7 @@ func TestEchoBinary(t *testing.T) {
 }
 
 func TestTextFramesInBinaryModeAreForwarded(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	_, addr, _ := startServer(t, Config{Target: tg.addr()})
 	c := dialWS(t, addr)
@@ -56,6 +58,7 @@ func TestTextFramesInBinaryModeAreForwarded(t *testing.T) {
 }
 
 func TestBase64Subprotocol(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	_, addr, _ := startServer(t, Config{Target: tg.addr()})
 	c := dialWS(t, addr, "Sec-WebSocket-Protocol: base64")
@@ -77,6 +80,7 @@ func TestBase64Subprotocol(t *testing.T) {
 }
 
 func TestPingPong(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t)})
 	c := dialWS(t, addr)
 	c.send(ws.OpPing, []byte("tick"))
@@ -87,6 +91,7 @@ func TestPingPong(t *testing.T) {
 }
 
 func TestTargetCloseDeliversEverythingThen1000(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	_, addr, _ := startServer(t, Config{Target: tg.addr()})
 	c := dialWS(t, addr)
@@ -105,6 +110,7 @@ func TestTargetCloseDeliversEverythingThen1000(t *testing.T) {
 }
 
 func TestUnreachableTargetCloses1011WithReason(t *testing.T) {
+	t.Parallel()
 	dead := closedPort(t)
 	_, addr, log := startServer(t, Config{Target: dead})
 	c := dialWS(t, addr)
@@ -118,6 +124,7 @@ func TestUnreachableTargetCloses1011WithReason(t *testing.T) {
 }
 
 func TestClientCloseClosesTarget(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	srv, addr, _ := startServer(t, Config{Target: tg.addr()})
 	c := dialWS(t, addr)
@@ -135,6 +142,7 @@ func TestClientCloseClosesTarget(t *testing.T) {
 }
 
 func TestClientVanishingClosesTarget(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	srv, addr, _ := startServer(t, Config{Target: tg.addr()})
 	c := dialWS(t, addr)
@@ -148,6 +156,7 @@ func TestClientVanishingClosesTarget(t *testing.T) {
 }
 
 func TestProtocolErrorsClose1002(t *testing.T) {
+	t.Parallel()
 	for name, bad := range map[string][]byte{
 		"unmasked":     {0x82, 0x01, 'x'},
 		"long control": maskedFrame(true, ws.OpPing, make([]byte, 126)),
@@ -172,6 +181,7 @@ func TestProtocolErrorsClose1002(t *testing.T) {
 }
 
 func TestBytesPipelinedWithHandshake(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	_, addr, _ := startServer(t, Config{Target: tg.addr()})
 	conn, err := net.Dial("tcp", addr)
@@ -192,6 +202,7 @@ func TestBytesPipelinedWithHandshake(t *testing.T) {
 
 // A slow browser must slow the target down, not fill the proxy's memory.
 func TestBackpressureFromSlowClient(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	_, addr, _ := startServer(t, Config{Target: tg.addr()})
 	c := dialWS(t, addr)
@@ -282,6 +293,7 @@ func heapBytes() uint64 {
 }
 
 func TestHeartbeatDropsSilentClient(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	srv, addr, log := startServer(t, Config{Target: tg.addr(), Heartbeat: 50 * time.Millisecond})
 	c := dialWS(t, addr)
@@ -356,6 +368,7 @@ func TestNoGoroutineOrConnectionLeaks(t *testing.T) {
 }
 
 func TestPanicEndsOnlyItsSession(t *testing.T) {
+	t.Parallel()
 	srv, addr, log := startServer(t, Config{Target: startEcho(t)})
 	c := dialWS(t, addr)
 	var ss *session
@@ -383,6 +396,7 @@ func TestPanicEndsOnlyItsSession(t *testing.T) {
 }
 
 func TestOnSessionsReportsEachChange(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var counts []int
 	cfg := Config{Target: startEcho(t), OnSessions: func(n int) {

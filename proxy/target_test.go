@@ -33,6 +33,7 @@ func (p passwordAuth) Authenticate(r *http.Request) error {
 }
 
 func TestTokensChooseTheTarget(t *testing.T) {
+	t.Parallel()
 	a, b := startEcho(t), startEcho(t)
 	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {
 		switch token {
@@ -105,6 +106,7 @@ func TestTokensChooseTheTarget(t *testing.T) {
 }
 
 func TestHostToken(t *testing.T) {
+	t.Parallel()
 	echo := startEcho(t)
 	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {
 		if token == "desk1.localhost" {
@@ -123,6 +125,7 @@ func TestHostToken(t *testing.T) {
 }
 
 func TestAuthGuardsSessionsAndWeb(t *testing.T) {
+	t.Parallel()
 	web := fstest.MapFS{"vnc.html": {Data: []byte("page")}}
 	_, open, _ := startServer(t, Config{Target: startEcho(t), Auth: passwordAuth("pw"), Web: web})
 	_, guarded, _ := startServer(t, Config{Target: startEcho(t), Auth: passwordAuth("pw"), Web: web, AuthWeb: true, Metrics: true})
@@ -152,6 +155,7 @@ func TestAuthGuardsSessionsAndWeb(t *testing.T) {
 }
 
 func TestMetricsOffByDefault(t *testing.T) {
+	t.Parallel()
 	_, addr, _ := startServer(t, Config{Target: startEcho(t)})
 	if code, _, _ := status(t, addr, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n"); code == 200 {
 		t.Fatal("/metrics served without Config.Metrics")
@@ -161,6 +165,7 @@ func TestMetricsOffByDefault(t *testing.T) {
 // Short tokens never appear in the log, whole or nearly: not in the path,
 // not in the reasons, not in the lines of a resolved token.
 func TestShortTokensNeverInTheLog(t *testing.T) {
+	t.Parallel()
 	echo := startEcho(t)
 	known := map[string]bool{"Q7z": true, "q7Z9": true, "K3jW8": true, "Zx81kqPw": true}
 	tokens := lookupFunc(func(ctx context.Context, token string) (Target, error) {

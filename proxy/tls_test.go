@@ -22,6 +22,7 @@ func tlsClientConfig(cert tls.Certificate) *tls.Config {
 }
 
 func TestTLSAndPlainOnTheSamePort(t *testing.T) {
+	t.Parallel()
 	cert := selfSigned(t)
 	web := fstest.MapFS{"index.html": {Data: []byte("<h1>hello</h1>")}}
 	_, addr, _ := startServer(t, Config{
@@ -67,6 +68,7 @@ func TestTLSAndPlainOnTheSamePort(t *testing.T) {
 }
 
 func TestTLSClientRefusedWithoutCertificate(t *testing.T) {
+	t.Parallel()
 	_, addr, log := startServer(t, Config{Target: startEcho(t)})
 	_, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true})
 	if err == nil {
@@ -78,6 +80,7 @@ func TestTLSClientRefusedWithoutCertificate(t *testing.T) {
 }
 
 func TestTLSOnlyRefusesPlain(t *testing.T) {
+	t.Parallel()
 	cert := selfSigned(t)
 	_, addr, log := startServer(t, Config{Target: startEcho(t), TLS: &tls.Config{Certificates: []tls.Certificate{cert}}, TLSOnly: true})
 	code, body, _ := status(t, addr, upgradeRequest("/", "Sec-WebSocket-Version: 13"))
@@ -95,6 +98,7 @@ func TestTLSOnlyRefusesPlain(t *testing.T) {
 }
 
 func TestTLSTarget(t *testing.T) {
+	t.Parallel()
 	cert := selfSigned(t)
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
 	if err != nil {

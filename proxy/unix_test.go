@@ -14,6 +14,7 @@ import (
 
 // Unix sockets on both sides: --unix-listen and --unix-target.
 func TestUnixSockets(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	targetPath := filepath.Join(dir, "vnc.sock")
 	tl, err := net.Listen("unix", targetPath)

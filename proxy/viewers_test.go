@@ -70,6 +70,7 @@ func rfbHandshake(t *testing.T, c *wsClient, tc net.Conn) {
 }
 
 func TestConsent(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		answer   Decision
@@ -171,6 +172,7 @@ func TestConsent(t *testing.T) {
 }
 
 func TestDisconnectClosesThatSessionOnly(t *testing.T) {
+	t.Parallel()
 	srv, addr, _ := startServer(t, Config{Target: startEcho(t)})
 	a := dialWS(t, addr, "User-Agent: Mozilla/5.0 (X11) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0 Chrome/131.0 Safari/537.36")
 	b := dialWS(t, addr, firefoxUA)
@@ -200,6 +202,7 @@ func TestDisconnectClosesThatSessionOnly(t *testing.T) {
 }
 
 func TestMetricsListViewers(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	srv, addr, _ := startServer(t, Config{Target: tg.addr(), Metrics: true, ViewOnly: true})
 	c := dialWS(t, addr, firefoxUA)
@@ -221,6 +224,7 @@ func TestMetricsListViewers(t *testing.T) {
 // TestViewOnlyEndsWhenItCannotFollow: a target offering only an encrypted
 // security type ends a view-only session with the reason.
 func TestViewOnlyEndsWhenItCannotFollow(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	_, addr, _ := startServer(t, Config{Target: tg.addr(), ViewOnly: true})
 	c := dialWS(t, addr)
@@ -240,6 +244,7 @@ func TestViewOnlyEndsWhenItCannotFollow(t *testing.T) {
 
 // A User-Agent names the viewer's browser and device.
 func TestBrowserAndDeviceOf(t *testing.T) {
+	t.Parallel()
 	for ua, want := range map[string][2]string{
 		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0":           {"Edge", "Windows"},
 		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15":                      {"Safari", "Mac"},
@@ -266,6 +271,7 @@ func (lookAuth) Authenticate(*http.Request) error { return nil }
 func (lookAuth) ViewOnly(r *http.Request) bool    { return r.URL.Query().Get("look") == "1" }
 
 func TestViewOnlyByAuthentication(t *testing.T) {
+	t.Parallel()
 	for _, look := range []bool{false, true} {
 		tg := startTarget(t)
 		srv, addr, _ := startServer(t, Config{Target: tg.addr(), Auth: lookAuth{}})
@@ -310,6 +316,7 @@ func TestViewOnlyByAuthentication(t *testing.T) {
 // A viewer that leaves while the person sharing is asked ends the question:
 // the dialog's context is done, the target never dialed.
 func TestConsentViewerLeaves(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	asked, canceled := make(chan struct{}), make(chan struct{})
 	srv, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
@@ -369,6 +376,7 @@ func TestConsentViewerCloses(t *testing.T) {
 
 // What a viewer sends while it waits reaches the target once it is let in.
 func TestConsentKeepsEarlyBytes(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	asked, answer := make(chan struct{}), make(chan Decision)
 	_, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {
@@ -394,6 +402,7 @@ func TestConsentKeepsEarlyBytes(t *testing.T) {
 // viewers from one address is soon refused without asking the person
 // sharing again.
 func TestConsentRefusalsCountAsGuesses(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	var asked atomic.Int32
 	_, addr, _ := startServer(t, Config{Target: tg.addr(), Consent: func(ctx context.Context, v Viewer) Decision {

@@ -81,6 +81,7 @@ func TestStaticFiles(t *testing.T) {
 }
 
 func TestSymlinkOutOfWebDirIsNotFollowed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	outside := filepath.Join(t.TempDir(), "secret.txt")
 	os.WriteFile(outside, []byte("secret"), 0o644)
@@ -175,6 +176,7 @@ func TestEmbeddedFilesCacheAndCompress(t *testing.T) {
 
 // A page view is one line at Info; the files the page loads are at Debug.
 func TestOneInfoLinePerPageView(t *testing.T) {
+	t.Parallel()
 	web := fstest.MapFS{
 		"vnc.html":  {Data: []byte("<title>vnc</title>")},
 		"app/ui.js": {Data: []byte("export default 1;")},
@@ -209,6 +211,7 @@ func TestOneInfoLinePerPageView(t *testing.T) {
 // files, and confines the pages' connections to this proxy unless
 // WebConnectElsewhere.
 func TestEveryAnswerRefusesToBeFramed(t *testing.T) {
+	t.Parallel()
 	guarded := func(cfg Config) string {
 		_, addr, _ := startServer(t, cfg)
 		return addr

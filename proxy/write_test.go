@@ -14,6 +14,7 @@ import (
 // ping answered in order, the target's data whole between the pongs, no half
 // frame anywhere.
 func TestPingFloodWithoutReadingKeepsTheStreamWhole(t *testing.T) {
+	t.Parallel()
 	tg := startTarget(t)
 	_, addr, _ := startServer(t, Config{Target: tg.addr()})
 	c := dialWS(t, addr)

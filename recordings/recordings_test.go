@@ -59,6 +59,7 @@ func names(rs []Recording) []string {
 }
 
 func TestListReadsSidecarsAndFilesWithout(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	t0 := time.Now().Add(-10 * time.Minute).UTC().Truncate(time.Millisecond)
 	write(t, dir, "a.vncrec", t0, false, 0, 10, 2500)
@@ -100,6 +101,7 @@ func TestListReadsSidecarsAndFilesWithout(t *testing.T) {
 }
 
 func TestDurationOfALongRecordingIsReadFromItsEnd(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("var VNC_frame_data = [\n")
@@ -117,6 +119,7 @@ func TestDurationOfALongRecordingIsReadFromItsEnd(t *testing.T) {
 }
 
 func TestDeleteRemovesFileAndSidecarOnly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write(t, dir, "a.vncrec", time.Now(), false, 0, 5)
 	write(t, dir, "b.vncrec", time.Now(), false, 0, 5)
@@ -141,6 +144,7 @@ func TestDeleteRemovesFileAndSidecarOnly(t *testing.T) {
 }
 
 func TestPruneRemovesTheOldestFirst(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	day := 24 * time.Hour
@@ -178,6 +182,7 @@ func TestPruneRemovesTheOldestFirst(t *testing.T) {
 // TestSidecarOfTheProxy records a session through the proxy and lists it:
 // the proxy's sidecar and this package agree on the format.
 func TestSidecarOfTheProxy(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	target, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -233,6 +238,7 @@ func TestSidecarOfTheProxy(t *testing.T) {
 }
 
 func TestIsDiskFull(t *testing.T) {
+	t.Parallel()
 	f, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if err != nil {
 		t.Skip("no /dev/full on this system")

@@ -28,6 +28,7 @@ func startPage(t *testing.T) (*localpage.Server, string) {
 }
 
 func TestPageOnLoopbackBehindItsSecret(t *testing.T) {
+	t.Parallel()
 	s, dir := startPage(t)
 	write(t, dir, "a.vncrec", time.Now().Add(-time.Minute), false, 0, 1500)
 	u := s.URL()

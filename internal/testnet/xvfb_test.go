@@ -11,6 +11,7 @@ import (
 // TestStartXvfb checks that the display StartXvfb names accepts X clients on
 // its Unix socket, and that the socket is gone once the test's cleanups ran.
 func TestStartXvfb(t *testing.T) {
+	t.Parallel()
 	var sock string
 	t.Run("display", func(t *testing.T) {
 		display := StartXvfb(t, "-screen", "0", "320x240x24")

@@ -35,6 +35,7 @@ func status(err error) int {
 }
 
 func TestBasic(t *testing.T) {
+	t.Parallel()
 	a, err := New("websockify.auth_plugins.BasicHTTPAuth", "alice:open sesame")
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +83,7 @@ func TestBasic(t *testing.T) {
 }
 
 func TestExpectOrigin(t *testing.T) {
+	t.Parallel()
 	a, _ := New("ExpectOrigin", "https://a.example  http://b.example:8080")
 	for origin, want := range map[string]int{
 		"https://a.example":      0,
@@ -101,6 +103,7 @@ func TestExpectOrigin(t *testing.T) {
 }
 
 func TestClientCertCN(t *testing.T) {
+	t.Parallel()
 	a, _ := New("ClientCertCNAuth", "desk-admin ops")
 	withCert := func(cn string) *http.Request {
 		r := httptest.NewRequest("GET", "/", nil)
@@ -119,6 +122,7 @@ func TestClientCertCN(t *testing.T) {
 }
 
 func TestUnknownPlugin(t *testing.T) {
+	t.Parallel()
 	if _, err := New("Nope", ""); err == nil {
 		t.Fatal("unknown plugin accepted")
 	}
@@ -127,6 +131,7 @@ func TestUnknownPlugin(t *testing.T) {
 // ClientCertCNAuth through a real proxy: TLS clients with a certificate the
 // proxy trusts, whose common name is or is not allowed.
 func TestClientCertCNThroughTheProxy(t *testing.T) {
+	t.Parallel()
 	ca, caKey := newCA(t)
 	serverCert := leaf(t, ca, caKey, "localhost", true)
 	pool := x509.NewCertPool()
@@ -201,6 +206,7 @@ func leaf(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string
 // now get a few answers in two seconds, and the right password from another
 // address still opens a session at once.
 func TestBasicGuessingIsSlowedThroughTheProxy(t *testing.T) {
+	t.Parallel()
 	a, _ := New("BasicHTTPAuth", "alice:open sesame")
 	echo, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -58,6 +58,7 @@ func expectUnknown(t *testing.T, l proxy.TargetLookup, token string) {
 }
 
 func TestParseTokenLines(t *testing.T) {
+	t.Parallel()
 	text := "# a comment\n" +
 		"desk1: 10.0.0.1:5900\n" +
 		"desk2:\tvnc.example:5901\n" + // a tab after the colon
@@ -112,6 +113,7 @@ func FuzzParseTokenLines(f *testing.F) {
 }
 
 func TestTokenFileRereadsOnChange(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tokens")
 	os.WriteFile(path, []byte("a: host:1\n"), 0o644)
@@ -133,6 +135,7 @@ func TestTokenFileRereadsOnChange(t *testing.T) {
 }
 
 func TestTokenFileDirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "one"), []byte("a: h1:1\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "two"), []byte("b: h2:2\n"), 0o644)
@@ -146,6 +149,7 @@ func TestTokenFileDirectory(t *testing.T) {
 }
 
 func TestTokenFileName(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "desk"), []byte("vnc.example:5900\n"), 0o644)
 	os.WriteFile(filepath.Join(filepath.Dir(dir), "outside"), []byte("evil:1\n"), 0o644)
@@ -163,6 +167,7 @@ func TestTokenFileName(t *testing.T) {
 }
 
 func TestTokenAPIs(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -219,6 +224,7 @@ func TestTokenAPIs(t *testing.T) {
 }
 
 func TestJWT(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
 	pemPath := filepath.Join(dir, "key.pem")
@@ -282,6 +288,7 @@ func TestJWT(t *testing.T) {
 // The other forms of a key file that is not PEM: a JSON Web Key, and text
 // that is not base64url, which is the secret as it is.
 func TestJWTKeyForms(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	claims := `{"host": "desk.example", "port": 5900}`
 	sign := func(alg jose.SignatureAlgorithm, k any) string { return signJWT(t, alg, k, claims) }
@@ -321,6 +328,7 @@ func TestJWTKeyForms(t *testing.T) {
 }
 
 func TestUnixDomainSocketDirectory(t *testing.T) {
+	t.Parallel()
 	dir, err := os.MkdirTemp("", "uds") // short: socket paths are limited
 	if err != nil {
 		t.Fatal(err)
@@ -393,6 +401,7 @@ func redisSet(t *testing.T, addr, password string, db int, key, value string) {
 }
 
 func TestRedis(t *testing.T) {
+	t.Parallel()
 	addr := startRedis(t, "--requirepass", "s3cret")
 	host, port, _ := net.SplitHostPort(addr)
 	redisSet(t, addr, "s3cret", 2, "desk-json", `{"host": "10.0.0.5:5900"}`)
@@ -431,6 +440,7 @@ func TestRedis(t *testing.T) {
 }
 
 func TestUnknownPlugin(t *testing.T) {
+	t.Parallel()
 	if _, err := New("NoSuchPlugin", "x", nil); err == nil || !strings.Contains(err.Error(), "TokenFile") {
 		t.Fatalf("err %v, want one listing the known plugins", err)
 	}
@@ -442,6 +452,7 @@ func TestUnknownPlugin(t *testing.T) {
 // A token file's bad lines are logged through the logger New is given (the
 // process's default logger may go nowhere, as under --daemon).
 func TestTokenFileLogsThroughItsLogger(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "tokens")
 	if err := os.WriteFile(path, []byte("desk: 127.0.0.1:5900\nthis line is wrong\n"), 0o600); err != nil {
 		t.Fatal(err)
