@@ -21,6 +21,7 @@ import (
 )
 
 func TestTargetChoiceAndOtherWithoutDialog(t *testing.T) {
+	t.Parallel()
 	first, second := echoTarget(t), echoTarget(t)
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: first}, func(o *config) {
@@ -46,6 +47,7 @@ func TestTargetChoiceAndOtherWithoutDialog(t *testing.T) {
 }
 
 func TestOtherPortWithDialog(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(o *config) {
 		o.prompter = fakePrompter{answer: " " + strconv.Itoa(port) + " "}
@@ -55,6 +57,7 @@ func TestOtherPortWithDialog(t *testing.T) {
 }
 
 func TestOpenInBrowserStartsSharing(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Open in browser")
@@ -63,6 +66,7 @@ func TestOpenInBrowserStartsSharing(t *testing.T) {
 }
 
 func TestStartAtLoginAndQuit(t *testing.T) {
+	t.Parallel()
 	auto := &fakeAutostart{}
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(o *config) { o.autostart = auto })
@@ -94,6 +98,7 @@ func TestStartAtLoginAndQuit(t *testing.T) {
 }
 
 func TestMissingDesktopPartsAreSaidNotPanicked(t *testing.T) {
+	t.Parallel()
 	h := &harness{t: t, tray: &fakeTray{}, paths: testPaths(t), done: make(chan error, 1)}
 	h.app = newApp(config{paths: h.paths, detect: func(context.Context, []string) []foundServer { return nil }}, h.tray)
 	go func() { h.done <- h.app.Run(context.Background()) }()
@@ -133,6 +138,7 @@ func (p *answerPrompter) Ask(context.Context, string, string, string) (string, b
 // A browser that does not open is said once, in a notification, with what
 // to do; the status line goes on saying that sharing works.
 func TestOneOffFailuresAreNotifications(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.opener.err = &exec.ExitError{ProcessState: exitStatus(t, 4)}
@@ -170,6 +176,7 @@ func exitStatus(t *testing.T, code int) *os.ProcessState {
 }
 
 func TestQuitSaysHowManyViewersWereDisconnected(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Start sharing")

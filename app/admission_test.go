@@ -15,6 +15,7 @@ import (
 // WebSocket need the share's token (or the cookie the token's page set),
 // and another user of this computer is refused even with the token.
 func TestLocalShareAdmitsOnlyTheSharer(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Start sharing")
@@ -60,6 +61,7 @@ func TestLocalShareAdmitsOnlyTheSharer(t *testing.T) {
 // Open in browser gives the browser a private file that leads to the
 // share: the address with its token is in no program's arguments.
 func TestOpenInBrowserPassesNoSecret(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(c *config) {
 		c.opener = redirectOpener{dir: c.paths.OpenDir(), next: c.opener}

@@ -253,6 +253,7 @@ func (b blockingConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.D
 // The line keeps its order; a viewer that leaves while waiting leaves the
 // line and makes room for another; a full line refuses at once.
 func TestQuestionLine(t *testing.T) {
+	t.Parallel()
 	b := blockingConsenter{asked: make(chan string, 10), release: make(chan struct{})}
 	line := oneAtATime(b).(*questionLine)
 	type result struct {

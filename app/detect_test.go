@@ -15,6 +15,7 @@ import (
 func rfbServer(t *testing.T, greeting string) string { return testnet.Greeter(t, greeting) }
 
 func TestDetectVNC(t *testing.T) {
+	t.Parallel()
 	vnc38 := rfbServer(t, "RFB 003.008\n")
 	vnc33 := rfbServer(t, "RFB 003.003\n")
 	http := rfbServer(t, "HTTP/1.1 400 Bad Request\r\n\r\n")
@@ -39,6 +40,7 @@ func TestDetectVNC(t *testing.T) {
 }
 
 func TestDetectorGreetsALocalServerOnce(t *testing.T) {
+	t.Parallel()
 	if _, known := platform.listeningPorts(); !known {
 		t.Skip("this system does not tell which ports listen; every look connects")
 	}

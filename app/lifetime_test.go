@@ -18,6 +18,7 @@ import (
 // A look for VNC servers that ends after a newer one never overwrites what
 // the newer one found.
 func TestALateLookNeverOverwritesANewerOne(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	var calls atomic.Int32
 	var log testnet.LogBuffer
@@ -65,6 +66,7 @@ func (p *blockingPrompter) Ask(ctx context.Context, _, _, _ string) (string, boo
 
 // Quit closes the dialogs the tray opened before Run returns.
 func TestQuitClosesAnOpenDialog(t *testing.T) {
+	t.Parallel()
 	p := &blockingPrompter{opened: make(chan struct{})}
 	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(c *config) { c.prompter = p })
 	h.click("Listen port", "Other…")
@@ -81,6 +83,7 @@ func TestQuitClosesAnOpenDialog(t *testing.T) {
 // drained (with its viewer) and the share now each stop their desktop
 // server, and each Stop waits to see the other begin.
 func TestQuitStopsTheSharesTogether(t *testing.T) {
+	t.Parallel()
 	d := newFakeDesktop(t)
 	var both sync.WaitGroup
 	both.Add(2)

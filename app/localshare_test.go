@@ -130,6 +130,7 @@ func greetAndEcho(t *testing.T, port int) {
 }
 
 func TestParseDesktopTarget(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"desktop:x11vnc": "desktop:x11vnc", " Desktop:WayVNC ": "desktop:wayvnc"} {
 		if got, err := ParseTarget(in); err != nil || got != want {
 			t.Errorf("ParseTarget(%q) = %q, %v; want %q", in, got, err, want)
@@ -165,6 +166,7 @@ func TestParseDesktopTarget(t *testing.T) {
 // it on its socket, its restarts are in the status, and it stops with the
 // share.
 func TestDesktopTargetRunsTheChildWhileSharing(t *testing.T) {
+	t.Parallel()
 	d := newFakeDesktop(t)
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: "desktop:x11vnc"}, d.use, func(c *config) { c.every = 50 * time.Millisecond })
@@ -199,6 +201,7 @@ func TestDesktopTargetRunsTheChildWhileSharing(t *testing.T) {
 
 // The child that stops answering on its socket makes the status honest.
 func TestDesktopTargetThatStopsAnsweringWarns(t *testing.T) {
+	t.Parallel()
 	d := newFakeDesktop(t)
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: "desktop:x11vnc"}, d.use, func(c *config) { c.every = 50 * time.Millisecond })
@@ -214,6 +217,7 @@ func TestDesktopTargetThatStopsAnsweringWarns(t *testing.T) {
 // With nothing at a target nobody chose, a headless run shares this
 // desktop, without saving the choice; a chosen target stays.
 func TestNothingAnsweringSharesThisDesktop(t *testing.T) {
+	t.Parallel()
 	d := newFakeDesktop(t)
 	port := freePort(t)
 	target := "localhost:" + strconv.Itoa(freePort(t))
@@ -267,6 +271,7 @@ func adviceOnly() (localvnc.Program, bool, localvnc.Advice) {
 // its item opens the help page: the steps, the commands to copy, the
 // system setting's button (which opens the advice's address, nothing else).
 func TestNoProgramGivesTheAdviceAndItsPage(t *testing.T) {
+	t.Parallel()
 	h := startApp(t, settings{Port: freePort(t), Target: "desktop:x11vnc"}, func(c *config) { c.find = adviceOnly })
 	h.click("Start sharing")
 	h.waitStatus("the advice", func(s string) bool { return s == testAdvice.Summary })
@@ -307,6 +312,7 @@ func TestNoProgramGivesTheAdviceAndItsPage(t *testing.T) {
 // A target on this computer where nothing answers, and no program to
 // serve the desktop: the sharing status gives the advice.
 func TestNothingAnsweringAndNoProgramSaysWhatToDo(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: "localhost:" + strconv.Itoa(freePort(t))}, func(c *config) {
 		c.find = adviceOnly
@@ -322,6 +328,7 @@ func TestNothingAnsweringAndNoProgramSaysWhatToDo(t *testing.T) {
 
 // A busy port starts no VNC server.
 func TestBusyPortStartsNoDesktopServer(t *testing.T) {
+	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestFirstRunSharesTheServerFound(t *testing.T) {
+	t.Parallel()
 	found := foundServer{Addr: "localhost:5903", Version: "3.8"}
 	h := &harness{t: t, tray: &fakeTray{}, opener: &fakeOpener{}, paths: testPaths(t), done: make(chan error, 1)}
 	h.app = newApp(config{paths: h.paths, opener: h.opener,
@@ -40,6 +41,7 @@ func TestFirstRunSharesTheServerFound(t *testing.T) {
 // A target that does not greet like a VNC server is not "Sharing" in
 // green: the status says so and the icon warns, until the server answers.
 func TestHonestStatusWarnsWhileNoVNCServerAnswers(t *testing.T) {
+	t.Parallel()
 	var answers atomic.Bool
 	port := freePort(t)
 	target := echoTarget(t)
@@ -69,6 +71,7 @@ func TestHonestStatusWarnsWhileNoVNCServerAnswers(t *testing.T) {
 // program that can serve this desktop (a search of PATH): the menu's
 // opening does that.
 func TestRoundsDoNotSearchForTheDesktopProgram(t *testing.T) {
+	t.Parallel()
 	var finds, looks atomic.Int32
 	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(o *config) {
 		o.every = 20 * time.Millisecond

@@ -42,6 +42,7 @@ func findTitle(items []menuItem, title string) (menuItem, bool) {
 }
 
 func TestMenuStopped(t *testing.T) {
+	t.Parallel()
 	st := state{Settings: defaultSettings(), Version: "1.2.3"}
 	m := menuOf(st)
 	if m[0].Title != "Stopped" || !m[0].Disabled {
@@ -86,6 +87,7 @@ func TestMenuSharing(t *testing.T) {
 }
 
 func TestMenuError(t *testing.T) {
+	t.Parallel()
 	st := state{Settings: defaultSettings(), Err: "Port 6080 is in use"}
 	if m := menuOf(st); m[0].Title != "Port 6080 is in use" || st.icon() != icons.Error {
 		t.Fatalf("status %q icon %v", m[0].Title, st.icon())
@@ -93,6 +95,7 @@ func TestMenuError(t *testing.T) {
 }
 
 func TestMenuTargets(t *testing.T) {
+	t.Parallel()
 	s := defaultSettings().withTarget("desk:5900").withTarget("localhost:5901")
 	st := state{Settings: s, Found: []foundServer{{Addr: "localhost:5901", Version: "3.8"}, {Addr: "localhost:5902", Version: "3.3"}}}
 	tm := child(t, menuOf(st), "Target VNC server").Children
@@ -113,6 +116,7 @@ func TestMenuTargets(t *testing.T) {
 }
 
 func TestMenuRemoteHasShareLinkAndNoTokenInStatus(t *testing.T) {
+	t.Parallel()
 	s := defaultSettings()
 	s.AllowRemote, s.Token = true, "t0ps3cret"
 	st := state{Settings: s, Sharing: true}
@@ -134,6 +138,7 @@ func TestMenuRemoteHasShareLinkAndNoTokenInStatus(t *testing.T) {
 }
 
 func TestMenuService(t *testing.T) {
+	t.Parallel()
 	st := state{Settings: defaultSettings()}
 	sm := child(t, menuOf(st), "Run in background").Children
 	if got := strings.Join(titles(sm), "|"); got != "Install as service|Start at login|Share when vncbridge starts" {
@@ -155,6 +160,7 @@ func TestMenuService(t *testing.T) {
 }
 
 func TestMenuShape(t *testing.T) {
+	t.Parallel()
 	a := menuOf(state{Settings: defaultSettings()})
 	b := menuOf(state{Settings: defaultSettings(), Err: "x"})
 	if menuShape(a) != menuShape(b) {

@@ -32,6 +32,7 @@ func writeRecording(t *testing.T, dir, name string, start time.Time) {
 }
 
 func TestRecordingsPageFromTheMenu(t *testing.T) {
+	t.Parallel()
 	web := fstest.MapFS{"recordings.html": {Data: []byte("<title>Recordings</title>")}}
 	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(c *config) { c.web = web })
 	writeRecording(t, h.paths.Recordings, "a.vncrec", time.Now().Add(-time.Hour))
@@ -93,6 +94,7 @@ func TestRecordingsPageFromTheMenu(t *testing.T) {
 }
 
 func TestKeepRecordingsRemovesTheOldestFirst(t *testing.T) {
+	t.Parallel()
 	day := 24 * time.Hour
 	s := defaultSettings()
 	s.Port, s.Target = freePort(t), echoTarget(t)
@@ -140,6 +142,7 @@ func TestKeepRecordingsRemovesTheOldestFirst(t *testing.T) {
 }
 
 func TestFullDiskStopsRecordingNotSharing(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t), Record: true})
 	h.click("Start sharing")

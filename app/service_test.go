@@ -9,6 +9,7 @@ import (
 )
 
 func TestSysVScriptProvidesTheName(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "vncbridge")
 	script := "#!/bin/sh\n### BEGIN INIT INFO\n# Provides:          /home/me/src/bin/vncbridge\n# Required-Start:\n### END INIT INFO\ncmd=\"/home/me/src/bin/vncbridge service run\"\n"
 	os.WriteFile(file, []byte(script), 0o755)
@@ -24,6 +25,7 @@ func TestSysVScriptProvidesTheName(t *testing.T) {
 // A refusal for lack of rights is errNeedsRights, with the way to get them,
 // and keeps its cause; other errors pass unchanged.
 func TestExplainNeedsRights(t *testing.T) {
+	t.Parallel()
 	for _, err := range []error{os.ErrPermission, errors.New("Failed to enable unit: Access denied"), errors.New("open /etc/x: permission denied")} {
 		got := explain(err)
 		if !errors.Is(got, errNeedsRights) || !errors.Is(got, err) || !strings.Contains(got.Error(), platform.adminHint) {
@@ -40,6 +42,7 @@ func TestExplainNeedsRights(t *testing.T) {
 }
 
 func TestConfigDirOfAnInstalledService(t *testing.T) {
+	t.Parallel()
 	for name, def := range map[string]string{
 		"systemd": "[Service]\nExecStart=/usr/bin/vncbridge \"service\" \"run\" \"--config-dir\" \"/home/me/.config/vb2\"\n",
 		"sysv":    "cmd=\"/usr/bin/vncbridge service run --config-dir /home/me/.config/vb2\"\n",

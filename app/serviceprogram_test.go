@@ -40,6 +40,7 @@ func TestServiceWithoutDesktopSessionSaysSo(t *testing.T) {
 // so it shares this desktop; with no way to serve it, it shares the target
 // and logs the advice.
 func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
+	t.Parallel()
 	d := newFakeDesktop(t)
 	p := testPaths(t)
 	port := freePort(t)
@@ -69,6 +70,7 @@ func TestServiceSharesThisDesktopWhenNothingAnswers(t *testing.T) {
 // The service starts its share again when the listener fails, and stops
 // it for good on Stop.
 func TestServiceStartsAFailedShareAgain(t *testing.T) {
+	t.Parallel()
 	p := testPaths(t)
 	port := freePort(t)
 	if err := saveSettings(p, settings{Port: port, Token: testToken, Target: echoTarget(t), RecentTargets: []string{"x:1"}}); err != nil {

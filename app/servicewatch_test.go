@@ -14,6 +14,7 @@ import (
 )
 
 func TestServiceRunningTakesOverStartStop(t *testing.T) {
+	t.Parallel()
 	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)})
 	h.click("Run in background", "Install as service")
 	h.waitStatus("the service installed", func(string) bool { _, ok := h.item("Run in background", "Uninstall service"); return ok })
@@ -32,6 +33,7 @@ func TestServiceRunningTakesOverStartStop(t *testing.T) {
 }
 
 func TestServiceFailureIsShown(t *testing.T) {
+	t.Parallel()
 	h := startApp(t, defaultSettings(), func(o *config) { o.service = failingService{} })
 	h.click("Run in background", "Install as service")
 	h.waitNote("The service could not install: needs rights")
@@ -52,6 +54,7 @@ func (failingService) Status() ServiceState { return ServiceState{} }
 // Between menu openings the service is watched cheaply: the service manager
 // is asked again when its definition file changes, not at every round.
 func TestServiceWatchAsksOnlyOnAChange(t *testing.T) {
+	t.Parallel()
 	if _, known := platform.listeningPorts(); !known {
 		t.Skip("this system does not tell which ports listen: the service manager is asked every round")
 	}

@@ -15,6 +15,7 @@ func testPaths(t *testing.T) Paths {
 }
 
 func TestSettingsMissingFileGivesDefaults(t *testing.T) {
+	t.Parallel()
 	s, err := loadSettings(testPaths(t))
 	if err != nil || s.Port != defaultPort || s.Target != defaultTarget || s.Record || s.AllowRemote {
 		t.Fatalf("got %+v, %v; want the defaults", s, err)
@@ -22,6 +23,7 @@ func TestSettingsMissingFileGivesDefaults(t *testing.T) {
 }
 
 func TestSettingsRoundTrip(t *testing.T) {
+	t.Parallel()
 	p := testPaths(t)
 	want := settings{Port: 6081, Target: "desk:5901", RecentTargets: []string{"desk:5901", "localhost:5900"}, Record: true, AllowRemote: true, Token: "secret"}
 	if err := saveSettings(p, want); err != nil {
@@ -70,6 +72,7 @@ func TestBrokenSettingsAreKeptAndReplaced(t *testing.T) {
 }
 
 func TestRecentTargetsNewestFirstWithoutRepeats(t *testing.T) {
+	t.Parallel()
 	s := defaultSettings()
 	for _, t := range []string{"a:1", "b:2", "a:1", "c:3", "d:4", "e:5", "f:6"} {
 		s = s.withTarget(t)
@@ -80,6 +83,7 @@ func TestRecentTargetsNewestFirstWithoutRepeats(t *testing.T) {
 }
 
 func TestValidateNamesTheField(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		s    settings
 		want string
@@ -99,6 +103,7 @@ func TestValidateNamesTheField(t *testing.T) {
 // the next start removes it, but not the temporary file of a save that
 // another process (the service) is making now.
 func TestLeftoverSavesAreRemovedAtStart(t *testing.T) {
+	t.Parallel()
 	p := testPaths(t)
 	if err := saveSettings(p, settings{Port: 6081, Target: "desk:5901", AllowRemote: true, Token: "the-secret-token"}); err != nil {
 		t.Fatal(err)
@@ -168,6 +173,7 @@ func TestParseTarget(t *testing.T) {
 }
 
 func TestParsePort(t *testing.T) {
+	t.Parallel()
 	if p, err := ParsePort(" 6080 "); err != nil || p != 6080 {
 		t.Fatalf("got %d, %v", p, err)
 	}

@@ -125,6 +125,7 @@ func TestSettingsPagePostWhenTheTrayQuitsDoesNotHang(t *testing.T) {
 
 // The settings page offers this desktop as a target and takes it.
 func TestSettingsPageOffersThisDesktop(t *testing.T) {
+	t.Parallel()
 	d := newFakeDesktop(t)
 	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t), RecentTargets: []string{"x:1"}}, d.use)
 	h.click("Target VNC server", "Other…")
@@ -149,6 +150,7 @@ func TestSettingsPageOffersThisDesktop(t *testing.T) {
 // Before sharing, with nothing found and no program to serve this
 // desktop, the Target menu's "No VNC server found" opens the help page.
 func TestNoServerFoundOpensTheHelpPage(t *testing.T) {
+	t.Parallel()
 	h := startApp(t, settings{Port: freePort(t), Target: "localhost:" + strconv.Itoa(freePort(t))}, func(c *config) {
 		c.find = adviceOnly
 		c.detect = func(context.Context, []string) []foundServer { return nil }

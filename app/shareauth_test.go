@@ -16,6 +16,7 @@ import (
 // through; a wrong token or an old cookie is refused, and guessing the token
 // is slowed while the right token passes at once.
 func TestNetworkShareServesNothingWithoutTheToken(t *testing.T) {
+	t.Parallel()
 	const token = "the-share-token-0123456789"
 	port := freePort(t)
 	web := fstest.MapFS{
@@ -90,6 +91,7 @@ func TestNetworkShareServesNothingWithoutTheToken(t *testing.T) {
 
 // A share made with another token does not take the cookie of the old one.
 func TestNewTokenEndsTheOldAdmission(t *testing.T) {
+	t.Parallel()
 	a, b := newShareAuth("token-one-0123456789", "", 6080, false), newShareAuth("token-two-0123456789", "", 6080, false)
 	if a.value == b.value || a.cookie != b.cookie {
 		t.Fatalf("cookies %+v and %+v", a, b)
@@ -104,6 +106,7 @@ func TestNewTokenEndsTheOldAdmission(t *testing.T) {
 // The view-only link admits its browser for viewing only: by its token, then
 // by the cookie it set, which never passes for the share link's.
 func TestViewOnlyLinkAdmitsForViewing(t *testing.T) {
+	t.Parallel()
 	a := newShareAuth("token-full-0123456789", "token-look-0123456789", 6080, false)
 	req := func(token string, cookie *http.Cookie) *http.Request {
 		r, _ := http.NewRequest("GET", "/websockify", nil)

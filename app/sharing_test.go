@@ -22,6 +22,7 @@ import (
 )
 
 func TestStartShareCountStop(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.waitStatus("Stopped", prefix("Stopped"))
@@ -42,6 +43,7 @@ func TestStartShareCountStop(t *testing.T) {
 }
 
 func TestPortInUseIsTheStatus(t *testing.T) {
+	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +63,7 @@ func TestPortInUseIsTheStatus(t *testing.T) {
 }
 
 func TestChangingPortWhileSharingMovesTheListener(t *testing.T) {
+	t.Parallel()
 	target := echoTarget(t)
 	h := startApp(t, settings{Port: freePort(t), Target: target})
 	h.click("Start sharing")
@@ -80,6 +83,7 @@ func TestChangingPortWhileSharingMovesTheListener(t *testing.T) {
 }
 
 func TestRecordingWritesAFile(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Record sessions")
@@ -113,6 +117,7 @@ func waitList(t *testing.T, r *recorder, want string) {
 }
 
 func TestRemoteAccessNeedsTLSAndTheToken(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Allow other computers")
@@ -172,6 +177,7 @@ func TestRemoteAccessNeedsTLSAndTheToken(t *testing.T) {
 }
 
 func TestHeadlessSharesAtOnce(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(o *config) { o.headless = true })
 	h.waitStatus("sharing", prefix("Sharing"))
@@ -181,6 +187,7 @@ func TestHeadlessSharesAtOnce(t *testing.T) {
 // Recording, the target and the port change while a viewer watches: the
 // viewer stays, new viewers get the new settings.
 func TestSettingsChangesNeverDropAViewer(t *testing.T) {
+	t.Parallel()
 	port, newPort := freePort(t), freePort(t)
 	first, second := echoTarget(t), echoTarget(t)
 	prompt := &answerPrompter{}
@@ -235,6 +242,7 @@ func TestSettingsChangesNeverDropAViewer(t *testing.T) {
 }
 
 func TestShareWhenVncbridgeStarts(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Run in background", "Share when vncbridge starts")
@@ -255,6 +263,7 @@ func TestShareWhenVncbridgeStarts(t *testing.T) {
 // A new port that is busy is refused while sharing: the share goes on where
 // it was, the status says so truly, and nothing is saved.
 func TestBusyNewPortKeepsTheShare(t *testing.T) {
+	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestOneTrayPerUser(t *testing.T) {
+	t.Parallel()
 	p := testPaths(t)
 	opened := make(chan struct{}, 1)
 	first, err := claim(p, func() { opened <- struct{}{} })

@@ -228,6 +228,7 @@ func TestInPlaceUpdateClicksTheCurrentAction(t *testing.T) {
 
 // A forwarder ends when its item's channel is closed, without a click.
 func TestForwardClicksClosedChannel(t *testing.T) {
+	t.Parallel()
 	ch := make(chan struct{})
 	gen := make(chan struct{})
 	var n atomic.Int64

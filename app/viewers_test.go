@@ -31,6 +31,7 @@ func (f fakeConsenter) Consent(_ context.Context, v proxy.Viewer) (proxy.Decisio
 }
 
 func TestViewersMenuDisconnects(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Start sharing")
@@ -69,6 +70,7 @@ func TestViewersMenuDisconnects(t *testing.T) {
 }
 
 func TestViewerNotificationsSwitch(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Start sharing")
@@ -93,6 +95,7 @@ func TestViewerNotificationsSwitch(t *testing.T) {
 }
 
 func TestAskBeforeJoining(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		answer proxy.Decision
 		notice string // "" when refused
@@ -141,6 +144,7 @@ func TestAskBeforeJoining(t *testing.T) {
 // TestViewOnlyLink: a remote share's view-only link has a token of its own,
 // and its sessions are view-only.
 func TestViewOnlyLink(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Allow other computers")
@@ -174,6 +178,7 @@ func TestViewOnlyLink(t *testing.T) {
 // answer (the tray) and the share is open to other computers; an explicit
 // setting wins.
 func TestAskToJoinDefault(t *testing.T) {
+	t.Parallel()
 	on, off := true, false
 	for _, c := range []struct {
 		remote, canAsk bool
@@ -194,6 +199,7 @@ func TestAskToJoinDefault(t *testing.T) {
 // the settings say to ask it refuses them, asking no dialog, rather than let
 // them in unasked.
 func TestHeadlessNeverAsksADialog(t *testing.T) {
+	t.Parallel()
 	on := true
 	for _, c := range []struct {
 		ask    *bool
