@@ -133,6 +133,7 @@ func shareEchoThrough(t *testing.T, conn net.Conn, msg string) {
 }
 
 func TestProxyRelaysAndStopsOnSIGTERM(t *testing.T) {
+	t.Parallel()
 	listen := freeAddr(t)
 	p := start(t, binary, "proxy", listen, echoServer(t))
 	waitListening(t, "tcp", listen)
@@ -152,6 +153,7 @@ func TestProxyRelaysAndStopsOnSIGTERM(t *testing.T) {
 }
 
 func TestStartedAsWebsockify(t *testing.T) {
+	t.Parallel()
 	link := filepath.Join(t.TempDir(), "websockify")
 	if err := os.Symlink(binary, link); err != nil {
 		t.Fatal(err)
@@ -164,6 +166,7 @@ func TestStartedAsWebsockify(t *testing.T) {
 }
 
 func TestBadArgumentsExit2(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"proxy", "--no-such-option", "6080", "h:1"},
 		{"proxy", "6080"},
@@ -189,6 +192,7 @@ func TestBadArgumentsExit2(t *testing.T) {
 }
 
 func TestVersionAndHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--version"}, {"proxy", "--version"}} {
 		out, err := exec.Command(binary, args...).Output()
 		if err != nil || !strings.HasPrefix(string(out), "vncbridge ") {
@@ -204,6 +208,7 @@ func TestVersionAndHelp(t *testing.T) {
 }
 
 func TestRunOnceExitsAfterTheSession(t *testing.T) {
+	t.Parallel()
 	listen := freeAddr(t)
 	p := start(t, binary, "proxy", "--run-once", listen, echoServer(t))
 	waitListening(t, "tcp", listen)
@@ -261,6 +266,7 @@ func TestDaemonReportsWhyItCouldNotStart(t *testing.T) {
 }
 
 func TestUnixListenAndInetd(t *testing.T) {
+	t.Parallel()
 	sock := filepath.Join(t.TempDir(), "proxy.sock")
 	start(t, binary, "proxy", "--unix-listen", sock, "--unix-listen-mode", "640", echoServer(t))
 	waitListening(t, "unix", sock)
@@ -293,6 +299,7 @@ func TestUnixListenAndInetd(t *testing.T) {
 }
 
 func TestServesTheViewer(t *testing.T) {
+	t.Parallel()
 	listen := freeAddr(t)
 	start(t, binary, "proxy", listen, echoServer(t))
 	waitListening(t, "tcp", listen)
@@ -315,6 +322,7 @@ func TestServesTheViewer(t *testing.T) {
 }
 
 func TestSIGTERMClosesOpenSessionsWith1001(t *testing.T) {
+	t.Parallel()
 	listen := freeAddr(t)
 	p := start(t, binary, "proxy", listen, echoServer(t))
 	waitListening(t, "tcp", listen)

@@ -18,6 +18,7 @@ import (
 // SIGTERM in the middle of an echo: every byte the session's log line counts
 // as relayed arrived, checked with sha256 on both ends.
 func TestSIGTERMDeliversEverythingCounted(t *testing.T) {
+	t.Parallel()
 	const total, midway = 128 << 20, 16 << 20
 	target, atTarget, targetDone := testnet.HashingEcho(t)
 	listen := freeAddr(t)

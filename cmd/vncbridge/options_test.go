@@ -37,6 +37,7 @@ func TestParsePositional(t *testing.T) {
 }
 
 func TestParseOptionForms(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--record=/tmp/rec", "--timeout=30", "--heartbeat=5", "-v", "-D", "6080", "h:1"},
 		{"--record", "/tmp/rec", "--timeout", "30", "--heartbeat", "5", "--verbose", "--daemon", "6080", "h:1"},
@@ -98,6 +99,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestUsageListsEveryOption(t *testing.T) {
+	t.Parallel()
 	usage := proxyUsage()
 	for _, opt := range []string{"--verbose", "--traffic", "--record", "--daemon", "--run-once", "--timeout", "--idle-timeout",
 		"--cert", "--key", "--key-password", "--ssl-only", "--ssl-target", "--verify-client", "--cafile", "--ssl-version",
@@ -114,6 +116,7 @@ func TestUsageListsEveryOption(t *testing.T) {
 // --web-connect-elsewhere lets the pages connect to other servers; without
 // it they may not.
 func TestWebConnectElsewhere(t *testing.T) {
+	t.Parallel()
 	for _, allowed := range []bool{false, true} {
 		args := []string{"6080", "h:1"}
 		if allowed {

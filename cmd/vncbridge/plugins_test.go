@@ -34,6 +34,7 @@ func readmeTable(t *testing.T, readme, header string) []string {
 // The plugins' names come from one table per kind: the help and the README
 // list the same ones, in the same order.
 func TestPluginListsAgree(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +61,7 @@ func TestPluginListsAgree(t *testing.T) {
 // Errors of the plugin packages are the library's: they do not name the
 // command line's flags, which the tray's users do not have.
 func TestPluginErrorsNameNoFlags(t *testing.T) {
+	t.Parallel()
 	var errs []error
 	for _, src := range []string{"", "h:notaport"} {
 		_, err := tokens.New("TokenRedis", src, nil)

@@ -84,6 +84,7 @@ func exitsWith(t *testing.T, exited <-chan int, want int) {
 }
 
 func TestPolicyRunOnce(t *testing.T) {
+	t.Parallel()
 	addr, _, exited := policyRun(t, policy{runOnce: true})
 	conn := openSession(t, addr)
 	stillRunning(t, exited, 100*time.Millisecond)
@@ -133,6 +134,7 @@ func TestPolicyTimeoutStopsAcceptingThenEndsWithLastSession(t *testing.T) {
 }
 
 func TestPolicySignalEnds(t *testing.T) {
+	t.Parallel()
 	_, stop, exited := policyRun(t, policy{})
 	stop <- os.Interrupt
 	exitsWith(t, exited, 0)

@@ -92,6 +92,7 @@ func TestRecordingsPageOnLoopbackOnly(t *testing.T) {
 }
 
 func TestRecordingsBadArguments(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		code int

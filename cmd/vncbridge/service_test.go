@@ -31,6 +31,7 @@ func serviceRun(t *testing.T, args ...string) (int, string) {
 }
 
 func TestServiceCommandUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{}, {"bogus"}, {"install", "--user", "--system"}, {"start", "--nope"}} {
 		code, out := serviceRun(t, args...)
 		if code != 2 || !strings.Contains(out, "Usage: vncbridge service") {

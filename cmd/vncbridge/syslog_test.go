@@ -10,6 +10,7 @@ import (
 )
 
 func TestSyslogForms(t *testing.T) {
+	t.Parallel()
 	sock := filepath.Join(t.TempDir(), "log")
 	unixLn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
 	if err != nil {
@@ -63,6 +64,7 @@ func TestSyslogForms(t *testing.T) {
 }
 
 func TestSeverity(t *testing.T) {
+	t.Parallel()
 	for l, want := range map[slog.Level]int{slog.LevelError: 3, slog.LevelWarn: 4, slog.LevelInfo: 6, slog.LevelDebug: 7} {
 		if got := severity(l); got != want {
 			t.Errorf("%v: %d, want %d", l, got, want)

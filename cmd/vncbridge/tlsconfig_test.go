@@ -46,6 +46,7 @@ func writeCert(t *testing.T, dir string) {
 }
 
 func TestServerTLS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeCert(t, dir)
 	in := func(name string) string { return filepath.Join(dir, name) }

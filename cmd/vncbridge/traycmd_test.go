@@ -59,6 +59,7 @@ func TestTrayFlagsAreSaved(t *testing.T) {
 }
 
 func TestTrayUsage(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		code int

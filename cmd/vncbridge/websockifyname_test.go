@@ -12,6 +12,7 @@ import (
 
 // Called as websockify, the help and the usage errors say websockify.
 func TestCalledAsWebsockifyTheHelpSaysWebsockify(t *testing.T) {
+	t.Parallel()
 	ws := filepath.Join(t.TempDir(), "websockify")
 	if err := os.Symlink(binary, ws); err != nil {
 		t.Fatal(err)
