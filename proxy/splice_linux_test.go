@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -364,17 +365,9 @@ func TestSpliceWithoutPipesFallsBack(t *testing.T) {
 	// No idle pipe, and no room for a new one: the limit goes to the lowest
 	// free descriptor number, then the pool's pipes are taken out and held
 	// here (closing them would free numbers under the limit), until no
-	// session of this or an earlier test holds one.
-	// Sessions of earlier tests that are still ending close descriptors
-	// under the limit: wait until none has for 200 ms.
-	last := -1
-	testnet.WaitFor(t, "the descriptors to settle", func() bool {
-		n := openFDs(t)
-		settled := n == last
-		last = n
-		time.Sleep(200 * time.Millisecond)
-		return settled && openFDs(t) == n
-	})
+	// session of this or an earlier test holds one. A descriptor that an
+	// earlier test's connection frees under the limit is plugged with
+	// /dev/null, until a look finds none.
 	var old syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &old); err != nil {
 		t.Fatal(err)
@@ -391,9 +384,13 @@ func TestSpliceWithoutPipesFallsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	var held []*kpipe
+	var plugs []*os.File
 	restored := false
 	restore := func() {
 		if !restored {
+			for _, f := range plugs {
+				f.Close()
+			}
 			syscall.Setrlimit(syscall.RLIMIT_NOFILE, &old)
 			for _, p := range held {
 				putPipe(p)
@@ -408,9 +405,23 @@ func TestSpliceWithoutPipesFallsBack(t *testing.T) {
 		pipePool.free = nil
 		pipePool.mu.Unlock()
 	}
+	plug := func() (found bool) {
+		for {
+			f, err := os.Open(os.DevNull)
+			if errors.Is(err, syscall.EMFILE) {
+				return found
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			plugs, found = append(plugs, f), true
+		}
+	}
+	testnet.WaitFor(t, "no pipe held by a session, no descriptor free", func() bool {
+		take()
+		return !plug() && pipesBorrowed() == int64(len(held))
+	})
 	take()
-	testnet.WaitFor(t, "no pipe held by a session", func() bool { take(); return pipesBorrowed() == int64(len(held)) })
-	take()
+	plug()
 
 	want := randomBytes(300_000)
 	before := splicedBytes.Load()
