@@ -197,17 +197,15 @@ func (tr *tray) waitMenu(before *image.RGBA, minX, maxX, items int) rows {
 func (tr *tray) findMenu(before *image.RGBA, minX, maxX, items int, within time.Duration) (rows, bool) {
 	tr.t.Helper()
 	var r rows
-	for deadline := time.Now().Add(within); ; time.Sleep(100 * time.Millisecond) {
+	// Every 100 ms: a screenshot of the whole desktop costs.
+	found := testnet.Poll(within, 100*time.Millisecond, func() bool {
 		after := screenshot(tr.t)
 		tr.lastScreenshot = after
 		var ok bool
-		if r, ok = menuRows(before, after, minX, maxX); ok && len(r.ys) == items {
-			return r, true
-		}
-		if time.Now().After(deadline) {
-			return r, false
-		}
-	}
+		r, ok = menuRows(before, after, minX, maxX)
+		return ok && len(r.ys) == items
+	})
+	return r, found
 }
 
 // click clicks item i of the menu.
