@@ -322,9 +322,11 @@ func TestFlashPolicy(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		for _, p := range pieces {
+		for i, p := range pieces {
+			if i > 0 { // each piece arrives alone
+				testnet.WaitFor(t, "the server to read "+pieces[i-1], func() bool { return testnet.ReadByPeer(t, conn) })
+			}
 			io.WriteString(conn, p)
-			testnet.WaitFor(t, "the server to read "+p, func() bool { return testnet.ReadByPeer(t, conn) })
 		}
 		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 		b, err := io.ReadAll(conn)

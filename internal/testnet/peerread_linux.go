@@ -13,7 +13,8 @@ import (
 // ReadByPeer tells whether everything written on c, a TCP connection
 // between two sockets of this machine, has reached the other end and been
 // read there: c's socket waits for no acknowledgement and the other's
-// receive queue is empty (from /proc/net). A test waits for it, with
+// receive queue is empty (from /proc/net). Once the other end has closed
+// its socket, ReadByPeer cannot tell and says no. A test waits for it, with
 // WaitFor, to know that a server has taken in what it sent before the test
 // goes on, instead of sleeping.
 func ReadByPeer(t testing.TB, c net.Conn) bool {
