@@ -319,7 +319,7 @@ func TestNothingAnsweringAndNoProgramSaysWhatToDo(t *testing.T) {
 		c.detect = func(context.Context, []string) []foundServer { return nil }
 	})
 	h.click("Start sharing")
-	want := "Sharing at http://localhost:" + strconv.Itoa(port) + " — " + testAdvice.Summary
+	want := "Nothing to share at http://localhost:" + strconv.Itoa(port) + " — " + testAdvice.Summary
 	h.waitStatus(want, func(s string) bool { return s == want })
 	if it := h.menu()[0]; it.Action == nil || it.Disabled {
 		t.Fatal("the status item does not open the help page")

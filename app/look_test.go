@@ -55,7 +55,7 @@ func TestHonestStatusWarnsWhileNoVNCServerAnswers(t *testing.T) {
 		}
 	})
 	h.click("Start sharing")
-	want := "Sharing at http://localhost:" + strconv.Itoa(port) + " — no VNC server answers at " + target
+	want := "Nothing to share at http://localhost:" + strconv.Itoa(port) + " — no VNC server answers at " + target
 	h.waitStatus(want, func(s string) bool { return s == want })
 	if icon := h.tray.currentIcon(); icon != icons.Warning {
 		t.Fatalf("icon %v, want the warning", icon)

@@ -129,16 +129,17 @@ func (st state) status() string {
 	switch {
 	case st.Err != "":
 		return st.Err
+	// The share listens, and nothing behind it answers: never "Sharing".
 	case st.Sharing && st.LocalNote != "":
-		return fmt.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, st.LocalNote)
+		return fmt.Sprintf("Nothing to share %s — %s", where, st.LocalNote)
 	case st.Sharing && st.TargetDown != "":
 		if adv := st.advice(); adv != nil {
-			return fmt.Sprintf("Sharing %s — %s", where, adv.Summary)
+			return fmt.Sprintf("Nothing to share %s — %s", where, adv.Summary)
 		}
 		if _, desktop := desktopProgram(s.Target); st.Desktop.OK && !desktop {
-			return fmt.Sprintf("Sharing %s — %s; choose %s in Target VNC server", where, st.TargetDown, st.Desktop.Prog.Label())
+			return fmt.Sprintf("Nothing to share %s — %s; choose %s in Target VNC server", where, st.TargetDown, st.Desktop.Prog.Label())
 		}
-		return fmt.Sprintf("Sharing %s — %s", where, st.TargetDown)
+		return fmt.Sprintf("Nothing to share %s — %s", where, st.TargetDown)
 	case st.Sharing && st.AskImpossible && s.askToJoin(true):
 		return fmt.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(len(st.Watching)), askImpossible)
 	case st.Sharing && st.RecordingStopped != "":

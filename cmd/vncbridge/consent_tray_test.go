@@ -105,14 +105,14 @@ func TestTrayAsksByNotification(t *testing.T) {
 	_, tray := startTray(t, trayEnv(t, bus, binDir, "PATH="+binDir), // no dialog program
 		map[string]any{"port": mustAtoi(t, port), "target": echoServer(t), "share_on_start": true, "ask_to_join": true})
 	p.follow(tray)
-	p.waitMenu(t, "sharing", func(m entry) bool { return strings.HasPrefix(m.status(), "Sharing ") })
+	p.waitMenu(t, "sharing", func(m entry) bool { return m.listening() })
 
 	openViewer(t, port)
 	q := svc.next(t)
 	if want := []string{"allow", "Allow", "view-only", "Allow view only", "deny", "Deny"}; !slices.Equal(q.actions, want) {
 		t.Fatalf("buttons %q, want %q", q.actions, want)
 	}
-	if !strings.HasPrefix(q.body, "Allow 127.0.0.1 to see and control your desktop?") {
+	if !strings.HasPrefix(q.body, "Allow this computer to see and control your desktop?") {
 		t.Fatalf("the question reads %q", q.body)
 	}
 	svc.click(t, q, "allow")

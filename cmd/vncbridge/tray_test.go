@@ -155,9 +155,10 @@ func (p *panel) menu(t *testing.T) entry {
 // says sharing and the target is the one checked in the Target menu. The
 // status names the target only until the tray finds that it does not
 // greet like a VNC server (the echo servers of these tests do not): then
-// it says what to do instead ("Sharing at … — No VNC server runs; …").
+// it says there is nothing to share ("Nothing to share at … — no VNC
+// server answers at …"), while the share still listens.
 func (e entry) sharing(target string) bool {
-	if !strings.HasPrefix(e.status(), "Sharing ") {
+	if !e.listening() {
 		return false
 	}
 	targets, _ := e.path("Target VNC server")
@@ -167,6 +168,12 @@ func (e entry) sharing(target string) bool {
 		}
 	}
 	return false
+}
+
+// listening tells whether the status says a share listens: sharing, or
+// with nothing to share behind it (the tests' echo servers never greet).
+func (e entry) listening() bool {
+	return strings.HasPrefix(e.status(), "Sharing ") || strings.HasPrefix(e.status(), "Nothing to share ")
 }
 
 func (e entry) status() string {

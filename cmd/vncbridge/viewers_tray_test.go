@@ -58,7 +58,7 @@ func TestTrayViewersOnARealSessionBus(t *testing.T) {
 	_, tray := startTray(t, trayEnv(t, bus, binDir), map[string]any{"port": mustAtoi(t, port), "target": echoServer(t),
 		"share_on_start": true, "ask_to_join": true})
 	p.follow(tray)
-	p.waitMenu(t, "sharing", func(m entry) bool { return strings.HasPrefix(m.status(), "Sharing ") })
+	p.waitMenu(t, "sharing", func(m entry) bool { return m.listening() })
 
 	say("exit 0") // Allow
 	control, _ := openViewer(t, port)
