@@ -121,7 +121,7 @@ func TestTrayAsksByNotification(t *testing.T) {
 	openViewer(t, port)
 	svc.click(t, svc.next(t), "view-only")
 	m := p.waitMenu(t, "the second viewer", func(m entry) bool { return len(viewerEntries(m)) == 2 })
-	if es := viewerEntries(m); !strings.Contains(es[0].label, ", control, ") || !strings.Contains(es[1].label, ", view only, ") {
+	if es := viewerEntries(m); !strings.Contains(es[0].label, " can control, ") || !strings.Contains(es[1].label, " view only, ") {
 		t.Fatalf("viewers %q, %q", es[0].label, es[1].label)
 	}
 
