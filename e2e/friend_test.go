@@ -29,10 +29,17 @@ func (b *browser) desktopSize() {
 	b.run(chromedp.EmulateViewport(1280, 800))
 }
 
-// shot saves a screenshot into the test's artifacts and logs where it is.
+// shot saves a screenshot into the test's artifacts and logs where it is;
+// make screenshots (VNCBRIDGE_SCREENSHOTS) also takes it for the README, as
+// friend-NAME.
 func (b *browser) shot(name string) {
 	b.screenshot(name)
 	b.t.Logf("screenshot: %s", filepath.Join(b.art.dir, name))
+	if dir := os.Getenv("VNCBRIDGE_SCREENSHOTS"); dir != "" {
+		if png, err := os.ReadFile(filepath.Join(b.art.dir, name)); err == nil {
+			os.WriteFile(filepath.Join(dir, "friend-"+name), png, 0o644)
+		}
+	}
 }
 
 // When the person sharing stops, the page says so with the desktop's name and

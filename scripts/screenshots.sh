@@ -6,13 +6,17 @@
 # docs/viewer-failure.png (no VNC server at the target),
 # docs/viewer-wrong-password.png (the password dialog after a wrong one); and the recordings
 # page playing a recorded session, docs/recordings.png, taken by
-# TestRecordingPlaysInTheBrowser.
+# TestRecordingPlaysInTheBrowser; and what the person viewing a share sees:
+# docs/friend-waiting-desktop.png, docs/friend-waiting-phone.png (asked
+# before joining) and docs/friend-stopped-sharing.png, taken by the
+# TestFriend tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs}
 mkdir -p "$out"
-VNCBRIDGE_SCREENSHOTS=$(cd "$out" && pwd) go test -count=1 -run '^(TestViewerScreenshots|TestRecordingPlaysInTheBrowser)$' ./e2e
-for f in viewer-desktop.png viewer-phone.png viewer-failure.png viewer-wrong-password.png recordings.png; do
+VNCBRIDGE_SCREENSHOTS=$(cd "$out" && pwd) go test -count=1 -run '^(TestViewerScreenshots|TestRecordingPlaysInTheBrowser|TestFriendWaiting|TestFriendStoppedSharing)$' ./e2e
+for f in viewer-desktop.png viewer-phone.png viewer-failure.png viewer-wrong-password.png recordings.png \
+	friend-waiting-desktop.png friend-waiting-phone.png friend-stopped-sharing.png; do
 	test -s "$out/$f" || { echo "screenshots: $out/$f was not written" >&2; exit 1; }
 	echo "screenshots: wrote $out/$f"
 done
