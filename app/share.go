@@ -237,7 +237,11 @@ func startDesktopServer(sh *share, name string, o shareOptions) (localServer, er
 	}
 	ctx, cancel := context.WithTimeout(life, 15*time.Second)
 	defer cancel()
-	return start(ctx, prog, opt)
+	local, err := start(ctx, prog, opt)
+	if se := (*localvnc.StartError)(nil); errors.As(err, &se) {
+		return nil, adviceError{se.Advice} // the help page has the steps
+	}
+	return local, err
 }
 
 // isAddrInUse tells whether a listen failed because the port is taken

@@ -24,6 +24,9 @@ const (
 	restartWindow = time.Minute
 	readyTimeout  = 10 * time.Second
 	stopGrace     = 3 * time.Second
+	// keptLines of a child's output are kept to say why it ended: x11vnc
+	// prints some fifty lines of tips after the one that tells.
+	keptLines = 100
 )
 
 // A Server is a running VNC server child. It listens on Socket, a Unix
@@ -39,9 +42,9 @@ type Server struct {
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	stopped bool
-	// lastLine is the child's last line of output.
-	lastLine string
-	done     chan struct{} // closed when the supervisor has ended
+	// lines are the child's last lines of output (at most keptLines).
+	lines []string
+	done  chan struct{} // closed when the supervisor has ended
 }
 
 // Options are what Start needs besides the program.
@@ -132,14 +135,15 @@ func (s *Server) spawn() error {
 		close(exited)
 	}()
 	s.mu.Lock()
-	s.cmd, s.exited = cmd, exited
+	s.cmd, s.exited, s.lines = cmd, exited, nil
 	s.mu.Unlock()
 	return nil
 }
 
 // logOutput puts the child's output in vncbridge's log, at debug level: it
 // is chatty, and its errors come again as the reason it exited.
-// The last line is kept: it is the reason when the child exits at start.
+// The last lines are kept: the reason is among them when the child exits at
+// start.
 func (s *Server) logOutput(r io.Reader, pid int) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -147,7 +151,10 @@ func (s *Server) logOutput(r io.Reader, pid int) {
 		s.log.Debug(s.prog.Name+": "+line, "pid", pid)
 		if line != "" {
 			s.mu.Lock()
-			s.lastLine = line
+			if len(s.lines) == keptLines {
+				s.lines = s.lines[1:]
+			}
+			s.lines = append(s.lines, line)
 			s.mu.Unlock()
 		}
 	}
@@ -173,8 +180,13 @@ func (s *Server) waitReady(ctx context.Context) error {
 		select {
 		case <-exited:
 			s.mu.Lock()
-			why := s.lastLine
+			lines := s.lines
 			s.mu.Unlock()
+			if e := explainFailure(s.prog.Name, lines); e != nil {
+				s.log.Warn(e.Error(), "program", s.prog.Name)
+				return e
+			}
+			why := lastWords(lines)
 			if why == "" {
 				why = "it said nothing"
 			}

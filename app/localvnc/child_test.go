@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -101,4 +102,38 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Helper()
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// x11vnc on an X display that does not answer: Start's error says so in
+// words, not with x11vnc's last line (a link to its FAQ).
+func TestX11vncOnADeadDisplaySaysWhy(t *testing.T) {
+	testnet.RequireTools(t, "x11vnc")
+	display := deadDisplay(t)
+	t.Setenv("DISPLAY", display)
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("XDG_SESSION_TYPE", "x11")
+	prog, ok, _ := Find(Env{})
+	if !ok {
+		t.Fatal("Find: no x11vnc")
+	}
+	srv, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir(), Log: testLog(t)})
+	if err == nil {
+		srv.Stop()
+		t.Fatal("x11vnc started on a dead display")
+	}
+	want := "x11vnc cannot open the X display " + display + ": is this an X11 session?"
+	if err.Error() != want {
+		t.Fatalf("the error: %q\nwant %q", err, want)
+	}
+}
+
+// deadDisplay is the name of an X display nobody serves.
+func deadDisplay(t *testing.T) string {
+	for n := 190; n < 290; n++ {
+		if _, err := os.Stat("/tmp/.X11-unix/X" + strconv.Itoa(n)); os.IsNotExist(err) {
+			return ":" + strconv.Itoa(n)
+		}
+	}
+	t.Skip("no free X display number")
+	return ""
 }

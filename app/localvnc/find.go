@@ -193,10 +193,10 @@ var windowsAdvice = Advice{
 }
 
 var gnomeWaylandAdvice = Advice{
-	Summary: "GNOME on Wayland: turn on Remote Desktop in Settings ▸ Sharing (x11vnc and wayvnc cannot see this desktop)",
+	Summary: "GNOME on Wayland: turn on its Remote Desktop's VNC (grdctl vnc enable) and vncbridge finds it (x11vnc and wayvnc cannot see this desktop)",
 	Steps: []string{
 		"On GNOME with Wayland, no separate VNC server can capture the screen: x11vnc sees only an empty X display, and wayvnc needs a wlroots compositor.",
-		"GNOME's own Remote Desktop (Settings ▸ Sharing ▸ Remote Desktop) shares it: GNOME 41 and older speak VNC there (\"Screen Sharing\"), and vncbridge finds it at localhost:5900; newer GNOME speaks RDP only.",
+		"GNOME shares its own screen (gnome-remote-desktop): Settings ▸ System ▸ Remote Desktop turns on Desktop Sharing, which speaks RDP; its VNC side is turned on in a terminal: grdctl vnc enable, grdctl vnc set-auth-method password, grdctl vnc set-password. Then vncbridge finds it at localhost:5900 (GNOME 41 and older: Settings ▸ Sharing ▸ Screen Sharing).",
 		"Or log in to a \"GNOME on Xorg\" session, where vncbridge starts x11vnc for you.",
 	},
 }
@@ -205,7 +205,7 @@ var kdeWaylandAdvice = Advice{
 	Summary: "KDE Plasma on Wayland: start krfb (Desktop Sharing) and vncbridge finds it",
 	Steps: []string{
 		"On KDE Plasma with Wayland, x11vnc and wayvnc cannot capture the screen; KDE's own Desktop Sharing (krfb) can.",
-		"Install and start krfb, allow unattended access with a password; vncbridge finds it at localhost:5900.",
+		"KDE shares its own screen: Desktop Sharing (krfb) speaks VNC on Wayland through the desktop portal; install and start it, allow unattended access with a password, and vncbridge finds it at localhost:5900. (Plasma 6's Remote Desktop in System Settings speaks RDP, which vncbridge does not carry.)",
 	},
 }
 
