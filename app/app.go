@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"vncbridge/app/localvnc"
 	"vncbridge/assets/icons"
 	"vncbridge/internal/localpage"
 	"vncbridge/proxy"
@@ -97,6 +98,8 @@ type config struct {
 	// localvnc.Find); startLocal starts it (nil: localvnc.Start).
 	find       desktopFinder
 	startLocal localStarter
+	// monitors lists this desktop's monitors (nil: localvnc.Monitors).
+	monitors monitorLister
 }
 
 // trayApp is the tray application: one state, one event loop.
@@ -176,6 +179,9 @@ func newApp(cfg config, tray trayView) *trayApp {
 	if cfg.startLocal == nil {
 		cfg.startLocal = startLocal
 	}
+	if cfg.monitors == nil {
+		cfg.monitors = localvnc.Monitors
+	}
 	a := &trayApp{cfg: cfg, tray: tray, log: cfg.log, events: make(chan func(), 16), wake: make(chan struct{}, 1)}
 	a.life, a.end = context.WithCancel(context.Background())
 	_, statErr := os.Stat(cfg.paths.SettingsFile())
@@ -186,7 +192,7 @@ func newApp(cfg config, tray trayView) *trayApp {
 		a.notify("vncbridge settings", err.Error())
 	}
 	a.st = state{Settings: s, Version: cfg.version, NoServiceManager: cfg.service == nil}
-	a.st.Desktop.Prog, a.st.Desktop.OK, a.st.Desktop.Advice = cfg.find()
+	a.st.Desktop = findDesktopState(cfg.find, cfg.monitors)
 	if cfg.autostart != nil {
 		a.st.StartAtLogin = cfg.autostart.Enabled()
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 
+	"vncbridge/app/localvnc"
 	"vncbridge/assets/icons"
 	"vncbridge/internal/testnet"
 	"vncbridge/proxy"
@@ -205,6 +206,7 @@ func startApp(t *testing.T, s settings, tweak ...func(*config)) *harness {
 		paths: h.paths, version: "test", opener: h.opener, clipboard: h.clip,
 		prompter: fakePrompter{err: errNoDialog}, autostart: &fakeAutostart{}, service: h.service, notifier: h.notes,
 		detect: savedAnswer, find: noDesktop, consenter: fakeConsenter{answer: proxy.Allow},
+		monitors: func() ([]localvnc.Monitor, error) { return nil, nil }, // not this machine's
 	}
 	for _, f := range tweak {
 		f(&cfg)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +52,20 @@ type fakeDesktop struct {
 	started []*fakeLocal
 	// onStop, when set, runs in each child's Stop.
 	onStop func()
+	// monitors are the desktop's monitors (setMonitors).
+	monitors []localvnc.Monitor
+}
+
+func (d *fakeDesktop) setMonitors(ms ...localvnc.Monitor) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.monitors = ms
+}
+
+func (d *fakeDesktop) listMonitors() ([]localvnc.Monitor, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.monitors), nil
 }
 
 func (d *fakeDesktop) find() (localvnc.Program, bool, localvnc.Advice) {
@@ -92,7 +107,9 @@ func (d *fakeDesktop) children() []*fakeLocal {
 	return append([]*fakeLocal(nil), d.started...)
 }
 
-func (d *fakeDesktop) use(c *config) { c.find, c.startLocal = d.find, d.start }
+func (d *fakeDesktop) use(c *config) {
+	c.find, c.startLocal, c.monitors = d.find, d.start, d.listMonitors
+}
 
 func newFakeDesktop(t *testing.T) *fakeDesktop {
 	return &fakeDesktop{t: t, prog: localvnc.Program{Name: "x11vnc", Path: "/usr/bin/x11vnc"}}
@@ -141,14 +158,25 @@ func TestParseDesktopTarget(t *testing.T) {
 			t.Errorf("ParseTarget(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	if _, err := ParseTarget("This desktop"); err == nil || !strings.Contains(err.Error(), "This desktop (x11vnc) or This desktop (wayvnc)") {
+	if _, err := ParseTarget("This desktop"); err == nil || !strings.Contains(err.Error(), "This desktop (x11vnc) or This desktop (x0vncserver) or This desktop (wayvnc)") {
 		t.Errorf("This desktop alone: %v", err)
 	}
 	if got := targetInput("desktop:x11vnc"); got != "This desktop (x11vnc)" {
 		t.Errorf("the target as typed: %q", got)
 	}
-	if _, err := ParseTarget("desktop:vino"); err == nil || !strings.Contains(err.Error(), "x11vnc or wayvnc") {
+	if _, err := ParseTarget("desktop:vino"); err == nil || !strings.Contains(err.Error(), "x11vnc or x0vncserver or wayvnc") {
 		t.Errorf("desktop:vino: %v", err)
+	}
+	// One monitor, by the name the system gives it (its case kept), as the
+	// command line and the page's field take it.
+	for in, want := range map[string]string{"desktop:x11vnc:DP-1": "desktop:x11vnc:DP-1", "Desktop:X0VNCSERVER:HDMI-1": "desktop:x0vncserver:HDMI-1",
+		"This desktop (x11vnc, monitor DP-1)": "desktop:x11vnc:DP-1"} {
+		if got, err := ParseTarget(in); err != nil || got != want {
+			t.Errorf("ParseTarget(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if got := targetInput("desktop:x11vnc:DP-1"); got != "This desktop (x11vnc, monitor DP-1)" {
+		t.Errorf("a monitor as typed: %q", got)
 	}
 	if got, _ := ParseTarget("desktop"); got != "desktop:5900" {
 		t.Errorf("a host named desktop: %q", got)

@@ -76,7 +76,7 @@ func (a *trayApp) runLook(l *look, socket string) {
 	defer cancel()
 	l.found = a.cfg.detect(ctx, l.cands)
 	if l.all { // which programs are installed changes seldom: not every round
-		l.desktop.Prog, l.desktop.OK, l.desktop.Advice = a.cfg.find()
+		l.desktop = findDesktopState(a.cfg.find, a.cfg.monitors)
 	}
 	if socket != "" {
 		_, l.localUp = probeVNC(ctx, "unix", socket)

@@ -112,14 +112,10 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 	}
 	// This desktop, served by a VNC server vncbridge starts, while nothing
 	// answers at the target (or it is the target).
-	name, isDesktop := desktopProgram(s.Target)
+	_, isDesktop := desktopProgram(s.Target)
 	answers := slices.ContainsFunc(st.Found, func(f foundServer) bool { return sameTarget(f.Addr, s.Target) })
 	if st.Desktop.OK && (isDesktop || !answers) {
-		t := desktopPrefix + st.Desktop.Prog.Name
-		listed[t] = true
-		m.Children = append(m.Children, menuItem{Title: st.Desktop.Prog.Label(), Checkbox: true,
-			Checked: isDesktop && name == st.Desktop.Prog.Name, Action: pick(t),
-			Tooltip: "vncbridge starts " + st.Desktop.Prog.Name + " while it shares, on a private socket"})
+		m.Children = append(m.Children, a.desktopMenu(st.Desktop, s.Target, listed))
 	}
 	var saved []menuItem
 	for _, t := range append([]string{s.Target}, s.RecentTargets...) {
@@ -134,6 +130,29 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 		m.Children = append(m.Children, saved...)
 	}
 	m.Children = append(m.Children, separator(), menuItem{Title: "Other…", Action: a.do(a.askTarget)})
+	return m
+}
+
+// desktopMenu is This desktop: one entry, or, on a desktop of several
+// monitors, a menu of All monitors and each monitor by the name the system
+// gives it, its size and its place. The targets it offers go in listed.
+func (a *trayApp) desktopMenu(d desktopState, target string, listed map[string]bool) menuItem {
+	prog := d.Prog.Name
+	pick := func(t string) func() { return a.do(func() { a.setTarget(t) }) }
+	tooltip := "vncbridge starts " + prog + " while it shares, on a private socket"
+	all := desktopTargetOf(prog, "")
+	listed[all] = true
+	if len(d.Monitors) < 2 {
+		return menuItem{Title: d.Prog.Label(), Checkbox: true, Checked: target == all, Action: pick(all), Tooltip: tooltip}
+	}
+	m := menuItem{Title: d.Prog.Label(), Tooltip: tooltip}
+	m.Children = append(m.Children, menuItem{Title: "All monitors", Checkbox: true, Checked: target == all, Action: pick(all)})
+	for _, mon := range d.Monitors {
+		t := desktopTargetOf(prog, mon.Name)
+		listed[t] = true
+		m.Children = append(m.Children, menuItem{Title: mon.Label(), Checkbox: true, Checked: target == t, Action: pick(t),
+			Tooltip: "Share only this monitor"})
+	}
 	return m
 }
 

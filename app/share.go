@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,6 +31,9 @@ type share struct {
 	// fingerprint is the short form of the TLS certificate's, when the share
 	// is open to other computers.
 	fingerprint string
+	// monitorGone is the monitor the target names when the desktop has it
+	// no more: the share serves all monitors instead.
+	monitorGone string
 }
 
 // A localServer is a VNC server child serving this desktop on a private
@@ -42,6 +46,9 @@ type localServer interface {
 // desktopFinder tells which program can serve this desktop, or what to do
 // without one (localvnc.Find).
 type desktopFinder func() (localvnc.Program, bool, localvnc.Advice)
+
+// monitorLister lists the monitors of this desktop (localvnc.Monitors).
+type monitorLister func() ([]localvnc.Monitor, error)
 
 // localStarter starts a program on a private socket (localvnc.Start).
 type localStarter func(ctx context.Context, prog localvnc.Program, opt localvnc.Options) (localServer, error)
@@ -73,9 +80,10 @@ type shareOptions struct {
 	paths Paths
 	web   fs.FS // the viewer; nil serves no files
 	log   *slog.Logger
-	// find and start serve a desktop target; nil: localvnc's.
-	find  desktopFinder
-	start localStarter
+	// find, start and monitors serve a desktop target; nil: localvnc's.
+	find     desktopFinder
+	start    localStarter
+	monitors monitorLister
 	// onLocal is told when the desktop's VNC server restarts or gives up
 	// ("" when it runs again), from the server's own goroutine.
 	onLocal func(sh *share, status string)
@@ -166,8 +174,8 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	}
 	// This desktop's VNC server starts once the port is had: a busy port
 	// starts nothing.
-	if name, isDesktop := desktopProgram(s.Target); isDesktop {
-		local, err := startDesktopServer(sh, name, o)
+	if _, _, isDesktop := desktopTarget(s.Target); isDesktop {
+		local, err := startDesktopServer(sh, s.Target, o)
 		if err != nil {
 			return nil, err
 		}
@@ -211,8 +219,10 @@ func (sh *share) stop() {
 
 // startDesktopServer starts the program named by a desktop target, when it
 // is the one that can serve this desktop; otherwise the error says what to
-// do (an adviceError when there is none).
-func startDesktopServer(sh *share, name string, o shareOptions) (localServer, error) {
+// do (an adviceError when there is none). A monitor the desktop has no
+// more falls back to all of them (sh.monitorGone says so).
+func startDesktopServer(sh *share, target string, o shareOptions) (localServer, error) {
+	name, monitor, _ := desktopTarget(target)
 	find, start := o.find, o.start
 	if find == nil {
 		find = findDesktop
@@ -228,6 +238,16 @@ func startDesktopServer(sh *share, name string, o shareOptions) (localServer, er
 		return nil, fmt.Errorf("%s cannot serve this desktop; %s can: choose %s in Target VNC server", name, prog.Name, prog.Label())
 	}
 	opt := localvnc.Options{Log: o.log}
+	if monitor != "" {
+		m, err := findMonitor(monitor, o.monitors)
+		if err != nil {
+			o.log.Warn("sharing all monitors", "monitor", monitor, "err", err)
+			sh.monitorGone = monitor
+		} else {
+			opt.Monitor = &m
+			opt.DesktopName = monitorOnHost(monitor)
+		}
+	}
 	if o.onLocal != nil {
 		opt.Status = func(msg string) { o.onLocal(sh, msg) }
 	}
@@ -242,6 +262,33 @@ func startDesktopServer(sh *share, name string, o shareOptions) (localServer, er
 		return nil, adviceError{se.Advice} // the help page has the steps
 	}
 	return local, err
+}
+
+// findMonitor finds this desktop's monitor by its name.
+func findMonitor(name string, list monitorLister) (localvnc.Monitor, error) {
+	if list == nil {
+		list = localvnc.Monitors
+	}
+	ms, err := list()
+	if err != nil {
+		return localvnc.Monitor{}, err
+	}
+	for _, m := range ms {
+		if m.Name == name {
+			return m, nil
+		}
+	}
+	return localvnc.Monitor{}, fmt.Errorf("this desktop has no monitor named %s now", name)
+}
+
+// monitorOnHost is the desktop's name viewers see for one monitor: "DP-1
+// on desk".
+func monitorOnHost(monitor string) string {
+	if host, err := os.Hostname(); err == nil && host != "" {
+		host, _, _ = strings.Cut(host, ".")
+		return monitor + " on " + host
+	}
+	return monitor
 }
 
 // isAddrInUse tells whether a listen failed because the port is taken

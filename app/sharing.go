@@ -50,7 +50,7 @@ func (a *trayApp) shareOptions() shareOptions {
 	if a.cfg.headless {
 		consent = nil // nobody at a tray to answer
 	}
-	return shareOptions{life: a.life, sharerOnly: true, keptOut: &a.keptOut, thisComputer: a.cfg.thisComputer, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
+	return shareOptions{life: a.life, monitors: a.cfg.monitors, sharerOnly: true, keptOut: &a.keptOut, thisComputer: a.cfg.thisComputer, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
 		version: a.cfg.version, onRecordError: a.recordingFailed,
 		onViewer: a.viewerReported, consent: consent}
@@ -76,6 +76,10 @@ func (a *trayApp) serve(sh *share) {
 	a.st.Fingerprint = sh.fingerprint
 	if !strings.HasSuffix(a.st.TargetDown, " "+sh.settings.Target) {
 		a.st.TargetDown = "" // another target: unknown until looked at
+	}
+	if sh.monitorGone != "" {
+		a.st.LocalNote = "monitor " + sh.monitorGone + " is gone: sharing all monitors"
+		a.notify("vncbridge", "Monitor "+sh.monitorGone+" is gone: sharing all monitors instead")
 	}
 	a.pruneRecordings()
 	a.countViewers()

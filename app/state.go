@@ -57,6 +57,20 @@ type desktopState struct {
 	Prog   localvnc.Program
 	OK     bool
 	Advice localvnc.Advice
+	// Monitors are the desktop's monitors, when the program can serve
+	// one of them (X11: RandR's); nil when unknown.
+	Monitors []localvnc.Monitor
+}
+
+// findDesktopState asks find which program serves this desktop, and
+// monitors which monitors it has.
+func findDesktopState(find desktopFinder, monitors monitorLister) desktopState {
+	var d desktopState
+	d.Prog, d.OK, d.Advice = find()
+	if d.OK && d.Prog.X11() {
+		d.Monitors, _ = monitors() // none known: all of them, as before
+	}
+	return d
 }
 
 // helpAdvice is what the help page says: the status's advice, or else

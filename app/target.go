@@ -19,8 +19,9 @@ import (
 //	[::1]:5901    an IPv6 address and a port    [::1]:5901
 //
 // A display number is below 100; ":5901" is taken as the port.
-// "desktop:x11vnc" and "desktop:wayvnc" are this desktop, served by that
-// program, which vncbridge starts while it shares.
+// "desktop:x11vnc", "desktop:x0vncserver" and "desktop:wayvnc" are this
+// desktop, served by that program, which vncbridge starts while it shares;
+// "desktop:x11vnc:DP-1" is one monitor of it, by the name the system gives.
 func ParseTarget(v string) (string, error) {
 	v = strings.TrimSpace(v)
 	bad := func(why string) (string, error) {
@@ -29,21 +30,23 @@ func ParseTarget(v string) (string, error) {
 	if v == "" {
 		return bad("it is empty")
 	}
-	if label, ok := strings.CutPrefix(strings.ToLower(v), "this desktop"); ok { // as targetLabel words it
-		name := strings.TrimSpace(label)
+	if len(v) >= len("this desktop") && strings.EqualFold(v[:len("this desktop")], "this desktop") { // as targetLabel words it
+		name := strings.TrimSpace(v[len("this desktop"):])
 		if n, ok := strings.CutPrefix(name, "("); ok && strings.HasSuffix(n, ")") {
 			name = strings.TrimSpace(strings.TrimSuffix(n, ")"))
 		}
-		if !slices.Contains(desktopPrograms, name) {
+		name, monitor, _ := strings.Cut(name, ", monitor ")
+		if !slices.Contains(desktopPrograms, strings.ToLower(name)) {
 			return bad("say which program serves it: This desktop (" + strings.Join(desktopPrograms, ") or This desktop (") + ")")
 		}
-		return desktopPrefix + name, nil
+		return desktopTargetOf(strings.ToLower(name), strings.TrimSpace(monitor)), nil
 	}
-	if name, ok := strings.CutPrefix(strings.ToLower(v), desktopPrefix); ok {
-		if !slices.Contains(desktopPrograms, name) {
+	if len(v) >= len(desktopPrefix) && strings.EqualFold(v[:len(desktopPrefix)], desktopPrefix) {
+		name, monitor, _ := strings.Cut(v[len(desktopPrefix):], ":")
+		if !slices.Contains(desktopPrograms, strings.ToLower(name)) {
 			return bad("this desktop is served by " + strings.Join(desktopPrograms, " or "))
 		}
-		return desktopPrefix + name, nil
+		return desktopTargetOf(strings.ToLower(name), monitor), nil
 	}
 	if strings.ContainsAny(v, " \t/?#@") {
 		return bad("use host:port, :display or a port")
@@ -91,23 +94,41 @@ func ParseTarget(v string) (string, error) {
 	return t, nil
 }
 
-// desktopPrefix starts a target that is this desktop: "desktop:x11vnc".
+// desktopPrefix starts a target that is this desktop: "desktop:x11vnc",
+// or one of its monitors: "desktop:x11vnc:DP-1".
 const desktopPrefix = "desktop:"
 
 // desktopPrograms are the VNC servers vncbridge can start to serve this
 // desktop (see package localvnc).
-var desktopPrograms = []string{"x11vnc", "wayvnc"}
+var desktopPrograms = []string{"x11vnc", "x0vncserver", "wayvnc"}
 
-// desktopProgram returns the program of a "desktop:NAME" target.
+// desktopTargetOf is the target of a program serving this desktop: one
+// monitor, or all of them (monitor "").
+func desktopTargetOf(program, monitor string) string {
+	if monitor == "" {
+		return desktopPrefix + program
+	}
+	return desktopPrefix + program + ":" + monitor
+}
+
+// desktopTarget reads a "desktop:PROGRAM[:MONITOR]" target.
+func desktopTarget(t string) (program, monitor string, ok bool) {
+	rest, ok := strings.CutPrefix(t, desktopPrefix)
+	program, monitor, _ = strings.Cut(rest, ":")
+	return program, monitor, ok && slices.Contains(desktopPrograms, program)
+}
+
+// desktopProgram returns the program of a "desktop:PROGRAM[:MONITOR]" target.
 func desktopProgram(t string) (name string, ok bool) {
-	name, ok = strings.CutPrefix(t, desktopPrefix)
-	return name, ok && slices.Contains(desktopPrograms, name)
+	name, _, ok = desktopTarget(t)
+	return name, ok
 }
 
 // targetInput is a target as a person types it: "This desktop (x11vnc)",
-// or host:port; ParseTarget reads either.
+// "This desktop (x11vnc, monitor DP-1)", or host:port; ParseTarget reads
+// either.
 func targetInput(t string) string {
-	if _, ok := desktopProgram(t); ok {
+	if _, _, ok := desktopTarget(t); ok {
 		return sentence(targetLabel(t))
 	}
 	return t
@@ -115,7 +136,10 @@ func targetInput(t string) string {
 
 // targetLabel is a target as the status line names it.
 func targetLabel(t string) string {
-	if name, ok := desktopProgram(t); ok {
+	if name, monitor, ok := desktopTarget(t); ok {
+		if monitor != "" {
+			return "this desktop (" + name + ", monitor " + monitor + ")"
+		}
 		return "this desktop (" + name + ")"
 	}
 	return t

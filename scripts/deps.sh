@@ -20,6 +20,8 @@ debs=(websockify python3-websockets nodejs npm
 	nsis rpm zip
 	# the desktop's own VNC server that vncbridge starts (app/localvnc)
 	x11vnc xvfb
+	# where x11vnc is missing: TigerVNC's scraping server (x0vncserver)
+	tigervnc-scraping-server
 	# and its Wayland twin, tested in a headless wlroots compositor
 	wayvnc cage xwayland
 	# make wine: the Windows build on a 64-bit Wine, headless (Xvfb); mingw-w64

@@ -33,6 +33,7 @@ const (
 // socket in a folder only this user can open, never on a TCP port.
 type Server struct {
 	prog   Program
+	opt    Options
 	dir    string
 	socket string
 	log    *slog.Logger
@@ -56,6 +57,11 @@ type Options struct {
 	// Status is told, from the supervisor's goroutine, when the child died
 	// and was restarted, or gave up ("" when it runs again).
 	Status func(string)
+	// Monitor is the one monitor to serve; nil serves them all.
+	Monitor *Monitor
+	// DesktopName is what viewers see as the desktop's name (RFB's
+	// ServerInit: the page's title); "" leaves the program's own.
+	DesktopName string
 }
 
 // Start runs prog on a private Unix socket and returns once it answers there
@@ -83,7 +89,7 @@ func Start(ctx context.Context, prog Program, opt Options) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	s := &Server{prog: prog, dir: dir, socket: filepath.Join(dir, "vnc.sock"), log: opt.Log,
+	s := &Server{prog: prog, opt: opt, dir: dir, socket: filepath.Join(dir, "vnc.sock"), log: opt.Log,
 		status: opt.Status, done: make(chan struct{})}
 	if err := s.spawn(); err != nil {
 		os.RemoveAll(dir)
@@ -115,7 +121,7 @@ func (s *Server) PID() int {
 
 func (s *Server) spawn() error {
 	os.Remove(s.socket)
-	cmd := exec.Command(s.prog.Path, s.prog.args(s.socket)...)
+	cmd := exec.Command(s.prog.Path, s.prog.args(s.socket, s.opt)...)
 	cmd.Env = childEnv(os.Environ())
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -81,7 +81,7 @@ func TestX11vncOnAPrivateSocket(t *testing.T) {
 // A server that exits at once is an error that says so, and leaves nothing.
 func TestStartFails(t *testing.T) {
 	runtime := t.TempDir()
-	prog := Program{Name: "false", Path: "/bin/false", args: func(string) []string { return nil }}
+	prog := Program{Name: "false", Path: "/bin/false", args: func(string, Options) []string { return nil }}
 	_, err := Start(context.Background(), prog, Options{RuntimeDir: runtime})
 	if err == nil || !strings.Contains(err.Error(), "false exited at start: it said nothing") {
 		t.Fatalf("err = %v", err)

@@ -15,10 +15,14 @@ import (
 
 // A Program is a VNC server that can serve this desktop.
 type Program struct {
-	Name string // "x11vnc", "wayvnc"
+	Name string // "x11vnc", "x0vncserver", "wayvnc"
 	Path string
-	args func(socket string) []string
+	args func(socket string, opt Options) []string
 }
+
+// X11 tells whether the program serves an X display, whose monitors
+// Monitors lists.
+func (p Program) X11() bool { return p.Name == "x11vnc" || p.Name == "x0vncserver" }
 
 // Label is how a menu names the desktop this program serves.
 func (p Program) Label() string { return "This desktop (" + p.Name + ")" }
@@ -95,6 +99,11 @@ func Find(env Env) (Program, bool, Advice) {
 		if p, err := env.LookPath("x11vnc"); err == nil {
 			return Program{Name: "x11vnc", Path: p, args: x11vncArgs}, true, Advice{}
 		}
+		// TigerVNC's scraping server (Debian's tigervnc-scraping-server)
+		// serves X11 as well, where x11vnc is not packaged any more.
+		if p, err := env.LookPath("x0vncserver"); err == nil {
+			return Program{Name: "x0vncserver", Path: p, args: x0vncserverArgs}, true, Advice{}
+		}
 		return Program{}, false, installAdvice("x11vnc", distro(env))
 	}
 	return Program{}, false, noDesktopAdvice
@@ -102,14 +111,44 @@ func Find(env Env) (Program, bool, Advice) {
 
 // x11vncArgs serve the X display of the environment on socket only: no TCP
 // port (IPv4 and IPv6 both off), no password (the socket's folder is the
-// owner's alone), shared, for as long as it runs.
-func x11vncArgs(socket string) []string {
-	return []string{"-unixsock", socket, "-rfbport", "0", "-noipv6", "-rfbportv6", "-1",
+// owner's alone), shared, for as long as it runs. One monitor is its
+// rectangle (-clip WxH+X+Y: x11vnc's xinerama<N> numbers the monitors by
+// their distance from the origin, not by their names).
+func x11vncArgs(socket string, opt Options) []string {
+	args := []string{"-unixsock", socket, "-rfbport", "0", "-noipv6", "-rfbportv6", "-1",
 		"-nopw", "-forever", "-shared", "-nolookup", "-quiet"}
+	if opt.Monitor != nil {
+		args = append(args, "-clip", opt.Monitor.Geometry())
+	}
+	if opt.DesktopName != "" {
+		args = append(args, "-desktop", opt.DesktopName)
+	}
+	return args
 }
 
-func wayvncArgs(socket string) []string {
-	return []string{"--unix-socket", socket}
+// x0vncserverArgs are the same for TigerVNC's x0vncserver: the socket
+// only (rfbport -1 listens on no TCP port), no authentication (the
+// folder is private), one monitor as its -Geometry.
+func x0vncserverArgs(socket string, opt Options) []string {
+	args := []string{"-rfbunixpath", socket, "-rfbunixmode", "0600", "-rfbport", "-1",
+		"-SecurityTypes", "None", "-AlwaysShared"}
+	if opt.Monitor != nil {
+		args = append(args, "-Geometry", opt.Monitor.Geometry())
+	}
+	if opt.DesktopName != "" {
+		args = append(args, "-desktop", opt.DesktopName)
+	}
+	return args
+}
+
+// wayvncArgs: --unix-socket makes wayvnc's address (the last argument) a
+// socket's path; one monitor is its output.
+func wayvncArgs(socket string, opt Options) []string {
+	args := []string{"--unix-socket"}
+	if opt.Monitor != nil {
+		args = append(args, "--output", opt.Monitor.Name)
+	}
+	return append(args, socket)
 }
 
 // distro is the os-release ID and ID_LIKE words, lower case.

@@ -46,6 +46,8 @@ func TestFind(t *testing.T) {
 		settingsU bool
 	}{
 		{"x11 with x11vnc", fakeEnv("linux", x11, []string{"x11vnc"}, debian), "x11vnc", "", "", false},
+		{"x11 with x0vncserver only", fakeEnv("linux", x11, []string{"x0vncserver"}, debian), "x0vncserver", "", "", false},
+		{"x11 with both", fakeEnv("linux", x11, []string{"x0vncserver", "x11vnc"}, debian), "x11vnc", "", "", false},
 		{"x11 without x11vnc, Debian", fakeEnv("linux", x11, nil, debian), "", "install x11vnc", "sudo apt install x11vnc", false},
 		{"x11, Mint by ID_LIKE", fakeEnv("linux", x11, nil, mint), "", "", "sudo apt install x11vnc", false},
 		{"x11, Fedora", fakeEnv("linux", x11, nil, fedora), "", "", "sudo dnf install x11vnc", false},
@@ -66,7 +68,7 @@ func TestFind(t *testing.T) {
 				t.Fatalf("Find = %q, %v; want %q", p.Name, ok, tc.program)
 			}
 			if ok {
-				if p.Label() != "This desktop ("+tc.program+")" || len(p.args("/s")) == 0 {
+				if p.Label() != "This desktop ("+tc.program+")" || len(p.args("/s", Options{})) == 0 {
 					t.Fatalf("program %+v", p)
 				}
 				return
@@ -89,7 +91,7 @@ func TestFind(t *testing.T) {
 
 // x11vnc never listens on TCP: every way it could is turned off.
 func TestX11vncArgsPrivate(t *testing.T) {
-	args := strings.Join(x11vncArgs("/run/user/1/x/vnc.sock"), " ")
+	args := strings.Join(x11vncArgs("/run/user/1/x/vnc.sock", Options{}), " ")
 	for _, want := range []string{"-unixsock /run/user/1/x/vnc.sock", "-rfbport 0", "-rfbportv6 -1", "-noipv6"} {
 		if !strings.Contains(args, want) {
 			t.Errorf("x11vnc args %q lack %q", args, want)

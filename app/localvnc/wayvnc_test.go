@@ -57,7 +57,7 @@ func TestWayvncOnAPrivateSocket(t *testing.T) {
 	if !ok || prog.Name != "wayvnc" {
 		t.Fatalf("Find in a wlroots session with wayvnc installed: %q, %v (%s)", prog.Name, ok, adv.Summary)
 	}
-	prog.args = func(s string) []string { return append([]string{"--disable-input"}, wayvncArgs(s)...) }
+	prog.args = func(s string, o Options) []string { return append([]string{"--disable-input"}, wayvncArgs(s, o)...) }
 	srv, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir(), Log: testLog(t)})
 	if err != nil {
 		t.Fatal(err)
