@@ -101,8 +101,12 @@ func Find(env Env) (Program, bool, Advice) {
 		}
 		// TigerVNC's scraping server (Debian's tigervnc-scraping-server)
 		// serves X11 as well, where x11vnc is not packaged any more.
-		if p, err := env.LookPath("x0vncserver"); err == nil {
-			return Program{Name: "x0vncserver", Path: p, args: x0vncserverArgs}, true, Advice{}
+		// Debian's x0vncserver is a script that runs X0tigervnc with its
+		// output in ~/.vnc: the program itself says why it failed.
+		for _, name := range []string{"X0tigervnc", "x0vncserver"} {
+			if p, err := env.LookPath(name); err == nil {
+				return Program{Name: "x0vncserver", Path: p, args: x0vncserverArgs}, true, Advice{}
+			}
 		}
 		return Program{}, false, installAdvice("x11vnc", distro(env))
 	}
