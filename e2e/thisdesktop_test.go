@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,7 +50,9 @@ type plainTray struct {
 	done    chan error
 }
 
-func startPlainTray(t *testing.T, art *artifacts, name, display, path string) *plainTray {
+// startPlainTray starts it; settings, when given, go in its settings file
+// over the fresh ones ("target": "desktop:x11vnc:RIGHT-1").
+func startPlainTray(t *testing.T, art *artifacts, name, display, path string, settings ...map[string]any) *plainTray {
 	t.Helper()
 	config := t.TempDir()
 	port := freePort(t)
@@ -62,7 +65,11 @@ func startPlainTray(t *testing.T, art *artifacts, name, display, path string) *p
 	os.Chmod(rt, 0o700)
 	t.Cleanup(func() { os.RemoveAll(rt) })
 	tr.runtime = rt
-	b, _ := json.Marshal(map[string]any{"port": port, "target": "localhost:" + strconv.Itoa(freePort(t)), "token": trayToken})
+	fresh := map[string]any{"port": port, "target": "localhost:" + strconv.Itoa(freePort(t)), "token": trayToken}
+	for _, extra := range settings {
+		maps.Copy(fresh, extra)
+	}
+	b, _ := json.Marshal(fresh)
 	if err := os.WriteFile(filepath.Join(config, "settings.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
