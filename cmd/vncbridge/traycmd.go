@@ -31,7 +31,7 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	configDir := flags.String("config-dir", "", "`directory` of the settings and the log (default: the user's config directory)")
 	verbose := flags.BoolP("verbose", "v", false, "log more")
 	port := flags.String("port", "", "listen on this `port`")
-	target := flags.String("target", "", "share this VNC `server`: host:port, :display, a port on this computer, or desktop:x11vnc / desktop:wayvnc (this desktop, served by that program)")
+	target := flags.String("target", "", "share this VNC `server`: host:port, :display, a port on this computer, or desktop:x11vnc, desktop:x0vncserver or desktop:wayvnc (this desktop, served by that program), or desktop:x11vnc:DP-1 (one monitor of it, by its name: xrandr --listactivemonitors)")
 	record := flags.Bool("record", false, "record every session into the recordings folder (--record=false: stop)")
 	remote := flags.Bool("allow-remote", false, "let other computers connect, with TLS and a secret link (--allow-remote=false: stop)")
 	help := flags.BoolP("help", "h", false, "this help")
