@@ -305,7 +305,6 @@ func openedAddresses(t *testing.T, opened string) []byte {
 // contents of a file).
 func fakeDesktop(t *testing.T) (binDir, opened, answer string) {
 	t.Helper()
-	t.Helper()
 	binDir = t.TempDir()
 	opened = filepath.Join(binDir, "opened.txt")
 	answer = filepath.Join(binDir, "answer.txt")
