@@ -45,7 +45,7 @@ dist: build
 
 # The other systems vncbridge ships for must keep compiling and pass vet
 # (macOS without cgo: everything but the tray, which needs a Mac to build).
-CROSSPKGS := ./app/... ./cmd/... ./proxy/... ./assets/... ./recordings/... ./internal/localpage/...
+CROSSPKGS := ./app/... ./cmd/... ./proxy/... ./assets/... ./recordings/... ./internal/localpage/... ./internal/peeruser/...
 cross:
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/vncbridge
 	GOOS=windows GOARCH=amd64 $(GO) vet $(CROSSPKGS)
