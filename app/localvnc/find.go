@@ -20,10 +20,6 @@ type Program struct {
 	args func(socket string, opt Options) []string
 }
 
-// X11 tells whether the program serves an X display, whose monitors
-// Monitors lists.
-func (p Program) X11() bool { return p.Name == "x11vnc" || p.Name == "x0vncserver" }
-
 // Label is how a menu names the desktop this program serves.
 func (p Program) Label() string { return "This desktop (" + p.Name + ")" }
 

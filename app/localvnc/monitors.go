@@ -2,6 +2,7 @@ package localvnc
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -31,12 +32,17 @@ func (m Monitor) Label() string {
 	return l
 }
 
-// Monitors lists the monitors of the X display in DISPLAY, as RandR 1.5
-// has them (xrandr --listactivemonitors: the names the system gives, and
-// the ones set with xrandr --setmonitor). Read with xrandr, Debian's
+// Monitors lists the monitors of this desktop: in a Wayland session (as
+// Find takes it, WAYLAND_DISPLAY set) the compositor's outputs, else the
+// monitors of the X display in DISPLAY, as RandR 1.5 has them (xrandr
+// --listactivemonitors: the names the system gives, and the ones set with
+// xrandr --setmonitor). X11's are read with xrandr, Debian's
 // x11-xserver-utils, rather than a Go X11 client: x11vnc needs an X
 // display anyway, and xrandr is installed wherever a desktop is.
 func Monitors() ([]Monitor, error) {
+	if d := os.Getenv("WAYLAND_DISPLAY"); d != "" {
+		return waylandOutputs(d, os.Getenv("XDG_RUNTIME_DIR"))
+	}
 	out, err := exec.Command("xrandr", "--listactivemonitors").Output()
 	if err != nil {
 		if ee, ok := err.(*exec.ExitError); ok && len(ee.Stderr) > 0 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,9 +15,10 @@ import (
 )
 
 // startCage starts cage, a wlroots kiosk compositor, headless, and returns
-// the path of its Wayland socket. wlroots refuses to run as root, so as root
+// the path of its Wayland socket; env adds to its environment
+// ("WLR_HEADLESS_OUTPUTS=2"). wlroots refuses to run as root, so as root
 // (CI) it runs as nobody, in a runtime folder of nobody's.
-func startCage(t *testing.T) string {
+func startCage(t *testing.T, env ...string) string {
 	t.Helper()
 	testnet.RequireTools(t, "cage", "wayvnc", "Xwayland")
 	dir, err := os.MkdirTemp("", "vncbridge-cage-")
@@ -36,6 +38,7 @@ func startCage(t *testing.T) string {
 	os.Chmod(dir, 0o700)
 	cmd.Env = []string{"PATH=/usr/bin:/bin", "XDG_RUNTIME_DIR=" + dir,
 		"WLR_BACKENDS=headless", "WLR_LIBINPUT_NO_DEVICES=1", "WLR_RENDERER=pixman"}
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = testWriter{t}, testWriter{t}
 	cmd.WaitDelay = time.Second // cage's client (sleep) keeps the output open after cage ends
 	if err := cmd.Start(); err != nil {
@@ -68,5 +71,40 @@ func TestWayvncOnAPrivateSocket(t *testing.T) {
 	}
 	if inos := testnet.TCPListenersOf(t, srv.PID()); len(inos) > 0 {
 		t.Fatalf("wayvnc (pid %d) listens on a TCP port (socket inodes %v)", srv.PID(), inos)
+	}
+}
+
+// In a wlroots session of two outputs, Monitors lists both with their
+// sizes and places, and wayvnc given the second serves it alone.
+func TestWayvncServesOneOutput(t *testing.T) {
+	sock := startCage(t, "WLR_HEADLESS_OUTPUTS=2")
+	t.Setenv("WAYLAND_DISPLAY", sock)
+	t.Setenv("XDG_CURRENT_DESKTOP", "")
+	ms, err := Monitors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, m := range ms {
+		labels = append(labels, m.Label())
+	}
+	slices.Sort(labels)
+	// cage lays its outputs out side by side, the last one added on the
+	// left; wlroots' headless ones are 1280×720.
+	if want := []string{"HEADLESS-1, 1280×720, right", "HEADLESS-2, 1280×720, left"}; !slices.Equal(labels, want) {
+		t.Fatalf("Monitors: %q; want %q", labels, want)
+	}
+	prog, ok, adv := Find(Env{})
+	if !ok || prog.Name != "wayvnc" {
+		t.Fatalf("Find: %q, %v (%s)", prog.Name, ok, adv.Summary)
+	}
+	prog.args = func(s string, o Options) []string { return append([]string{"--disable-input"}, wayvncArgs(s, o)...) }
+	srv, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir(), Log: testLog(t), Monitor: &ms[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	if w, h, _ := serverInit(t, srv.Socket()); w != ms[1].Width || h != ms[1].Height {
+		t.Fatalf("wayvnc --output %s serves %dx%d; want %dx%d", ms[1].Name, w, h, ms[1].Width, ms[1].Height)
 	}
 }
