@@ -80,3 +80,22 @@ func TestMonitorsInTheMenu(t *testing.T) {
 	}
 	greetAndEcho(t, saved.Port)
 }
+
+// In a wlroots session the compositor's outputs are offered as X11's
+// monitors are, and the one chosen is given to wayvnc.
+func TestWaylandOutputsInTheMenu(t *testing.T) {
+	d := newFakeDesktop(t)
+	d.prog = localvnc.Program{Name: "wayvnc", Path: "/usr/bin/wayvnc"}
+	d.setMonitors(leftMonitor, rightMonitor)
+	h := startApp(t, settings{Port: freePort(t), Target: "desktop:wayvnc"}, d.use)
+	right := []string{"Target VNC server", "This desktop (wayvnc)", "RIGHT-1, 320×240, right"}
+	if _, ok := h.item(right...); !ok {
+		t.Fatalf("no RIGHT-1 under This desktop (wayvnc): %+v", h.menu())
+	}
+	h.click(right...)
+	h.click("Start sharing")
+	h.waitStatus("sharing RIGHT-1", prefix("Sharing this desktop (wayvnc, monitor RIGHT-1) at"))
+	if c := d.children(); len(c) != 1 || c[0].opt.Monitor == nil || *c[0].opt.Monitor != rightMonitor {
+		t.Fatalf("wayvnc was not given RIGHT-1: %d children", len(c))
+	}
+}

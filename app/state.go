@@ -57,8 +57,8 @@ type desktopState struct {
 	Prog   localvnc.Program
 	OK     bool
 	Advice localvnc.Advice
-	// Monitors are the desktop's monitors, when the program can serve
-	// one of them (X11: RandR's); nil when unknown.
+	// Monitors are the desktop's monitors (X11: RandR's, Wayland: the
+	// compositor's outputs); nil when unknown.
 	Monitors []localvnc.Monitor
 }
 
@@ -67,7 +67,7 @@ type desktopState struct {
 func findDesktopState(find desktopFinder, monitors monitorLister) desktopState {
 	var d desktopState
 	d.Prog, d.OK, d.Advice = find()
-	if d.OK && d.Prog.X11() {
+	if d.OK {
 		d.Monitors, _ = monitors() // none known: all of them, as before
 	}
 	return d
