@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"vncbridge/app/localvnc")
+	"vncbridge/app/localvnc"
+)
 
 var (
 	leftMonitor  = localvnc.Monitor{Name: "LEFT-1", Width: 320, Height: 240, Place: "left"}
