@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,5 +107,14 @@ func TestWayvncServesOneOutput(t *testing.T) {
 	defer srv.Stop()
 	if w, h, _ := serverInit(t, srv.Socket()); w != ms[1].Width || h != ms[1].Height {
 		t.Fatalf("wayvnc --output %s serves %dx%d; want %dx%d", ms[1].Name, w, h, ms[1].Width, ms[1].Height)
+	}
+	// Both outputs have one size: that wayvnc takes the name shows in an
+	// output the compositor lacks.
+	gone := Monitor{Name: "HEADLESS-9", Width: 1280, Height: 720}
+	if srv, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir(), Log: testLog(t), Monitor: &gone}); err == nil {
+		srv.Stop()
+		t.Fatal("wayvnc served an output the compositor does not have")
+	} else if !strings.Contains(err.Error(), "no such monitor") {
+		t.Fatalf("wayvnc on a missing output: %v", err)
 	}
 }
