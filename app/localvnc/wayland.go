@@ -59,8 +59,9 @@ func waylandOutputs(display, runtimeDir string) ([]Monitor, error) {
 type wlOutput struct {
 	id, xdgID     uint32
 	name          string
-	x, y          int // in the layout (xdg-output's logical place when known)
-	width, height int // the current mode, in pixels
+	xdgNamed      bool // name is xdg-output's, which wayvnc takes first
+	x, y          int  // in the layout (xdg-output's logical place when known)
+	width, height int  // the current mode, in pixels
 	transform     int
 }
 
@@ -130,7 +131,6 @@ func (w *wlConn) outputs() ([]*wlOutput, error) {
 		byID[o.id] = o
 		outs = append(outs, o)
 	}
-	xdgName := map[*wlOutput]bool{}
 	err = w.roundtrip(func(obj uint32, op uint16, a *wlArgs) {
 		if o := byID[obj]; o != nil {
 			switch op {
@@ -150,7 +150,7 @@ func (w *wlConn) outputs() ([]*wlOutput, error) {
 					o.width, o.height = a.int(), a.int()
 				}
 			case 4: // name (version 4)
-				if !xdgName[o] {
+				if !o.xdgNamed {
 					o.name = a.string()
 				}
 			}
@@ -160,7 +160,7 @@ func (w *wlConn) outputs() ([]*wlOutput, error) {
 			case 0: // logical_position
 				o.x, o.y = a.int(), a.int()
 			case 3: // name (version 2)
-				o.name, xdgName[o] = a.string(), true
+				o.name, o.xdgNamed = a.string(), true
 			}
 		}
 	})
