@@ -64,33 +64,32 @@ func (a *trayApp) copyToClipboard(what, link, hint string) {
 	a.notify(what+" copied", hint)
 }
 
-// askPort is Listen port ▸ Other…: a value that is not a port asks again,
-// with what was typed and why it was refused.
-func (a *trayApp) askPort() { a.askPortAgain(fmt.Sprint(a.st.Settings.Port), "") }
-
-func (a *trayApp) askPortAgain(value, why string) {
-	a.ask("Listen port", withWhy(why, "Port for the browser to connect to (1–65535):"), value, func(v string) {
-		p, err := ParsePort(v)
-		if err != nil {
-			a.askPortAgain(v, err.Error())
-			return
-		}
-		a.setPort(p)
-	})
+// askPort is Listen port ▸ Other….
+func (a *trayApp) askPort() {
+	askUntilValid(a, "Listen port", "Port for the browser to connect to (1–65535):", fmt.Sprint(a.st.Settings.Port), ParsePort, a.setPort)
 }
 
-// askTarget is Target VNC server ▸ Other…, asking again as askPort does.
-func (a *trayApp) askTarget() { a.askTargetAgain(targetInput(a.st.Settings.Target), "") }
+// askTarget is Target VNC server ▸ Other….
+func (a *trayApp) askTarget() {
+	askUntilValid(a, "Target VNC server", "VNC server to share (host:port, :display or a port):", targetInput(a.st.Settings.Target), ParseTarget, a.setTarget)
+}
 
-func (a *trayApp) askTargetAgain(value, why string) {
-	a.ask("Target VNC server", withWhy(why, "VNC server to share (host:port, :display or a port):"), value, func(v string) {
-		t, err := ParseTarget(v)
-		if err != nil {
-			a.askTargetAgain(v, err.Error())
-			return
-		}
-		a.setTarget(t)
-	})
+// askUntilValid asks for a value until parse takes it, then gives it to
+// then; a value refused asks again, with what was typed and why. Cancel
+// ends it.
+func askUntilValid[T any](a *trayApp, title, prompt, value string, parse func(string) (T, error), then func(T)) {
+	var again func(value, why string)
+	again = func(value, why string) {
+		a.ask(title, withWhy(why, prompt), value, func(v string) {
+			x, err := parse(v)
+			if err != nil {
+				again(v, err.Error())
+				return
+			}
+			then(x)
+		})
+	}
+	again(value, "")
 }
 
 // withWhy puts the reason a value was refused before a prompt.
