@@ -1,0 +1,117 @@
+// Package words holds what vncbridge says to a person, in each language it
+// speaks: one catalogue per language, keyed by the English text, so the
+// code reads in English and a language without a word says it in English.
+// golang.org/x/text matches the person's languages to the shipped ones and
+// picks the plural form of each language.
+package words
+
+import (
+	"strings"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// A Printer words messages in one language. The zero Printer speaks
+// English.
+type Printer struct {
+	p   *message.Printer
+	tag language.Tag
+}
+
+// English is the Printer of the English text the code is written in.
+var English = For("en")
+
+// forms are the plural forms of one message, by their CLDR names: "one",
+// "few", "many", "other" (the languages without plurals have only "other").
+type forms map[string]string
+
+// dictionary is one language's catalogue: the plain messages, and those
+// whose words change with a number (its first argument).
+type dictionary struct {
+	tag     language.Tag
+	words   map[string]string
+	plurals map[string]forms
+}
+
+// dictionaries are the shipped languages, English first.
+var dictionaries = []dictionary{english, german, japanese, russian, chinese}
+
+// builder holds every catalogue; matcher picks among their languages.
+var builder, matcher = build()
+
+func build() (*catalog.Builder, language.Matcher) {
+	builder := catalog.NewBuilder(catalog.Fallback(language.English))
+	tags := make([]language.Tag, len(dictionaries))
+	for i, d := range dictionaries {
+		tags[i] = d.tag
+		for key, text := range d.words {
+			must(builder.SetString(d.tag, key, text))
+		}
+		for key, fs := range d.plurals {
+			var cases []any
+			for _, form := range []string{"zero", "one", "two", "few", "many"} {
+				if text, ok := fs[form]; ok {
+					cases = append(cases, form, text)
+				}
+			}
+			cases = append(cases, "other", fs["other"])
+			must(builder.Set(d.tag, key, plural.Selectf(1, "%d", cases...)))
+		}
+	}
+	return builder, language.NewMatcher(tags)
+}
+
+// must stops at a catalogue entry x/text refuses: a mistake in this
+// package's data, found by its tests before any release.
+func must(err error) {
+	if err != nil {
+		panic("words: " + err.Error())
+	}
+}
+
+// For returns the Printer of the first of the person's languages that
+// vncbridge speaks ("de_DE.UTF-8", "de-AT", "ja", "pt-BR"), or English.
+func For(languages ...string) Printer {
+	var want []language.Tag
+	for _, l := range languages {
+		if t, err := language.Parse(localeTag(l)); err == nil && t != language.Und {
+			want = append(want, t)
+		}
+	}
+	tag := language.English
+	if _, i, confidence := matcher.Match(want...); len(want) > 0 && confidence != language.No {
+		tag = dictionaries[i].tag
+	}
+	return Printer{p: message.NewPrinter(tag, message.Catalog(builder)), tag: tag}
+}
+
+// localeTag turns a POSIX locale name (de_DE.UTF-8, sr_RS@latin) into a
+// BCP 47 tag (de-DE); a tag stays as it is.
+func localeTag(l string) string {
+	if i := strings.IndexAny(l, ".@"); i >= 0 {
+		l = l[:i]
+	}
+	return strings.ReplaceAll(l, "_", "-")
+}
+
+// Language is the printer's language, a BCP 47 tag ("de", "ja").
+func (p Printer) Language() string {
+	if p.p == nil {
+		return English.Language()
+	}
+	return p.tag.String()
+}
+
+// Sprintf words the message keyed by its English text in the printer's
+// language, with fmt's verbs. Numbers are written the language's way (with
+// its digit grouping): pass what is not a quantity, such as a port, as a
+// string.
+func (p Printer) Sprintf(key string, a ...any) string {
+	if p.p == nil {
+		p = English
+	}
+	return p.p.Sprintf(key, a...)
+}

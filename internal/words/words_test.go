@@ -1,0 +1,117 @@
+package words
+
+import (
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// verbs are a message's fmt verbs, in order, with their argument indexes
+// dropped: a translation may reorder its arguments, not change their kinds.
+var verbs = regexp.MustCompile(`%(?:\[\d+\])?[a-z]`)
+
+func verbKinds(s string) []string {
+	var kinds []string
+	for _, v := range verbs.FindAllString(s, -1) {
+		kinds = append(kinds, v[len(v)-1:])
+	}
+	slices.Sort(kinds)
+	return kinds
+}
+
+func TestEveryLanguageHasEveryMessage(t *testing.T) {
+	for _, d := range dictionaries[1:] {
+		for key := range english.words {
+			text, ok := d.words[key]
+			if !ok || text == "" {
+				t.Errorf("%s: no translation of %q", d.tag, key)
+			} else if !slices.Equal(verbKinds(text), verbKinds(key)) {
+				t.Errorf("%s: %q words %q with other verbs", d.tag, key, text)
+			}
+		}
+		for key := range english.plurals {
+			fs, ok := d.plurals[key]
+			if !ok || fs["other"] == "" {
+				t.Errorf("%s: no plural forms of %q", d.tag, key)
+			}
+			for form, text := range fs {
+				if !slices.Equal(verbKinds(text), verbKinds(key)) {
+					t.Errorf("%s: %q's %s form %q has other verbs", d.tag, key, form, text)
+				}
+			}
+		}
+		for key := range d.words {
+			if _, ok := english.words[key]; !ok {
+				t.Errorf("%s: %q is no English message", d.tag, key)
+			}
+		}
+		for key := range d.plurals {
+			if _, ok := english.plurals[key]; !ok {
+				t.Errorf("%s: %q is no English plural message", d.tag, key)
+			}
+		}
+	}
+}
+
+func TestPluralForms(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "1 viewer"}, {"en", 2, "2 viewers"},
+		{"de", 1, "1 Zuschauer"}, {"de", 1, "1 Zuschauer"},
+		{"ja", 1, "視聴者 1 人"}, {"ja", 5, "視聴者 5 人"},
+		{"ru", 1, "1 зритель"}, {"ru", 2, "2 зрителя"}, {"ru", 5, "5 зрителей"}, {"ru", 21, "21 зритель"},
+		{"zh", 1, "1 位观众"}, {"zh", 2, "2 位观众"},
+	} {
+		if got := For(c.lang).Sprintf("%d viewers", c.n); got != c.want {
+			t.Errorf("%s, %d: %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+}
+
+func TestForMatchesTheLanguage(t *testing.T) {
+	for _, c := range []struct {
+		langs []string
+		want  string
+	}{
+		{nil, "en"},
+		{[]string{"de_DE.UTF-8"}, "de"},
+		{[]string{"de-AT"}, "de"},
+		{[]string{"ja_JP.UTF-8"}, "ja"},
+		{[]string{"xx", "ja"}, "ja"},
+		{[]string{"C"}, "en"},
+		{[]string{"sw_KE.UTF-8"}, "en"},
+	} {
+		if got := For(c.langs...).Language(); got != c.want {
+			t.Errorf("For(%q) speaks %s, want %s", c.langs, got, c.want)
+		}
+	}
+	if got := (Printer{}).Sprintf("%d viewers", 2); got != "2 viewers" {
+		t.Errorf("the zero Printer: %q", got)
+	}
+	if got := For("de").Sprintf("Untranslated %s", "x"); got != "Untranslated x" {
+		t.Errorf("a message without a translation: %q", got)
+	}
+}
+
+func TestFromEnvironment(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want []string
+	}{
+		{map[string]string{}, nil},
+		{map[string]string{"LANG": "de_DE.UTF-8"}, []string{"de_DE.UTF-8"}},
+		{map[string]string{"LANG": "de_DE.UTF-8", "LC_MESSAGES": "ja_JP.UTF-8"}, []string{"ja_JP.UTF-8"}},
+		{map[string]string{"LANG": "de_DE.UTF-8", "LC_MESSAGES": "ja_JP.UTF-8", "LC_ALL": "fr_FR.UTF-8"}, []string{"fr_FR.UTF-8"}},
+		{map[string]string{"LANG": "de_DE.UTF-8", "LANGUAGE": "ja:fr"}, []string{"ja", "fr", "de_DE.UTF-8"}},
+		{map[string]string{"LANG": "C.UTF-8", "LANGUAGE": "ja"}, []string{"en"}},
+		{map[string]string{"LC_ALL": "POSIX", "LANG": "de_DE.UTF-8"}, []string{"en"}},
+	} {
+		got := FromEnvironment(func(k string) string { return c.env[k] })
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%v: %q, want %q", c.env, got, c.want)
+		}
+	}
+}
