@@ -12,6 +12,7 @@ import (
 	"vncbridge/app/localvnc"
 	"vncbridge/assets/icons"
 	"vncbridge/internal/localpage"
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -91,6 +92,12 @@ type config struct {
 	headless bool
 	// changes are the command line's settings, saved as menu choices are.
 	changes func(*settings)
+	// language is the tray's language chosen on the command line ("":
+	// the language setting, else the system's languages).
+	language string
+	// systemLanguages lists the person's languages, best first (nil:
+	// none, so English unless chosen).
+	systemLanguages func() []string
 	// thisComputer tells a viewer's address on this computer from one on
 	// another (nil: loopback addresses are this computer's).
 	thisComputer func(host string) bool
@@ -151,6 +158,20 @@ type trayApp struct {
 	pruning bool
 }
 
+// words is the tray's language: the command line's, else the language
+// setting, else the first of the system's languages it speaks, else English.
+func (cfg config) words(s settings) words.Printer {
+	switch {
+	case cfg.language != "":
+		return words.For(cfg.language)
+	case s.Language != "":
+		return words.For(s.Language)
+	case cfg.systemLanguages != nil:
+		return words.For(cfg.systemLanguages()...)
+	}
+	return words.English
+}
+
 // newApp loads the settings and returns the trayApp showing itself on tray (nil
 // for none); a broken settings file is logged and replaced (see
 // loadSettings).
@@ -191,7 +212,7 @@ func newApp(cfg config, tray trayView) *trayApp {
 		a.log.Warn(err.Error())
 		a.notify("vncbridge settings", err.Error())
 	}
-	a.st = state{Settings: s, Version: cfg.version, NoServiceManager: cfg.service == nil}
+	a.st = state{Settings: s, Version: cfg.version, NoServiceManager: cfg.service == nil, Words: cfg.words(s)}
 	a.st.Desktop = findDesktopState(cfg.find, cfg.monitors)
 	if cfg.autostart != nil {
 		a.st.StartAtLogin = cfg.autostart.Enabled()

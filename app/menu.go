@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"vncbridge/internal/words"
 )
 
 // A menuItem is one entry of the tray menu, rendered from the state. It
@@ -30,7 +32,7 @@ var commonPorts = []int{6080, 6081, 8080, 8081, 5800}
 // menu renders the tray menu for st; every item's action goes to a's
 // event loop.
 func (a *trayApp) menu(st state) []menuItem {
-	s := st.Settings
+	s, w := st.Settings, st.Words
 	running := st.serviceRunning()
 	status := menuItem{Title: st.status(), Disabled: true}
 	if st.advice() != nil {
@@ -39,62 +41,63 @@ func (a *trayApp) menu(st state) []menuItem {
 	}
 	items := []menuItem{status, separator()}
 	if st.Sharing || running {
-		items = append(items, menuItem{Title: "Stop sharing", Action: a.do(a.stopSharingOrService)})
+		items = append(items, menuItem{Title: w.Sprintf("Stop sharing"), Action: a.do(a.stopSharingOrService)})
 	} else {
-		items = append(items, menuItem{Title: "Start sharing", Tooltip: "Share " + targetLabel(s.Target) + " on port " + strconv.Itoa(s.Port),
+		items = append(items, menuItem{Title: w.Sprintf("Start sharing"), Tooltip: "Share " + targetLabel(s.Target) + " on port " + strconv.Itoa(s.Port),
 			Action: a.do(a.startSharingOrService)})
 	}
-	items = append(items, menuItem{Title: "Open in browser", Tooltip: s.localURL(), Action: a.do(a.openViewer)})
+	items = append(items, menuItem{Title: w.Sprintf("Open in browser"), Tooltip: s.localURL(), Action: a.do(a.openViewer)})
 	if s.AllowRemote && (st.Sharing || running) {
 		if st.Fingerprint != "" && st.Sharing {
-			items = append(items, menuItem{Title: "Certificate " + st.Fingerprint, Disabled: true,
+			items = append(items, menuItem{Title: w.Sprintf("Certificate %s", st.Fingerprint), Disabled: true,
 				Tooltip: "The viewer's page shows the same: their browser warns about this certificate, which is this computer's own"})
 		}
-		items = append(items, menuItem{Title: "Copy share link", Tooltip: "The link for other computers, with its secret token; their browser will warn about the certificate",
+		items = append(items, menuItem{Title: w.Sprintf("Copy share link"), Tooltip: "The link for other computers, with its secret token; their browser will warn about the certificate",
 			Action: a.do(a.copyLink)})
 		if s.ViewOnlyToken != "" {
-			items = append(items, menuItem{Title: "Copy view-only link", Tooltip: "A link of its own whose viewers cannot touch the desktop",
+			items = append(items, menuItem{Title: w.Sprintf("Copy view-only link"), Tooltip: "A link of its own whose viewers cannot touch the desktop",
 				Action: a.do(a.copyViewOnlyLink)})
 		}
 	}
 	if st.Sharing {
 		items = append(items, a.viewersMenu(st))
 	}
-	items = append(items, separator(), a.portMenu(s, running), a.targetMenu(st, running))
+	items = append(items, separator(), a.portMenu(st, running), a.targetMenu(st, running))
 
 	items = append(items,
-		menuItem{Title: "Record sessions", Checkbox: true, Checked: s.Record, Disabled: running,
+		menuItem{Title: w.Sprintf("Record sessions"), Checkbox: true, Checked: s.Record, Disabled: running,
 			Action: a.do(a.toggleRecord)},
-		menuItem{Title: "Recordings…", Tooltip: "Watch, download or delete the recorded sessions", Action: a.do(a.openRecordings)},
-		a.keepMenu(s),
-		menuItem{Title: "Allow other computers", Checkbox: true, Checked: s.AllowRemote, Disabled: running,
+		menuItem{Title: w.Sprintf("Recordings…"), Tooltip: "Watch, download or delete the recorded sessions", Action: a.do(a.openRecordings)},
+		a.keepMenu(st),
+		menuItem{Title: w.Sprintf("Allow other computers"), Checkbox: true, Checked: s.AllowRemote, Disabled: running,
 			Tooltip: "Listen on every network interface, with TLS and a secret link", Action: a.do(a.toggleRemote)},
 		separator(),
 		a.serviceMenu(st),
 		separator(),
-		menuItem{Title: "About vncbridge " + st.Version, Action: a.do(func() { a.openPage("about") })},
-		menuItem{Title: "Quit", Action: a.do(a.quitNow)},
+		menuItem{Title: w.Sprintf("About vncbridge %s", st.Version), Action: a.do(func() { a.openPage("about") })},
+		menuItem{Title: w.Sprintf("Quit"), Action: a.do(a.quitNow)},
 	)
 	return items
 }
 
-func (a *trayApp) portMenu(s settings, locked bool) menuItem {
+func (a *trayApp) portMenu(st state, locked bool) menuItem {
+	s, w := st.Settings, st.Words
 	ports := slices.Clone(commonPorts)
 	if !slices.Contains(ports, s.Port) {
 		ports = append(ports, s.Port)
 	}
-	m := menuItem{Title: "Listen port", Disabled: locked}
+	m := menuItem{Title: w.Sprintf("Listen port"), Disabled: locked}
 	for _, p := range ports {
 		m.Children = append(m.Children, menuItem{Title: strconv.Itoa(p), Checkbox: true, Checked: p == s.Port,
 			Action: a.do(func() { a.setPort(p) })})
 	}
-	m.Children = append(m.Children, separator(), menuItem{Title: "Other…", Action: a.do(a.askPort)})
+	m.Children = append(m.Children, separator(), menuItem{Title: w.Sprintf("Other…"), Action: a.do(a.askPort)})
 	return m
 }
 
 func (a *trayApp) targetMenu(st state, locked bool) menuItem {
-	s := st.Settings
-	m := menuItem{Title: "Target VNC server", Disabled: locked}
+	s, w := st.Settings, st.Words
+	m := menuItem{Title: w.Sprintf("Target VNC server"), Disabled: locked}
 	pick := func(t string) func() { return a.do(func() { a.setTarget(t) }) }
 	listed := map[string]bool{}
 	for _, f := range st.Found {
@@ -103,7 +106,7 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 			Action: pick(f.Addr)})
 	}
 	if len(st.Found) == 0 {
-		none := menuItem{Title: "No VNC server found on this computer", Disabled: true}
+		none := menuItem{Title: w.Sprintf("No VNC server found on this computer"), Disabled: true}
 		if adv := st.helpAdvice(); adv != nil && !st.Desktop.OK {
 			none.Disabled, none.Tooltip = false, adv.Summary
 			none.Action = a.do(func() { a.openPage("help") })
@@ -115,7 +118,7 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 	_, isDesktop := desktopProgram(s.Target)
 	answers := slices.ContainsFunc(st.Found, func(f foundServer) bool { return sameTarget(f.Addr, s.Target) })
 	if st.Desktop.OK && (isDesktop || !answers) {
-		m.Children = append(m.Children, a.desktopMenu(st.Desktop, s.Target, listed))
+		m.Children = append(m.Children, a.desktopMenu(st, listed))
 	}
 	var saved []menuItem
 	for _, t := range append([]string{s.Target}, s.RecentTargets...) {
@@ -123,20 +126,21 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 			continue
 		}
 		listed[t] = true
-		saved = append(saved, menuItem{Title: targetLabel(t) + " (saved)", Checkbox: true, Checked: t == s.Target, Action: pick(t)})
+		saved = append(saved, menuItem{Title: w.Sprintf("%s (saved)", targetLabel(t)), Checkbox: true, Checked: t == s.Target, Action: pick(t)})
 	}
 	if len(saved) > 0 {
 		m.Children = append(m.Children, separator())
 		m.Children = append(m.Children, saved...)
 	}
-	m.Children = append(m.Children, separator(), menuItem{Title: "Other…", Action: a.do(a.askTarget)})
+	m.Children = append(m.Children, separator(), menuItem{Title: w.Sprintf("Other…"), Action: a.do(a.askTarget)})
 	return m
 }
 
 // desktopMenu is This desktop: one entry, or, on a desktop of several
 // monitors, a menu of All monitors and each monitor by the name the system
 // gives it, its size and its place. The targets it offers go in listed.
-func (a *trayApp) desktopMenu(d desktopState, target string, listed map[string]bool) menuItem {
+func (a *trayApp) desktopMenu(st state, listed map[string]bool) menuItem {
+	d, target := st.Desktop, st.Settings.Target
 	prog := d.Prog.Name
 	pick := func(t string) func() { return a.do(func() { a.setTarget(t) }) }
 	tooltip := "vncbridge starts " + prog + " while it shares, on a private socket"
@@ -146,7 +150,7 @@ func (a *trayApp) desktopMenu(d desktopState, target string, listed map[string]b
 		return menuItem{Title: d.Prog.Label(), Checkbox: true, Checked: target == all, Action: pick(all), Tooltip: tooltip}
 	}
 	m := menuItem{Title: d.Prog.Label(), Tooltip: tooltip}
-	m.Children = append(m.Children, menuItem{Title: "All monitors", Checkbox: true, Checked: target == all, Action: pick(all)})
+	m.Children = append(m.Children, menuItem{Title: st.Words.Sprintf("All monitors"), Checkbox: true, Checked: target == all, Action: pick(all)})
 	for _, mon := range d.Monitors {
 		t := desktopTargetOf(prog, mon.Name)
 		listed[t] = true
@@ -171,8 +175,8 @@ func sameTarget(a, b string) bool {
 }
 
 func (a *trayApp) serviceMenu(st state) menuItem {
-	svc := st.Service
-	m := menuItem{Title: "Run in background"}
+	svc, w := st.Service, st.Words
+	m := menuItem{Title: w.Sprintf("Run in background")}
 	do := func(what string, f func(serviceControl) error) func() {
 		return a.do(func() { a.serviceDo(what, f) })
 	}
@@ -184,34 +188,31 @@ func (a *trayApp) serviceMenu(st state) menuItem {
 		if st.NoServiceManager {
 			why = "This system has no service manager vncbridge can use"
 		}
-		m.Children = append(m.Children, menuItem{Title: "No background service here: use Start at login", Tooltip: why, Disabled: true})
+		m.Children = append(m.Children, menuItem{Title: w.Sprintf("No background service here: use Start at login"), Tooltip: why, Disabled: true})
 	case !svc.Installed:
-		m.Children = append(m.Children, menuItem{Title: "Install as service",
+		m.Children = append(m.Children, menuItem{Title: w.Sprintf("Install as service"),
 			Tooltip: "Share with the saved settings in the background, with nobody logged in", Action: install})
 	default:
 		m.Children = append(m.Children,
-			menuItem{Title: "Uninstall service", Action: do("uninstall", serviceControl.Uninstall)},
-			menuItem{Title: "Start service", Disabled: svc.Running, Action: do("start", serviceControl.Start)},
-			menuItem{Title: "Stop service", Disabled: !svc.Running, Action: do("stop", serviceControl.Stop)},
+			menuItem{Title: w.Sprintf("Uninstall service"), Action: do("uninstall", serviceControl.Uninstall)},
+			menuItem{Title: w.Sprintf("Start service"), Disabled: svc.Running, Action: do("start", serviceControl.Start)},
+			menuItem{Title: w.Sprintf("Stop service"), Disabled: !svc.Running, Action: do("stop", serviceControl.Stop)},
 		)
 	}
 	m.Children = append(m.Children, separator(),
-		menuItem{Title: "Start at login", Checkbox: true, Checked: st.StartAtLogin, Action: a.do(a.toggleLogin)},
-		menuItem{Title: "Share when vncbridge starts", Checkbox: true, Checked: st.Settings.ShareOnStart,
+		menuItem{Title: w.Sprintf("Start at login"), Checkbox: true, Checked: st.StartAtLogin, Action: a.do(a.toggleLogin)},
+		menuItem{Title: w.Sprintf("Share when vncbridge starts"), Checkbox: true, Checked: st.Settings.ShareOnStart,
 			Tooltip: "Start sharing as soon as the tray starts (at login, with Start at login)",
 			Action:  a.do(func() { a.update(func(s *settings) { s.ShareOnStart = !s.ShareOnStart }) })})
 	return m
 }
 
-// viewers words a number of viewers.
-func viewers(n int) string {
-	switch n {
-	case 0:
-		return "no viewers"
-	case 1:
-		return "1 viewer"
+// viewers words a number of viewers in w's language.
+func viewers(w words.Printer, n int) string {
+	if n == 0 {
+		return w.Sprintf("no viewers")
 	}
-	return fmt.Sprintf("%d viewers", n)
+	return w.Sprintf("%d viewers", n)
 }
 
 // flatten lists the items depth first, as rebuild adds them.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"vncbridge/internal/localpage"
@@ -30,21 +29,22 @@ var (
 )
 
 // keepMenu is Keep recordings ▸: how long, and how much.
-func (a *trayApp) keepMenu(s settings) menuItem {
-	m := menuItem{Title: "Keep recordings", Tooltip: "The oldest recordings go first"}
+func (a *trayApp) keepMenu(st state) menuItem {
+	s, w := st.Settings, st.Words
+	m := menuItem{Title: w.Sprintf("Keep recordings"), Tooltip: "The oldest recordings go first"}
 	for _, d := range keepDaysChoices {
-		title := "For " + strconv.Itoa(d) + " days"
+		title := w.Sprintf("For %d days", d)
 		if d == 0 {
-			title = "For ever"
+			title = w.Sprintf("For ever")
 		}
 		m.Children = append(m.Children, menuItem{Title: title, Checkbox: true, Checked: s.RecordKeepDays == d,
 			Action: a.do(func() { a.setRecordLimits(d, a.st.Settings.RecordMaxGiB) })})
 	}
 	m.Children = append(m.Children, separator())
 	for _, g := range maxGiBChoices {
-		title := "Up to " + strconv.Itoa(g) + " GiB"
+		title := w.Sprintf("Up to %d GiB", g)
 		if g == 0 {
-			title = "Without a size limit"
+			title = w.Sprintf("Without a size limit")
 		}
 		m.Children = append(m.Children, menuItem{Title: title, Checkbox: true, Checked: s.RecordMaxGiB == g,
 			Action: a.do(func() { a.setRecordLimits(a.st.Settings.RecordKeepDays, g) })})

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"vncbridge/internal/words"
 )
 
 // Options are what the command line gives the tray application.
@@ -27,6 +29,10 @@ type Options struct {
 	Target      string
 	Record      *bool
 	AllowRemote *bool
+	// Language is the language the tray speaks this run, a BCP 47 tag or
+	// a locale name ("de", "pt-BR", "ja_JP.UTF-8"); "" is the language
+	// setting, else the system's language.
+	Language string
 	// LoginArgs are the arguments "Start at login" starts vncbridge with
 	// (such as --config-dir DIR).
 	LoginArgs []string
@@ -47,7 +53,7 @@ func Run(opt Options) error {
 		opener: opener, clipboard: systemClipboard{},
 		prompter: dialogPrompter{}, consenter: askSharer(opener.Open),
 		notifier: &desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
-		changes: opt.changes(),
+		changes: opt.changes(), language: opt.Language, systemLanguages: words.System,
 	}
 	if svc, err := NewService(opt.Paths, opt.Web, log, !platform.isRoot()); err == nil {
 		cfg.service = elevated{svc: svc, paths: opt.Paths}

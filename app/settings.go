@@ -52,6 +52,9 @@ type settings struct {
 	// QuietViewers turns off the notifications of viewers joining and
 	// leaving.
 	QuietViewers bool `json:"quiet_viewers,omitempty"`
+	// Language is the tray's language ("de", "ja", "pt-BR"); "" follows
+	// the system's.
+	Language string `json:"language,omitempty"`
 }
 
 // askToJoin tells whether viewers need the sharer's consent; canAsk is

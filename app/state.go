@@ -1,11 +1,11 @@
 package app
 
 import (
-	"fmt"
 	"net"
 
 	"vncbridge/app/localvnc"
 	"vncbridge/assets/icons"
+	"vncbridge/internal/words"
 )
 
 // state is everything the tray shows. The event loop owns the one value;
@@ -46,6 +46,8 @@ type state struct {
 	// AskImpossible: the last viewer to ask before joining was refused,
 	// for nothing here could ask the person sharing.
 	AskImpossible bool
+	// Words is the language the tray speaks (the zero Printer: English).
+	Words words.Printer
 }
 
 // askImpossible is what the status line says while AskImpossible.
@@ -135,36 +137,36 @@ func (st state) icon() icons.State {
 // http://localhost:6080 — no VNC server answers at localhost:5900",
 // "Stopped", or the error.
 func (st state) status() string {
-	s := st.Settings
-	where := "at " + s.baseURL()
+	s, w := st.Settings, st.Words
+	where := w.Sprintf("at %s", s.baseURL())
 	if s.AllowRemote {
-		where = "on the network at " + s.networkURL()
+		where = w.Sprintf("on the network at %s", s.networkURL())
 	}
 	switch {
 	case st.Err != "":
 		return st.Err
 	// The share listens, and nothing behind it answers: never "Sharing".
 	case st.Sharing && st.LocalNote != "":
-		return fmt.Sprintf("Nothing to share %s — %s", where, st.LocalNote)
+		return w.Sprintf("Nothing to share %s — %s", where, st.LocalNote)
 	case st.Sharing && st.TargetDown != "":
 		if adv := st.advice(); adv != nil {
-			return fmt.Sprintf("Nothing to share %s — %s", where, adv.Summary)
+			return w.Sprintf("Nothing to share %s — %s", where, adv.Summary)
 		}
 		if _, desktop := desktopProgram(s.Target); st.Desktop.OK && !desktop {
-			return fmt.Sprintf("Nothing to share %s — %s; choose %s in Target VNC server", where, st.TargetDown, st.Desktop.Prog.Label())
+			return w.Sprintf("Nothing to share %s — %s; choose %s in Target VNC server", where, st.TargetDown, st.Desktop.Prog.Label())
 		}
-		return fmt.Sprintf("Nothing to share %s — %s", where, st.TargetDown)
+		return w.Sprintf("Nothing to share %s — %s", where, st.TargetDown)
 	case st.Sharing && st.AskImpossible && s.askToJoin(true):
-		return fmt.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(len(st.Watching)), askImpossible)
+		return w.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(w, len(st.Watching)), askImpossible)
 	case st.Sharing && st.RecordingStopped != "":
-		return fmt.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(len(st.Watching)), st.RecordingStopped)
+		return w.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(w, len(st.Watching)), st.RecordingStopped)
 	case st.Sharing:
-		return fmt.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, viewers(len(st.Watching)))
+		return w.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, viewers(w, len(st.Watching)))
 	case st.serviceRunning():
 		s = st.serviceSettings()
-		return fmt.Sprintf("Sharing %s at %s (background service)", targetLabel(s.Target), s.baseURL())
+		return w.Sprintf("Sharing %s at %s (background service)", targetLabel(s.Target), s.baseURL())
 	}
-	return "Stopped"
+	return w.Sprintf("Stopped")
 }
 
 // serviceSettings are the settings the running service shares with.

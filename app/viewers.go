@@ -121,21 +121,21 @@ func (a *trayApp) disconnectAll() {
 // viewersMenu is Viewers ▸: each viewer with Disconnect, Disconnect all,
 // and how viewers are let in and announced.
 func (a *trayApp) viewersMenu(st state) menuItem {
-	s := st.Settings
-	m := menuItem{Title: "Viewers"}
-	for _, w := range st.Watching {
-		m.Children = append(m.Children, menuItem{Title: viewerTitle(w.Viewer), Tooltip: w.Address,
-			Children: []menuItem{{Title: "Disconnect", Action: a.do(func() { a.disconnect(w) })}}})
+	s, w := st.Settings, st.Words
+	m := menuItem{Title: w.Sprintf("Viewers")}
+	for _, v := range st.Watching {
+		m.Children = append(m.Children, menuItem{Title: viewerTitle(v.Viewer), Tooltip: v.Address,
+			Children: []menuItem{{Title: w.Sprintf("Disconnect"), Action: a.do(func() { a.disconnect(v) })}}})
 	}
 	if len(st.Watching) == 0 {
-		m.Children = append(m.Children, menuItem{Title: "Nobody is watching", Disabled: true})
+		m.Children = append(m.Children, menuItem{Title: w.Sprintf("Nobody is watching"), Disabled: true})
 	}
 	m.Children = append(m.Children,
-		menuItem{Title: "Disconnect all", Disabled: len(st.Watching) == 0, Action: a.do(a.disconnectAll)},
+		menuItem{Title: w.Sprintf("Disconnect all"), Disabled: len(st.Watching) == 0, Action: a.do(a.disconnectAll)},
 		separator(),
-		menuItem{Title: "Notify when viewers join or leave", Checkbox: true, Checked: !s.QuietViewers,
+		menuItem{Title: w.Sprintf("Notify when viewers join or leave"), Checkbox: true, Checked: !s.QuietViewers,
 			Action: a.do(func() { a.update(func(s *settings) { s.QuietViewers = !s.QuietViewers }) })},
-		menuItem{Title: "Ask before a viewer joins", Checkbox: true, Checked: s.askToJoin(true),
+		menuItem{Title: w.Sprintf("Ask before a viewer joins"), Checkbox: true, Checked: s.askToJoin(true),
 			Tooltip: "A notification, a dialog or a page asks you to allow, allow view only, or deny each viewer",
 			Action:  a.do(func() { a.update(func(s *settings) { on := !s.askToJoin(true); s.AskToJoin = &on }) })},
 	)

@@ -316,10 +316,12 @@ func fakeDesktop(t *testing.T) (binDir, opened, answer string) {
 // trayEnv is the environment of a tray on bus with the fake desktop
 // programs of binDir first in PATH and no desktop session: with one, a
 // target where nothing answers (the echo servers) would be replaced by this
-// desktop. more is added last, so it overrides these.
+// desktop. The locale is C, so the tray speaks English whatever the
+// machine's language. more is added last, so it overrides these.
 func trayEnv(t *testing.T, bus, binDir string, more ...string) []string {
 	return append([]string{"DBUS_SESSION_BUS_ADDRESS=" + bus, "PATH=" + binDir + ":" + os.Getenv("PATH"),
-		"HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "DISPLAY=", "WAYLAND_DISPLAY="}, more...)
+		"HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(), "DISPLAY=", "WAYLAND_DISPLAY=",
+		"LANG=C.UTF-8", "LC_ALL=", "LC_MESSAGES=", "LANGUAGE="}, more...)
 }
 
 // startTray runs the tray binary in env (see trayEnv) with the settings in

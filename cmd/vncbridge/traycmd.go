@@ -34,6 +34,7 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	target := flags.String("target", "", "share this VNC `server`: host:port, :display, a port on this computer, or desktop:x11vnc, desktop:x0vncserver or desktop:wayvnc (this desktop, served by that program), or desktop:x11vnc:DP-1 (one monitor of it, by its name: xrandr --listactivemonitors)")
 	record := flags.Bool("record", false, "record every session into the recordings folder (--record=false: stop)")
 	remote := flags.Bool("allow-remote", false, "let other computers connect, with TLS and a secret link (--allow-remote=false: stop)")
+	lang := flags.String("language", "", "speak this `language` in the tray this run (de, ja, ru, zh…; default: the \"language\" setting, else the system's)")
 	help := flags.BoolP("help", "h", false, "this help")
 	usage := func(w io.Writer) {
 		fmt.Fprint(w, trayUsage+"\nOptions:\n")
@@ -57,7 +58,7 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	if flags.NArg() > 0 {
 		return usageErr("unexpected argument %q", flags.Arg(0))
 	}
-	opt := app.Options{Version: version, Web: assets.Web(), Out: stdout, Headless: *headless}
+	opt := app.Options{Version: version, Web: assets.Web(), Out: stdout, Headless: *headless, Language: *lang}
 	if *port != "" {
 		p, err := app.ParsePort(*port)
 		if err != nil {
@@ -98,7 +99,7 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, app.ErrAlreadyRunning):
 		fmt.Fprintln(stdout, "vncbridge:", err)
 		var ignored []string
-		for _, name := range []string{"port", "target", "record", "allow-remote", "headless"} {
+		for _, name := range []string{"port", "target", "record", "allow-remote", "headless", "language"} {
 			if flags.Changed(name) {
 				ignored = append(ignored, "--"+name)
 			}
