@@ -37,7 +37,7 @@ type dictionary struct {
 }
 
 // dictionaries are the shipped languages, English first.
-var dictionaries = []dictionary{english, german, japanese, russian, chinese}
+var dictionaries = []dictionary{english, german, japanese, russian, chinese, french, spanish, brazilianPortuguese, italian}
 
 // builder holds every catalogue; matcher picks among their languages.
 var builder, matcher = build()

@@ -60,10 +60,12 @@ func TestPluralForms(t *testing.T) {
 		want string
 	}{
 		{"en", 1, "1 viewer"}, {"en", 2, "2 viewers"},
-		{"de", 1, "1 Zuschauer"}, {"de", 1, "1 Zuschauer"},
+		{"de", 1, "1 Zuschauer"}, {"de", 2, "2 Zuschauer"},
 		{"ja", 1, "視聴者 1 人"}, {"ja", 5, "視聴者 5 人"},
 		{"ru", 1, "1 зритель"}, {"ru", 2, "2 зрителя"}, {"ru", 5, "5 зрителей"}, {"ru", 21, "21 зритель"},
 		{"zh", 1, "1 位观众"}, {"zh", 2, "2 位观众"},
+		{"fr", 1, "1 spectateur"}, {"fr", 2, "2 spectateurs"},
+		{"pt-BR", 2, "2 espectadores"}, {"it", 1, "1 spettatore"}, {"es", 3, "3 espectadores"},
 	} {
 		if got := For(c.lang).Sprintf("%d viewers", c.n); got != c.want {
 			t.Errorf("%s, %d: %q, want %q", c.lang, c.n, got, c.want)
@@ -83,6 +85,11 @@ func TestForMatchesTheLanguage(t *testing.T) {
 		{[]string{"xx", "ja"}, "ja"},
 		{[]string{"C"}, "en"},
 		{[]string{"sw_KE.UTF-8"}, "en"},
+		{[]string{"pt_BR.UTF-8"}, "pt-BR"},
+		{[]string{"fr_CA.UTF-8"}, "fr"},
+		{[]string{"zh_CN.UTF-8"}, "zh-Hans"},
+		{[]string{"it_IT.UTF-8"}, "it"},
+		{[]string{"es_MX.UTF-8"}, "es"},
 	} {
 		if got := For(c.langs...).Language(); got != c.want {
 			t.Errorf("For(%q) speaks %s, want %s", c.langs, got, c.want)
