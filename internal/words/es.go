@@ -25,7 +25,7 @@ var spanish = dictionary{
 		"%s (saved)":                           "%s (guardado)",
 
 		"Run in background": "En segundo plano",
-		"No background service here: use Start at login": "Aquí no hay servicio en segundo plano: use Iniciar al entrar",
+		"No background service here: use Start at login": "Aquí no hay servicio en segundo plano: usa Iniciar al entrar",
 		"Install as service":                             "Instalar como servicio",
 		"Uninstall service":                              "Desinstalar el servicio",
 		"Start service":                                  "Iniciar el servicio",
@@ -50,7 +50,7 @@ var spanish = dictionary{
 		"on the network at %s":     "en la red en %s",
 		"no viewers":               "sin espectadores",
 		"Nothing to share %s — %s": "Nada que compartir %s — %s",
-		"Nothing to share %s — %s; choose %s in Target VNC server": "Nada que compartir %s — %s; elija %s en Destino",
+		"Nothing to share %s — %s; choose %s in Target VNC server": "Nada que compartir %s — %s; elige %s en Destino",
 		"Sharing %s %s — %s":                    "Compartiendo %s %s — %s",
 		"Sharing %s %s — %s — %s":               "Compartiendo %s %s — %s — %s",
 		"Sharing %s at %s (background service)": "Compartiendo %s en %s (servicio en segundo plano)",

@@ -20,7 +20,7 @@ var chinese = dictionary{
 
 		"Listen port":                          "监听端口",
 		"Other…":                               "其他…",
-		"Target VNC server":                    "目标 VNC 服务器",
+		"Target VNC server":                    "目标",
 		"No VNC server found on this computer": "此计算机上没有 VNC 服务器",
 		"All monitors":                         "所有显示器",
 		"%s (saved)":                           "%s（已保存）",
@@ -51,7 +51,7 @@ var chinese = dictionary{
 		"on the network at %s":     "在网络上，地址 %s",
 		"no viewers":               "没有观众",
 		"Nothing to share %s — %s": "没有可共享的内容 %s — %s",
-		"Nothing to share %s — %s; choose %s in Target VNC server": "没有可共享的内容 %s — %s；请在“目标 VNC 服务器”中选择 %s",
+		"Nothing to share %s — %s; choose %s in Target VNC server": "没有可共享的内容 %s — %s；请在“目标”中选择 %s",
 		"Sharing %s %s — %s":                    "正在共享 %s %s — %s",
 		"Sharing %s %s — %s — %s":               "正在共享 %s %s — %s — %s",
 		"Sharing %s at %s (background service)": "正在共享 %s，地址 %s（后台服务）",
