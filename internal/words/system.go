@@ -27,3 +27,27 @@ func FromEnvironment(getenv func(string) string) []string {
 	}
 	return langs
 }
+
+// parseAppleLanguages reads the list `defaults read -g AppleLanguages`
+// prints, an old-style property list array:
+//
+//	(
+//	    "en-GB",
+//	    de,
+//	    "zh-Hans-CN"
+//	)
+//
+// and returns its languages in order; anything else gives none.
+func parseAppleLanguages(out string) []string {
+	out = strings.TrimSpace(out)
+	if !strings.HasPrefix(out, "(") || !strings.HasSuffix(out, ")") {
+		return nil
+	}
+	var langs []string
+	for _, item := range strings.Split(out[1:len(out)-1], ",") {
+		if l := strings.Trim(strings.TrimSpace(item), `"`); l != "" {
+			langs = append(langs, l)
+		}
+	}
+	return langs
+}

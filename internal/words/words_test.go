@@ -122,3 +122,23 @@ func TestFromEnvironment(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAppleLanguages(t *testing.T) {
+	for _, c := range []struct {
+		out  string
+		want []string
+	}{
+		{"(\n    \"en-GB\",\n    de,\n    \"zh-Hans-CN\"\n)\n", []string{"en-GB", "de", "zh-Hans-CN"}},
+		{"(\n    ja\n)\n", []string{"ja"}},
+		{"(\n)\n", nil},
+		{"", nil},
+		{"The domain/default pair of (kCFPreferencesAnyApplication, AppleLanguages) does not exist\n", nil},
+	} {
+		if got := parseAppleLanguages(c.out); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.out, got, c.want)
+		}
+	}
+	if got := For(parseAppleLanguages("(\n    \"pt-BR\",\n    en\n)\n")...).Language(); got != "pt-BR" {
+		t.Errorf("a Mac preferring Brazilian Portuguese gets %s", got)
+	}
+}
