@@ -41,37 +41,44 @@ func (a *trayApp) openViewer() {
 
 // copyLink is Copy share link.
 func (a *trayApp) copyLink() {
-	a.copyToClipboard("Share link", a.st.Settings.shareURL(), "Send it to the viewer; it carries the secret token. "+a.certificateHint())
+	w := a.st.Words
+	a.copyToClipboard(w.Sprintf("Share link"), w.Sprintf("Share link copied"), a.st.Settings.shareURL(),
+		w.Sprintf("Send it to the viewer; it carries the secret token.")+" "+a.certificateHint())
 }
 
 // copyViewOnlyLink is Copy view-only link.
 func (a *trayApp) copyViewOnlyLink() {
-	a.copyToClipboard("View-only link", a.st.Settings.viewOnlyURL(), "Its viewers see the desktop and cannot touch it. "+a.certificateHint())
+	w := a.st.Words
+	a.copyToClipboard(w.Sprintf("View-only link"), w.Sprintf("View-only link copied"), a.st.Settings.viewOnlyURL(),
+		w.Sprintf("Its viewers see the desktop and cannot touch it.")+" "+a.certificateHint())
 }
 
-// copyToClipboard copies a link and says so; where the clipboard does not
-// take it, the notification shows the link itself.
-func (a *trayApp) copyToClipboard(what, link, hint string) {
+// copyToClipboard copies a link and says so (copied, with hint); where the
+// clipboard does not take it, the notification (titled what) shows the
+// link itself.
+func (a *trayApp) copyToClipboard(what, copied, link, hint string) {
 	if a.cfg.clipboard == nil {
 		a.notify(what, link)
 		return
 	}
 	if err := a.cfg.clipboard.Copy(link); err != nil {
 		a.log.Warn("clipboard", "err", err)
-		a.notify(what+" (the clipboard did not take it)", link)
+		a.notify(a.st.Words.Sprintf("%s (the clipboard did not take it)", what), link)
 		return
 	}
-	a.notify(what+" copied", hint)
+	a.notify(copied, hint)
 }
 
 // askPort is Listen port ▸ Other….
 func (a *trayApp) askPort() {
-	askUntilValid(a, "Listen port", "Port for the browser to connect to (1–65535):", fmt.Sprint(a.st.Settings.Port), ParsePort, a.setPort)
+	w := a.st.Words
+	askUntilValid(a, w.Sprintf("Listen port"), w.Sprintf("Port for the browser to connect to (1–65535):"), fmt.Sprint(a.st.Settings.Port), ParsePort, a.setPort)
 }
 
 // askTarget is Target VNC server ▸ Other….
 func (a *trayApp) askTarget() {
-	askUntilValid(a, "Target VNC server", "VNC server to share (host:port, :display or a port):", targetInput(a.st.Settings.Target), ParseTarget, a.setTarget)
+	w := a.st.Words
+	askUntilValid(a, w.Sprintf("Target VNC server"), w.Sprintf("VNC server to share (host:port, :display or a port):"), targetInput(a.st.Settings.Target), ParseTarget, a.setTarget)
 }
 
 // askUntilValid asks for a value until parse takes it, then gives it to
@@ -130,9 +137,8 @@ func (a *trayApp) toggleLogin() {
 // certificateHint prepares the person sharing for what the viewer meets
 // first: a browser that warns about the share's own certificate.
 func (a *trayApp) certificateHint() string {
-	h := "Their browser will warn that the connection is not private: the certificate is this computer's own, not a public one. They choose Advanced, then Proceed"
 	if a.st.Fingerprint != "" {
-		h += ", once the fingerprint their page shows is " + a.st.Fingerprint
+		return a.st.Words.Sprintf("Their browser will warn that the connection is not private: the certificate is this computer's own, not a public one. They choose Advanced, then Proceed, once the fingerprint their page shows is %s.", a.st.Fingerprint)
 	}
-	return h + "."
+	return a.st.Words.Sprintf("Their browser will warn that the connection is not private: the certificate is this computer's own, not a public one. They choose Advanced, then Proceed.")
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -59,7 +60,7 @@ func consentQuestion(v proxy.Viewer) string {
 	if v.ViewOnly {
 		what = "see"
 	}
-	q := "Allow " + viewerName(v) + " to " + what + " your desktop?"
+	q := "Allow " + viewerName(words.English, v) + " to " + what + " your desktop?"
 	if c := viewerClient(v); c != "" {
 		q += " (" + c + ")"
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -13,8 +14,8 @@ import (
 // plain text only.
 func TestViewerWordsArePlainEverywhere(t *testing.T) {
 	v := proxy.Viewer{Address: "evil\u202e\n<b>host</b>:1234", Browser: "Firefox\r\n", Start: time.Now()}
-	_, joined := viewerNotice(v, true)
-	_, left := viewerNotice(v, false)
+	_, joined := viewerNotice(words.English, v, true)
+	_, left := viewerNotice(words.English, v, false)
 	for _, s := range []string{joined, left, viewerTitle(v), consentQuestion(v)} {
 		if strings.ContainsAny(s, "\u202e\n\r") {
 			t.Errorf("%q holds control characters", s)

@@ -64,7 +64,7 @@ func (a *trayApp) runHeadless() error {
 			a.log.Warn("the settings could not be saved", "err", err)
 		}
 	}
-	fmt.Fprintf(a.cfg.out, "vncbridge: sharing %s; open %s\n", targetLabel(a.st.Settings.Target), a.st.Settings.localURL())
+	fmt.Fprintln(a.cfg.out, a.st.Words.Sprintf("vncbridge: sharing %s; open %s", targetLabel(a.st.Settings.Target), a.st.Settings.localURL()))
 	return a.loop()
 }
 

@@ -43,19 +43,19 @@ func (a *trayApp) menu(st state) []menuItem {
 	if st.Sharing || running {
 		items = append(items, menuItem{Title: w.Sprintf("Stop sharing"), Action: a.do(a.stopSharingOrService)})
 	} else {
-		items = append(items, menuItem{Title: w.Sprintf("Start sharing"), Tooltip: "Share " + targetLabel(s.Target) + " on port " + strconv.Itoa(s.Port),
+		items = append(items, menuItem{Title: w.Sprintf("Start sharing"), Tooltip: w.Sprintf("Share %s on port %s", targetLabel(s.Target), strconv.Itoa(s.Port)),
 			Action: a.do(a.startSharingOrService)})
 	}
 	items = append(items, menuItem{Title: w.Sprintf("Open in browser"), Tooltip: s.localURL(), Action: a.do(a.openViewer)})
 	if s.AllowRemote && (st.Sharing || running) {
 		if st.Fingerprint != "" && st.Sharing {
 			items = append(items, menuItem{Title: w.Sprintf("Certificate %s", st.Fingerprint), Disabled: true,
-				Tooltip: "The viewer's page shows the same: their browser warns about this certificate, which is this computer's own"})
+				Tooltip: w.Sprintf("The viewer's page shows the same: their browser warns about this certificate, which is this computer's own")})
 		}
-		items = append(items, menuItem{Title: w.Sprintf("Copy share link"), Tooltip: "The link for other computers, with its secret token; their browser will warn about the certificate",
+		items = append(items, menuItem{Title: w.Sprintf("Copy share link"), Tooltip: w.Sprintf("The link for other computers, with its secret token; their browser will warn about the certificate"),
 			Action: a.do(a.copyLink)})
 		if s.ViewOnlyToken != "" {
-			items = append(items, menuItem{Title: w.Sprintf("Copy view-only link"), Tooltip: "A link of its own whose viewers cannot touch the desktop",
+			items = append(items, menuItem{Title: w.Sprintf("Copy view-only link"), Tooltip: w.Sprintf("A link of its own whose viewers cannot touch the desktop"),
 				Action: a.do(a.copyViewOnlyLink)})
 		}
 	}
@@ -67,10 +67,10 @@ func (a *trayApp) menu(st state) []menuItem {
 	items = append(items,
 		menuItem{Title: w.Sprintf("Record sessions"), Checkbox: true, Checked: s.Record, Disabled: running,
 			Action: a.do(a.toggleRecord)},
-		menuItem{Title: w.Sprintf("Recordings…"), Tooltip: "Watch, download or delete the recorded sessions", Action: a.do(a.openRecordings)},
+		menuItem{Title: w.Sprintf("Recordings…"), Tooltip: w.Sprintf("Watch, download or delete the recorded sessions"), Action: a.do(a.openRecordings)},
 		a.keepMenu(st),
 		menuItem{Title: w.Sprintf("Allow other computers"), Checkbox: true, Checked: s.AllowRemote, Disabled: running,
-			Tooltip: "Listen on every network interface, with TLS and a secret link", Action: a.do(a.toggleRemote)},
+			Tooltip: w.Sprintf("Listen on every network interface, with TLS and a secret link"), Action: a.do(a.toggleRemote)},
 		separator(),
 		a.serviceMenu(st),
 		separator(),
@@ -155,7 +155,7 @@ func (a *trayApp) desktopMenu(st state, listed map[string]bool) menuItem {
 		t := desktopTargetOf(prog, mon.Name)
 		listed[t] = true
 		m.Children = append(m.Children, menuItem{Title: mon.Label(), Checkbox: true, Checked: target == t, Action: pick(t),
-			Tooltip: "Share only this monitor"})
+			Tooltip: st.Words.Sprintf("Share only this monitor")})
 	}
 	return m
 }
@@ -191,7 +191,7 @@ func (a *trayApp) serviceMenu(st state) menuItem {
 		m.Children = append(m.Children, menuItem{Title: w.Sprintf("No background service here: use Start at login"), Tooltip: why, Disabled: true})
 	case !svc.Installed:
 		m.Children = append(m.Children, menuItem{Title: w.Sprintf("Install as service"),
-			Tooltip: "Share with the saved settings in the background, with nobody logged in", Action: install})
+			Tooltip: w.Sprintf("Share with the saved settings in the background, with nobody logged in"), Action: install})
 	default:
 		m.Children = append(m.Children,
 			menuItem{Title: w.Sprintf("Uninstall service"), Action: do("uninstall", serviceControl.Uninstall)},
@@ -202,7 +202,7 @@ func (a *trayApp) serviceMenu(st state) menuItem {
 	m.Children = append(m.Children, separator(),
 		menuItem{Title: w.Sprintf("Start at login"), Checkbox: true, Checked: st.StartAtLogin, Action: a.do(a.toggleLogin)},
 		menuItem{Title: w.Sprintf("Share when vncbridge starts"), Checkbox: true, Checked: st.Settings.ShareOnStart,
-			Tooltip: "Start sharing as soon as the tray starts (at login, with Start at login)",
+			Tooltip: w.Sprintf("Start sharing as soon as the tray starts (at login, with Start at login)"),
 			Action:  a.do(func() { a.update(func(s *settings) { s.ShareOnStart = !s.ShareOnStart }) })})
 	return m
 }

@@ -31,7 +31,7 @@ var (
 // keepMenu is Keep recordings ▸: how long, and how much.
 func (a *trayApp) keepMenu(st state) menuItem {
 	s, w := st.Settings, st.Words
-	m := menuItem{Title: w.Sprintf("Keep recordings"), Tooltip: "The oldest recordings go first"}
+	m := menuItem{Title: w.Sprintf("Keep recordings"), Tooltip: w.Sprintf("The oldest recordings go first")}
 	for _, d := range keepDaysChoices {
 		title := w.Sprintf("For %d days", d)
 		if d == 0 {

@@ -3,6 +3,7 @@ package app
 import (
 	"net"
 
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -10,11 +11,12 @@ import (
 // one on loopback, "Firefox on Android", "can control" or "view only". Text
 // the viewer chose (its browser's word) goes through viewerText.
 
-// viewerName is who a viewer is: "this computer", or its address.
-func viewerName(v proxy.Viewer) string {
+// viewerName is who a viewer is: "this computer" in w's language, or its
+// address.
+func viewerName(w words.Printer, v proxy.Viewer) string {
 	h := viewerHost(v)
 	if isLoopback(h) {
-		return "this computer"
+		return w.Sprintf("this computer")
 	}
 	return viewerText(h)
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -34,7 +35,7 @@ func TestViewerWords(t *testing.T) {
 		{near, true, "This computer (Chrome on Linux) is now viewing your desktop (view only)"},
 		{far, false, "192.168.1.20 (Firefox on Android) stopped viewing your desktop"},
 	} {
-		if _, body := viewerNotice(c.v, c.joined); body != c.want {
+		if _, body := viewerNotice(words.English, c.v, c.joined); body != c.want {
 			t.Errorf("%q, want %q", body, c.want)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -69,31 +70,31 @@ func (a *trayApp) listViewers() {
 	}
 	for _, e := range a.viewerQueue.take() {
 		if !a.st.Settings.QuietViewers {
-			title, body := viewerNotice(e.v, e.joined)
+			title, body := viewerNotice(a.st.Words, e.v, e.joined)
 			a.notifyReplacing("viewers", title, body) // they replace each other: no pile on the shared screen
 		}
 	}
 }
 
 // viewerNotice words a viewer joining or leaving for a notification.
-func viewerNotice(v proxy.Viewer, joined bool) (title, body string) {
-	who := sentence(viewerName(v))
+func viewerNotice(w words.Printer, v proxy.Viewer, joined bool) (title, body string) {
+	who := sentence(viewerName(w, v))
 	if c := viewerClient(v); c != "" {
 		who += " (" + c + ")"
 	}
-	if !joined {
-		return "Viewer left", who + " stopped viewing your desktop"
+	switch {
+	case !joined:
+		return w.Sprintf("Viewer left"), w.Sprintf("%s stopped viewing your desktop", who)
+	case v.ViewOnly:
+		return w.Sprintf("Viewer joined"), w.Sprintf("%s is now viewing your desktop (view only)", who)
 	}
-	if v.ViewOnly {
-		return "Viewer joined", who + " is now viewing your desktop (view only)"
-	}
-	return "Viewer joined", who + " is now viewing your desktop and can control it"
+	return w.Sprintf("Viewer joined"), w.Sprintf("%s is now viewing your desktop and can control it", who)
 }
 
 // viewerTitle is a viewer's menu entry: "192.168.1.20 — Firefox on
 // Android, view only, since 14:05".
 func viewerTitle(v proxy.Viewer) string {
-	who := sentence(viewerName(v))
+	who := sentence(viewerName(words.English, v))
 	if c := viewerClient(v); c != "" {
 		who += " — " + c + ","
 	} else {
@@ -136,7 +137,7 @@ func (a *trayApp) viewersMenu(st state) menuItem {
 		menuItem{Title: w.Sprintf("Notify when viewers join or leave"), Checkbox: true, Checked: !s.QuietViewers,
 			Action: a.do(func() { a.update(func(s *settings) { s.QuietViewers = !s.QuietViewers }) })},
 		menuItem{Title: w.Sprintf("Ask before a viewer joins"), Checkbox: true, Checked: s.askToJoin(true),
-			Tooltip: "A notification, a dialog or a page asks you to allow, allow view only, or deny each viewer",
+			Tooltip: w.Sprintf("A notification, a dialog or a page asks you to allow, allow view only, or deny each viewer"),
 			Action:  a.do(func() { a.update(func(s *settings) { on := !s.askToJoin(true); s.AskToJoin = &on }) })},
 	)
 	return m

@@ -142,3 +142,9 @@ func TestParseAppleLanguages(t *testing.T) {
 		t.Errorf("a Mac preferring Brazilian Portuguese gets %s", got)
 	}
 }
+
+func TestReorderedArguments(t *testing.T) {
+	if got := For("zh").Sprintf("Share %s on port %s", "本机桌面", "6080"); got != "在端口 6080 上共享 本机桌面" {
+		t.Errorf("Chinese puts the port first: %q", got)
+	}
+}

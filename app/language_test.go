@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"vncbridge/internal/testnet"
+)
+
+// Under the German printer the headless mode's first line is German.
+func TestHeadlessLineInGerman(t *testing.T) {
+	target := echoTarget(t)
+	var out testnet.LogBuffer
+	port := freePort(t)
+	a := newApp(config{paths: testPaths(t), out: &out, headless: true, find: noDesktop, language: "de",
+		changes: func(s *settings) { s.Port, s.Target = port, target },
+		detect:  savedAnswer}, nil)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(context.Background()) }()
+	t.Cleanup(func() { a.Quit(); <-done })
+	testnet.WaitFor(t, "the first line", func() bool { return strings.Contains(out.String(), "\n") })
+	first, _, _ := strings.Cut(out.String(), "\n")
+	if want := "vncbridge: " + target + " wird freigegeben; öffnen Sie http://localhost:" + strconv.Itoa(port) + "/?token="; !strings.HasPrefix(first, want) {
+		t.Fatalf("the first line %q, want %q…", first, want)
+	}
+}
+
+// Under the German printer a viewer joining and leaving is told in German,
+// by a real share on loopback.
+func TestViewerNotificationInGerman(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(c *config) { c.language = "de" })
+	h.click("Freigabe starten")
+	h.waitStatus("sharing", prefix("Freigabe von"))
+	c := echoThrough(t, port)
+	h.waitNote("Dieser Computer sieht jetzt Ihren Bildschirm und kann ihn steuern")
+	c.Close()
+	h.waitNote("Dieser Computer sieht Ihren Bildschirm nicht mehr")
+}
