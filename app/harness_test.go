@@ -187,6 +187,17 @@ const (
 	testViewToken = "test-view-token-0123456789"
 )
 
+// busyPort is a port something else listens on, for the test's life.
+func busyPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
 func freePort(t *testing.T) int { return testnet.FreePort(t) }
 
 // echoTarget is a TCP server that echoes, standing for a VNC server.

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -227,13 +226,8 @@ func TestNothingAnsweringAndNoProgramSaysWhatToDo(t *testing.T) {
 // A busy port starts no VNC server.
 func TestBusyPortStartsNoDesktopServer(t *testing.T) {
 	t.Parallel()
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
 	d := newFakeDesktop(t)
-	h := startApp(t, settings{Port: busy.Addr().(*net.TCPAddr).Port, Target: "desktop:x11vnc"}, d.use)
+	h := startApp(t, settings{Port: busyPort(t), Target: "desktop:x11vnc"}, d.use)
 	h.click("Start sharing")
 	h.waitStatus("the busy port", func(s string) bool { return strings.Contains(s, "is in use") })
 	if n := len(d.children()); n != 0 {

@@ -44,12 +44,7 @@ func TestStartShareCountStop(t *testing.T) {
 
 func TestPortInUseIsTheStatus(t *testing.T) {
 	t.Parallel()
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
-	port := busy.Addr().(*net.TCPAddr).Port
+	port := busyPort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)})
 	h.click("Start sharing")
 	want := "Port " + strconv.Itoa(port) + " is in use; port "
@@ -264,22 +259,17 @@ func TestShareWhenVncbridgeStarts(t *testing.T) {
 // it was, the status says so truly, and nothing is saved.
 func TestBusyNewPortKeepsTheShare(t *testing.T) {
 	t.Parallel()
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
-	busyPort := busy.Addr().(*net.TCPAddr).Port
+	taken := busyPort(t)
 	port := freePort(t)
 	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(o *config) {
-		o.prompter = fakePrompter{answer: strconv.Itoa(busyPort)}
+		o.prompter = fakePrompter{answer: strconv.Itoa(taken)}
 	})
 	h.click("Start sharing")
 	h.waitStatus("sharing", prefix("Sharing"))
 	viewer := echoThrough(t, port)
 	defer viewer.Close()
 	h.click("Listen port", "Other…")
-	h.waitNote("Port " + strconv.Itoa(busyPort) + " is in use")
+	h.waitNote("Port " + strconv.Itoa(taken) + " is in use")
 	if s := h.tray.status(); !strings.Contains(s, "localhost:"+strconv.Itoa(port)+" —") {
 		t.Fatalf("status %q, want the share on port %d still", s, port)
 	}
