@@ -142,7 +142,7 @@ func TestViewerFailureTexts(t *testing.T) {
 		serveProxy(t, art, ln, proxy.Config{Target: target}, "no-server.log")
 		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
 		m := b.waitMessage("No VNC server answers at " + target)
-		mustSay(t, "the hint", m.Hint, "Is a VNC server running on "+target+"?", "Target menu")
+		mustSay(t, "the hint", m.Hint, "Is a VNC server running on "+target+"?", "Target VNC server menu")
 		mustSay(t, "the log line", m.Log, logWhere)
 		mustSay(t, "the details", m.Details, "1011", "connection refused")
 		// Reconnecting is on by default: a countdown, which Cancel stops.
@@ -171,7 +171,7 @@ func TestViewerFailureTexts(t *testing.T) {
 		serveProxy(t, art, ln, proxy.Config{Target: "no-such-host.invalid:5900"}, "unknown-host.log")
 		b.run(chromedpNavigate("http://" + ln.Addr().String() + "/"))
 		m := b.waitMessage("Unknown host: no-such-host.invalid")
-		mustSay(t, "the hint", m.Hint, "cannot be found", "Target menu")
+		mustSay(t, "the hint", m.Hint, "cannot be found", "Target VNC server menu")
 		mustSay(t, "the log line", m.Log, logWhere)
 	})
 
