@@ -29,7 +29,7 @@ func TestThePageNamesTheTraysMenu(t *testing.T) {
 		block := page[m[0]:end]
 		menu := For(lang).Sprintf("Target VNC server")
 		for _, key := range []string{"noServerHint", "unknownHostHint"} {
-			hint := regexp.MustCompile(key+`: "([^"]*)"`).FindStringSubmatch(block)
+			hint := regexp.MustCompile(key + `: "([^"]*)"`).FindStringSubmatch(block)
 			if hint == nil {
 				t.Errorf("%s: no %s", lang, key)
 				continue
