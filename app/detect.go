@@ -139,9 +139,7 @@ func (d *detector) detect(ctx context.Context, addrs []string) []foundServer {
 	return out
 }
 
-func isLocalHost(h string) bool {
-	return h == "localhost" || h == "127.0.0.1" || h == "::1"
-}
+func isLocalHost(h string) bool { return h == "localhost" || isLoopback(h) }
 
 // isLoopback tells whether a connection's address (an IP) is this
 // computer's: any loopback address, IPv4-mapped ones too.
