@@ -139,6 +139,7 @@ func (d *detector) detect(ctx context.Context, addrs []string) []foundServer {
 	return out
 }
 
+// isLocalHost tells whether a target's host is this computer.
 func isLocalHost(h string) bool { return h == "localhost" || isLoopback(h) }
 
 // isLoopback tells whether a connection's address (an IP) is this
