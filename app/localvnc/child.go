@@ -134,15 +134,17 @@ func (s *Server) spawn() error {
 	}
 	s.log.Info("vnc server started", "program", s.prog.Name, "pid", cmd.Process.Pid, "socket", s.socket)
 	exited := make(chan struct{})
+	// The last run's lines go before this one's output is read: a child
+	// that fails at once would otherwise lose its reason to the reset.
+	s.mu.Lock()
+	s.cmd, s.exited, s.lines = cmd, exited, nil
+	s.mu.Unlock()
 	go func() {
 		s.logOutput(out, cmd.Process.Pid) // to the end of the output: Wait closes the pipe
 		err := cmd.Wait()
 		s.log.Info("vnc server exited", "program", s.prog.Name, "pid", cmd.Process.Pid, "err", err)
 		close(exited)
 	}()
-	s.mu.Lock()
-	s.cmd, s.exited, s.lines = cmd, exited, nil
-	s.mu.Unlock()
 	return nil
 }
 

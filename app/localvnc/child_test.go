@@ -91,6 +91,20 @@ func TestStartFails(t *testing.T) {
 	}
 }
 
+// A server that exits at once gives its last words as the reason, every
+// time: its output is read from its first line on.
+func TestStartFailsWithItsReason(t *testing.T) {
+	prog := Program{Name: "sh", Path: "/bin/sh", args: func(string, Options) []string {
+		return []string{"-c", "echo 'No such output' >&2; exit 1"}
+	}}
+	for i := range 20 {
+		_, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir()})
+		if err == nil || !strings.Contains(err.Error(), "No such output") {
+			t.Fatalf("run %d: err = %v; want the child's last words", i, err)
+		}
+	}
+}
+
 // testLog sends the log, the child's output included, to the test's log.
 func testLog(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
