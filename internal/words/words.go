@@ -124,3 +124,22 @@ func (p Printer) Sprintf(key string, a ...any) string {
 	}
 	return p.p.Sprintf(key, a...)
 }
+
+// extend adds a feature's messages to one language's catalogue, from the
+// feature's own file's init: each feature keeps its words in one place
+// (internal/words/FEATURE.go), beside the others' and apart from them.
+// English lists its keys with same.
+func extend(tag language.Tag, words map[string]string) {
+	for _, d := range dictionaries {
+		if d.tag == tag {
+			for key, text := range words {
+				if _, dup := d.words[key]; dup {
+					panic("words: " + tag.String() + " has " + key + " twice")
+				}
+				d.words[key] = text
+			}
+			return
+		}
+	}
+	panic("words: no catalogue for " + tag.String())
+}
