@@ -117,10 +117,13 @@ type config struct {
 // (the installed service seen from the tray), viewers.go, consent.go,
 // recordings.go, menu.go and state.go (what is shown).
 type trayApp struct {
-	cfg   config
-	tray  trayView // nil when headless
-	log   *slog.Logger
-	st    state
+	cfg  config
+	tray trayView // nil when headless
+	log  *slog.Logger
+	st   state
+	// words is the language the app speaks, chosen at start (st.Words
+	// too): read from any goroutine.
+	words words.Printer
 	share *share
 	// draining are shares replaced by a change of the settings: they take
 	// no new viewers, and are stopped when their last viewer leaves.
@@ -212,7 +215,8 @@ func newApp(cfg config, tray trayView) *trayApp {
 		a.log.Warn(err.Error())
 		a.notify("vncbridge settings", err.Error())
 	}
-	a.st = state{Settings: s, Version: cfg.version, NoServiceManager: cfg.service == nil, Words: cfg.words(s)}
+	a.words = cfg.words(s)
+	a.st = state{Settings: s, Version: cfg.version, NoServiceManager: cfg.service == nil, Words: a.words}
 	a.st.Desktop = findDesktopState(cfg.find, cfg.monitors)
 	if cfg.autostart != nil {
 		a.st.StartAtLogin = cfg.autostart.Enabled()

@@ -3,8 +3,9 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,12 +15,49 @@ import (
 	"vncbridge/proxy"
 )
 
-// The answers of the consent dialog, as its buttons say them.
+// The answers of the consent question, as every way of asking names them
+// to the code (a notification's action keys, the page's form values): the
+// buttons' labels are in the sharer's language and never parsed.
 const (
-	consentAllow    = "Allow"
-	consentViewOnly = "Allow view only"
-	consentDeny     = "Deny"
+	consentAllow    = "allow"
+	consentViewOnly = "view-only"
+	consentDeny     = "deny"
 )
+
+// A consentButton is one answer to the consent question: its id (one of
+// the consent constants) and its label in the sharer's language.
+type consentButton struct{ id, label string }
+
+// ID and Label are the button's, for the question's page.
+func (b consentButton) ID() string    { return b.id }
+func (b consentButton) Label() string { return b.label }
+
+// consentButtons are the question's answers in w's language, in the order
+// they are shown: Allow, View only (not for a viewer of a view-only link:
+// it asks for no more) and Deny.
+func consentButtons(w words.Printer, viewOnly bool) []consentButton {
+	b := []consentButton{{consentAllow, w.Sprintf("Allow")}, {consentViewOnly, w.Sprintf("View only")}, {consentDeny, w.Sprintf("Deny")}}
+	if viewOnly {
+		b = slices.Delete(b, 1, 2)
+	}
+	return b
+}
+
+// wordsKey carries the sharer's language in a question's context: the
+// consenters are made before the settings are read, and ask in the
+// language of the tray that asks.
+type wordsKey struct{}
+
+// withWords is ctx asking in w's language.
+func withWords(ctx context.Context, w words.Printer) context.Context {
+	return context.WithValue(ctx, wordsKey{}, w)
+}
+
+// wordsOf is the language ctx asks in: English unless withWords said.
+func wordsOf(ctx context.Context) words.Printer {
+	w, _ := ctx.Value(wordsKey{}).(words.Printer)
+	return w
+}
 
 // maxViewerText bounds, in characters, what a viewer chose (its browser's
 // word) in a question or a menu entry.
@@ -54,13 +92,15 @@ func escapeMarkup(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-// consentQuestion is what the dialog asks about v, in plain text.
-func consentQuestion(v proxy.Viewer) string {
-	what := "see and control"
+// consentQuestion is what the question says about v in w's language, in
+// plain text: "192.168.1.20 wants to see and control your desktop
+// (Firefox on Android)".
+func consentQuestion(w words.Printer, v proxy.Viewer) string {
+	who := sentence(viewerName(w, v))
+	q := w.Sprintf("%s wants to see and control your desktop", who)
 	if v.ViewOnly {
-		what = "see"
+		q = w.Sprintf("%s wants to see your desktop", who)
 	}
-	q := "Allow " + viewerName(words.English, v) + " to " + what + " your desktop?"
 	if c := viewerClient(v); c != "" {
 		q += " (" + c + ")"
 	}
@@ -113,9 +153,9 @@ func (f firstThatCanAsk) Consent(ctx context.Context, v proxy.Viewer) (proxy.Dec
 	return proxy.Deny, &nothingCanAskError{why}
 }
 
-// decision is the answer of a button's label; anything else is Deny.
-func decision(label string) proxy.Decision {
-	switch label {
+// decision is the decision of an answer's id; anything else is Deny.
+func decision(id string) proxy.Decision {
+	switch id {
 	case consentAllow:
 		return proxy.Allow
 	case consentViewOnly:
@@ -135,11 +175,12 @@ func (notificationConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy
 	if platform.askByNotification == nil {
 		return proxy.Deny, cannotAskError{"no notifications with buttons on this system"}
 	}
-	label, err := platform.askByNotification(ctx, consentQuestion(v), v.ViewOnly)
+	w := wordsOf(ctx)
+	id, err := platform.askByNotification(ctx, w.Sprintf("A viewer asks to join"), consentQuestion(w, v), consentButtons(w, v.ViewOnly))
 	if err != nil {
 		return proxy.Deny, err
 	}
-	return decision(label), nil
+	return decision(id), nil
 }
 
 // dialogConsenter asks the person sharing whether a viewer may join, with
@@ -152,7 +193,8 @@ type dialogConsenter struct{}
 // Consent asks about v until ctx is done (then the dialog is closed and
 // the answer is Deny).
 func (dialogConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
-	cmd, parse, err := platform.consentDialog(ctx, consentQuestion(v), v.ViewOnly)
+	w := wordsOf(ctx)
+	cmd, parse, err := platform.consentDialog(ctx, w, consentQuestion(w, v), consentButtons(w, v.ViewOnly))
 	if err != nil {
 		return proxy.Deny, err
 	}
@@ -258,6 +300,8 @@ func (l *questionLine) next() {
 // question is shown again), and when a question went unanswered.
 func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
 	asked := time.Now()
+	w := a.words
+	ctx = withWords(ctx, w)
 	d, err := proxy.Deny, error(&nothingCanAskError{[]string{"no way of asking was set up"}})
 	if a.cfg.consenter != nil {
 		d, err = a.cfg.consenter.Consent(ctx, v)
@@ -271,13 +315,13 @@ func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, 
 	a.post(func() { a.st.AskImpossible = impossible })
 	switch {
 	case impossible:
-		a.notify("Viewer not let in", host+" was not let in: "+err.Error())
+		a.notify(w.Sprintf("Viewer not let in"), w.Sprintf("%s was not let in: nothing here can ask you: %s", host, strings.Join(nothing.why, "; ")))
 	case errors.Is(err, context.DeadlineExceeded):
 		waited := time.Since(asked)
 		if end, ok := ctx.Deadline(); ok {
 			waited = end.Sub(asked)
 		}
-		a.notify("Viewer not let in", fmt.Sprintf("%s was not let in: no answer in %d s", host, int(waited.Round(time.Second)/time.Second)))
+		a.notify(w.Sprintf("Viewer not let in"), w.Sprintf("%s was not let in: no answer in %s s", host, strconv.Itoa(int(waited.Round(time.Second)/time.Second))))
 	}
 	return d, err
 }

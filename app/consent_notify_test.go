@@ -15,6 +15,7 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"vncbridge/internal/testnet"
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -117,7 +118,7 @@ func (s *askingService) click(t *testing.T, id uint32, key string) {
 }
 
 // The tray asks through the desktop's notifications when they have buttons,
-// with no dialog program installed: Allow, Allow view only and Deny are
+// with no dialog program installed: Allow, View only and Deny are
 // the buttons' answers (a view-only viewer is offered no view-only
 // button), the question is plain text, and the notification stays until
 // answered.
@@ -135,7 +136,7 @@ func TestConsentByNotification(t *testing.T) {
 		want    proxy.Decision
 		actions []string
 	}{
-		{viewer, "allow", proxy.Allow, []string{"allow", "Allow", "view-only", "Allow view only", "deny", "Deny"}},
+		{viewer, "allow", proxy.Allow, []string{"allow", "Allow", "view-only", "View only", "deny", "Deny"}},
 		{viewer, "view-only", proxy.AllowViewOnly, nil},
 		{viewer, "deny", proxy.Deny, nil},
 		{lookOnly, "allow", proxy.Allow, []string{"allow", "Allow", "deny", "Deny"}},
@@ -152,7 +153,7 @@ func TestConsentByNotification(t *testing.T) {
 		if c.actions != nil && !slices.Equal(n.actions, c.actions) {
 			t.Errorf("buttons %q, want %q", n.actions, c.actions)
 		}
-		const question = "Allow 192.168.1.20 to see and control your desktop? (&lt;b&gt;Evil&lt;/b&gt;)"
+		const question = "192.168.1.20 wants to see and control your desktop (&lt;b&gt;Evil&lt;/b&gt;)"
 		if !c.v.ViewOnly && n.body != question {
 			t.Errorf("the notification says %q, want %q", n.body, question)
 		}
@@ -167,6 +168,41 @@ func TestConsentByNotification(t *testing.T) {
 	}
 	if got := opened.list(); len(got) != 0 {
 		t.Fatalf("the browser was opened to ask: %q", got)
+	}
+}
+
+// The question is asked in the sharer's language, and its buttons answer
+// by their keys whatever their labels say.
+func TestConsentByNotificationInGerman(t *testing.T) {
+	svc := newAskingService(t, "actions", "body")
+	t.Setenv("PATH", t.TempDir())
+	ask := askSharer((&fakeOpener{}).Open)
+	ctx := withWords(context.Background(), words.For("de_DE.UTF-8"))
+	for _, c := range []struct {
+		v       proxy.Viewer
+		click   string
+		want    proxy.Decision
+		body    string
+		actions []string
+	}{
+		{proxy.Viewer{Address: "192.168.1.20:50123"}, "view-only", proxy.AllowViewOnly, "192.168.1.20 möchte Ihren Bildschirm sehen und steuern",
+			[]string{"allow", "Zulassen", "view-only", "Nur ansehen", "deny", "Ablehnen"}},
+		{proxy.Viewer{Address: "[::1]:50123", ViewOnly: true}, "allow", proxy.Allow, "Dieser Computer möchte Ihren Bildschirm sehen",
+			[]string{"allow", "Zulassen", "deny", "Ablehnen"}},
+	} {
+		done := make(chan proxy.Decision, 1)
+		go func() {
+			d, _ := ask.Consent(ctx, c.v)
+			done <- d
+		}()
+		n := svc.next(t)
+		if n.summary != "Ein Zuschauer möchte dazukommen" || n.body != c.body || !slices.Equal(n.actions, c.actions) {
+			t.Errorf("asked %q: %q with %q, want %q with %q", n.summary, n.body, n.actions, c.body, c.actions)
+		}
+		svc.click(t, n.id, c.click)
+		if got := <-done; got != c.want {
+			t.Fatalf("clicking %q answered %v, want %v", c.click, got, c.want)
+		}
 	}
 }
 
@@ -214,7 +250,7 @@ func TestConsentWithoutNotificationButtonsAsksInThePage(t *testing.T) {
 		}
 		return url != ""
 	})
-	answerPage(t, url, "Allow view only")
+	answerPage(t, url, "view-only")
 	if got := <-done; got != proxy.AllowViewOnly {
 		t.Fatalf("answered %v", got)
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"slices"
 	"sync"
 
 	"vncbridge/internal/localpage"
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -26,11 +26,8 @@ func (p pageConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decis
 	if p.open == nil {
 		return proxy.Deny, cannotAskError{"no browser to ask in"}
 	}
-	q := &pageQuestion{text: consentQuestion(v), answers: []string{consentAllow, consentViewOnly, consentDeny},
-		answered: make(chan string, 1)}
-	if v.ViewOnly {
-		q.answers = []string{consentAllow, consentDeny}
-	}
+	w := wordsOf(ctx)
+	q := &pageQuestion{w: w, text: consentQuestion(w, v), answers: consentButtons(w, v.ViewOnly), answered: make(chan string, 1)}
 	srv, err := localpage.Listen(q)
 	if err != nil {
 		return proxy.Deny, cannotAskError{"the question's page could not be served (" + err.Error() + ")"}
@@ -49,12 +46,23 @@ func (p pageConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decis
 
 // pageQuestion is the page of one question.
 type pageQuestion struct {
-	text     string   // plain text: the template quotes it
-	answers  []string // the buttons' labels
-	answered chan string
+	w        words.Printer   // the page's language
+	text     string          // plain text: the template quotes it
+	answers  []consentButton // the buttons: their ids are the form's values
+	answered chan string     // the id of the answer
 
 	mu     sync.Mutex
-	answer string // the first answer; later ones are not taken
+	answer string // the first answer's id; later ones are not taken
+}
+
+// label is the label of the answer id.
+func (q *pageQuestion) label(id string) string {
+	for _, b := range q.answers {
+		if b.id == id {
+			return b.label
+		}
+	}
+	return ""
 }
 
 func (q *pageQuestion) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -62,15 +70,22 @@ func (q *pageQuestion) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	data := map[string]any{"Question": q.text, "Answers": q.answers}
+	p := q.w
+	data := map[string]any{"Lang": p.Language(), "Question": q.text, "Answers": q.answers,
+		"Title": p.Sprintf("A viewer asks to join"), "Wait": p.Sprintf("If you do not answer, the viewer is refused when its time is up.")}
+	answered := func(id string) {
+		if id != "" {
+			data["Answer"] = p.Sprintf("Answered: %s. You can close this page.", q.label(id))
+		}
+	}
 	switch r.Method {
 	case http.MethodGet:
 		q.mu.Lock()
-		data["Answer"] = q.answer
+		answered(q.answer)
 		q.mu.Unlock()
 	case http.MethodPost:
 		a := r.FormValue("answer")
-		if !slices.Contains(q.answers, a) {
+		if q.label(a) == "" {
 			http.Error(w, "not an answer to this question", http.StatusBadRequest)
 			return
 		}
@@ -79,7 +94,7 @@ func (q *pageQuestion) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if first {
 			q.answer = a
 		}
-		data["Answer"] = q.answer
+		answered(q.answer)
 		q.mu.Unlock()
 		// The page is written before the answer is taken: the server
 		// stops once it is.
@@ -103,18 +118,18 @@ func (q *pageQuestion) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // questionTemplate is the question's page: the question and a button per
 // answer, or the answer given.
 var questionTemplate = template.Must(template.New("question").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>vncbridge: a viewer asks to join</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>vncbridge: {{.Title}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 34em; margin: 3em auto; padding: 0 1em; color: #222; }
 button { font: inherit; margin: 1em .5em 0 0; padding: .4em 1.2em; }
 .answer { background: #eef6ee; padding: .5em 1em; border-radius: 4px; }
 </style></head><body>
-<h1>A viewer asks to join</h1>
+<main><h1>{{.Title}}</h1>
 <p id="question">{{.Question}}</p>
-{{if .Answer}}<p class="answer" id="answer">Answered: {{.Answer}}. You can close this page.</p>
-{{else}}<form method="post">{{range .Answers}}<button type="submit" name="answer" value="{{.}}">{{.}}</button>{{end}}</form>
-<p>If you do not answer, the viewer is refused when its time is up.</p>
-{{end}}
+{{if .Answer}}<p class="answer" id="answer" role="status">{{.Answer}}</p>
+{{else}}<form method="post">{{range .Answers}}<button type="submit" name="answer" value="{{.ID}}">{{.Label}}</button>{{end}}</form>
+<p>{{.Wait}}</p>
+{{end}}</main>
 </body></html>
 `))

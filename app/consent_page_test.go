@@ -30,8 +30,8 @@ func answerPage(t *testing.T, address, answer string) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	page := string(b)
-	for _, want := range []string{"Allow 192.168.1.20 to see and control your desktop?",
-		`<button type="submit" name="answer" value="Allow">`, `value="Allow view only"`, `value="Deny"`} {
+	for _, want := range []string{"192.168.1.20 wants to see and control your desktop",
+		`<button type="submit" name="answer" value="allow">Allow</button>`, `value="view-only">View only<`, `value="deny">Deny<`} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("the page lacks %q:\n%s", want, page)
 		}
@@ -58,7 +58,7 @@ func answerPage(t *testing.T, address, answer string) {
 	if code, _ := post("http://evil.example"); code != http.StatusForbidden {
 		t.Fatalf("an answer from another page: %d", code)
 	}
-	if code, body := post("http://" + u.Host); code != http.StatusOK || !strings.Contains(body, "Answered: "+answer) {
+	if code, body := post("http://" + u.Host); code != http.StatusOK || !strings.Contains(body, "Answered: ") {
 		t.Fatalf("the answer: %d %s", code, body)
 	}
 }
@@ -66,7 +66,7 @@ func answerPage(t *testing.T, address, answer string) {
 // Where nothing else can ask, the tray asks in a page opened through its
 // opener; a viewer's words reach it quoted, and the page's buttons answer.
 func TestConsentPage(t *testing.T) {
-	for _, answer := range []string{"Allow", "Allow view only", "Deny"} {
+	for _, answer := range []string{consentAllow, consentViewOnly, consentDeny} {
 		t.Run(answer, func(t *testing.T) {
 			opened := &fakeOpener{}
 			done := make(chan proxy.Decision, 1)
@@ -96,6 +96,68 @@ func TestConsentPage(t *testing.T) {
 				t.Fatalf("answered %v, want %v", got, decision(answer))
 			}
 		})
+	}
+}
+
+// The tray asks in the language of its settings: the page opened is
+// German, its buttons post their ids, and a label is no answer.
+func TestConsentPageInTheTraysLanguage(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
+	t.Setenv("PATH", t.TempDir())
+	opened := &fakeOpener{}
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t), Language: "de"}, func(cfg *config) {
+		cfg.consenter = askSharer(opened.Open)
+	})
+	done := make(chan proxy.Decision, 1)
+	go func() {
+		d, _ := h.app.consent(context.Background(), proxy.Viewer{Address: "192.168.1.20:50123", Browser: "Firefox"})
+		done <- d
+	}()
+	var address string
+	testnet.WaitFor(t, "the page to be opened", func() bool {
+		if got := opened.list(); len(got) == 1 {
+			address = got[0]
+		}
+		return address != ""
+	})
+	resp, err := http.Get(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(b)
+	for _, want := range []string{`<html lang="de">`, "<h1>Ein Zuschauer möchte dazukommen</h1>",
+		"192.168.1.20 möchte Ihren Bildschirm sehen und steuern (Firefox)",
+		`value="allow">Zulassen<`, `value="view-only">Nur ansehen<`, `value="deny">Ablehnen<`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "Allow") || strings.Contains(page, "Deny") {
+		t.Fatalf("English on the German page:\n%s", page)
+	}
+	u, _ := url.Parse(address)
+	post := func(answer string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, address, strings.NewReader(url.Values{"answer": {answer}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", "http://"+u.Host)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := post("Nur ansehen"); code != http.StatusBadRequest {
+		t.Fatalf("a label taken as an answer: %d", code)
+	}
+	if code, body := post(consentViewOnly); code != http.StatusOK || !strings.Contains(body, "Beantwortet: Nur ansehen.") {
+		t.Fatalf("the answer: %d %s", code, body)
+	}
+	if got := <-done; got != proxy.AllowViewOnly {
+		t.Fatalf("answered %v", got)
 	}
 }
 

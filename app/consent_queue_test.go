@@ -93,16 +93,16 @@ func (d *dialogProgram) runs() [][]string {
 func TestConsentQuestionIsPlainText(t *testing.T) {
 	v := proxy.Viewer{Address: "192.168.1.20:50123",
 		Browser: "\u202e&bogus <big>HACK</big>\x1b[2J\r\n\\n\u200b" + strings.Repeat("x", 60)}
-	const shown = "Allow 192.168.1.20 to see and control your desktop? (&bogus <big>HACK</big>[2J\\nxxxxxxxxxxxxx…)"
+	const shown = "192.168.1.20 wants to see and control your desktop (&bogus <big>HACK</big>[2J\\nxxxxxxxxxxxxx…)"
 	for _, c := range []struct {
 		program string
 		want    []string
 	}{
 		{"zenity", []string{"--question", "--no-markup", "--title", "vncbridge", "--text", shown,
-			"--ok-label", "Allow", "--cancel-label", "Deny", "--extra-button", "Allow view only"}},
+			"--ok-label", "Allow", "--cancel-label", "Deny", "--extra-button", "View only"}},
 		{"kdialog", []string{"--title", "vncbridge", "--yesnocancel",
-			"<qt>Allow 192.168.1.20 to see and control your desktop? (&amp;bogus &lt;big&gt;HACK&lt;/big&gt;[2J&#92;nxxxxxxxxxxxxx…)</qt>",
-			"--yes-label", "Allow", "--no-label", "Allow view only", "--cancel-label", "Deny"}},
+			"<qt>192.168.1.20 wants to see and control your desktop (&amp;bogus &lt;big&gt;HACK&lt;/big&gt;[2J&#92;nxxxxxxxxxxxxx…)</qt>",
+			"--yes-label", "Allow", "--no-label", "View only", "--cancel-label", "Deny"}},
 	} {
 		t.Run(c.program, func(t *testing.T) {
 			d := newDialogProgram(t, c.program)
@@ -227,7 +227,7 @@ func TestFiftyViewersMakeOneDialog(t *testing.T) {
 	if b, err := os.ReadFile(d.path("overlaps")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("dialogs on screen together (runs %s)", b)
 	}
-	const question = "Allow this computer to see and control your desktop? (&bogus<big>HACK)"
+	const question = "This computer wants to see and control your desktop (&bogus<big>HACK)"
 	for _, args := range d.runs() {
 		if !slices.Contains(args, "--no-markup") || !slices.Contains(args, question) {
 			t.Fatalf("zenity ran with %q, want --no-markup and %q", args, question)

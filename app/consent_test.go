@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -34,13 +35,13 @@ func TestDialogConsent(t *testing.T) {
 		v                     proxy.Viewer
 		want                  proxy.Decision
 		question              string
-		extra                 bool // the "Allow view only" button is offered
+		extra                 bool // the "View only" button is offered
 	}{
-		{"zenity allow", "zenity", "exit 0", viewer, proxy.Allow, "Allow 192.168.1.20 to see and control your desktop? (Firefox)", true},
-		{"zenity view only", "zenity", "echo 'Allow view only'; exit 1", viewer, proxy.AllowViewOnly, "", true},
+		{"zenity allow", "zenity", "exit 0", viewer, proxy.Allow, "192.168.1.20 wants to see and control your desktop (Firefox)", true},
+		{"zenity view only", "zenity", "echo 'View only'; exit 1", viewer, proxy.AllowViewOnly, "", true},
 		{"zenity deny", "zenity", "exit 1", viewer, proxy.Deny, "", true},
 		{"zenity closed", "zenity", "exit 5", viewer, proxy.Deny, "", true},
-		{"zenity view-only link", "zenity", "exit 0", lookOnly, proxy.Allow, "Allow 192.168.1.20 to see your desktop? (Firefox)", false},
+		{"zenity view-only link", "zenity", "exit 0", lookOnly, proxy.Allow, "192.168.1.20 wants to see your desktop (Firefox)", false},
 		{"kdialog allow", "kdialog", "exit 0", viewer, proxy.Allow, "", true},
 		{"kdialog view only", "kdialog", "exit 1", viewer, proxy.AllowViewOnly, "", true},
 		{"kdialog deny", "kdialog", "exit 2", viewer, proxy.Deny, "", true},
@@ -58,12 +59,45 @@ func TestDialogConsent(t *testing.T) {
 			if c.question != "" && !strings.Contains(asked, c.question+"\n") {
 				t.Errorf("asked %q, want the question %q", asked, c.question)
 			}
-			if strings.Contains(asked, "Allow view only") != c.extra {
+			if strings.Contains(asked, "View only") != c.extra {
 				t.Errorf("the view-only button offered: %v, want %v (%q)", !c.extra, c.extra, asked)
 			}
 		})
 	}
 
+	t.Run("in German", func(t *testing.T) {
+		// The sharer's language asks, and the answers are the buttons'
+		// whatever their labels say.
+		de := withWords(context.Background(), words.For("de_DE.UTF-8"))
+		for _, c := range []struct {
+			program, script string
+			want            proxy.Decision
+			args            []string
+		}{
+			{"zenity", "echo 'Nur ansehen'; exit 1", proxy.AllowViewOnly, []string{"--ok-label", "Zulassen", "--cancel-label", "Ablehnen", "--extra-button", "Nur ansehen"}},
+			{"zenity", "exit 0", proxy.Allow, nil},
+			{"zenity", "exit 1", proxy.Deny, nil},
+			{"kdialog", "exit 1", proxy.AllowViewOnly, []string{"--yes-label", "Zulassen", "--no-label", "Nur ansehen", "--cancel-label", "Ablehnen"}},
+			{"kdialog", "exit 2", proxy.Deny, nil},
+		} {
+			argsFile := fakeDialog(t, c.program, c.script)
+			got, err := dialogConsenter{}.Consent(de, viewer)
+			if err != nil || got != c.want {
+				t.Fatalf("%s %q: answer %v (%v), want %v", c.program, c.script, got, err, c.want)
+			}
+			b, _ := os.ReadFile(argsFile)
+			asked := string(b)
+			if !strings.Contains(asked, "192.168.1.20 möchte Ihren Bildschirm sehen und steuern (Firefox)") {
+				t.Errorf("%s asked %q", c.program, asked)
+			}
+			if c.args != nil && !strings.Contains(asked, strings.Join(c.args, "\n")+"\n") {
+				t.Errorf("%s's buttons: %q, want %q", c.program, asked, c.args)
+			}
+			if strings.Contains(asked, "Allow") || strings.Contains(asked, "Deny") {
+				t.Errorf("%s asked in English: %q", c.program, asked)
+			}
+		}
+	})
 	t.Run("time out", func(t *testing.T) {
 		fakeDialog(t, "zenity", "/bin/sleep 10")
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)

@@ -12,6 +12,8 @@ import (
 
 	atclip "github.com/atotto/clipboard"
 	"github.com/skratchdot/open-golang/open"
+
+	"vncbridge/internal/words"
 )
 
 // desktop is what differs between the platform families. Each family's
@@ -35,16 +37,15 @@ type desktop struct {
 	// emptyIsCancel: the dialog answers "" for Cancel.
 	emptyIsCancel bool
 	// consentDialog is the command that asks question (may a viewer join?)
-	// with buttons Allow, Allow view only (unless viewOnly) and Deny; parse
-	// turns its output and exit code into the button's label.
-	// errNoDialog when there is none.
-	consentDialog func(ctx context.Context, question string, viewOnly bool) (cmd *exec.Cmd, parse func(out string, code int) string, err error)
-	// askByNotification asks question in a notification with a button per
-	// answer (Allow, Allow view only unless viewOnly, Deny) until ctx is
-	// done, and returns the label of the button clicked; a cannotAskError
-	// where the desktop's notifications have no buttons. nil where the
-	// platform has none.
-	askByNotification func(ctx context.Context, question string, viewOnly bool) (answer string, err error)
+	// in w's language with buttons (consentButtons: Allow, View only unless
+	// the viewer asks for no more, Deny); parse turns its output and exit
+	// code into the id of the button. errNoDialog when there is none.
+	consentDialog func(ctx context.Context, w words.Printer, question string, buttons []consentButton) (cmd *exec.Cmd, parse func(out string, code int) string, err error)
+	// askByNotification asks question in a notification titled title with
+	// buttons until ctx is done, and returns the id of the button clicked;
+	// a cannotAskError where the desktop's notifications have no buttons.
+	// nil where the platform has none.
+	askByNotification func(ctx context.Context, title, question string, buttons []consentButton) (answer string, err error)
 	// notify shows a notification.
 	notify func(title, body string) error
 	// notifyReplacing shows a notification in the place of the one it

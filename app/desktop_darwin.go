@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"vncbridge/internal/words"
 )
 
 // platform: macOS (launchd, AppleScript).
@@ -57,15 +59,26 @@ text returned of result`
 }
 
 // darwinConsentDialog is AppleScript's dialog, with a button per answer.
-func darwinConsentDialog(ctx context.Context, q string, viewOnly bool) (*exec.Cmd, func(string, int) string, error) {
-	buttons := `{"Deny", "Allow view only", "Allow"}`
-	if viewOnly {
-		buttons = `{"Deny", "Allow"}`
+func darwinConsentDialog(ctx context.Context, _ words.Printer, q string, buttons []consentButton) (*exec.Cmd, func(string, int) string, error) {
+	// AppleScript shows the buttons right to left: Deny, View only, Allow.
+	var labels []string
+	for i := len(buttons) - 1; i >= 0; i-- {
+		labels = append(labels, appleString(buttons[i].label))
 	}
-	script := `display dialog ` + appleString(q) + ` buttons ` + buttons +
-		` default button "Allow" cancel button "Deny" with title "vncbridge"
+	allow, deny := buttons[0], buttons[len(buttons)-1]
+	script := `display dialog ` + appleString(q) + ` buttons {` + strings.Join(labels, ", ") + `}` +
+		` default button ` + appleString(allow.label) + ` cancel button ` + appleString(deny.label) + ` with title "vncbridge"
 button returned of result`
-	return exec.CommandContext(ctx, "osascript", "-e", script), func(out string, _ int) string { return out }, nil
+	// The label returned is one of the labels given just now: its button's
+	// id is the answer. Cancel (Deny) prints nothing and fails.
+	return exec.CommandContext(ctx, "osascript", "-e", script), func(out string, _ int) string {
+		for _, b := range buttons {
+			if b.label == out {
+				return b.id
+			}
+		}
+		return consentDeny
+	}, nil
 }
 
 // loginFile is the LaunchAgent.

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/godbus/dbus/v5"
+
+	"vncbridge/internal/words"
 )
 
 // platform: Linux and the BSDs, freedesktop.org desktops (D-Bus, XDG).
@@ -73,38 +75,44 @@ func freedesktopDialog(ctx context.Context, title, prompt, value string) (*exec.
 // question is plain text, and each program is told so: zenity reads Pango
 // markup and backslash escapes unless --no-markup (then neither); kdialog
 // reads \\ and \n, and guesses rich text (HTML) from the text itself, so it
-// gets HTML without a backslash.
-func freedesktopConsentDialog(ctx context.Context, q string, viewOnly bool) (*exec.Cmd, func(string, int) string, error) {
+// gets HTML without a backslash. The answer is read from the exit code
+// (and zenity's extra button from its having printed anything), never from
+// the label, which is in the sharer's language.
+func freedesktopConsentDialog(ctx context.Context, _ words.Printer, q string, buttons []consentButton) (*exec.Cmd, func(string, int) string, error) {
+	allow, deny := buttons[0], buttons[len(buttons)-1]
 	if p, err := exec.LookPath("zenity"); err == nil {
 		args := []string{"--question", "--no-markup", "--title", "vncbridge", "--text", q,
-			"--ok-label", consentAllow, "--cancel-label", consentDeny}
-		if !viewOnly {
-			args = append(args, "--extra-button", consentViewOnly)
+			"--ok-label", allow.label, "--cancel-label", deny.label}
+		if len(buttons) == 3 {
+			args = append(args, "--extra-button", buttons[1].label)
 		}
 		// OK exits 0; Cancel 1; the extra button 1 and prints its label.
 		return exec.CommandContext(ctx, p, args...), func(out string, code int) string {
-			if code == 0 {
-				return consentAllow
+			switch {
+			case code == 0:
+				return allow.id
+			case code == 1 && out != "" && len(buttons) == 3:
+				return buttons[1].id
 			}
-			return out
+			return deny.id
 		}, nil
 	}
 	if p, err := exec.LookPath("kdialog"); err == nil {
 		text := kdialogText(q)
-		args := []string{"--title", "vncbridge", "--yesnocancel", text,
-			"--yes-label", consentAllow, "--no-label", consentViewOnly, "--cancel-label", consentDeny}
-		if viewOnly {
-			args = []string{"--title", "vncbridge", "--yesno", text, "--yes-label", consentAllow, "--no-label", consentDeny}
+		args := []string{"--title", "vncbridge", "--yesno", text, "--yes-label", allow.label, "--no-label", deny.label}
+		if len(buttons) == 3 {
+			args = []string{"--title", "vncbridge", "--yesnocancel", text,
+				"--yes-label", allow.label, "--no-label", buttons[1].label, "--cancel-label", deny.label}
 		}
 		// Yes exits 0, No 1, Cancel 2.
 		return exec.CommandContext(ctx, p, args...), func(out string, code int) string {
 			switch {
 			case code == 0:
-				return consentAllow
-			case code == 1 && !viewOnly:
-				return consentViewOnly
+				return allow.id
+			case code == 1 && len(buttons) == 3:
+				return buttons[1].id
 			}
-			return consentDeny
+			return deny.id
 		}, nil
 	}
 	return nil, nil, errNoDialog

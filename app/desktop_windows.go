@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/registry"
+
+	"vncbridge/internal/words"
 )
 
 // platform: Windows (the service manager, UAC, PowerShell, the registry).
@@ -56,18 +58,26 @@ func windowsDialog(ctx context.Context, title, prompt, value string) (*exec.Cmd,
 // windowsConsentDialog is a MessageBox through PowerShell: Yes, No and
 // Cancel stand for the three answers. The question reaches PowerShell in
 // the environment, never in the script, and a MessageBox shows plain text.
-func windowsConsentDialog(ctx context.Context, q string, viewOnly bool) (*exec.Cmd, func(string, int) string, error) {
+func windowsConsentDialog(ctx context.Context, w words.Printer, q string, buttons []consentButton) (*exec.Cmd, func(string, int) string, error) {
 	ps := `Add-Type -AssemblyName System.Windows.Forms; ` +
 		`[System.Windows.Forms.MessageBox]::Show($env:VB_PROMPT, 'vncbridge', $env:VB_BUTTONS)`
 	cmd := exec.CommandContext(ctx, "powershell", "-NoProfile", "-NonInteractive", "-Command", ps)
-	prompt, buttons := q+"\n\nYes: allow. No: allow view only. Cancel: deny.", "YesNoCancel"
-	if viewOnly {
-		prompt, buttons = q, "YesNo"
+	// Windows names the buttons in its own language: the prompt says
+	// what each stands for. The answer is the enum's name, never a label.
+	prompt, kind := q+"\n\n"+w.Sprintf("Yes: allow. No: view only. Cancel: deny."), "YesNoCancel"
+	if len(buttons) == 2 {
+		prompt, kind = q, "YesNo"
 	}
-	cmd.Env = append(cmd.Environ(), "VB_PROMPT="+prompt, "VB_BUTTONS="+buttons)
+	cmd.Env = append(cmd.Environ(), "VB_PROMPT="+prompt, "VB_BUTTONS="+kind)
 	hideConsole(cmd)
 	return cmd, func(out string, _ int) string {
-		return map[string]string{"Yes": consentAllow, "No": consentViewOnly}[out]
+		switch {
+		case out == "Yes":
+			return consentAllow
+		case out == "No" && len(buttons) == 3:
+			return consentViewOnly
+		}
+		return consentDeny
 	}, nil
 }
 

@@ -54,16 +54,13 @@ const (
 // still report the button that closed it.
 const clickAfterClose = 500 * time.Millisecond
 
-// notificationActions are the buttons' keys and labels, as Notify takes
-// them, and the label of each key.
-var notificationActions = []string{"allow", consentAllow, "view-only", consentViewOnly, "deny", consentDeny}
-
 // freedesktopAskByNotification asks in a notification with buttons, on a
 // connection of its own to the session bus: its signals (the button
 // clicked, the notification closed) come to this question only, and end
 // with it. The question is plain text, quoted where the service reads
-// markup.
-func freedesktopAskByNotification(ctx context.Context, q string, viewOnly bool) (string, error) {
+// markup. The buttons' keys are their ids: the answer is the key of the
+// button clicked, whatever its label says.
+func freedesktopAskByNotification(ctx context.Context, title, q string, buttons []consentButton) (string, error) {
 	if err := sessionBusNamed(); err != nil {
 		return "", cannotAskError{"no desktop notifications (" + err.Error() + ")"}
 	}
@@ -90,9 +87,9 @@ func freedesktopAskByNotification(ctx context.Context, q string, viewOnly bool) 
 	}
 	signals := make(chan *dbus.Signal, 8)
 	conn.Signal(signals)
-	actions := notificationActions
-	if viewOnly {
-		actions = slices.Concat(actions[:2], actions[4:])
+	var actions []string
+	for _, b := range buttons {
+		actions = append(actions, b.id, b.label)
 	}
 	// Critical, and never expiring: the question stays until it is
 	// answered or the viewer's time is up. The call is not cut short by
@@ -101,7 +98,7 @@ func freedesktopAskByNotification(ctx context.Context, q string, viewOnly bool) 
 	var id uint32
 	showing, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	err = obj.CallWithContext(showing, notifications+".Notify", 0, "vncbridge", uint32(0), "vncbridge",
-		"A viewer asks to join", q, actions, hints, int32(0)).Store(&id)
+		title, q, actions, hints, int32(0)).Store(&id)
 	cancel()
 	if err != nil {
 		return "", cannotAskError{"the notification could not be shown (" + err.Error() + ")"}
@@ -128,7 +125,7 @@ func freedesktopAskByNotification(ctx context.Context, q string, viewOnly bool) 
 			case notifications + ".ActionInvoked":
 				key, _ := sig.Body[1].(string)
 				if i := slices.Index(actions, key); i >= 0 && i%2 == 0 {
-					return actions[i+1], nil
+					return key, nil
 				}
 			case notifications + ".NotificationClosed":
 				if reason, _ := sig.Body[1].(uint32); reason == 1 {

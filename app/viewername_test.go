@@ -19,8 +19,10 @@ func TestViewerWords(t *testing.T) {
 		{viewerTitle(far), "192.168.1.20 — Firefox on Android, can control, since 14:05"},
 		{viewerTitle(near), "This computer — Chrome on Linux, view only, since 14:05"},
 		{viewerTitle(odd), "This computer — can control, since 14:05"},
-		{consentQuestion(far), "Allow 192.168.1.20 to see and control your desktop? (Firefox on Android)"},
-		{consentQuestion(near), "Allow this computer to see your desktop? (Chrome on Linux)"},
+		{consentQuestion(words.English, far), "192.168.1.20 wants to see and control your desktop (Firefox on Android)"},
+		{consentQuestion(words.English, near), "This computer wants to see your desktop (Chrome on Linux)"},
+		{consentQuestion(words.For("de"), far), "192.168.1.20 möchte Ihren Bildschirm sehen und steuern (Firefox on Android)"},
+		{consentQuestion(words.For("de"), near), "Dieser Computer möchte Ihren Bildschirm sehen (Chrome on Linux)"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%q, want %q", c.got, c.want)

@@ -109,10 +109,10 @@ func TestTrayAsksByNotification(t *testing.T) {
 
 	openViewer(t, port)
 	q := svc.next(t)
-	if want := []string{"allow", "Allow", "view-only", "Allow view only", "deny", "Deny"}; !slices.Equal(q.actions, want) {
+	if want := []string{"allow", "Allow", "view-only", "View only", "deny", "Deny"}; !slices.Equal(q.actions, want) {
 		t.Fatalf("buttons %q, want %q", q.actions, want)
 	}
-	if !strings.HasPrefix(q.body, "Allow this computer to see and control your desktop?") {
+	if !strings.HasPrefix(q.body, "This computer wants to see and control your desktop") {
 		t.Fatalf("the question reads %q", q.body)
 	}
 	svc.click(t, q, "allow")
@@ -147,4 +147,35 @@ func TestTrayAsksByNotification(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("the question was not closed within a second of the viewer leaving")
 	}
+}
+
+// TestTrayAsksInTheLocalesLanguage: under LANG=de_DE.UTF-8 the real tray
+// asks in German (the question and its buttons), and the button clicked
+// answers by its key.
+func TestTrayAsksInTheLocalesLanguage(t *testing.T) {
+	bus := sessionBus(t)
+	p := newPanel(t, bus)
+	svc := newQuestionService(t, bus)
+	binDir, _, _ := fakeDesktop(t)
+	os.Remove(filepath.Join(binDir, "zenity"))
+	port := freeAddr(t)[len("127.0.0.1:"):]
+	_, tray := startTray(t, trayEnv(t, bus, binDir, "PATH="+binDir, "LANG=de_DE.UTF-8"),
+		map[string]any{"port": mustAtoi(t, port), "target": echoServer(t), "share_on_start": true, "ask_to_join": true})
+	p.follow(tray)
+	p.waitMenu(t, "sharing", func(m entry) bool { return strings.HasPrefix(m.status(), "Nichts freizugeben ") })
+
+	openViewer(t, port)
+	q := svc.next(t)
+	if want := []string{"allow", "Zulassen", "view-only", "Nur ansehen", "deny", "Ablehnen"}; !slices.Equal(q.actions, want) {
+		t.Fatalf("buttons %q, want %q", q.actions, want)
+	}
+	if !strings.HasPrefix(q.body, "Dieser Computer möchte Ihren Bildschirm sehen und steuern") {
+		t.Fatalf("the question reads %q", q.body)
+	}
+	svc.click(t, q, "view-only")
+	p.waitMenu(t, "the viewer", func(m entry) bool {
+		v, _ := m.path("Zuschauer")
+		_, nobody := v.path("Niemand schaut zu")
+		return len(v.children) > 0 && !nobody
+	})
 }

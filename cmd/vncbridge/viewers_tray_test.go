@@ -64,7 +64,7 @@ func TestTrayViewersOnARealSessionBus(t *testing.T) {
 	control, _ := openViewer(t, port)
 	p.waitMenu(t, "the first viewer", func(m entry) bool { return len(viewerEntries(m)) == 1 })
 
-	say("echo 'Allow view only'; exit 1")
+	say("echo 'View only'; exit 1")
 	openViewer(t, port)
 	m := p.waitMenu(t, "the second viewer", func(m entry) bool { return len(viewerEntries(m)) == 2 })
 	es := viewerEntries(m)
