@@ -1,6 +1,11 @@
 package app
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // What the menu's items do, run on the event loop (menu.go builds the items).
 
@@ -90,13 +95,26 @@ func askUntilValid[T any](a *trayApp, title, prompt, value string, parse func(st
 		a.ask(title, withWhy(why, prompt), value, func(v string) {
 			x, err := parse(v)
 			if err != nil {
-				again(v, err.Error())
+				again(v, a.refusal(v, err))
 				return
 			}
 			then(x)
 		})
 	}
 	again(value, "")
+}
+
+// refusal says in the tray's language why the value v typed in a dialog
+// was refused by err.
+func (a *trayApp) refusal(v string, err error) string {
+	v = strconv.Quote(strings.TrimSpace(v))
+	switch {
+	case errors.Is(err, errBadPort):
+		return a.st.Words.Sprintf("%s is not a port between 1 and 65535", v)
+	case errors.Is(err, errBadTarget):
+		return a.st.Words.Sprintf("%s is not a VNC server address", v)
+	}
+	return err.Error()
 }
 
 // withWhy puts the reason a value was refused before a prompt.
@@ -124,11 +142,11 @@ func (a *trayApp) toggleRemote() {
 // toggleLogin is Start at login.
 func (a *trayApp) toggleLogin() {
 	if a.cfg.autostart == nil {
-		a.tell("Start at login is not available here")
+		a.tell(a.st.Words.Sprintf("Start at login is not available here"))
 		return
 	}
 	if err := a.cfg.autostart.SetEnabled(!a.st.StartAtLogin); err != nil {
-		a.tell("Start at login: " + err.Error())
+		a.tell(a.st.Words.Sprintf("Start at login: %s", err.Error()))
 		return
 	}
 	a.st.StartAtLogin = a.cfg.autostart.Enabled()

@@ -101,7 +101,7 @@ func consentQuestion(w words.Printer, v proxy.Viewer) string {
 	if v.ViewOnly {
 		q = w.Sprintf("%s wants to see your desktop", who)
 	}
-	if c := viewerClient(v); c != "" {
+	if c := viewerClient(w, v); c != "" {
 		q += " (" + c + ")"
 	}
 	return q

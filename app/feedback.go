@@ -82,6 +82,7 @@ func (a *trayApp) open(target string) {
 	if isURL {
 		what = "the browser"
 	}
+	w := a.st.Words
 	var err error
 	if a.cfg.opener == nil {
 		err = exec.ErrNotFound
@@ -90,18 +91,24 @@ func (a *trayApp) open(target string) {
 	}
 	a.log.Warn("open", "what", what, "err", err)
 	var exit *exec.ExitError
-	failed := sentence(what) + " could not be opened"
-	if errors.Is(err, exec.ErrNotFound) || errors.As(err, &exit) && exit.ExitCode() == 3 {
-		failed = "No program to open " + what + " was found"
+	failed := w.Sprintf("The folder could not be opened")
+	notFound := errors.Is(err, exec.ErrNotFound) || errors.As(err, &exit) && exit.ExitCode() == 3
+	switch {
+	case isURL && notFound:
+		failed = w.Sprintf("No program to open the browser was found")
+	case isURL:
+		failed = w.Sprintf("The browser could not be opened")
+	case notFound:
+		failed = w.Sprintf("No program to open the folder was found")
 	}
 	switch {
 	case !isURL:
-		a.tell(failed + ": open " + target + " yourself")
+		a.tell(w.Sprintf("%s: open %s yourself", failed, target))
 	case a.cfg.clipboard != nil && a.cfg.clipboard.Copy(target) == nil:
-		a.tell(failed + ": its address is on the clipboard; paste it into a browser")
+		a.tell(w.Sprintf("%s: its address is on the clipboard; paste it into a browser", failed))
 	default:
 		u, _ := url.Parse(target)
-		a.tell(failed + ": open " + u.Scheme + "://" + u.Host + " in a browser, then Open in browser from the vncbridge menu")
+		a.tell(w.Sprintf("%s: open %s in a browser, then Open in browser from the vncbridge menu", failed, u.Scheme+"://"+u.Host))
 	}
 }
 

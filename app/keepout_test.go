@@ -15,6 +15,7 @@ import (
 	"github.com/gobwas/ws/wsutil"
 
 	"vncbridge/internal/testnet"
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -139,7 +140,7 @@ func TestDisconnectKeepsTheViewerOut(t *testing.T) {
 	held := friend.holdOpen()
 	testnet.WaitFor(t, "the viewer in the menu", func() bool { return len(h.app.viewersSeen()) == 1 })
 	v := h.app.viewersSeen()[0]
-	h.click("Viewers", viewerTitle(v.Viewer), "Disconnect")
+	h.click("Viewers", viewerTitle(words.English, v.Viewer), "Disconnect")
 	if got := testnet.CloseReason(t, held, nil); got != disconnectReason {
 		t.Fatalf("disconnected with %q", got)
 	}

@@ -145,7 +145,7 @@ func (a *trayApp) noteTargetAnswers(cands []string) {
 	if a.st.TargetDown == "" {
 		a.log.Warn("no VNC server answers", "target", t)
 	}
-	a.st.TargetDown = "no VNC server answers at " + t
+	a.st.TargetDown = a.st.Words.Sprintf("no VNC server answers at %s", t)
 }
 
 // noteLocalAnswers says whether the desktop's VNC server answered on its
@@ -156,7 +156,7 @@ func (a *trayApp) noteLocalAnswers(up bool) {
 	case up:
 		a.st.TargetDown = ""
 	case a.st.TargetDown == "":
-		a.st.TargetDown = name + " does not answer on its socket"
+		a.st.TargetDown = a.st.Words.Sprintf("%s does not answer on its socket", name)
 		a.log.Warn(a.st.TargetDown)
 	}
 }

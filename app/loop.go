@@ -55,7 +55,7 @@ func (a *trayApp) runHeadless() error {
 	a.startSharing()
 	if !a.st.Sharing {
 		if a.st.Err == "" {
-			return errors.New("sharing did not start (see the log)")
+			return errors.New(a.st.Words.Sprintf("sharing did not start (see the log)"))
 		}
 		return errors.New(a.st.Err)
 	}
@@ -64,7 +64,7 @@ func (a *trayApp) runHeadless() error {
 			a.log.Warn("the settings could not be saved", "err", err)
 		}
 	}
-	fmt.Fprintln(a.cfg.out, a.st.Words.Sprintf("vncbridge: sharing %s; open %s", targetLabel(a.st.Settings.Target), a.st.Settings.localURL()))
+	fmt.Fprintln(a.cfg.out, a.st.Words.Sprintf("vncbridge: sharing %s; open %s", targetLabel(a.st.Words, a.st.Settings.Target), a.st.Settings.localURL()))
 	return a.loop()
 }
 
@@ -134,7 +134,7 @@ func (a *trayApp) handle(f func()) {
 	defer func() {
 		if r := recover(); r != nil {
 			a.log.Error("internal error", "panic", r, "stack", string(debug.Stack()))
-			a.st.Err = "Internal error (see vncbridge.log)"
+			a.st.Err = a.st.Words.Sprintf("Internal error (see vncbridge.log)")
 		}
 	}()
 	f()

@@ -43,7 +43,7 @@ func (a *trayApp) menu(st state) []menuItem {
 	if st.Sharing || running {
 		items = append(items, menuItem{Title: w.Sprintf("Stop sharing"), Action: a.do(a.stopSharingOrService)})
 	} else {
-		items = append(items, menuItem{Title: w.Sprintf("Start sharing"), Tooltip: w.Sprintf("Share %s on port %s", targetLabel(s.Target), strconv.Itoa(s.Port)),
+		items = append(items, menuItem{Title: w.Sprintf("Start sharing"), Tooltip: w.Sprintf("Share %s on port %s", targetLabel(w, s.Target), strconv.Itoa(s.Port)),
 			Action: a.do(a.startSharingOrService)})
 	}
 	items = append(items, menuItem{Title: w.Sprintf("Open in browser"), Tooltip: s.localURL(), Action: a.do(a.openViewer)})
@@ -108,7 +108,7 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 	if len(st.Found) == 0 {
 		none := menuItem{Title: w.Sprintf("No VNC server found on this computer"), Disabled: true}
 		if adv := st.helpAdvice(); adv != nil && !st.Desktop.OK {
-			none.Disabled, none.Tooltip = false, adv.Summary
+			none.Disabled, none.Tooltip = false, adviceIn(w, *adv).Summary
 			none.Action = a.do(func() { a.openPage("help") })
 		}
 		m.Children = append(m.Children, none)
@@ -126,7 +126,7 @@ func (a *trayApp) targetMenu(st state, locked bool) menuItem {
 			continue
 		}
 		listed[t] = true
-		saved = append(saved, menuItem{Title: w.Sprintf("%s (saved)", targetLabel(t)), Checkbox: true, Checked: t == s.Target, Action: pick(t)})
+		saved = append(saved, menuItem{Title: w.Sprintf("%s (saved)", targetLabel(w, t)), Checkbox: true, Checked: t == s.Target, Action: pick(t)})
 	}
 	if len(saved) > 0 {
 		m.Children = append(m.Children, separator())
@@ -147,9 +147,9 @@ func (a *trayApp) desktopMenu(st state, listed map[string]bool) menuItem {
 	all := desktopTargetOf(prog, "")
 	listed[all] = true
 	if len(d.Monitors) < 2 {
-		return menuItem{Title: d.Prog.Label(), Checkbox: true, Checked: target == all, Action: pick(all), Tooltip: tooltip}
+		return menuItem{Title: programLabel(st.Words, d.Prog), Checkbox: true, Checked: target == all, Action: pick(all), Tooltip: tooltip}
 	}
-	m := menuItem{Title: d.Prog.Label(), Tooltip: tooltip}
+	m := menuItem{Title: programLabel(st.Words, d.Prog), Tooltip: tooltip}
 	m.Children = append(m.Children, menuItem{Title: st.Words.Sprintf("All monitors"), Checkbox: true, Checked: target == all, Action: pick(all)})
 	for _, mon := range d.Monitors {
 		t := desktopTargetOf(prog, mon.Name)

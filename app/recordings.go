@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -70,7 +69,7 @@ func (a *trayApp) setRecordLimits(days, gib int) {
 func (a *trayApp) openRecordings() {
 	dir := a.cfg.paths.Recordings
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		a.tell("Cannot make the recordings folder: " + err.Error())
+		a.tell(a.st.Words.Sprintf("Cannot make the recordings folder: %s", err.Error()))
 		return
 	}
 	if a.recPage == nil {
@@ -83,7 +82,7 @@ func (a *trayApp) openRecordings() {
 			},
 		})
 		if err != nil {
-			a.tell("Cannot start the recordings page: " + err.Error())
+			a.tell(a.st.Words.Sprintf("Cannot start the recordings page: %s", err.Error()))
 			return
 		}
 		a.recPage = srv
@@ -120,13 +119,13 @@ func (a *trayApp) recordingFailed(file string, err error) {
 	go a.post(func() {
 		why := err.Error()
 		if recordings.IsDiskFull(err) {
-			why = "disk full"
+			why = a.st.Words.Sprintf("disk full")
 		}
 		a.log.Warn("recording stopped", "file", file, "err", err)
 		if a.st.RecordingStopped == "" {
-			a.notify("vncbridge", fmt.Sprintf("Recording stopped (%s); sharing goes on.", why))
+			a.notify("vncbridge", a.st.Words.Sprintf("Recording stopped (%s); sharing goes on.", why))
 		}
-		a.st.RecordingStopped = "recording stopped: " + why
+		a.st.RecordingStopped = a.st.Words.Sprintf("recording stopped: %s", why)
 		a.pruneRecordings() // the limits may make room for the next session
 	})
 }

@@ -63,7 +63,8 @@ func Run(opt Options) error {
 	if !cfg.headless {
 		if ok, why := trayHost(); !ok {
 			log.Warn("running without a tray icon: " + why)
-			cfg.notifier.Notify("vncbridge runs without a tray icon", why+". It shares with the saved settings; see the log for the address.")
+			w := cfg.words(settings{}) // the settings are read later: the command line's or the system's language
+			cfg.notifier.Notify(w.Sprintf("vncbridge runs without a tray icon"), w.Sprintf("%s. It shares with the saved settings; see the log for the address.", why))
 			cfg.headless = true
 		}
 	}

@@ -74,12 +74,20 @@ func serviceSign(files []string, port int, sharing bool) (sign string, ok bool) 
 	return sign, true
 }
 
+// serviceFailures say a service action failed, by the action's name.
+var serviceFailures = map[string]string{
+	"install":   "The service could not install: %s",
+	"uninstall": "The service could not uninstall: %s",
+	"start":     "The service could not start: %s",
+	"stop":      "The service could not stop: %s",
+}
+
 // serviceDo runs a service action in the background (it may ask for a
 // password) and shows the outcome.
 func (a *trayApp) serviceDo(what string, do func(serviceControl) error) {
 	svc := a.cfg.service
 	if svc == nil {
-		a.fail("No service manager on this system")
+		a.fail(a.st.Words.Sprintf("No service manager on this system"))
 		return
 	}
 	if what == "start" {
@@ -94,11 +102,15 @@ func (a *trayApp) serviceDo(what string, do func(serviceControl) error) {
 			a.setService(v)
 			switch {
 			case errors.Is(err, ErrNotInstalled):
-				a.tell("The service is not installed: choose Run in background ▸ Install as service")
+				a.tell(a.st.Words.Sprintf("The service is not installed: choose Run in background ▸ Install as service"))
 			case errors.Is(err, errAlreadyInstalled):
-				a.tell("The service is already installed")
+				a.tell(a.st.Words.Sprintf("The service is already installed"))
 			case err != nil:
-				a.tell(fmt.Sprintf("The service could not %s: %v", what, err))
+				if f, ok := serviceFailures[what]; ok {
+					a.tell(a.st.Words.Sprintf(f, err.Error()))
+				} else {
+					a.tell(fmt.Sprintf("The service could not %s: %v", what, err))
+				}
 			default:
 				a.log.Info("service "+what, "installed", a.st.Service.Installed, "running", a.st.Service.Running)
 			}

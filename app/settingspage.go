@@ -26,7 +26,7 @@ func (a *trayApp) openPage(which string) {
 	if a.page == nil {
 		p, err := newSettingsPage(a)
 		if err != nil {
-			a.tell("Cannot start the settings page: " + err.Error())
+			a.tell(a.st.Words.Sprintf("Cannot start the settings page: %s", err.Error()))
 			return
 		}
 		a.page = p

@@ -16,6 +16,7 @@ import (
 
 	"vncbridge/app/localvnc"
 	"vncbridge/internal/peeruser"
+	"vncbridge/internal/words"
 	"vncbridge/proxy"
 )
 
@@ -180,7 +181,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			return nil, err
 		}
 		sh.local = local
-		cfg.Target, cfg.UnixTarget, cfg.TargetName = "", local.Socket(), sentence(targetLabel(s.Target))
+		cfg.Target, cfg.UnixTarget, cfg.TargetName = "", local.Socket(), sentence(targetLabel(words.English, s.Target))
 	}
 	srv, err := proxy.New(cfg)
 	if err != nil {

@@ -20,7 +20,7 @@ func (a *trayApp) startSharing() {
 		return
 	}
 	if a.st.serviceRunning() {
-		a.tell("The vncbridge service is already sharing; stop it first")
+		a.tell(a.st.Words.Sprintf("The vncbridge service is already sharing; stop it first"))
 		return
 	}
 	if a.st.Settings.needsTokens() {
@@ -32,13 +32,16 @@ func (a *trayApp) startSharing() {
 	}
 	sh, err := startShare(a.st.Settings, a.shareOptions())
 	if errors.Is(err, errPortInUse) {
-		err = fmt.Errorf("%w; %s", err, a.freePortHint())
+		err = errors.New(a.st.Words.Sprintf("port %s is in use; %s", strconv.Itoa(a.st.Settings.Port), a.freePortHint()))
+	}
+	if ae := (adviceError{}); errors.As(err, &ae) {
+		adv := adviceIn(a.st.Words, ae.advice)
+		a.fail(adv.Summary)
+		a.st.ErrAdvice = &adv
+		return
 	}
 	if err != nil {
 		a.fail(err.Error())
-		if ae := (adviceError{}); errors.As(err, &ae) {
-			a.st.ErrAdvice = &ae.advice
-		}
 		return
 	}
 	a.serve(sh)
@@ -78,8 +81,8 @@ func (a *trayApp) serve(sh *share) {
 		a.st.TargetDown = "" // another target: unknown until looked at
 	}
 	if sh.monitorGone != "" {
-		a.st.LocalNote = "monitor " + sh.monitorGone + " is gone: sharing all monitors"
-		a.notify("vncbridge", "Monitor "+sh.monitorGone+" is gone: sharing all monitors instead")
+		a.st.LocalNote = a.st.Words.Sprintf("monitor %s is gone: sharing all monitors", sh.monitorGone)
+		a.notify("vncbridge", a.st.Words.Sprintf("Monitor %s is gone: sharing all monitors instead", sh.monitorGone))
 	}
 	a.pruneRecordings()
 	a.countViewers()
@@ -93,7 +96,7 @@ func (a *trayApp) serve(sh *share) {
 			}
 			a.share, a.st.Sharing = nil, false
 			if err != nil && !errors.Is(err, net.ErrClosed) {
-				a.fail("Sharing stopped: " + err.Error())
+				a.fail(a.st.Words.Sprintf("Sharing stopped: %s", err.Error()))
 			}
 		})
 	}()
@@ -162,6 +165,9 @@ func (a *trayApp) reshare(s settings) error {
 		old.closeListeners()
 		sh, err = startShare(s, a.shareOptions())
 	}
+	if errors.Is(err, errPortInUse) {
+		err = errors.New(a.st.Words.Sprintf("port %s is in use", strconv.Itoa(s.Port)))
+	}
 	if err != nil && !samePlace {
 		return err // the old share goes on
 	}
@@ -196,7 +202,7 @@ func (a *trayApp) update(change func(*settings)) error {
 	}
 	if err == nil {
 		if serr := saveSettings(a.cfg.paths, s); serr != nil {
-			err = fmt.Errorf("the settings could not be saved: %w", serr)
+			err = fmt.Errorf("%s: %w", a.st.Words.Sprintf("the settings could not be saved"), serr)
 		}
 	}
 	if err != nil {
@@ -225,11 +231,8 @@ func (a *trayApp) endNetworkSessions(sh *share) {
 			n++
 		}
 	}
-	switch {
-	case n == 1:
-		a.notify("vncbridge", "1 viewer on another computer was disconnected")
-	case n > 1:
-		a.notify("vncbridge", fmt.Sprintf("%d viewers on other computers were disconnected", n))
+	if n > 0 {
+		a.notify("vncbridge", a.st.Words.Sprintf("%d viewers on other computers were disconnected", n))
 	}
 	a.log.Info("the desktop is off the network", "disconnected", n)
 }
@@ -245,9 +248,9 @@ func (a *trayApp) freePortHint() string {
 		}
 		ln.Close()
 		if a.cfg.headless {
-			return fmt.Sprintf("port %d is free: try --port %d", p, p)
+			return a.st.Words.Sprintf("port %s is free: try --port %s", strconv.Itoa(p), strconv.Itoa(p))
 		}
-		return fmt.Sprintf("port %d is free: choose it in Listen port ▸ Other…", p)
+		return a.st.Words.Sprintf("port %s is free: choose it in Listen port ▸ Other…", strconv.Itoa(p))
 	}
-	return "choose another port"
+	return a.st.Words.Sprintf("choose another port")
 }

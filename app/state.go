@@ -150,21 +150,21 @@ func (st state) status() string {
 		return w.Sprintf("Nothing to share %s — %s", where, st.LocalNote)
 	case st.Sharing && st.TargetDown != "":
 		if adv := st.advice(); adv != nil {
-			return w.Sprintf("Nothing to share %s — %s", where, adv.Summary)
+			return w.Sprintf("Nothing to share %s — %s", where, adviceIn(w, *adv).Summary)
 		}
 		if _, desktop := desktopProgram(s.Target); st.Desktop.OK && !desktop {
-			return w.Sprintf("Nothing to share %s — %s; choose %s in Target VNC server", where, st.TargetDown, st.Desktop.Prog.Label())
+			return w.Sprintf("Nothing to share %s — %s; choose %s in Target VNC server", where, st.TargetDown, programLabel(w, st.Desktop.Prog))
 		}
 		return w.Sprintf("Nothing to share %s — %s", where, st.TargetDown)
 	case st.Sharing && st.AskImpossible && s.askToJoin(true):
-		return w.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(w, len(st.Watching)), askImpossible)
+		return w.Sprintf("Sharing %s %s — %s — %s", targetLabel(w, s.Target), where, viewers(w, len(st.Watching)), w.Sprintf(askImpossible))
 	case st.Sharing && st.RecordingStopped != "":
-		return w.Sprintf("Sharing %s %s — %s — %s", targetLabel(s.Target), where, viewers(w, len(st.Watching)), st.RecordingStopped)
+		return w.Sprintf("Sharing %s %s — %s — %s", targetLabel(w, s.Target), where, viewers(w, len(st.Watching)), st.RecordingStopped)
 	case st.Sharing:
-		return w.Sprintf("Sharing %s %s — %s", targetLabel(s.Target), where, viewers(w, len(st.Watching)))
+		return w.Sprintf("Sharing %s %s — %s", targetLabel(w, s.Target), where, viewers(w, len(st.Watching)))
 	case st.serviceRunning():
 		s = st.serviceSettings()
-		return w.Sprintf("Sharing %s at %s (background service)", targetLabel(s.Target), s.baseURL())
+		return w.Sprintf("Sharing %s at %s (background service)", targetLabel(w, s.Target), s.baseURL())
 	}
 	return w.Sprintf("Stopped")
 }

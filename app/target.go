@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"vncbridge/app/localvnc"
+	"vncbridge/internal/words"
 )
 
 // ParseTarget reads a VNC server's address as VNC users type it, and
@@ -129,20 +132,26 @@ func desktopProgram(t string) (name string, ok bool) {
 // either.
 func targetInput(t string) string {
 	if _, _, ok := desktopTarget(t); ok {
-		return sentence(targetLabel(t))
+		return sentence(targetLabel(words.English, t)) // ParseTarget reads English
 	}
 	return t
 }
 
-// targetLabel is a target as the status line names it.
-func targetLabel(t string) string {
+// targetLabel is a target as the status line names it, in w's language.
+func targetLabel(w words.Printer, t string) string {
 	if name, monitor, ok := desktopTarget(t); ok {
 		if monitor != "" {
-			return "this desktop (" + name + ", monitor " + monitor + ")"
+			return w.Sprintf("this desktop (%s, monitor %s)", name, monitor)
 		}
-		return "this desktop (" + name + ")"
+		return w.Sprintf("this desktop (%s)", name)
 	}
 	return t
+}
+
+// programLabel is the menu's name of the desktop served by prog, in w's
+// language: "This desktop (x11vnc)".
+func programLabel(w words.Printer, prog localvnc.Program) string {
+	return w.Sprintf("This desktop (%s)", prog.Name)
 }
 
 // validTarget checks a saved target: host:port, or desktop:NAME.

@@ -29,26 +29,27 @@ func viewerHost(v proxy.Viewer) string {
 	return v.Address
 }
 
-// viewerClient is the viewer's browser and device, "Firefox on Android";
-// "" when neither is known.
-func viewerClient(v proxy.Viewer) string {
+// viewerClient is the viewer's browser and device, "Firefox on Android",
+// in w's language; "" when neither is known.
+func viewerClient(w words.Printer, v proxy.Viewer) string {
 	b := viewerText(v.Browser)
 	if b == "unknown" {
 		b = ""
 	}
 	switch {
 	case b != "" && v.Device != "":
-		return b + " on " + v.Device
+		return w.Sprintf("%s on %s", b, v.Device)
 	case b != "":
 		return b
 	}
 	return v.Device
 }
 
-// viewerMode is what a viewer may do: "can control" or "view only".
-func viewerMode(v proxy.Viewer) string {
+// viewerMode is what a viewer may do: "can control" or "view only", in
+// w's language.
+func viewerMode(w words.Printer, v proxy.Viewer) string {
 	if v.ViewOnly {
-		return "view only"
+		return w.Sprintf("view only")
 	}
-	return "can control"
+	return w.Sprintf("can control")
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"sync"
 
 	"vncbridge/internal/words"
@@ -79,7 +78,7 @@ func (a *trayApp) listViewers() {
 // viewerNotice words a viewer joining or leaving for a notification.
 func viewerNotice(w words.Printer, v proxy.Viewer, joined bool) (title, body string) {
 	who := sentence(viewerName(w, v))
-	if c := viewerClient(v); c != "" {
+	if c := viewerClient(w, v); c != "" {
 		who += " (" + c + ")"
 	}
 	switch {
@@ -91,16 +90,14 @@ func viewerNotice(w words.Printer, v proxy.Viewer, joined bool) (title, body str
 	return w.Sprintf("Viewer joined"), w.Sprintf("%s is now viewing your desktop and can control it", who)
 }
 
-// viewerTitle is a viewer's menu entry: "192.168.1.20 — Firefox on
-// Android, view only, since 14:05".
-func viewerTitle(v proxy.Viewer) string {
-	who := sentence(viewerName(words.English, v))
-	if c := viewerClient(v); c != "" {
-		who += " — " + c + ","
-	} else {
-		who += " —"
+// viewerTitle is a viewer's menu entry in w's language: "192.168.1.20 —
+// Firefox on Android, view only, since 14:05".
+func viewerTitle(w words.Printer, v proxy.Viewer) string {
+	who, since := sentence(viewerName(w, v)), v.Start.Local().Format("15:04")
+	if c := viewerClient(w, v); c != "" {
+		return w.Sprintf("%s — %s, %s, since %s", who, c, viewerMode(w, v), since)
 	}
-	return fmt.Sprintf("%s %s, since %s", who, viewerMode(v), v.Start.Local().Format("15:04"))
+	return w.Sprintf("%s — %s, since %s", who, viewerMode(w, v), since)
 }
 
 // disconnect closes one viewer's session with a reason its page shows, and
@@ -125,7 +122,7 @@ func (a *trayApp) viewersMenu(st state) menuItem {
 	s, w := st.Settings, st.Words
 	m := menuItem{Title: w.Sprintf("Viewers")}
 	for _, v := range st.Watching {
-		m.Children = append(m.Children, menuItem{Title: viewerTitle(v.Viewer), Tooltip: v.Address,
+		m.Children = append(m.Children, menuItem{Title: viewerTitle(w, v.Viewer), Tooltip: v.Address,
 			Children: []menuItem{{Title: w.Sprintf("Disconnect"), Action: a.do(func() { a.disconnect(v) })}}})
 	}
 	if len(st.Watching) == 0 {

@@ -61,6 +61,9 @@ var failureRules = []failureRule{
 		[]string{"Choose another monitor, or All monitors, in Target VNC server ▸ This desktop."}},
 }
 
+// placeholder is a word a failure rule fills in.
+var placeholder = regexp.MustCompile(`\{program\}|\{name\}`)
+
 // explainFailure says in words why program could not start, from the lines
 // it printed, and what to do; nil when no line is understood.
 func explainFailure(program string, lines []string) *StartError {
@@ -81,7 +84,14 @@ func explainFailure(program string, lines []string) *StartError {
 				}
 			}
 			fill := strings.NewReplacer("{program}", program, "{name}", group, "  ", " ").Replace
-			a := Advice{Summary: fill(r.words)}
+			// The summary's format: each {program} and {name} a %s, in
+			// the order they come.
+			var args []any
+			format := placeholder.ReplaceAllStringFunc(r.words, func(p string) string {
+				args = append(args, map[string]string{"{program}": program, "{name}": group}[p])
+				return "%s"
+			})
+			a := Advice{Summary: fill(r.words), Format: format, Args: args}
 			for _, st := range r.steps {
 				a.Steps = append(a.Steps, fill(st))
 			}

@@ -6,6 +6,7 @@ package localvnc
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -56,8 +57,13 @@ func (e Env) orDefaults() Env {
 
 // Advice is what to do when vncbridge cannot start a VNC server itself.
 type Advice struct {
-	Summary string   // one line for the status: "Install x11vnc: sudo apt install x11vnc"
-	Steps   []string // the whole story, for the help page
+	Summary string // one line for the status: "Install x11vnc: sudo apt install x11vnc"
+	// Format and Args make Summary (fmt.Sprintf), when it has words
+	// filled in: Format is then the English text a translation of the
+	// summary is keyed by (internal/words), else Summary itself is.
+	Format string
+	Args   []any
+	Steps  []string // the whole story, for the help page
 	// Commands are install commands to copy ("winget install …").
 	Commands []string
 	// SettingsURL opens the system's own setting, where there is one
@@ -192,9 +198,9 @@ func installCommand(pkg string, ids []string) string {
 
 func installAdvice(pkg string, ids []string) Advice {
 	cmd := installCommand(pkg, ids)
-	a := Advice{Summary: "No VNC server runs; install " + pkg + " and vncbridge starts it for you"}
+	a := summary("No VNC server runs; install %s and vncbridge starts it for you", pkg)
 	if cmd != "" {
-		a.Summary = "No VNC server runs; install " + pkg + ": " + cmd
+		a = summary("No VNC server runs; install %s: %s", pkg, cmd)
 		a.Commands = []string{cmd}
 	}
 	how := "Install it with your package manager."
@@ -254,4 +260,9 @@ var noDesktopAdvice = Advice{
 		"vncbridge runs without a desktop session (as a service, or over ssh), so there is no screen it could share itself.",
 		"Start a VNC server of its own (for example TigerVNC's Xvnc or vncserver) and pick it in the Target menu, or run vncbridge in your desktop session.",
 	},
+}
+
+// summary is the advice whose summary is format filled with args.
+func summary(format string, args ...any) Advice {
+	return Advice{Summary: fmt.Sprintf(format, args...), Format: format, Args: args}
 }

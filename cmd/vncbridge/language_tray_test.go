@@ -3,6 +3,8 @@
 package main
 
 import (
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -25,9 +27,31 @@ func labels(e entry) []string {
 }
 
 // trayWords is what the tray in one language shows: its menu stopped, and
-// sharing (with the Viewers menu, and nothing to share behind the port: the
-// target is an echo server).
+// sharing (with the Viewers menu and a viewer in it, and nothing to share
+// behind the port: the target is an echo server).
 type trayWords struct{ stopped, sharing []string }
+
+// asciiWord is a word in Latin letters.
+var asciiWord = regexp.MustCompile(`[A-Za-z]{3,}`)
+
+// notEnglish are words of the English menu that other languages use too:
+// names, and words German shares with English.
+var notEnglish = []string{"vncbridge", "vnc", "gib", "http", "https", "localhost", "dev", "computer", "server",
+	"port", "browser", "link", "token", "tls", "go", "unknown", "linux", "start", "display", "wayland"}
+
+// englishWords are the words of the English labels, in lower case, but
+// those of notEnglish.
+func englishWords(labels []string) map[string]bool {
+	m := map[string]bool{}
+	for _, l := range labels {
+		for _, w := range asciiWord.FindAllString(l, -1) {
+			if w = strings.ToLower(w); !slices.Contains(notEnglish, w) {
+				m[w] = true
+			}
+		}
+	}
+	return m
+}
 
 // The real tray speaks the locale's language: under LANG=de_DE.UTF-8 its
 // menu and status are German, with none of the English labels left, under
@@ -51,14 +75,25 @@ func TestTrayMenuInTheLocalesLanguage(t *testing.T) {
 			return w
 		}
 		p.click(t, start)
-		m = p.waitMenu(t, "sharing, with "+viewers, func(m entry) bool {
+		p.waitMenu(t, "sharing, with "+viewers, func(m entry) bool {
 			_, ok := m.path(viewers)
 			return ok && strings.HasPrefix(m.status(), nothing)
+		})
+		openViewer(t, fmt.Sprint(settings["port"]))
+		m = p.waitMenu(t, "a viewer in "+viewers, func(m entry) bool {
+			v, _ := m.path(viewers)
+			return slices.ContainsFunc(v.children, func(c entry) bool { return len(c.children) > 0 })
 		})
 		w.sharing = labels(m)
 		return w
 	}
-	english := run(t, "Start sharing", "Stopped", "Viewers", "Nothing to share ", []string{"LANG=C"}, map[string]any{})
+	english := run(t, "Start sharing", "Stopped", "Viewers", "Nothing to share ", []string{"LANG=C"}, map[string]any{"ask_to_join": false})
+	if !slices.ContainsFunc(english.sharing, func(l string) bool {
+		return strings.HasPrefix(l, "This computer — can control, since ")
+	}) {
+		t.Errorf("no viewer in the English menu: %q", english.sharing)
+	}
+	words := englishWords(append(english.stopped, english.sharing...))
 	for _, c := range []struct {
 		locale                           string
 		start, stopped, viewers, nothing string
@@ -67,10 +102,15 @@ func TestTrayMenuInTheLocalesLanguage(t *testing.T) {
 		{"ja_JP.UTF-8", "共有を開始", "停止中", "視聴者", "共有するものがありません "},
 	} {
 		t.Run(c.locale, func(t *testing.T) {
-			got := run(t, c.start, c.stopped, c.viewers, c.nothing, []string{"LANG=" + c.locale}, map[string]any{})
+			got := run(t, c.start, c.stopped, c.viewers, c.nothing, []string{"LANG=" + c.locale}, map[string]any{"ask_to_join": false})
 			for _, l := range append(got.stopped, got.sharing...) {
 				if slices.Contains(english.stopped, l) || slices.Contains(english.sharing, l) {
 					t.Errorf("%s: %q is English", c.locale, l)
+				}
+				for _, w := range asciiWord.FindAllString(l, -1) {
+					if words[strings.ToLower(w)] {
+						t.Errorf("%s: %q has the English word %q", c.locale, l, w)
+					}
 				}
 			}
 			if len(got.stopped) != len(english.stopped) || len(got.sharing) != len(english.sharing) {

@@ -143,3 +143,20 @@ func extend(tag language.Tag, words map[string]string) {
 	}
 	panic("words: no catalogue for " + tag.String())
 }
+
+// extendPlurals adds a feature's messages whose words change with a number
+// (their first argument) to one language's catalogue, as extend does.
+func extendPlurals(tag language.Tag, plurals map[string]forms) {
+	for _, d := range dictionaries {
+		if d.tag == tag {
+			for key, fs := range plurals {
+				if _, dup := d.plurals[key]; dup {
+					panic("words: " + tag.String() + " has " + key + " twice")
+				}
+				d.plurals[key] = fs
+			}
+			return
+		}
+	}
+	panic("words: no catalogue for " + tag.String())
+}

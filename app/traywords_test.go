@@ -1,0 +1,45 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A busy port is told in the tray's language in the status line, with the
+// free port's hint naming the German menu.
+func TestBusyPortInGerman(t *testing.T) {
+	busy := busyPort(t)
+	h := startApp(t, settings{Port: busy, Target: echoTarget(t)}, func(c *config) { c.language = "de" })
+	h.click("Freigabe starten")
+	h.waitStatus("the busy port", prefix("Port "+strconv.Itoa(busy)+" ist belegt; Port "))
+	if s := h.tray.status(); !strings.HasSuffix(s, " ist frei: wählen Sie ihn unter Port ▸ Anderer…") {
+		t.Errorf("the status reads %q", s)
+	}
+}
+
+// Under the German printer a target that does not answer says so in the
+// status line, and a browser that would not open in a notification that
+// quotes the German menu item.
+func TestTargetDownAndNoBrowserInGerman(t *testing.T) {
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(c *config) {
+		c.language = "de"
+		c.opener, c.clipboard = failingOpener{}, nil
+		c.detect = func(context.Context, []string) []foundServer { return nil } // nothing answers
+	})
+	h.click("Im Browser öffnen")
+	h.waitNote("Der Browser konnte nicht geöffnet werden: Öffnen Sie http://localhost:" + strconv.Itoa(port) +
+		" in einem Browser, dann „Im Browser öffnen“ im vncbridge-Menü")
+	h.waitStatus("the target down", func(s string) bool {
+		return strings.HasPrefix(s, "Nichts freizugeben unter http://localhost:"+strconv.Itoa(port)+" — kein VNC-Server antwortet unter 127.0.0.1:")
+	})
+}
+
+// failingOpener opens nothing.
+type failingOpener struct{}
+
+func (failingOpener) Open(string) error { return errors.New("no") }
+
