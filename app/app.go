@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -162,12 +163,14 @@ type trayApp struct {
 }
 
 // words is the tray's language: the command line's, else the language
-// setting, else the first of the system's languages it speaks, else English.
+// setting (when vncbridge speaks it), else the first of the system's
+// languages it speaks, else English.
 func (cfg config) words(s settings) words.Printer {
+	_, unknown := words.Lookup(s.Language)
 	switch {
 	case cfg.language != "":
 		return words.For(cfg.language)
-	case s.Language != "":
+	case s.Language != "" && unknown == nil:
 		return words.For(s.Language)
 	case cfg.systemLanguages != nil:
 		return words.For(cfg.systemLanguages()...)
@@ -214,6 +217,13 @@ func newApp(cfg config, tray trayView) *trayApp {
 	if err != nil {
 		a.log.Warn(err.Error())
 		a.notify("vncbridge settings", err.Error())
+	}
+	if s.Language != "" && cfg.language == "" {
+		if _, err := words.Lookup(s.Language); err != nil {
+			msg := fmt.Sprintf("the \"language\" setting in %s: %v", cfg.paths.SettingsFile(), err)
+			a.log.Warn(msg)
+			a.notify("vncbridge settings", msg)
+		}
 	}
 	a.words = cfg.words(s)
 	a.st = state{Settings: s, Version: cfg.version, NoServiceManager: cfg.service == nil, Words: a.words}

@@ -11,6 +11,7 @@ import (
 
 	"vncbridge/app"
 	"vncbridge/assets"
+	"vncbridge/internal/words"
 )
 
 const trayUsage = `Usage: vncbridge [--headless] [--config-dir DIR] [-v] [SETTINGS]
@@ -59,6 +60,11 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 		return usageErr("unexpected argument %q", flags.Arg(0))
 	}
 	opt := app.Options{Version: version, Web: assets.Web(), Out: stdout, Headless: *headless, Language: *lang}
+	if flags.Changed("language") {
+		if _, err := words.Lookup(*lang); err != nil {
+			return usageErr("--language: %v", err)
+		}
+	}
 	if *port != "" {
 		p, err := app.ParsePort(*port)
 		if err != nil {

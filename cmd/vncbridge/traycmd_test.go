@@ -70,6 +70,8 @@ func TestTrayUsage(t *testing.T) {
 		{[]string{"--headless", "--port", "seventy"}, 2, `--port: "seventy" is not a port`},
 		{[]string{"--headless", "--target", "desk:0"}, 2, "--target:"},
 		{[]string{"--headless", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"--headless", "--language", "xx"}, 2, `--language: vncbridge does not speak "xx"; it speaks en, de, ja, ru, zh-Hans, fr, es, pt-BR, it`},
+		{[]string{"--headless", "--language="}, 2, `--language: vncbridge does not speak ""`},
 		{[]string{"--nope"}, 2, "Usage: vncbridge"},
 	} {
 		out, err := exec.Command(binary, c.args...).CombinedOutput()

@@ -6,6 +6,7 @@
 package words
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 
@@ -159,4 +160,39 @@ func extendPlurals(tag language.Tag, plurals map[string]forms) {
 		}
 	}
 	panic("words: no catalogue for " + tag.String())
+}
+
+// Languages are the languages vncbridge speaks, as BCP 47 tags, English
+// first: "en", "de", "ja", …
+func Languages() []string {
+	tags := make([]string, len(dictionaries))
+	for i, d := range dictionaries {
+		tags[i] = d.tag.String()
+	}
+	return tags
+}
+
+// Lookup returns the Printer of language l (a tag or a locale name, as For
+// reads it), or an error that lists the languages spoken when vncbridge
+// does not speak l: a person who chose a language is told, not answered in
+// English.
+func Lookup(l string) (Printer, error) {
+	// The matcher answers English, with low confidence, for a language it
+	// has nothing for: only a match of the same language is one.
+	t, err := language.Parse(localeTag(l))
+	if err == nil && t != language.Und {
+		_, i, confidence := catalogueMatcher().Match(t)
+		want, _ := t.Base()
+		got, _ := dictionaries[i].tag.Base()
+		if confidence != language.No && want == got {
+			return For(l), nil
+		}
+	}
+	return English, fmt.Errorf("vncbridge does not speak %q; it speaks %s", l, strings.Join(Languages(), ", "))
+}
+
+// catalogueMatcher is the matcher among the shipped languages.
+func catalogueMatcher() language.Matcher {
+	_, m := catalogue()
+	return m
 }

@@ -3,6 +3,7 @@ package words
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -146,5 +147,25 @@ func TestParseAppleLanguages(t *testing.T) {
 func TestReorderedArguments(t *testing.T) {
 	if got := For("zh").Sprintf("Share %s on port %s", "本机桌面", "6080"); got != "在端口 6080 上共享 本机桌面" {
 		t.Errorf("Chinese puts the port first: %q", got)
+	}
+}
+
+// A language vncbridge does not speak is an error that lists those it
+// does; one it speaks, in any of its spellings, is its Printer.
+func TestLookup(t *testing.T) {
+	for _, l := range []string{"de", "de_DE.UTF-8", "de-AT", "ja", "pt-BR", "pt_BR.UTF-8", "zh", "zh-CN", "en", "ru", "it", "fr", "es"} {
+		if p, err := Lookup(l); err != nil || p.Language() != For(l).Language() {
+			t.Errorf("Lookup(%q): %v, %v", l, p.Language(), err)
+		}
+	}
+	for _, l := range []string{"xx", "sw", "klingon", "", "C", "de DE"} {
+		_, err := Lookup(l)
+		if err == nil {
+			t.Errorf("Lookup(%q) took it", l)
+			continue
+		}
+		if want := "it speaks en, de, ja, ru, zh-Hans, fr, es, pt-BR, it"; !strings.Contains(err.Error(), want) {
+			t.Errorf("Lookup(%q): %v, want the languages listed (%q)", l, err, want)
+		}
 	}
 }
