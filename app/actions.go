@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"vncbridge/internal/words"
 )
 
 // What the menu's items do, run on the event loop (menu.go builds the items).
@@ -95,7 +96,7 @@ func askUntilValid[T any](a *trayApp, title, prompt, value string, parse func(st
 		a.ask(title, withWhy(why, prompt), value, func(v string) {
 			x, err := parse(v)
 			if err != nil {
-				again(v, a.refusal(v, err))
+				again(v, refusal(a.st.Words, v, err))
 				return
 			}
 			then(x)
@@ -104,15 +105,15 @@ func askUntilValid[T any](a *trayApp, title, prompt, value string, parse func(st
 	again(value, "")
 }
 
-// refusal says in the tray's language why the value v typed in a dialog
-// was refused by err.
-func (a *trayApp) refusal(v string, err error) string {
+// refusal says in w's language why the value v typed in a dialog or a
+// page was refused by err.
+func refusal(w words.Printer, v string, err error) string {
 	v = strconv.Quote(strings.TrimSpace(v))
 	switch {
 	case errors.Is(err, errBadPort):
-		return a.st.Words.Sprintf("%s is not a port between 1 and 65535", v)
+		return w.Sprintf("%s is not a port between 1 and 65535", v)
 	case errors.Is(err, errBadTarget):
-		return a.st.Words.Sprintf("%s is not a VNC server address", v)
+		return w.Sprintf("%s is not a VNC server address", v)
 	}
 	return err.Error()
 }

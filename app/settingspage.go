@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"vncbridge/app/localvnc"
 	"vncbridge/internal/localpage"
+	"vncbridge/internal/words"
 )
 
 // settingsPage is a small page, opened in the browser when the platform has
@@ -57,6 +59,14 @@ func (p *settingsPage) state() state {
 	}
 }
 
+// state reads the app's state from its event loop, in the words of the
+// browser's language (its status line too).
+func (p *settingsPage) stateFor(r *http.Request) (state, words.Printer) {
+	st, say := p.state(), words.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	st.Words = say
+	return st, say
+}
+
 func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/")
 	switch {
@@ -69,12 +79,18 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && rest == "help":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		st := p.state()
-		helpTemplate.Execute(w, map[string]any{"Status": st.status(), "Advice": st.helpAdvice(), "Msg": r.URL.Query().Get("msg")})
+		st, say := p.stateFor(r)
+		var adv *localvnc.Advice
+		if a := st.helpAdvice(); a != nil {
+			a := adviceIn(say, *a)
+			adv = &a
+		}
+		w.Header().Set("Content-Language", say.Language())
+		helpTemplate.Execute(w, map[string]any{"W": say, "Status": st.status(), "Advice": adv, "Msg": r.URL.Query().Get("msg")})
 	case r.Method == http.MethodGet && (rest == "" || rest == "about"):
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		st := p.state()
+		st, _ := p.stateFor(r)
 		p.page(w, st, pageForm{Port: strconv.Itoa(st.Settings.Port), Target: targetInput(st.Settings.Target),
 			Msg: r.URL.Query().Get("msg")}, rest == "about")
 	default:
@@ -90,24 +106,36 @@ type pageForm struct {
 }
 
 // page writes the settings (or about) page with the form f.
+// The page speaks st's language (stateFor).
 func (p *settingsPage) page(w http.ResponseWriter, st state, f pageForm, about bool) {
+	desktop := ""
+	if st.Desktop.OK {
+		desktop = programLabel(st.Words, st.Desktop.Prog)
+	}
+	w.Header().Set("Content-Language", st.Words.Language())
 	pageTemplate.Execute(w, map[string]any{
-		"F": f, "St": st, "About": about, "Status": st.status(), "Found": st.Found,
+		"W": st.Words, "F": f, "St": st, "About": about, "Status": st.status(), "Found": st.Found, "Desktop": desktop,
 	})
 }
 
 // apply takes the form's port and target, through the event loop. A value
 // refused shows the page again with what was typed and the error.
 func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
-	msg := "Saved."
+	say := words.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	msg := say.Sprintf("Saved.")
 	port, perr := ParsePort(r.FormValue("port"))
 	target, terr := ParseTarget(r.FormValue("target"))
 	if err := cmp.Or(perr, terr); err != nil {
+		v := r.FormValue("port")
+		if perr == nil {
+			v = r.FormValue("target")
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		st, _ := p.stateFor(r)
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		p.page(w, p.state(), pageForm{Port: r.FormValue("port"), Target: r.FormValue("target"),
-			Msg: sentence(err.Error()), Err: true}, false)
+		p.page(w, st, pageForm{Port: r.FormValue("port"), Target: r.FormValue("target"),
+			Msg: sentence(refusal(say, v, err)), Err: true}, false)
 		return
 	}
 	{
@@ -121,7 +149,7 @@ func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 				msg = sentence(err.Error())
 			}
 		case <-p.app.life.Done(): // the tray quit meanwhile: the change was not made
-			msg = "vncbridge has quit; the settings were not changed."
+			msg = say.Sprintf("vncbridge has quit; the settings were not changed.")
 		case <-r.Context().Done():
 			return
 		}
@@ -133,7 +161,8 @@ func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 // (macOS Screen Sharing): a button of the help page. The address is the
 // advice's, never the request's.
 func (p *settingsPage) openSystemSetting(w http.ResponseWriter, r *http.Request) {
-	msg := "Opened System Settings."
+	say := words.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	msg := say.Sprintf("Opened System Settings.")
 	done := make(chan bool, 1)
 	p.app.post(func() {
 		adv := p.app.st.helpAdvice()
@@ -147,10 +176,10 @@ func (p *settingsPage) openSystemSetting(w http.ResponseWriter, r *http.Request)
 	select {
 	case ok := <-done:
 		if !ok {
-			msg = "There is no system setting to open now."
+			msg = say.Sprintf("There is no system setting to open now.")
 		}
 	case <-p.app.life.Done():
-		msg = "vncbridge has quit."
+		msg = say.Sprintf("vncbridge has quit.")
 	case <-r.Context().Done():
 		return
 	}
@@ -160,7 +189,7 @@ func (p *settingsPage) openSystemSetting(w http.ResponseWriter, r *http.Request)
 // helpTemplate is the help page: the advice's steps, its commands with a
 // copy button each, and the system setting's button where there is one.
 var helpTemplate = template.Must(template.New("help").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>vncbridge: no VNC server</title>
+<html lang="{{.W.Language}}"><head><meta charset="utf-8"><title>{{.W.Sprintf "vncbridge: no VNC server"}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em; color: #222; }
@@ -170,22 +199,24 @@ button { font: inherit; padding: .3em 1em; }
 .msg { background: #eef6ee; padding: .5em 1em; border-radius: 4px; }
 .status { color: #555; }
 </style></head><body>
-<h1>Share this desktop</h1>
+<main>
+<h1>{{.W.Sprintf "Share this desktop"}}</h1>
 {{if .Msg}}<p class="msg">{{.Msg}}</p>{{end}}
 <p class="status" id="status">{{.Status}}</p>
-{{with .Advice}}
+{{$w := .W}}{{with .Advice}}
 <ol id="steps">{{range .Steps}}<li>{{.}}</li>{{end}}</ol>
-{{range .Commands}}<div class="cmd"><code>{{.}}</code><button type="button" class="copy" data-text="{{.}}">Copy</button></div>
+{{range .Commands}}<div class="cmd"><code>{{.}}</code><button type="button" class="copy" data-text="{{.}}" data-copied="{{$w.Sprintf "Copied"}}" data-failed="{{$w.Sprintf "Select and copy it"}}">{{$w.Sprintf "Copy"}}</button></div>
 {{end}}
-{{if .SettingsURL}}<form method="post"><button type="submit" id="open-settings">Open System Settings</button></form>{{end}}
+{{if .SettingsURL}}<form method="post"><button type="submit" id="open-settings">{{$w.Sprintf "Open System Settings"}}</button></form>{{end}}
 {{else}}
-<p>A VNC server answers: there is nothing to do.</p>
+<p>{{.W.Sprintf "A VNC server answers: there is nothing to do."}}</p>
 {{end}}
+</main>
 <script>
 for (const b of document.querySelectorAll("button.copy")) {
   b.addEventListener("click", async () => {
-    try { await navigator.clipboard.writeText(b.dataset.text); b.textContent = "Copied"; }
-    catch (e) { b.textContent = "Select and copy it"; }
+    try { await navigator.clipboard.writeText(b.dataset.text); b.textContent = b.dataset.copied; }
+    catch (e) { b.textContent = b.dataset.failed; }
   });
 }
 </script>
@@ -193,7 +224,7 @@ for (const b of document.querySelectorAll("button.copy")) {
 `))
 
 var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>vncbridge</title>
+<html lang="{{.W.Language}}"><head><meta charset="utf-8"><title>vncbridge</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 34em; margin: 3em auto; padding: 0 1em; color: #222; }
@@ -203,24 +234,24 @@ button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 .msg { background: #eef6ee; padding: .5em 1em; border-radius: 4px; }
 .error { background: #fbeaea; color: #8a1c1c; padding: .5em 1em; border-radius: 4px; border-left: 4px solid #c62828; }
 .status { color: #555; }
-</style></head><body>
+</style></head><body><main>
 {{if .About}}
 <h1>vncbridge {{.St.Version}}</h1>
-<p>Shares the VNC desktop of this computer with a web browser.</p>
+<p>{{.W.Sprintf "Shares the VNC desktop of this computer with a web browser."}}</p>
 <p class="status">{{.Status}}</p>
-<p>The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at <code>/novnc/LICENSE.txt</code> on the sharing port.</p>
+<p>{{.W.Sprintf "The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at %s on the sharing port." "/novnc/LICENSE.txt"}}</p>
 {{else}}
-<h1>vncbridge settings</h1>
+<h1>{{.W.Sprintf "vncbridge settings"}}</h1>
 {{if .F.Msg}}{{if .F.Err}}<p class="error" role="alert" id="msg">{{.F.Msg}}</p>{{else}}<p class="msg" role="status" id="msg">{{.F.Msg}}</p>{{end}}{{end}}
 <p class="status">{{.Status}}</p>
 <form method="post">
-<label for="port">Listen port</label>
+<label for="port">{{.W.Sprintf "Listen port"}}</label>
 <input id="port" name="port" inputmode="numeric" value="{{.F.Port}}"{{if .F.Err}} aria-describedby="msg"{{end}}>
-<label for="target">Target VNC server (host:port, :display or a port)</label>
+<label for="target">{{.W.Sprintf "Target VNC server (host:port, :display or a port)"}}</label>
 <input id="target" name="target" list="found" value="{{.F.Target}}"{{if .F.Err}} aria-describedby="msg"{{end}}>
-<datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}{{if .St.Desktop.OK}}<option value="This desktop ({{.St.Desktop.Prog.Name}})">{{.St.Desktop.Prog.Label}}</option>{{end}}</datalist>
-<button type="submit">Save</button>
+<datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}{{if .St.Desktop.OK}}<option value="This desktop ({{.St.Desktop.Prog.Name}})">{{.Desktop}}</option>{{end}}</datalist>
+<button type="submit">{{.W.Sprintf "Save"}}</button>
 </form>
 {{end}}
-</body></html>
+</main></body></html>
 `))

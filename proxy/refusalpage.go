@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"vncbridge/internal/words"
 )
 
 // A RefusalPage is the page a browser that navigates to a refused address
@@ -23,29 +24,12 @@ const (
 	PageOpenFromMenu
 )
 
-// refusalWords are the refusal pages' words, by language (the languages of
-// the viewer, assets/web/i18n.js): a title and what to do.
-var refusalWords = map[string]map[RefusalPage][2]string{
-	"en": {
-		PageLinkExpired:  {"This link has expired or is wrong", "Ask the person sharing for a new one."},
-		PageOpenFromMenu: {"Open this share from the vncbridge menu", "In the vncbridge menu, choose Open in browser."},
-	},
-	"de": {
-		PageLinkExpired:  {"Dieser Link ist abgelaufen oder falsch", "Bitten Sie die teilende Person um einen neuen."},
-		PageOpenFromMenu: {"Öffnen Sie diese Freigabe über das vncbridge-Menü", "Wählen Sie im vncbridge-Menü „Im Browser öffnen“."},
-	},
-	"fr": {
-		PageLinkExpired:  {"Ce lien a expiré ou est erroné", "Demandez-en un nouveau à la personne qui partage."},
-		PageOpenFromMenu: {"Ouvrez ce partage depuis le menu de vncbridge", "Dans le menu de vncbridge, choisissez « Ouvrir dans le navigateur »."},
-	},
-	"es": {
-		PageLinkExpired:  {"Este enlace ha caducado o es incorrecto", "Pida uno nuevo a la persona que comparte."},
-		PageOpenFromMenu: {"Abra este escritorio compartido desde el menú de vncbridge", "En el menú de vncbridge, elija «Abrir en el navegador»."},
-	},
-	"zh": {
-		PageLinkExpired:  {"此链接已过期或有误", "请向共享者索取新的链接。"},
-		PageOpenFromMenu: {"请从 vncbridge 菜单打开此共享", "在 vncbridge 菜单中选择“在浏览器中打开”。"},
-	},
+// refusalWords are the refusal pages' title and what to do, keyed by
+// their English in internal/words (pages.go), which has them in every
+// language vncbridge speaks.
+var refusalWords = map[RefusalPage][2]string{
+	PageLinkExpired:  {"This link has expired or is wrong", "Ask the person sharing for a new one."},
+	PageOpenFromMenu: {"Open this share from the vncbridge menu", "In the vncbridge menu, choose Open in browser."},
 }
 
 // refusalPageHTML is self-contained: the files of a guarded share are not
@@ -82,30 +66,10 @@ func wantsPage(r *http.Request) bool {
 		strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
-// refusalLanguage is the first language of Accept-Language that the pages
-// speak, by preference, or English.
-func refusalLanguage(acceptLanguage string) string {
-	best, bestQ := "en", 0.0
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, params, _ := strings.Cut(part, ";")
-		lang, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-		q := 1.0
-		if k, v, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				q = f
-			}
-		}
-		if _, ok := refusalWords[lang]; ok && q > bestQ {
-			best, bestQ = lang, q
-		}
-	}
-	return best
-}
-
 // writeRefusalPage answers r with rf's page, in the browser's language.
 func writeRefusalPage(w http.ResponseWriter, r *http.Request, rf *refusal) {
-	lang := refusalLanguage(r.Header.Get("Accept-Language"))
-	words := refusalWords[lang][rf.page]
+	say := words.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	lang, text := say.Language(), refusalWords[rf.page]
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", lang)
@@ -117,5 +81,5 @@ func writeRefusalPage(w http.ResponseWriter, r *http.Request, rf *refusal) {
 	}
 	refusalPageHTML.Execute(w, struct {
 		Lang, Title, Text, Status string
-	}{lang, words[0], words[1], strconv.Itoa(rf.status) + " " + http.StatusText(rf.status)})
+	}{lang, say.Sprintf(text[0]), say.Sprintf(text[1]), strconv.Itoa(rf.status) + " " + http.StatusText(rf.status)})
 }

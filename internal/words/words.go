@@ -196,3 +196,19 @@ func catalogueMatcher() language.Matcher {
 	_, m := catalogue()
 	return m
 }
+
+// FromAcceptLanguage returns the Printer of the first language of an HTTP
+// Accept-Language header (by its q-values) that vncbridge speaks, or
+// English: the local pages and the refusal pages speak the browser's
+// language.
+func FromAcceptLanguage(header string) Printer {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return English
+	}
+	var want []string
+	for _, t := range tags {
+		want = append(want, t.String())
+	}
+	return For(want...)
+}

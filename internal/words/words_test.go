@@ -169,3 +169,20 @@ func TestLookup(t *testing.T) {
 		}
 	}
 }
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for _, c := range []struct{ header, want string }{
+		{"", "en"},
+		{"de-DE,de;q=0.9,en;q=0.8", "de"},
+		{"en;q=0.5, ja;q=0.9", "ja"},
+		{"sw, pt-BR;q=0.7", "pt-BR"},
+		{"ru-RU", "ru"},
+		{"it-CH, fr;q=0.1", "it"},
+		{"zh-CN,zh;q=0.9", "zh-Hans"},
+		{";;;garbage", "en"},
+	} {
+		if got := FromAcceptLanguage(c.header).Language(); got != c.want {
+			t.Errorf("%q: %s, want %s", c.header, got, c.want)
+		}
+	}
+}
