@@ -664,6 +664,7 @@ func TestViewerSpeaksTheBrowsersLanguage(t *testing.T) {
 		{"fr-CH,fr", "Connecter", "Aucun serveur VNC ne répond sur " + target},
 		{"es-MX", "Conectar", "Ningún servidor VNC responde en " + target},
 		{"zh-CN,zh", "连接", target + " 上没有 VNC 服务器响应"},
+		{"ja-JP,ja;q=0.9", "接続", target + " で応答する VNC サーバーがありません"},
 		{"pt-BR,en-GB", "Connect", "No VNC server answers at " + target},
 	} {
 		b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {

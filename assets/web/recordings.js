@@ -7,6 +7,16 @@
 
 import { loadRFB, parseRecording, prepare, Player } from "./player.js";
 import { $, exposeForTests } from "./page.js";
+import { t, tn, language, setLanguage, chooseLanguage, translatePage } from "./i18n.js";
+
+setLanguage(new URLSearchParams(location.search).get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
+translatePage();
+// Dates, times and sizes are written the language's way.
+const lang = language();
+const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+const spokenDate = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
+const number = (digits) => new Intl.NumberFormat(lang, { maximumFractionDigits: digits });
+const bytes = new Intl.NumberFormat(lang, { style: "unit", unit: "byte", unitDisplay: "long" });
 
 const api = "api/recordings";
 // The player's controls, looked up once: showState runs at every tick of
@@ -34,10 +44,10 @@ function clock(ms) {
 }
 
 function size(n) {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+  const units = ["", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-  return (i === 0 ? n : n.toFixed(n < 10 ? 1 : 0)) + " " + units[i];
+  return i === 0 ? bytes.format(n) : number(n < 10 ? 1 : 0).format(n) + " " + units[i];
 }
 
 function cell(text, cls) {
@@ -47,11 +57,13 @@ function cell(text, cls) {
   return td;
 }
 
-function button(text, title, onclick) {
+// button is a button that says text and, to a screen reader, name (which
+// recording it acts on: the list has one such button per row).
+function button(text, name, onclick) {
   const b = document.createElement("button");
   b.type = "button";
   b.textContent = text;
-  b.title = title;
+  b.setAttribute("aria-label", name);
   b.addEventListener("click", onclick);
   return b;
 }
@@ -63,7 +75,7 @@ async function refresh() {
     if (!resp.ok) throw new Error((await resp.text()).trim() || resp.statusText);
     data = await resp.json();
   } catch (e) {
-    setStatus("error", "Cannot list the recordings: " + e.message);
+    setStatus("error", t("recCannotList", { reason: e.message }));
     return;
   }
   $("folder").textContent = data.dir;
@@ -76,23 +88,26 @@ async function refresh() {
     const tr = document.createElement("tr");
     tr.dataset.name = r.name;
     if (r.name === playing) tr.className = "playing";
-    const started = cell(new Date(r.start).toLocaleString());
+    const start = new Date(r.start);
+    const when = spokenDate.format(start);
+    const started = cell(dateTime.format(start));
     started.title = r.name;
-    if (r.open) started.append(Object.assign(document.createElement("span"), { className: "note", textContent: "recording now" }));
-    if (r.stopped) started.append(Object.assign(document.createElement("span"), { className: "note", textContent: "stopped: " + r.stopped, title: r.stopped }));
+    if (r.open) started.append(Object.assign(document.createElement("span"), { className: "note", textContent: t("recNow") }));
+    if (r.stopped) started.append(Object.assign(document.createElement("span"), { className: "note", textContent: t("recStopped", { reason: r.stopped }), title: r.stopped }));
     tr.append(started, cell(clock(r.duration_ms), "num"), cell(size(r.size), "num"), cell(r.viewer || "—"), cell(r.target || "—"));
     const actions = cell("", "actions");
     const url = api + "/" + encodeURIComponent(r.name);
-    const download = Object.assign(document.createElement("a"), { href: url + "?download=1", textContent: "Download", className: "button download" });
+    const download = Object.assign(document.createElement("a"), { href: url + "?download=1", textContent: t("recDownload"), className: "button download" });
     download.setAttribute("download", r.name);
-    const del = button("Delete", "Delete this recording and its details", () => askDelete(del, r.name));
+    download.setAttribute("aria-label", t("recDownloadOne", { when }));
+    const del = button(t("recDelete"), t("recDeleteOne", { when }), () => askDelete(del, r.name));
     del.className = "delete";
-    actions.append(button("Play", "Play this recording", () => openPlayer(r.name)), download, del);
+    actions.append(button(t("recPlay"), t("recPlayOne", { when }), () => openPlayer(r.name)), download, del);
     tr.append(actions);
     body.append(tr);
   }
   const n = data.recordings.length;
-  setStatus(playing ? "playing" : "ready", n === 0 ? "No recordings yet. Turn on “Record sessions” in vncbridge's menu (or run vncbridge proxy --record FILE) to make some." : n === 1 ? "1 recording." : n + " recordings.");
+  setStatus(playing ? "playing" : "ready", n === 0 ? t("recNone") : tn("recCount", n));
 }
 
 // askDelete asks on the button itself: a second click within 4 seconds
@@ -100,14 +115,16 @@ async function refresh() {
 async function askDelete(btn, name) {
   if (!btn.classList.contains("confirm")) {
     btn.classList.add("confirm");
-    btn.textContent = "Really delete?";
-    setTimeout(() => { btn.classList.remove("confirm"); btn.textContent = "Delete"; }, 4000);
+    const label = btn.getAttribute("aria-label");
+    btn.textContent = t("recReallyDelete");
+    btn.removeAttribute("aria-label"); // the question is its name now
+    setTimeout(() => { btn.classList.remove("confirm"); btn.textContent = t("recDelete"); btn.setAttribute("aria-label", label); }, 4000);
     return;
   }
   if (name === playing) closePlayer();
   const resp = await fetch(api + "/" + encodeURIComponent(name), { method: "DELETE" });
   if (!resp.ok) {
-    setStatus("error", (await resp.text()).trim() || "Cannot delete " + name);
+    setStatus("error", (await resp.text()).trim() || t("recCannotDelete", { name }));
     return;
   }
   await refresh();
@@ -117,13 +134,13 @@ async function openPlayer(name) {
   closePlayer();
   playing = name;
   $("player").hidden = false;
-  playerTitle.textContent = "Loading " + name + " …";
+  playerTitle.textContent = t("recLoadingOne", { name });
   for (const tr of $("list").tBodies[0].rows) tr.classList.toggle("playing", tr.dataset.name === name);
   let rec;
   try {
     await loadRFB();
   } catch (e) {
-    playerTitle.textContent = "This build of vncbridge has no noVNC library, so it cannot play recordings (make build runs make assets).";
+    playerTitle.textContent = t("recNoNoVNC");
     return;
   }
   try {
@@ -131,9 +148,9 @@ async function openPlayer(name) {
     if (!resp.ok) throw new Error((await resp.text()).trim() || resp.statusText);
     const parsed = parseRecording(await resp.text());
     rec = prepare(parsed.frames, listed[name] ? listed[name].duration_ms : 0);
-    playerTitle.textContent = name + (parsed.complete ? "" : " (cut short: plays up to its last whole frame)");
+    playerTitle.textContent = parsed.complete ? name : t("recCutShort", { name });
   } catch (e) {
-    playerTitle.textContent = "Cannot play " + name + ": " + e.message;
+    playerTitle.textContent = t("recCannotPlay", { name, reason: e.message });
     return;
   }
   if (playing !== name) return;
@@ -162,7 +179,7 @@ let dragging = false;
 
 function showState() {
   if (!player) return;
-  playButton.textContent = player.playing ? "Pause" : "Play";
+  playButton.textContent = player.playing ? t("recPause") : t("recPlay");
   timeText.textContent = clock(player.position) + " / " + clock(player.duration);
   if (!dragging) timeline.value = String(Math.round(player.position));
   if (player.failed) playerTitle.textContent = playing + ": " + player.failed;
