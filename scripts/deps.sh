@@ -45,8 +45,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# npm ci again when the lock file changed since (axe-core came after ws):
+# npm keeps its view of node_modules in node_modules/.package-lock.json.
 for dir in e2e/clients; do
-	if [ -f $dir/package-lock.json ] && [ ! -d $dir/node_modules ]; then
+	if [ -f $dir/package-lock.json ] && { [ ! -f $dir/node_modules/.package-lock.json ] || [ $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]; }; then
 		echo "deps: npm ci in $dir"
 		(cd $dir && npm ci --no-audit --no-fund --loglevel=error)
 	fi
