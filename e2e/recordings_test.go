@@ -259,6 +259,33 @@ func TestRecordingPlaysInTheBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("in Japanese", func(t *testing.T) {
+		b.run(chromedpNavigate(page + "?lang=ja#play=" + url.QueryEscape(rec.Name)))
+		b.waitFor("the player", `window.recordings && window.recordings.player && window.recordings.player.rfb`, 20*time.Second)
+		b.eval(fmt.Sprintf(`window.recordings.player.pause(), window.recordings.player.seek(%f).then(() => true)`, at("red")+3000), nil)
+		if got := playerPixel(b, 10, 10); got != greenRGB {
+			t.Fatalf("at red + 3 s the player shows %v", got)
+		}
+		var words []string
+		b.eval(`[document.getElementById("play").textContent, document.getElementById("status").textContent, document.querySelector("#list th").textContent]`, &words)
+		if len(words) != 3 || words[0] != "再生" || words[1] != "録画 1 件。" || words[2] != "開始" {
+			t.Errorf("the page in Japanese says %q", words)
+		}
+		dir := os.Getenv("VNCBRIDGE_SCREENSHOTS")
+		if dir == "" {
+			dir = art.dir
+		}
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		defer cancel()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "recordings-ja.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("delete removes the file and its sidecar", func(t *testing.T) {
 		b.run(chromedpNavigate(page))
 		b.waitFor("the list", `document.querySelector("#list tbody tr .delete")`, 10*time.Second)

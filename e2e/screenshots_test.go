@@ -59,6 +59,21 @@ func TestViewerScreenshots(t *testing.T) {
 	desk.waitFor("the keys", `!document.getElementById("keys").hidden`, 5*time.Second)
 	shot(desk, "viewer-desktop.png")
 
+	// The same in Japanese (the README shows the CJK font at work).
+	ja := newBrowser(t, art)
+	ja.run(chromedp.EmulateViewport(1280, 800))
+	ja.run(chromedpNavigate(page + "&lang=ja"))
+	ja.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)
+	settle(ja)
+	ja.clickID("keys-button")
+	ja.waitFor("the keys", `!document.getElementById("keys").hidden`, 5*time.Second)
+	var keys string
+	ja.eval(`document.getElementById("keys-button").textContent`, &keys)
+	if keys != "キー" {
+		t.Errorf("the Keys button in Japanese says %q", keys)
+	}
+	shot(ja, "viewer-ja.png")
+
 	phone := phoneBrowser(t, art)
 	phone.run(chromedpNavigate(page))
 	phone.waitFor("the connected state", `document.body.dataset.state === "connected"`, 20*time.Second)

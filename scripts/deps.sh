@@ -18,6 +18,8 @@ debs=(websockify python3-websockets nodejs npm
 	dbus-daemon
 	# make dist: the Windows installer, the rpm check, zip archives
 	nsis rpm zip
+	# Chinese and Japanese glyphs for the pages in Chromium (tests, screenshots)
+	fonts-wqy-microhei
 	# the desktop's own VNC server that vncbridge starts (app/localvnc)
 	x11vnc xvfb
 	# where x11vnc is missing: TigerVNC's scraping server (x0vncserver)

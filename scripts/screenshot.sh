@@ -3,7 +3,10 @@
 # private display, xfce4-panel (whose Status Tray plugin hosts
 # StatusNotifierItems) a panel on it with a private session bus, vncbridge
 # puts its icon there, xdotool opens the menu, and ImageMagick's import takes
-# the picture: docs/tray.png.
+# the picture: docs/tray.png. TRAY_LANG (a locale such as de_DE.UTF-8) is
+# the tray's language: make screenshot also takes docs/tray-de.png.
+# TRAY_CROP is the part of the 800x480 screen taken (the menu is wider in
+# German).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/tray.png}
@@ -80,12 +83,12 @@ dbus-run-session -- bash -c 2>"$work/session.log" '
 		dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner string:org.kde.StatusNotifierWatcher 2>/dev/null | grep -q "boolean true" && break
 		sleep 0.1
 	done
-	"'"$bin"'" --config-dir "'"$cfg"'" >"'"$work"'/vncbridge.log" 2>&1 &
+	LANG="'"${TRAY_LANG:-C.UTF-8}"'" LC_ALL= LC_MESSAGES= LANGUAGE= "'"$bin"'" --config-dir "'"$cfg"'" >"'"$work"'/vncbridge.log" 2>&1 &
 	sleep 3
 	# The icon is the rightmost thing on the panel: click it to open the menu.
 	xdotool mousemove 788 15 click 1
 	sleep 1.5
-	import -window root -crop 470x400+330+0 +repage "'"$out"'"
+	import -window root -crop "'"${TRAY_CROP:-470x400+330+0}"'" +repage "'"$out"'"
 	kill $(jobs -p) 2>/dev/null
 	wait
 '
