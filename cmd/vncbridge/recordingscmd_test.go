@@ -50,7 +50,7 @@ func TestRecordingsPageOnLoopbackOnly(t *testing.T) {
 	host := strings.Split(page, "/")[2]
 	_, port, _ := net.SplitHostPort(host)
 
-	if code, body := testnet.Do(t, "GET", page, nil); code != 200 || !strings.Contains(body, "<title>Recordings") {
+	if code, body := testnet.Do(t, "GET", page, nil); code != 200 || !strings.Contains(body, ">Recordings — vncbridge</title>") {
 		t.Fatalf("the page: %d %.200s", code, body)
 	}
 	if code, body := testnet.Do(t, "GET", page+"api/recordings", nil); code != 200 || !strings.Contains(body, `"name":"session.1"`) || !strings.Contains(body, `"duration_ms":5`) {
