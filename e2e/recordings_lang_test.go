@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // The recordings page speaks the browser's language, writes dates and
@@ -73,5 +76,28 @@ func TestRecordingsPageInTheLanguage(t *testing.T) {
 			}
 			b.screenshot("recordings-" + c.lang + ".png")
 		})
+	}
+	// Every language the page speaks names the columns and the buttons in
+	// its own words, and writes the lang attribute.
+	var langs []string
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		v, err := chromedp.Evaluate[[]string](`import("./i18n.js").then(m => m.languages)`, chromedp.EvalAwaitPromise)(ctx, tg)
+		langs = v
+		return err
+	}))
+	if len(langs) < 9 {
+		t.Fatalf("the page speaks %q", langs)
+	}
+	english := ""
+	for _, lang := range langs {
+		b.run(chromedpNavigate(page + "?lang=" + lang))
+		b.waitFor("the list", `document.body.dataset.state === "ready"`, 10*time.Second)
+		var got []string
+		b.eval(`[document.documentElement.lang, [...document.querySelectorAll("#list th, #list tbody button")].map(e => e.textContent + "/" + (e.getAttribute("aria-label") || "")).join("|")]`, &got)
+		if lang == "en" {
+			english = got[1]
+		} else if got[0] != lang || got[1] == english {
+			t.Errorf("%s: %q", lang, got)
+		}
 	}
 }

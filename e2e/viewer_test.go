@@ -665,7 +665,11 @@ func TestViewerSpeaksTheBrowsersLanguage(t *testing.T) {
 		{"es-MX", "Conectar", "Ningún servidor VNC responde en " + target},
 		{"zh-CN,zh", "连接", target + " 上没有 VNC 服务器响应"},
 		{"ja-JP,ja;q=0.9", "接続", target + " で応答する VNC サーバーがありません"},
-		{"pt-BR,en-GB", "Connect", "No VNC server answers at " + target},
+		{"pt-BR,en-GB", "Conectar", "Nenhum servidor VNC responde em " + target},
+		{"pt-PT", "Conectar", "Nenhum servidor VNC responde em " + target},
+		{"ru-RU,ru", "Подключить", "VNC-сервер не отвечает по адресу " + target},
+		{"it-IT", "Connetti", "Nessun server VNC risponde a " + target},
+		{"sw-KE,sw", "Connect", "No VNC server answers at " + target},
 	} {
 		b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: "Mozilla/5.0 vncbridge-e2e", AcceptLanguage: tc.accept})

@@ -16,8 +16,8 @@ func TestThePageNamesTheTraysMenu(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	starts := regexp.MustCompile(`(?m)^  ([a-z]+(?:-[A-Z]+)?): \{`).FindAllStringSubmatchIndex(page, -1)
-	if len(starts) < 5 {
+	starts := regexp.MustCompile(`(?m)^  "?([a-z]+(?:-[A-Z]+)?)"?: \{`).FindAllStringSubmatchIndex(page, -1)
+	if len(starts) < len(dictionaries) {
 		t.Fatalf("the page's languages: %d found", len(starts))
 	}
 	for i, m := range starts {
