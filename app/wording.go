@@ -5,9 +5,9 @@ import (
 	"vncbridge/internal/words"
 )
 
-// adviceIn is adv with its summary in w's language: the summary's English
-// (its Format, or the Summary itself when nothing is filled in) is the
-// catalogue's key.
+// adviceIn is adv with its summary and steps in w's language: their
+// English (the Format, or the text itself when nothing is filled in) is
+// the catalogue's key. Commands stay as they are.
 func adviceIn(w words.Printer, adv localvnc.Advice) localvnc.Advice {
 	switch {
 	case adv.Format != "":
@@ -15,5 +15,14 @@ func adviceIn(w words.Printer, adv localvnc.Advice) localvnc.Advice {
 	case adv.Summary != "":
 		adv.Summary = w.Sprintf(adv.Summary)
 	}
+	steps := make([]string, len(adv.Steps)) // not adv's: a package's advice shares its slice
+	for i, st := range adv.Steps {
+		if i < len(adv.StepFormats) && adv.StepFormats[i] != "" {
+			steps[i] = w.Sprintf(adv.StepFormats[i], adv.StepArgs[i]...)
+		} else {
+			steps[i] = w.Sprintf(st)
+		}
+	}
+	adv.Steps = steps
 	return adv
 }

@@ -93,7 +93,13 @@ func explainFailure(program string, lines []string) *StartError {
 			})
 			a := Advice{Summary: fill(r.words), Format: format, Args: args}
 			for _, st := range r.steps {
+				var args []any
+				format := placeholder.ReplaceAllStringFunc(st, func(p string) string {
+					args = append(args, map[string]string{"{program}": program, "{name}": group}[p])
+					return "%s"
+				})
 				a.Steps = append(a.Steps, fill(st))
+				a.StepFormats, a.StepArgs = append(a.StepFormats, format), append(a.StepArgs, args)
 			}
 			return &StartError{a}
 		}

@@ -64,6 +64,10 @@ type Advice struct {
 	Format string
 	Args   []any
 	Steps  []string // the whole story, for the help page
+	// StepFormats and StepArgs make Steps as Format and Args make Summary,
+	// step by step ("" or none: the step is its own key).
+	StepFormats []string
+	StepArgs    [][]any
 	// Commands are install commands to copy ("winget install …").
 	Commands []string
 	// SettingsURL opens the system's own setting, where there is one
@@ -203,15 +207,13 @@ func installAdvice(pkg string, ids []string) Advice {
 		a = summary("No VNC server runs; install %s: %s", pkg, cmd)
 		a.Commands = []string{cmd}
 	}
-	how := "Install it with your package manager."
+	a.step("vncbridge can share this desktop itself with %s, which is not installed.", pkg)
 	if cmd != "" {
-		how = "Install it: " + cmd
+		a.step("Install it: %s", cmd)
+	} else {
+		a.step("Install it with your package manager.")
 	}
-	a.Steps = []string{
-		"vncbridge can share this desktop itself with " + pkg + ", which is not installed.",
-		how,
-		"Then choose Start sharing again: vncbridge starts " + pkg + " only while you share, on a private socket no other user can reach.",
-	}
+	a.step("Then choose Start sharing again: vncbridge starts %s only while you share, on a private socket no other user can reach.", pkg)
 	return a
 }
 
@@ -260,6 +262,15 @@ var noDesktopAdvice = Advice{
 		"vncbridge runs without a desktop session (as a service, or over ssh), so there is no screen it could share itself.",
 		"Start a VNC server of its own (for example TigerVNC's Xvnc or vncserver) and pick it in the Target menu, or run vncbridge in your desktop session.",
 	},
+}
+
+// step adds the step format filled with args.
+func (a *Advice) step(format string, args ...any) {
+	a.Steps = append(a.Steps, fmt.Sprintf(format, args...))
+	for len(a.StepFormats) < len(a.Steps)-1 {
+		a.StepFormats, a.StepArgs = append(a.StepFormats, ""), append(a.StepArgs, nil)
+	}
+	a.StepFormats, a.StepArgs = append(a.StepFormats, format), append(a.StepArgs, args)
 }
 
 // summary is the advice whose summary is format filled with args.
