@@ -185,6 +185,10 @@ type Config struct {
 	// than trying again, and keeps the link's token out of its address bar.
 	Share bool
 
+	// Files, when set, lets viewers with control send files to the person
+	// sharing, beside their sessions (files.go); nil refuses them.
+	Files *FileTransfer
+
 	// Traffic logs a mark per frame (websockify's --traffic).
 	Traffic bool
 	// Logger receives the Server's log; nil discards it.

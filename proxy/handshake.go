@@ -167,6 +167,9 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 	if s.cfg.ViewerKey != nil {
 		ss.key = s.cfg.ViewerKey(r)
 	}
+	if s.files != nil {
+		ss.filesKey = filesKeyOf(r)
+	}
 	if s.viewOnlyRequest(r, target) {
 		ss.view = newViewOnlyFilter()
 	}

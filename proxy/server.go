@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,7 @@ type Server struct {
 
 	contentPolicy string   // the Content-Security-Policy of every answer
 	page          pageInfo // what the web answers tell the viewer page
+	files         *files   // nil without Config.Files
 
 	startHTTP sync.Once // the HTTP server starts with the first Serve
 
@@ -62,6 +64,9 @@ func New(cfg Config) (*Server, error) {
 		if _, _, err := net.SplitHostPort(cfg.Target); err != nil {
 			return nil, fmt.Errorf("proxy: target %q: %v", cfg.Target, err)
 		}
+	}
+	if cfg.Files != nil && cfg.Files.Dir == "" {
+		return nil, errors.New("proxy: file transfer needs a folder")
 	}
 	if cfg.TLSOnly && cfg.TLS == nil {
 		return nil, errors.New("proxy: TLS only, but no certificate")
@@ -97,6 +102,9 @@ func New(cfg Config) (*Server, error) {
 	s.warnSharedRecordingFolder()
 	if cfg.Web != nil {
 		s.web = newWebFiles(cfg.Web)
+	}
+	if cfg.Files != nil {
+		s.files = newFiles(*cfg.Files)
 	}
 	maxHeader := cfg.maxHeaderBytes() - 4096 // net/http allows 4096 bytes more
 	if maxHeader < 1024 {
@@ -214,6 +222,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, asRefusal(err))
 		return
 	}
+	if s.files != nil && strings.HasPrefix(r.URL.Path, FilesPath) {
+		s.serveFiles(w, r)
+		return
+	}
 	if s.cfg.AuthWeb {
 		if err := s.authenticate(w, r); err != nil {
 			s.refuse(w, r, asRefusal(err))
@@ -278,6 +290,9 @@ func (s *Server) sessionEnded(ss *session) {
 		close(s.noneOpen)
 	}
 	s.mu.Unlock()
+	if s.files != nil {
+		s.files.endSession(ss) // its file requests end with it
+	}
 	s.reportSessions(n)
 	s.reportViewer(ss, false)
 }

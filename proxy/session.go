@@ -78,6 +78,7 @@ type session struct {
 	browser    string          // the client's browser in one word
 	device     string          // and its device
 	key        string          // Config.ViewerKey's name for the client
+	filesKey   string          // the secret its page's file requests carry (files.go)
 
 	ending    atomic.Bool  // the session is being torn down: errors are expected
 	release   sync.Once    // the target is released once (releaseTarget)
