@@ -17,6 +17,7 @@ import { explain, details } from "./failure.js";
 import { wireKeys, setKeysyms, releaseHeld, refocus } from "./keys.js";
 import { $, parseYes, exposeForTests } from "./page.js";
 import { zoomable, wireZoom } from "./zoom.js";
+import { newSessionKey, withSessionKey, filesBase, wireFiles, mayUpload } from "./files.js";
 
 const params = new URLSearchParams(location.search);
 setLanguage(params.get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
@@ -48,6 +49,10 @@ function endpoint() {
 }
 
 const { url: wsURL, address, elsewhere } = endpoint();
+const filesURL = filesBase(address, params.get("token"));
+let filesKey = ""; // the secret the session's file requests carry (files.js)
+let canSend = false; // this session may send files: it has control, the proxy takes them
+let files = null;
 
 // The page connects only where it came from, and only as the top window.
 // A link naming another host or port would have this trusted page show
@@ -125,6 +130,7 @@ function setState(state, text) {
   $("disconnect").hidden = !$("connect").hidden;
   const control = connected && !settings.view_only;
   $("keys-button").hidden = !control;
+  $("send-file").hidden = !(control && canSend);
   $("clipboard").hidden = !connected;
   $("keyboard").hidden = !(control && touch());
   if (!control) showStrip(null);
@@ -255,7 +261,8 @@ function connect() {
   const here = { code: 0, reason: "", opened: false, connected: false, url: address, securityFailure: false };
   let socket;
   try {
-    socket = new WebSocket(wsURL, ["binary"]);
+    filesKey = newSessionKey();
+    socket = new WebSocket(withSessionKey(wsURL, filesKey), ["binary"]);
   } catch (e) {
     fail({ title: "proxyUnreachable", hint: "proxyUnreachableHint", vars: { url: address }, retry: false, log: false }, e.message);
     return;
@@ -288,6 +295,12 @@ function connect() {
     setState("connected", t("connected"));
     rfb.focus();
     keepAwake(true);
+    const key = filesKey;
+    mayUpload(filesURL, key).then((ok) => {
+      if (key !== filesKey || !rfb) return;
+      canSend = ok;
+      setState(document.body.dataset.state, statusText);
+    });
   });
   rfb.addEventListener("disconnect", (e) => disconnected(here, e.detail.clean));
   rfb.addEventListener("credentialsrequired", (e) => askCredentials(e.detail.types));
@@ -313,6 +326,9 @@ function connect() {
 
 function disconnected(here, clean) {
   rfb = null;
+  canSend = false;
+  filesKey = "";
+  files.stop();
   hideWaiting();
   here.share = server.share;
   here.name = desktopName;
@@ -636,6 +652,7 @@ function wire() {
   $("settings-form").addEventListener("change", settingChanged);
   $("settings-dialog").addEventListener("close", refocus);
   document.addEventListener("visibilitychange", () => { if (rfb && document.body.dataset.state === "connected") keepAwake(true); });
+  files = wireFiles(() => (canSend && rfb && !settings.view_only ? { url: filesURL, key: filesKey } : null));
   wireKeys(() => rfb);
   window.addEventListener("keydown", toolbarKeys, true);
   window.addEventListener("keyup", toolbarKeys, true);
@@ -674,4 +691,6 @@ exposeForTests("vncbridge", {
   get awake() { return wakeLock !== null && !wakeLock.released; },
   connect,
   disconnect,
+  get canSend() { return canSend; },
+  offerFiles: (list) => files.offer(list),
 });

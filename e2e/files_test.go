@@ -1,0 +1,155 @@
+package e2e
+
+import (
+	"context"
+	"crypto/sha256"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"vncbridge/internal/testnet"
+	"vncbridge/proxy"
+)
+
+// A viewer drops a 64 MiB file onto the page: after the person sharing
+// accepts, it arrives byte for byte; after they decline, nothing arrives.
+// The second file is picked with the Send file button.
+func TestViewerSendsAFile(t *testing.T) {
+	d := startDesktop(t, newArtifacts(t))
+	const size = 64 << 20
+	src := filepath.Join(t.TempDir(), "report.bin")
+	f, err := os.Create(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(f, testnet.Stream(size)); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	want := testnet.PrefixSum(size)
+
+	for _, c := range []struct {
+		name   string
+		accept bool
+		drop   bool
+	}{{"accepted-dropped", true, true}, {"declined-picked", false, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			art := newArtifacts(t)
+			dir := filepath.Join(t.TempDir(), "received")
+			var asked atomic.Value
+			answer := make(chan struct{})
+			addr := startProxy(t, d, art, func(cfg *proxy.Config) {
+				cfg.Files = &proxy.FileTransfer{Dir: dir, Ask: func(ctx context.Context, o proxy.FileOffer) bool {
+					asked.Store(o)
+					<-answer
+					return c.accept
+				}}
+			})
+			b := newBrowser(t, art)
+			connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off&autoconnect=1")
+			b.waitFor("the Send file button", `!document.getElementById("send-file").hidden`, 10*time.Second)
+			if c.drop {
+				b.dropFile(src)
+			} else {
+				b.run(chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{src}))
+			}
+			b.waitFor("the question", `document.getElementById("transfer-text").textContent.startsWith("Waiting for the person sharing to accept report.bin (67 MB)")`, 30*time.Second)
+			b.shot("file-asking.png")
+			close(answer)
+			b.waitFor("the outcome", `["sent", "declined", "failed", "cancelled"].includes(document.body.dataset.transfer)`, 60*time.Second)
+			var outcome, text string
+			b.eval(`document.body.dataset.transfer`, &outcome)
+			b.eval(`document.getElementById("transfer-text").textContent`, &text)
+			b.shot("file-" + c.name + ".png")
+			o, _ := asked.Load().(proxy.FileOffer)
+			if o.Name != "report.bin" || o.Size != size {
+				t.Fatalf("the person sharing was asked about %+v", o)
+			}
+			if !c.accept {
+				if outcome != "declined" || text != "The person sharing declined report.bin" {
+					t.Fatalf("the page says %s: %q", outcome, text)
+				}
+				if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+					t.Fatalf("declined, yet the folder has %v", entries)
+				}
+				return
+			}
+			if outcome != "sent" || text != "report.bin was sent" {
+				t.Fatalf("the page says %s: %q", outcome, text)
+			}
+			got, err := os.Open(filepath.Join(dir, "report.bin"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer got.Close()
+			h := sha256.New()
+			n, _ := io.Copy(h, got)
+			if n != size || [32]byte(h.Sum(nil)) != want {
+				t.Fatalf("arrived: %d bytes, sha256 %x; sent %d, %x", n, h.Sum(nil), size, want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Fatalf("the folder has %v", entries)
+			}
+		})
+	}
+}
+
+// A view-only viewer has no Send file button, and dropping a file onto its
+// page sends nothing (the proxy would refuse it too: proxy's tests).
+func TestViewOnlyViewerSendsNoFile(t *testing.T) {
+	d := startDesktop(t, newArtifacts(t))
+	art := newArtifacts(t)
+	dir := t.TempDir()
+	var asked atomic.Bool
+	addr := startProxy(t, d, art, func(cfg *proxy.Config) {
+		cfg.ViewOnly = true
+		cfg.Files = &proxy.FileTransfer{Dir: dir, Ask: func(context.Context, proxy.FileOffer) bool { asked.Store(true); return true }}
+	})
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off&autoconnect=1")
+	src := filepath.Join(t.TempDir(), "a.txt")
+	os.WriteFile(src, []byte("hello"), 0o600)
+	// The page asked the proxy whether it may send, and heard no.
+	var logs string
+	waitUntil(t, 10*time.Second, "the page's question", func() bool {
+		raw, _ := os.ReadFile(filepath.Join(art.dir, "vncbridge.log"))
+		logs = string(raw)
+		return strings.Contains(logs, proxy.ReasonFileViewOnly)
+	})
+	b.dropFile(src)
+	var hidden bool
+	b.eval(`document.getElementById("send-file").hidden && document.getElementById("transfer").hidden && window.vncbridge.canSend === false`, &hidden)
+	if !hidden || asked.Load() {
+		t.Fatalf("a view-only page offers to send files (hidden %v, asked %v)", hidden, asked.Load())
+	}
+	if state := b.state(); state != "connected" {
+		t.Fatalf("after the drop, the page is %q", state)
+	}
+}
+
+// dropFile drops the file at path onto the middle of the page, as a person
+// dragging it from their file manager does.
+func (b *browser) dropFile(path string) {
+	b.t.Helper()
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: []string{path}, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop} {
+		b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: 500, Y: 400, Data: data})
+			return err
+		}))
+	}
+}
+
+func (b *browser) state() string {
+	var s string
+	b.eval(`document.body.dataset.state`, &s)
+	return s
+}
