@@ -79,6 +79,9 @@ type config struct {
 	// consenter asks before a viewer joins when the settings say so;
 	// without one, such viewers are refused.
 	consenter consenter
+	// asker asks about the files viewers send (question.go); without one,
+	// viewers send none.
+	asker     questioner
 	autostart autostart
 	service   serviceControl
 	// detect lists the VNC servers among candidates; nil probes them.

@@ -55,6 +55,7 @@ func Run(opt Options) error {
 		notifier: &desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
 		changes: opt.changes(), language: opt.Language, systemLanguages: words.System,
 	}
+	cfg.asker = askSharerAbout(opener.Open, cfg.consenter) // in the line of the viewers' questions
 	if svc, err := NewService(opt.Paths, opt.Web, log, !platform.isRoot()); err == nil {
 		cfg.service = elevated{svc: svc, paths: opt.Paths}
 	} else {

@@ -55,6 +55,9 @@ type settings struct {
 	// Language is the tray's language ("de", "ja", "pt-BR"); "" follows
 	// the system's.
 	Language string `json:"language,omitempty"`
+	// FilesFolder is where the files viewers send go once accepted; ""
+	// is vncbridge in the system's Downloads folder (files.go).
+	FilesFolder string `json:"files_folder,omitempty"`
 }
 
 // askToJoin tells whether viewers need the sharer's consent; canAsk is

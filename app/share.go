@@ -106,6 +106,10 @@ type shareOptions struct {
 	// consent asks before a viewer joins, where someone can answer (nil for a
 	// headless run and the service); used when the settings say so.
 	consent func(ctx context.Context, v proxy.Viewer) (proxy.Decision, error)
+	// askFile asks about a file a viewer sends, and onFile tells of its
+	// arrival (files.go); nil where nobody can answer: no files then.
+	askFile func(ctx context.Context, o proxy.FileOffer) bool
+	onFile  func(o proxy.FileOffer, path string, err error)
 }
 
 // startShare listens and serves s. Its errors are worded for the tray's status
@@ -132,6 +136,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	}()
 	cfg.OnViewer = o.onViewer
 	cfg.Consent, cfg.ViewerKey = consentPolicy(s, o), browserKey(s.Port)
+	cfg.Files = fileTransfer(s, o)
 	if s.Record {
 		if err := os.MkdirAll(o.paths.Recordings, 0o700); err != nil {
 			return nil, fmt.Errorf("recordings folder: %w", err)

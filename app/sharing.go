@@ -53,10 +53,12 @@ func (a *trayApp) shareOptions() shareOptions {
 	if a.cfg.headless {
 		consent = nil // nobody at a tray to answer
 	}
-	return shareOptions{life: a.life, monitors: a.cfg.monitors, sharerOnly: true, keptOut: &a.keptOut, thisComputer: a.cfg.thisComputer, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
+	o := shareOptions{life: a.life, monitors: a.cfg.monitors, sharerOnly: true, keptOut: &a.keptOut, thisComputer: a.cfg.thisComputer, paths: a.cfg.paths, web: a.cfg.web, log: a.log,
 		find: a.cfg.find, start: a.cfg.startLocal, onLocal: a.localStatus,
 		version: a.cfg.version, onRecordError: a.recordingFailed,
 		onViewer: a.viewerReported, consent: consent}
+	o.askFile, o.onFile = a.fileHooks()
+	return o
 }
 
 // localStatus is told by the desktop's VNC server of sh that it restarted

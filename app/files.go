@@ -1,0 +1,134 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"vncbridge/proxy"
+)
+
+// Files a viewer sends (issue #28): the person sharing is asked about each
+// one as about a viewer who wants to join (question.go), and the files
+// accepted land in a folder of theirs, Downloads/vncbridge unless the
+// settings say another (files_folder). Only a tray has someone to ask: a
+// headless run and the service take no files.
+
+// filesFolder is where accepted files go.
+func (s settings) filesFolder() string {
+	if s.FilesFolder != "" {
+		return s.FilesFolder
+	}
+	return filepath.Join(downloadsFolder(), "vncbridge")
+}
+
+// downloadsFolder is the system's Downloads folder: XDG_DOWNLOAD_DIR on
+// Linux and the BSDs (from the environment or user-dirs.dirs), else
+// Downloads in the home folder.
+func downloadsFolder() string {
+	home, _ := os.UserHomeDir()
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
+		if d := os.Getenv("XDG_DOWNLOAD_DIR"); filepath.IsAbs(d) {
+			return d
+		}
+		config := os.Getenv("XDG_CONFIG_HOME")
+		if !filepath.IsAbs(config) {
+			config = filepath.Join(home, ".config")
+		}
+		if d := userDirsDownload(filepath.Join(config, "user-dirs.dirs"), home); d != "" {
+			return d
+		}
+	}
+	return filepath.Join(home, "Downloads")
+}
+
+// userDirsDownload reads XDG_DOWNLOAD_DIR="$HOME/…" from a user-dirs.dirs
+// file (xdg-user-dirs' format: an absolute path, or one under $HOME).
+func userDirsDownload(file, home string) string {
+	f, err := os.Open(file)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "XDG_DOWNLOAD_DIR=")
+		if !ok {
+			continue
+		}
+		v, err := strconv.Unquote(v)
+		if err != nil {
+			return ""
+		}
+		if rest, ok := strings.CutPrefix(v, "$HOME"); ok {
+			v = home + rest
+		}
+		if filepath.IsAbs(v) && filepath.Clean(v) != filepath.Clean(home) {
+			return v
+		}
+		return ""
+	}
+	return ""
+}
+
+// fileTransfer is a share's proxy.Config.Files: nil where nobody is there
+// to answer.
+func fileTransfer(s settings, o shareOptions) *proxy.FileTransfer {
+	if o.askFile == nil {
+		return nil
+	}
+	return &proxy.FileTransfer{Dir: s.filesFolder(), Ask: o.askFile, OnFile: o.onFile}
+}
+
+// fileHooks are the shares' question about a file and the notice of its
+// arrival, in the person's language; nil without a tray. Called on the
+// event loop.
+func (a *trayApp) fileHooks() (ask func(context.Context, proxy.FileOffer) bool, arrived func(proxy.FileOffer, string, error)) {
+	if a.cfg.headless || a.cfg.asker == nil {
+		return nil, nil
+	}
+	w := a.st.Words
+	ask = func(ctx context.Context, o proxy.FileOffer) bool {
+		q := question{
+			title: w.Sprintf("A viewer sends you a file"),
+			text:  sentence(w.Sprintf("%s wants to send you %s (%s)", viewerName(w, o.Viewer), viewerText(o.Name), fileSize(o.Size))),
+			yes:   w.Sprintf("Accept"),
+			no:    w.Sprintf("Decline"),
+		}
+		yes, err := a.cfg.asker.Ask(withWords(ctx, w), q)
+		if err != nil {
+			a.log.Warn("asking about a file", "viewer", o.Viewer.Address, "file", o.Name, "err", err)
+		}
+		return yes
+	}
+	arrived = func(o proxy.FileOffer, path string, err error) {
+		if err != nil {
+			a.notify(w.Sprintf("File not received"), w.Sprintf("%s from %s did not arrive: %s", viewerText(o.Name), viewerName(w, o.Viewer), err.Error()))
+			return
+		}
+		a.notify(w.Sprintf("File received"), sentence(w.Sprintf("%s sent you %s. It is in %s.", viewerName(w, o.Viewer), filepath.Base(path), filepath.Dir(path))))
+	}
+	return ask, arrived
+}
+
+// fileSize is a size as people read it: "2.1 MB" (decimal units, as file
+// managers show them).
+func fileSize(n int64) string {
+	units := []string{"B", "kB", "MB", "GB", "TB"}
+	f, i := float64(n), 0
+	for f >= 1000 && i < len(units)-1 {
+		f /= 1000
+		i++
+	}
+	switch {
+	case i == 0:
+		return strconv.FormatInt(n, 10) + " B"
+	case f < 10:
+		return strconv.FormatFloat(f, 'f', 1, 64) + " " + units[i]
+	}
+	return strconv.FormatFloat(f, 'f', 0, 64) + " " + units[i]
+}

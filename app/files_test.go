@@ -1,0 +1,216 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
+	"vncbridge/proxy"
+)
+
+// fakeAsker answers every question with answer, and notes its text.
+type fakeAsker struct {
+	answer bool
+	asked  *recorder
+}
+
+func (f fakeAsker) Ask(_ context.Context, q question) (bool, error) {
+	f.asked.add(q.title + " | " + q.text + " | " + q.yes + "/" + q.no)
+	return f.answer, nil
+}
+
+const filesKey = "filesfilesfilesfilesfilesfilesfiles"
+
+// sendFile opens a session on the share at port, as the page does, and
+// sends data as name: the status of the offer, and of the upload when it
+// was accepted.
+func sendFile(t *testing.T, port int, name string, data []byte) (offered, sent int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	conn, _, _, err := ws.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/websockify?token="+testToken+"&files="+filesKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	do := func(method, path string, body []byte) (int, string) {
+		var status int
+		var text string
+		// The session is being registered as the WebSocket opens.
+		testnet.WaitFor(t, method+" answered", func() bool {
+			req, _ := http.NewRequest(method, base+proxy.FilesPath+path+"?token="+testToken, bytes.NewReader(body))
+			req.Header.Set("Vncbridge-Session", filesKey)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			status, text = resp.StatusCode, string(b)
+			return !strings.Contains(text, "no open session")
+		})
+		return status, text
+	}
+	sum := sha256.Sum256(data)
+	offer, _ := json.Marshal(map[string]any{"name": name, "size": len(data), "sha256": hex.EncodeToString(sum[:])})
+	offered, text := do(http.MethodPost, "offer", offer)
+	if offered != http.StatusOK {
+		return offered, 0
+	}
+	var a struct{ ID string }
+	json.Unmarshal([]byte(text), &a)
+	sent, _ = do(http.MethodPut, a.ID, data)
+	return offered, sent
+}
+
+// A viewer's file: the person sharing is asked in their words, and the
+// file accepted lands in the files folder, with a notification; the file
+// declined lands nowhere.
+func TestFileFromViewer(t *testing.T) {
+	t.Parallel()
+	for _, accept := range []bool{true, false} {
+		t.Run(strconv.FormatBool(accept), func(t *testing.T) {
+			port := freePort(t)
+			folder := filepath.Join(t.TempDir(), "Downloads", "vncbridge")
+			asked := &recorder{}
+			h := startApp(t, settings{Port: port, Target: echoTarget(t), FilesFolder: folder}, func(cfg *config) {
+				cfg.asker = fakeAsker{answer: accept, asked: asked}
+			})
+			h.click("Start sharing")
+			h.waitStatus("sharing", prefix("Sharing"))
+			data := bytes.Repeat([]byte("pdf "), 525_000)
+			offered, sent := sendFile(t, port, "../report.pdf", data)
+			want := "A viewer sends you a file | This computer wants to send you _report.pdf (2.1 MB) | Accept/Decline"
+			if got := asked.list(); len(got) != 1 || got[0] != want {
+				t.Fatalf("asked %q, want %q", got, want)
+			}
+			if !accept {
+				if offered != http.StatusForbidden {
+					t.Fatalf("declined: %d", offered)
+				}
+				if _, err := os.Stat(folder); err == nil {
+					entries, _ := os.ReadDir(folder)
+					if len(entries) != 0 {
+						t.Fatalf("declined, yet the folder has %v", entries)
+					}
+				}
+				return
+			}
+			if sent != http.StatusCreated {
+				t.Fatalf("offer %d, upload %d", offered, sent)
+			}
+			got, err := os.ReadFile(filepath.Join(folder, "_report.pdf"))
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("the file: %d bytes, %v", len(got), err)
+			}
+			h.waitNote("This computer sent you _report.pdf. It is in " + folder + ".")
+		})
+	}
+}
+
+// Without someone to answer (no asker: a headless run, the service), a
+// share takes no files.
+func TestNoFilesWithoutSomeoneToAsk(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	h := startApp(t, settings{Port: port, Target: echoTarget(t), FilesFolder: t.TempDir()})
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing"))
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+strconv.Itoa(port)+proxy.FilesPath+"?token="+testToken, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK { // 405 here, with no web files: nothing is there
+		t.Fatalf("the file endpoint answers %d", resp.StatusCode)
+	}
+}
+
+// holdingConsenter holds its question until released.
+type holdingConsenter struct {
+	asking  chan struct{}
+	release chan struct{}
+}
+
+func (b holdingConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
+	close(b.asking)
+	<-b.release
+	return proxy.Allow, nil
+}
+
+// A file's question waits while a viewer's is asked: one question at a
+// time, whatever it is about.
+func TestFileQuestionWaitsItsTurn(t *testing.T) {
+	t.Parallel()
+	b := holdingConsenter{asking: make(chan struct{}), release: make(chan struct{})}
+	line := oneAtATime(b)
+	asked := &recorder{}
+	files := inLine{line: line.(*questionLine), ways: fakeAsker{answer: true, asked: asked}}
+	go line.Consent(context.Background(), proxy.Viewer{})
+	<-b.asking
+	answered := make(chan bool)
+	go func() {
+		yes, _ := files.Ask(context.Background(), question{text: "a file"})
+		answered <- yes
+	}()
+	l := line.(*questionLine)
+	testnet.WaitFor(t, "the file's question in line", func() bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return len(l.waiting) == 1
+	})
+	if len(asked.list()) != 0 {
+		t.Fatal("the file was asked about while a viewer's question was open")
+	}
+	close(b.release)
+	if !<-answered || len(asked.list()) != 1 {
+		t.Fatalf("asked %v", asked.list())
+	}
+}
+
+func TestDownloadsFolder(t *testing.T) {
+	home := t.TempDir()
+	dirs := filepath.Join(home, "user-dirs.dirs")
+	for _, c := range []struct{ file, want string }{
+		{"XDG_DESKTOP_DIR=\"$HOME/Desktop\"\nXDG_DOWNLOAD_DIR=\"$HOME/Téléchargements\"\n", home + "/Téléchargements"},
+		{"XDG_DOWNLOAD_DIR=\"/data/dl\"\n", "/data/dl"},
+		{"XDG_DOWNLOAD_DIR=\"$HOME/\"\n", ""}, // xdg-user-dirs' "disabled"
+		{"XDG_DOWNLOAD_DIR=relative\n", ""},
+		{"", ""},
+	} {
+		os.WriteFile(dirs, []byte(c.file), 0o600)
+		if got := userDirsDownload(dirs, home); got != c.want {
+			t.Errorf("%q: %q, want %q", c.file, got, c.want)
+		}
+	}
+	if got := (settings{FilesFolder: "/x"}).filesFolder(); got != "/x" {
+		t.Errorf("the setting: %q", got)
+	}
+	if got := (settings{}).filesFolder(); filepath.Base(got) != "vncbridge" || !filepath.IsAbs(got) {
+		t.Errorf("the default: %q", got)
+	}
+}
+
+func TestFileSize(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1000: "1.0 kB", 2_100_000: "2.1 MB", 64 << 20: "67 MB", 3 << 30: "3.2 GB"} {
+		if got := fileSize(n); got != want {
+			t.Errorf("fileSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
