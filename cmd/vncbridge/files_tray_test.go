@@ -1,0 +1,122 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gobwas/ws"
+
+	"vncbridge/internal/testnet"
+	"vncbridge/proxy"
+)
+
+// fileRequest sends a file request of the session named key to the share
+// at port, waiting for the session to be open.
+func fileRequest(t *testing.T, port, key, method, path string, body []byte) (int, string) {
+	var status int
+	var text string
+	testnet.WaitFor(t, method+" "+path+" answered", func() bool {
+		req, _ := http.NewRequest(method, "http://127.0.0.1:"+port+proxy.FilesPath+path+"?token="+shareToken, bytes.NewReader(body))
+		req.Header.Set("Vncbridge-Session", key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			return true
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		status, text = resp.StatusCode, string(b)
+		return !strings.Contains(text, "no open session")
+	})
+	return status, text
+}
+
+// TestTrayAsksAboutAFile: on the session bus, the tray asks about a
+// viewer's file in a notification with Accept and Decline; the file
+// accepted lands in the files folder and a notification says so; the one
+// declined does not.
+func TestTrayAsksAboutAFile(t *testing.T) {
+	bus := sessionBus(t)
+	p := newPanel(t, bus)
+	svc := newQuestionService(t, bus)
+	binDir, _, _ := fakeDesktop(t)
+	os.Remove(filepath.Join(binDir, "zenity"))
+	folder := filepath.Join(t.TempDir(), "Downloads", "vncbridge")
+	port := freeAddr(t)[len("127.0.0.1:"):]
+	_, tray := startTray(t, trayEnv(t, bus, binDir, "PATH="+binDir),
+		map[string]any{"port": mustAtoi(t, port), "target": echoServer(t), "share_on_start": true, "files_folder": folder})
+	p.follow(tray)
+	p.waitMenu(t, "sharing", func(m entry) bool { return m.listening() })
+
+	const key = "trayfilestrayfilestrayfilestrayfiles"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+port+"/websockify?token="+shareToken+"&files="+key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	data := bytes.Repeat([]byte("report "), 300_000)
+	sum := sha256.Sum256(data)
+	offer, _ := json.Marshal(map[string]any{"name": "report.pdf", "size": len(data), "sha256": hex.EncodeToString(sum[:])})
+	for _, accept := range []bool{true, false} {
+		answered := make(chan [2]any, 1)
+		go func() {
+			status, text := fileRequest(t, port, key, http.MethodPost, "offer", offer)
+			answered <- [2]any{status, text}
+		}()
+		q := svc.next(t)
+		if want := []string{"yes", "Accept", "no", "Decline"}; !slices.Equal(q.actions, want) {
+			t.Fatalf("buttons %q, want %q", q.actions, want)
+		}
+		if want := "This computer wants to send you report.pdf (2.1 MB)"; q.body != want {
+			t.Fatalf("the question reads %q, want %q", q.body, want)
+		}
+		if !accept {
+			svc.click(t, q, "no")
+			if a := <-answered; a[0] != http.StatusForbidden {
+				t.Fatalf("declined, the offer got %v", a)
+			}
+			break
+		}
+		svc.click(t, q, "yes")
+		a := <-answered
+		if a[0] != http.StatusOK {
+			t.Fatalf("accepted, the offer got %v", a)
+		}
+		var id struct{ ID string }
+		json.Unmarshal([]byte(a[1].(string)), &id)
+		if status, text := fileRequest(t, port, key, http.MethodPut, id.ID, data); status != http.StatusCreated {
+			t.Fatalf("the upload: %d %s", status, text)
+		}
+		want := "File received: This computer sent you report.pdf. It is in " + folder + "."
+		for told := ""; told != want; {
+			select {
+			case told = <-svc.told:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("no notification %q", want)
+			}
+		}
+	}
+	entries, _ := os.ReadDir(folder)
+	if len(entries) != 1 || entries[0].Name() != "report.pdf" {
+		t.Fatalf("the folder has %v", entries)
+	}
+	if got, _ := os.ReadFile(filepath.Join(folder, "report.pdf")); !bytes.Equal(got, data) {
+		t.Fatalf("the file has %d bytes, want %d", len(got), len(data))
+	}
+}
