@@ -24,7 +24,7 @@ type questionService struct {
 	asked  chan question
 	closed chan uint32
 	told   chan string // the notifications without buttons: "summary: body"
-	n      uint32 // the last id given; the bus calls one at a time
+	n      uint32      // the last id given; the bus calls one at a time
 }
 
 // question is a notification with buttons.
