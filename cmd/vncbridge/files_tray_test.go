@@ -23,13 +23,13 @@ import (
 	"vncbridge/proxy"
 )
 
-// fileRequest sends a file request of the session named key to the share
-// at port, waiting for the session to be open.
-func fileRequest(t *testing.T, port, key, method, path string, body []byte) (int, string) {
+// fileRequest sends a file request of the session named key to the proxy
+// at addr (with query, the token), waiting for the session to be open.
+func fileRequest(t *testing.T, addr, query, key, method, path string, body []byte) (int, string) {
 	var status int
 	var text string
 	testnet.WaitFor(t, method+" "+path+" answered", func() bool {
-		req, _ := http.NewRequest(method, "http://127.0.0.1:"+port+proxy.FilesPath+path+"?token="+shareToken, bytes.NewReader(body))
+		req, _ := http.NewRequest(method, "http://"+addr+proxy.FilesPath+path+query, bytes.NewReader(body))
 		req.Header.Set("Vncbridge-Session", key)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -76,7 +76,7 @@ func TestTrayAsksAboutAFile(t *testing.T) {
 	for _, accept := range []bool{true, false} {
 		answered := make(chan [2]any, 1)
 		go func() {
-			status, text := fileRequest(t, port, key, http.MethodPost, "offer", offer)
+			status, text := fileRequest(t, "127.0.0.1:"+port, "?token="+shareToken, key, http.MethodPost, "offer", offer)
 			answered <- [2]any{status, text}
 		}()
 		q := svc.next(t)
@@ -100,7 +100,7 @@ func TestTrayAsksAboutAFile(t *testing.T) {
 		}
 		var id struct{ ID string }
 		json.Unmarshal([]byte(a[1].(string)), &id)
-		if status, text := fileRequest(t, port, key, http.MethodPut, id.ID, data); status != http.StatusCreated {
+		if status, text := fileRequest(t, "127.0.0.1:"+port, "?token="+shareToken, key, http.MethodPut, id.ID, data); status != http.StatusCreated {
 			t.Fatalf("the upload: %d %s", status, text)
 		}
 		want := "File received: This computer sent you report.pdf. It is in " + folder + "."

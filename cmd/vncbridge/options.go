@@ -43,6 +43,7 @@ type proxyOptions struct {
 	noLegacy                 bool
 	metrics                  bool
 	viewOnly                 bool
+	fileTransfer             string // viewers upload files into this folder
 
 	tokenPlugin, tokenSource, targetConfig string
 	hostToken                              bool
@@ -131,6 +132,7 @@ func newProxyFlags(o *proxyOptions) *pflag.FlagSet {
 	fs.BoolVar(&o.noLegacy, "no-legacy", false, "refuse the legacy protocols (Hixie-75/76, Flash policy requests)")
 	fs.BoolVar(&o.metrics, "metrics", false, "serve counters at /metrics (Prometheus text format)")
 	fs.BoolVar(&o.viewOnly, "view-only", false, "make every session view-only: the proxy drops keys, pointer, clipboard and resizing (RFB targets only)")
+	fs.StringVar(&o.fileTransfer, "file-transfer", "", "let viewers with control upload files into `DIR` from the viewer page, unasked (off by default)")
 
 	fs.StringVar(&o.tokenPlugin, "token-plugin", "", "choose targets by token with plugin `NAME` ("+strings.Join(tokens.Names(), ", ")+")")
 	fs.StringVar(&o.tokenSource, "token-source", "", "`ARG` of the token plugin (a file, directory, URL, key file or Redis address)")

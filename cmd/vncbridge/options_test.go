@@ -106,7 +106,7 @@ func TestUsageListsEveryOption(t *testing.T) {
 		"--ssl-ciphers", "--unix-listen", "--unix-listen-mode", "--unix-target", "--inetd", "--web", "--file-only",
 		"--prefer-ipv6", "--heartbeat", "--log-file", "--syslog", "--legacy-syslog", "--foreground", "--version",
 		"--token-plugin", "--token-source", "--auth-plugin", "--auth-source", "--web-auth", "--host-token", "--target-config",
-		"--allow-origin", "--allow-host", "--no-legacy", "--metrics", "--web-connect-elsewhere"} {
+		"--allow-origin", "--allow-host", "--no-legacy", "--metrics", "--web-connect-elsewhere", "--file-transfer"} {
 		if !strings.Contains(usage, opt+" ") {
 			t.Errorf("usage lacks %s", opt)
 		}

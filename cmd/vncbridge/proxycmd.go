@@ -195,6 +195,16 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 		}
 	}
 	cfg.WebConnectElsewhere = o.webElsewhere
+	if o.fileTransfer != "" {
+		// No one is asked here: the token and auth plugins decide who
+		// connects, and so who may upload.
+		if fi, err := os.Stat(o.fileTransfer); err != nil {
+			return cfg, fmt.Errorf("--file-transfer: %w", err)
+		} else if !fi.IsDir() {
+			return cfg, fmt.Errorf("--file-transfer: %s is not a folder", o.fileTransfer)
+		}
+		cfg.Files = &proxy.FileTransfer{Dir: o.fileTransfer}
+	}
 	plugin, source := o.tokenPlugin, o.tokenSource
 	if o.targetConfig != "" {
 		plugin, source = "TokenFile", o.targetConfig
