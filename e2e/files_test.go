@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"vncbridge/internal/testnet"
@@ -152,4 +153,60 @@ func (b *browser) state() string {
 	var s string
 	b.eval(`document.body.dataset.state`, &s)
 	return s
+}
+
+// On a phone, Send file is in the menu; a file under way is cancelled with
+// the panel's Cancel, and nothing of it stays on the person's disk.
+func TestViewerCancelsAFileOnAPhone(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	dir := filepath.Join(t.TempDir(), "received")
+	addr := startProxy(t, d, art, func(cfg *proxy.Config) { cfg.Files = &proxy.FileTransfer{Dir: dir} })
+	b := phoneBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword)
+	b.waitFor("the page may send", `window.vncbridge.canSend`, 10*time.Second)
+	b.tapID("menu-button")
+	b.waitFor("the menu", `getComputedStyle(document.getElementById("tools")).display !== "none"`, 5*time.Second)
+	var shown bool
+	b.eval(`document.getElementById("send-file").getBoundingClientRect().width > 0`, &shown)
+	if !shown {
+		t.Fatal("the phone's menu has no Send file")
+	}
+	if off := b.offScreen(); len(off) > 0 {
+		t.Errorf("off the phone's screen: %v", off)
+	}
+	b.shot("file-phone-menu.png")
+	b.tapID("menu-button")
+
+	src := filepath.Join(t.TempDir(), "big.bin")
+	f, _ := os.Create(src)
+	io.Copy(f, testnet.Stream(32<<20))
+	f.Close()
+	// 4 MB/s up: the 32 MiB take 8 s, time enough to cancel.
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{DownloadThroughput: -1, UploadThroughput: 4e6}}})
+		return err
+	}))
+	b.run(chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{src}))
+	b.waitFor("the file under way", `/Sending big.bin \(34 MB\)… ([1-9]\d*)%/.test(document.getElementById("transfer-text").textContent)`, 30*time.Second)
+	waitUntil(t, 10*time.Second, "the partial file", func() bool {
+		entries, _ := os.ReadDir(dir)
+		return len(entries) == 1
+	})
+	b.shot("file-sending.png")
+	b.tapID("transfer-cancel")
+	b.waitFor("the outcome", `document.body.dataset.transfer === "cancelled"`, 10*time.Second)
+	var text string
+	b.eval(`document.getElementById("transfer-text").textContent`, &text)
+	if text != "big.bin was not sent: cancelled" {
+		t.Errorf("the page says %q", text)
+	}
+	waitUntil(t, 10*time.Second, "the partial file gone", func() bool {
+		entries, _ := os.ReadDir(dir)
+		return len(entries) == 0
+	})
+	if b.state() != "connected" {
+		t.Fatalf("after the cancel, the page is %q", b.state())
+	}
 }
