@@ -62,10 +62,11 @@ const (
 
 // Reasons of the file endpoints' refusals, for the page.
 const (
-	ReasonFileViewOnly = "view-only: this viewer may not send files"
-	ReasonFileDeclined = "declined: the person sharing did not accept the file"
-	ReasonFileNoAnswer = "no answer: the person sharing did not answer in time"
-	ReasonFileBusy     = "busy: the person sharing has other files to answer; try again later"
+	ReasonFileViewOnly  = "view-only: this viewer may not send files"
+	ReasonFileDeclined  = "declined: the person sharing did not accept the file"
+	ReasonFileNoAnswer  = "no answer: the person sharing did not answer in time"
+	ReasonFileBusy      = "busy: the person sharing has other files to answer; try again later"
+	ReasonFileNoUploads = "no uploads: this server takes no files"
 )
 
 // FileTransfer lets viewers with control send files to the person sharing
@@ -126,8 +127,10 @@ func (ft *FileTransfer) askTimeout() time.Duration {
 
 // files is a Server's file transfers.
 type files struct {
-	cfg  FileTransfer
-	turn chan struct{} // held while Ask is asked: one question at a time
+	cfg     FileTransfer
+	uploads bool          // Config.Files is set: viewers may send files
+	turn    chan struct{} // held while Ask is asked: one question at a time
+	offered offers        // the sharer's files, offered to every viewer (offers.go)
 
 	mu       sync.Mutex
 	waiting  int                        // offers waiting for an answer
@@ -149,10 +152,18 @@ type acceptedFile struct {
 	timer *time.Timer
 }
 
-func newFiles(cfg FileTransfer) *files {
-	return &files{cfg: cfg, turn: make(chan struct{}, 1),
+func newFiles(cfg *FileTransfer) *files {
+	f := &files{turn: make(chan struct{}, 1), offered: offers{changed: make(chan struct{})},
 		sessions: make(map[*session]*sessionFiles), accepted: make(map[string]*acceptedFile)}
+	if cfg != nil {
+		f.cfg, f.uploads = *cfg, true
+	}
+	return f
 }
+
+// serving tells whether the file endpoints are served: with Config.Files,
+// or once the sharer has offered a file.
+func (f *files) serving() bool { return f.uploads || f.offered.ever.Load() }
 
 // sessionFiles returns ss's part, made on first use. The caller holds s.mu
 // and has seen ss open, so endSession has not run for it yet.
@@ -242,19 +253,28 @@ func (s *Server) serveFiles(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, refused(http.StatusForbidden, "no open session: files go only with a session of this viewer"))
 		return
 	}
-	if ss.view != nil {
+	rest := strings.TrimPrefix(r.URL.Path, FilesPath)
+	reading := r.Method == http.MethodGet || r.Method == http.MethodHead
+	switch {
+	case rest == "" && reading:
+		s.fileState(w, r, ss, sf)
+		return
+	case strings.HasPrefix(rest, "download/") && reading: // view-only viewers too: seeing is what they are for
+		s.fileDownload(w, r, ss, sf, strings.TrimPrefix(rest, "download/"))
+		return
+	case ss.view != nil:
 		s.refuse(w, r, refused(http.StatusForbidden, ReasonFileViewOnly))
 		return
+	case !s.files.uploads:
+		s.refuse(w, r, refused(http.StatusForbidden, ReasonFileNoUploads))
+		return
 	}
-	rest := strings.TrimPrefix(r.URL.Path, FilesPath)
 	switch {
-	case rest == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
-		writeJSON(w, http.StatusOK, map[string]any{"maxSize": s.files.cfg.maxSize()})
 	case rest == "offer" && r.Method == http.MethodPost:
 		s.fileOffer(w, r, ss, sf)
-	case rest != "" && rest != "offer" && r.Method == http.MethodPut:
+	case rest != "offer" && r.Method == http.MethodPut:
 		s.fileUpload(w, r, ss, sf, rest)
-	case rest != "" && rest != "offer" && r.Method == http.MethodDelete:
+	case rest != "offer" && r.Method == http.MethodDelete:
 		if a := s.files.take(rest, ss); a != nil {
 			s.log.Info("file withdrawn", "session", ss.id, "client", ss.client.RemoteAddr().String(), "name", a.offer.Name)
 		}
@@ -269,6 +289,11 @@ func (s *Server) serveFiles(w http.ResponseWriter, r *http.Request) {
 // and, with Config.ViewerKey, by the same client.
 func (s *Server) fileSession(r *http.Request, target Target) (*session, *sessionFiles) {
 	key := r.Header.Get(filesHeader)
+	if key == "" && strings.HasPrefix(r.URL.Path, FilesPath+"download/") {
+		// A download is the browser's own navigation, which cannot carry a
+		// header: there, the secret may be in the URL (logs redact it).
+		key = r.URL.Query().Get("session")
+	}
 	if !validFilesKey(key) {
 		return nil, nil
 	}

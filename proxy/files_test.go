@@ -230,7 +230,8 @@ func TestFileUpload(t *testing.T) {
 	t.Parallel()
 	rig := newFileRig(t, FileTransfer{})
 	rig.open(key1, "")
-	if status, body := rig.request(http.MethodGet, "", key1, "good", nil, 0); status != 200 || !strings.Contains(body, `"maxSize":2147483648`) {
+	if status, body := rig.request(http.MethodGet, "", key1, "good", nil, 0); status != 200 || !strings.Contains(body, `"maxSize":2147483648`) ||
+		!strings.Contains(body, `"upload":true`) {
 		t.Fatalf("GET: %d %s", status, body)
 	}
 	data := bytes.Repeat([]byte("vncbridge "), 100_000)
@@ -274,7 +275,8 @@ func TestFileUploadViewOnlyRefused(t *testing.T) {
 	t.Parallel()
 	rig := newFileRig(t, FileTransfer{})
 	rig.open(key1, "&look=1")
-	if status, body := rig.request(http.MethodGet, "", key1, "good", nil, 0); status != 403 || !strings.Contains(body, ReasonFileViewOnly) {
+	if status, body := rig.request(http.MethodGet, "", key1, "good", nil, 0); status != 200 || !strings.Contains(body, `"upload":false`) ||
+		!strings.Contains(body, ReasonFileViewOnly) {
 		t.Fatalf("GET: %d %s", status, body)
 	}
 	if status, body := rig.send(key1, "x.txt", []byte("x")); status != 403 || !strings.Contains(body, ReasonFileViewOnly) {

@@ -103,9 +103,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Web != nil {
 		s.web = newWebFiles(cfg.Web)
 	}
-	if cfg.Files != nil {
-		s.files = newFiles(*cfg.Files)
-	}
+	s.files = newFiles(cfg.Files)
 	maxHeader := cfg.maxHeaderBytes() - 4096 // net/http allows 4096 bytes more
 	if maxHeader < 1024 {
 		maxHeader = 1024
@@ -169,6 +167,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		go ss.goAway()
 	}
 	s.mu.Unlock()
+	s.files.withdrawAll() // the offers end with the share, and their downloads
 	s.http.Shutdown(ctx)
 	s.guesses.stop() // the failures of the last minute are logged now
 	s.tokenGuesses.stop()
@@ -222,7 +221,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, asRefusal(err))
 		return
 	}
-	if s.files != nil && strings.HasPrefix(r.URL.Path, FilesPath) {
+	if s.files.serving() && strings.HasPrefix(r.URL.Path, FilesPath) {
 		s.serveFiles(w, r)
 		return
 	}
@@ -290,9 +289,7 @@ func (s *Server) sessionEnded(ss *session) {
 		close(s.noneOpen)
 	}
 	s.mu.Unlock()
-	if s.files != nil {
-		s.files.endSession(ss) // its file requests end with it
-	}
+	s.files.endSession(ss) // its file requests end with it
 	s.reportSessions(n)
 	s.reportViewer(ss, false)
 }
