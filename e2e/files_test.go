@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
@@ -208,5 +210,67 @@ func TestViewerCancelsAFileOnAPhone(t *testing.T) {
 	})
 	if b.state() != "connected" {
 		t.Fatalf("after the cancel, the page is %q", b.state())
+	}
+}
+
+// The person sharing offers a file: a view-only viewer's page lists it at
+// once, downloads it with the same hash, and forgets it when it is
+// withdrawn.
+func TestViewerDownloadsAnOfferedFile(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	ln := listenLoopback(t)
+	srv := serveProxy(t, art, ln, proxy.Config{Target: d.rfbAddr, ViewOnly: true, Share: true}, "vncbridge.log")
+	b := newBrowser(t, art)
+	downloads := t.TempDir()
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+		return err
+	}))
+	connectAndCheckPicture(t, b, "http://"+ln.Addr().String()+"/?password="+vncPassword+"&resize=off&autoconnect=1")
+
+	const size = 16 << 20
+	src := filepath.Join(t.TempDir(), "handout.pdf")
+	f, _ := os.Create(src)
+	io.Copy(f, testnet.Stream(size))
+	f.Close()
+	o, err := srv.OfferFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor("the offer on the page", `document.querySelector("#offers-list a") !== null`, 10*time.Second)
+	var text string
+	b.eval(`document.getElementById("offers-list").textContent`, &text)
+	if text != "handout.pdf (17 MB)Download" {
+		t.Errorf("the page lists %q", text)
+	}
+	var hidden bool
+	b.eval(`document.getElementById("send-file").hidden`, &hidden)
+	if !hidden {
+		t.Error("a view-only page offers to send files")
+	}
+	b.shot("file-offered.png")
+	var at [2]float64
+	b.eval(`(() => { const r = document.querySelector("#offers-list a").getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`, &at)
+	b.run(chromedp.MouseClickXY(at[0], at[1]))
+	got := filepath.Join(downloads, "handout.pdf")
+	waitUntil(t, 30*time.Second, "the download", func() bool {
+		fi, err := os.Stat(got)
+		return err == nil && fi.Size() == size
+	})
+	g, _ := os.Open(got)
+	h := sha256.New()
+	io.Copy(h, g)
+	g.Close()
+	if hex.EncodeToString(h.Sum(nil)) != o.SHA256 {
+		t.Fatalf("downloaded sha256 %x, offered %s", h.Sum(nil), o.SHA256)
+	}
+	if err := srv.WithdrawFile(o.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor("the offer gone", `document.getElementById("offers").hidden`, 10*time.Second)
+	if b.state() != "connected" {
+		t.Fatalf("the page is %q", b.state())
 	}
 }

@@ -129,6 +129,7 @@ func (ft *FileTransfer) askTimeout() time.Duration {
 type files struct {
 	cfg     FileTransfer
 	uploads bool          // Config.Files is set: viewers may send files
+	share   bool          // Config.Share
 	turn    chan struct{} // held while Ask is asked: one question at a time
 	offered offers        // the sharer's files, offered to every viewer (offers.go)
 
@@ -162,8 +163,8 @@ func newFiles(cfg *FileTransfer) *files {
 }
 
 // serving tells whether the file endpoints are served: with Config.Files,
-// or once the sharer has offered a file.
-func (f *files) serving() bool { return f.uploads || f.offered.ever.Load() }
+// on a share (its person may offer files), or once a file was offered.
+func (f *files) serving() bool { return f.uploads || f.share || f.offered.ever.Load() }
 
 // sessionFiles returns ss's part, made on first use. The caller holds s.mu
 // and has seen ss open, so endSession has not run for it yet.

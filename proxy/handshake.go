@@ -167,7 +167,7 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 	if s.cfg.ViewerKey != nil {
 		ss.key = s.cfg.ViewerKey(r)
 	}
-	if s.files.serving() || s.cfg.Files != nil {
+	if s.files.serving() {
 		ss.filesKey = filesKeyOf(r)
 	}
 	if s.viewOnlyRequest(r, target) {

@@ -17,7 +17,8 @@ import (
 	"time"
 )
 
-// The person sharing offers files to every viewer (Server.OfferFile): each
+// The person sharing offers files to every viewer (Server.OfferFile, on a
+// share: Config.Share, where the pages follow the offers from the start): each
 // page lists them with a Download button, view-only viewers' too, until the
 // sharer withdraws the file or the server stops. A page hears of a change
 // at once: its GET of FilesPath waits (?after=VERSION) until the list

@@ -104,6 +104,7 @@ func New(cfg Config) (*Server, error) {
 		s.web = newWebFiles(cfg.Web)
 	}
 	s.files = newFiles(cfg.Files)
+	s.files.share = cfg.Share
 	maxHeader := cfg.maxHeaderBytes() - 4096 // net/http allows 4096 bytes more
 	if maxHeader < 1024 {
 		maxHeader = 1024

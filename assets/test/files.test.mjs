@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { newSessionKey, withSessionKey, filesBase, formatSize, hashFile } from "../web/files.js";
+import { newSessionKey, withSessionKey, filesBase, formatSize, hashFile, downloadURL } from "../web/files.js";
 
 test("a session's secret is 32 characters of base64url, new each time", () => {
   const a = newSessionKey();
@@ -20,7 +20,12 @@ test("the secret joins the WebSocket's URL, after a token or alone", () => {
 
 test("the file endpoints are the proxy's, over http(s), with the token", () => {
   assert.equal(filesBase("ws://127.0.0.1:6080/websockify", null)("offer"), "http://127.0.0.1:6080/vncbridge/files/offer");
-  assert.equal(filesBase("wss://[::1]:6443/x/y", "a b")(""), "https://[::1]:6443/vncbridge/files/?token=a%20b");
+  assert.equal(filesBase("wss://[::1]:6443/x/y", "a b")(""), "https://[::1]:6443/vncbridge/files/?token=a+b");
+  assert.equal(filesBase("ws://h:1/websockify", "t")("", { after: "3" }), "http://h:1/vncbridge/files/?token=t&after=3");
+});
+
+test("a download's URL carries the session's secret", () => {
+  assert.equal(downloadURL(filesBase("ws://h:1/w", "t"), "K", "ab12"), "http://h:1/vncbridge/files/download/ab12?token=t&session=K");
 });
 
 test("sizes read as a file manager shows them", () => {

@@ -23,13 +23,18 @@ export function withSessionKey(url, key) {
 /**
  * filesBase is the file endpoints' URL for the proxy at a WebSocket address
  * (ws://host:port/path), with the token, if any: a function of the part
- * after /vncbridge/files/.
+ * after /vncbridge/files/ and more query parameters.
  */
 export function filesBase(address, token) {
-  const u = new URL(address);
-  u.protocol = u.protocol === "wss:" ? "https:" : "http:";
-  u.search = token ? "?token=" + encodeURIComponent(token) : "";
-  return (part) => { u.pathname = "/vncbridge/files/" + part; return u.href; };
+  return (part, more = {}) => {
+    const u = new URL(address);
+    u.protocol = u.protocol === "wss:" ? "https:" : "http:";
+    u.pathname = "/vncbridge/files/" + part;
+    u.search = "";
+    if (token) u.searchParams.set("token", token);
+    for (const [k, v] of Object.entries(more)) u.searchParams.set(k, v);
+    return u.href;
+  };
 }
 
 /** formatSize is a size in bytes as people read it: 2.1 MB. */
@@ -187,14 +192,52 @@ export function wireFiles(session) {
 }
 
 /**
- * mayUpload asks the proxy whether this session may send files: true for a
- * session with control on a proxy that takes files.
+ * followFiles follows what the proxy says of this session's files while
+ * live() is true: whether it may send files, and the files the person
+ * sharing offers, told to changed({ upload, offers }) at each change (the
+ * proxy holds each request until something changes). It stops at the
+ * first failure: a proxy without files, or a session that ended.
  */
-export async function mayUpload(url, key) {
-  try {
-    const answer = await fetch(url(""), { headers: { "Vncbridge-Session": key }, cache: "no-store" });
-    return answer.ok;
-  } catch {
-    return false;
+export async function followFiles(url, key, live, changed) {
+  let version = "";
+  while (live()) {
+    let state;
+    try {
+      const answer = await fetch(url("", version ? { after: version } : {}), {
+        headers: { "Vncbridge-Session": key }, cache: "no-store",
+      });
+      if (!answer.ok) return;
+      state = await answer.json();
+    } catch {
+      return;
+    }
+    if (!live()) return;
+    version = state.version;
+    changed({ upload: !!state.upload, offers: state.offers || [] });
   }
+}
+
+/** downloadURL is where the browser downloads an offered file. */
+export function downloadURL(url, key, id) {
+  return url("download/" + id, { session: key });
+}
+
+/** showOffers lists the offered files, each with a Download button. */
+export function showOffers(offers, url, key) {
+  const list = $("offers-list");
+  list.replaceChildren();
+  for (const o of offers) {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = t("offered", { name: o.name, size: formatSize(o.size) });
+    const link = document.createElement("a");
+    link.className = "button";
+    link.href = downloadURL(url, key, o.id);
+    link.download = o.name;
+    link.textContent = t("download");
+    link.title = t("downloadTitle", { name: o.name, sha256: o.sha256 });
+    item.append(name, link);
+    list.append(item);
+  }
+  $("offers").hidden = offers.length === 0;
 }

@@ -17,7 +17,7 @@ import { explain, details } from "./failure.js";
 import { wireKeys, setKeysyms, releaseHeld, refocus } from "./keys.js";
 import { $, parseYes, exposeForTests } from "./page.js";
 import { zoomable, wireZoom } from "./zoom.js";
-import { newSessionKey, withSessionKey, filesBase, wireFiles, mayUpload } from "./files.js";
+import { newSessionKey, withSessionKey, filesBase, wireFiles, followFiles, showOffers } from "./files.js";
 
 const params = new URLSearchParams(location.search);
 setLanguage(params.get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
@@ -296,9 +296,9 @@ function connect() {
     rfb.focus();
     keepAwake(true);
     const key = filesKey;
-    mayUpload(filesURL, key).then((ok) => {
-      if (key !== filesKey || !rfb) return;
-      canSend = ok;
+    followFiles(filesURL, key, () => key === filesKey && rfb !== null, (state) => {
+      canSend = state.upload;
+      showOffers(state.offers, filesURL, key);
       setState(document.body.dataset.state, statusText);
     });
   });
@@ -329,6 +329,7 @@ function disconnected(here, clean) {
   canSend = false;
   filesKey = "";
   files.stop();
+  showOffers([], filesURL, "");
   hideWaiting();
   here.share = server.share;
   here.name = desktopName;
