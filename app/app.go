@@ -81,7 +81,10 @@ type config struct {
 	consenter consenter
 	// asker asks about the files viewers send (question.go); without one,
 	// viewers send none.
-	asker     questioner
+	asker questioner
+	// chooser picks the files offered to viewers (offers.go); without
+	// one, none are.
+	chooser   fileChooser
 	autostart autostart
 	service   serviceControl
 	// detect lists the VNC servers among candidates; nil probes them.

@@ -56,6 +56,7 @@ func Run(opt Options) error {
 		changes: opt.changes(), language: opt.Language, systemLanguages: words.System,
 	}
 	cfg.asker = askSharerAbout(opener.Open, cfg.consenter) // in the line of the viewers' questions
+	cfg.chooser = dialogChooser{}
 	if svc, err := NewService(opt.Paths, opt.Web, log, !platform.isRoot()); err == nil {
 		cfg.service = elevated{svc: svc, paths: opt.Paths}
 	} else {

@@ -6,6 +6,7 @@ import (
 	"vncbridge/app/localvnc"
 	"vncbridge/assets/icons"
 	"vncbridge/internal/words"
+	"vncbridge/proxy"
 )
 
 // state is everything the tray shows. The event loop owns the one value;
@@ -48,6 +49,8 @@ type state struct {
 	AskImpossible bool
 	// Words is the language the tray speaks (the zero Printer: English).
 	Words words.Printer
+	// Offered are the files the share offers to every viewer (offers.go).
+	Offered []proxy.OfferedFile
 }
 
 // askImpossible is what the status line says while AskImpossible.

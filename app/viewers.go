@@ -58,6 +58,7 @@ func (a *trayApp) viewerReported(v proxy.Viewer, joined bool) {
 // through the share and the shares being drained, and a notification per
 // viewer joining or leaving.
 func (a *trayApp) listViewers() {
+	a.listOffers()
 	a.st.Watching = nil
 	for _, sh := range append([]*share{a.share}, a.draining...) {
 		if sh == nil {
@@ -137,5 +138,6 @@ func (a *trayApp) viewersMenu(st state) menuItem {
 			Tooltip: w.Sprintf("A notification, a dialog or a page asks you to allow, allow view only, or deny each viewer"),
 			Action:  a.do(func() { a.update(func(s *settings) { on := !s.askToJoin(true); s.AskToJoin = &on }) })},
 	)
+	m.Children = append(m.Children, a.offerItems(st)...)
 	return m
 }

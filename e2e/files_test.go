@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -121,12 +120,7 @@ func TestViewOnlyViewerSendsNoFile(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "a.txt")
 	os.WriteFile(src, []byte("hello"), 0o600)
 	// The page asked the proxy whether it may send, and heard no.
-	var logs string
-	waitUntil(t, 10*time.Second, "the page's question", func() bool {
-		raw, _ := os.ReadFile(filepath.Join(art.dir, "vncbridge.log"))
-		logs = string(raw)
-		return strings.Contains(logs, proxy.ReasonFileViewOnly)
-	})
+	b.waitFor("the proxy's answer", `document.body.dataset.files === "receive"`, 10*time.Second)
 	b.dropFile(src)
 	var hidden bool
 	b.eval(`document.getElementById("send-file").hidden && document.getElementById("transfer").hidden && window.vncbridge.canSend === false`, &hidden)

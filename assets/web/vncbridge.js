@@ -298,6 +298,7 @@ function connect() {
     const key = filesKey;
     followFiles(filesURL, key, () => key === filesKey && rfb !== null, (state) => {
       canSend = state.upload;
+      document.body.dataset.files = canSend ? "send" : "receive"; // what the proxy said, for tests and styles
       showOffers(state.offers, filesURL, key);
       setState(document.body.dataset.state, statusText);
     });
@@ -327,6 +328,7 @@ function connect() {
 function disconnected(here, clean) {
   rfb = null;
   canSend = false;
+  delete document.body.dataset.files;
   filesKey = "";
   files.stop();
   showOffers([], filesURL, "");

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// The person sharing offers a file to every viewer (issue #28): Viewers ▸
+// Send a file to viewers… picks it with the desktop's file chooser, the
+// share's proxy hashes it and lists it in every page with a Download
+// button, until it is withdrawn from the same menu or sharing stops.
+
+// A fileChooser asks the person for a file to open: ok is false when they
+// cancelled.
+type fileChooser interface {
+	Choose(ctx context.Context, title string) (path string, ok bool, err error)
+}
+
+// dialogChooser chooses with the platform's dialog program (chooseFile).
+type dialogChooser struct{}
+
+func (dialogChooser) Choose(ctx context.Context, title string) (string, bool, error) {
+	cmd, err := chooseFile(ctx, title)
+	if err != nil {
+		return "", false, err
+	}
+	out, err := cmd.Output()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return "", false, nil // cancelled
+	case err != nil:
+		return "", false, errNoDialog
+	}
+	path := strings.TrimRight(string(out), "\r\n")
+	return path, path != "", nil
+}
+
+// offerItems are the Viewers menu's entries for the files offered: Send
+// a file to viewers…, and Withdraw for each file offered.
+func (a *trayApp) offerItems(st state) []menuItem {
+	if a.cfg.chooser == nil {
+		return nil
+	}
+	w := st.Words
+	items := []menuItem{separator(), {Title: w.Sprintf("Send a file to viewers…"),
+		Tooltip: w.Sprintf("Every viewer's page shows it with a Download button, until you withdraw it or stop sharing"),
+		Action:  a.do(a.offerFile)}}
+	for _, o := range st.Offered {
+		items = append(items, menuItem{Title: w.Sprintf("Withdraw %s", o.Name), Action: a.do(func() { a.withdrawFile(o.ID) })})
+	}
+	return items
+}
+
+// offerFile asks for a file and offers it through the share; the chooser
+// and the hashing run away from the event loop.
+func (a *trayApp) offerFile() {
+	sh := a.share
+	if sh == nil {
+		return
+	}
+	w := a.st.Words
+	go func() {
+		path, ok, err := a.cfg.chooser.Choose(a.life, w.Sprintf("Choose a file for the viewers"))
+		if err != nil {
+			a.notify(w.Sprintf("File not offered"), err.Error())
+		}
+		if !ok || err != nil {
+			return
+		}
+		o, err := sh.srv.OfferFile(path)
+		if err != nil {
+			a.notify(w.Sprintf("File not offered"), filepath.Base(path)+": "+err.Error())
+			return
+		}
+		a.notify(w.Sprintf("File offered"), w.Sprintf("%s is offered to every viewer until you withdraw it or stop sharing.", o.Name))
+		a.post(a.listOffers)
+	}()
+}
+
+// withdrawFile ends the offer id.
+func (a *trayApp) withdrawFile(id string) {
+	if a.share != nil {
+		if err := a.share.srv.WithdrawFile(id); err != nil {
+			a.log.Info("withdrawing a file", "err", err)
+		}
+	}
+	a.listOffers()
+}
+
+// listOffers is the files the share offers, in the state (event loop).
+func (a *trayApp) listOffers() {
+	a.st.Offered = nil
+	if a.share != nil {
+		a.st.Offered = a.share.srv.OfferedFiles()
+	}
+}
