@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"vncbridge/proxy/recordfmt"
 )
 
 // A viewer with control hands a file to the person sharing beside its
@@ -394,6 +396,7 @@ func (s *Server) fileOffer(w http.ResponseWriter, r *http.Request, ss *session, 
 			why, status = ReasonFileNoAnswer, http.StatusGatewayTimeout
 		}
 		s.log.Info("file not accepted", append(who, "accepted", false, "reason", why)...)
+		ss.noteFile("from viewer", offer.Name, offer.Size, offer.SHA256, why)
 		s.refuse(w, r, refused(status, why))
 		return
 	}
@@ -473,10 +476,12 @@ func (s *Server) fileUpload(w http.ResponseWriter, r *http.Request, ss *session,
 				status = http.StatusBadRequest
 			}
 		}
+		ss.noteFile("from viewer", o.Name, o.Size, o.SHA256, err.Error())
 		s.fileFailed(w, r, o, who, err, status)
 		return
 	}
 	s.log.Info("file received", append(who, "path", path)...)
+	ss.noteFile("from viewer", o.Name, o.Size, o.SHA256, "received as "+baseName(path))
 	if s.files.cfg.OnFile != nil {
 		s.files.cfg.OnFile(o, path, nil)
 	}
@@ -519,6 +524,17 @@ func (b *uploadBody) Read(p []byte) (int, error) {
 		err = &uploadReadError{err}
 	}
 	return n, err
+}
+
+// noteFile keeps a file event for the session's recording, if any.
+func (ss *session) noteFile(direction string, name string, size int64, sha256, outcome string) {
+	if ss.rec == nil {
+		return
+	}
+	ss.filesMu.Lock()
+	ss.fileLog = append(ss.fileLog, recordfmt.FileEvent{Time: time.Now(), Direction: direction, Name: name, Size: size,
+		SHA256: sha256, Outcome: outcome})
+	ss.filesMu.Unlock()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -20,7 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gobwas/ws"
+
 	"vncbridge/internal/testnet"
+	"vncbridge/proxy/recordfmt"
 )
 
 func TestSafeFileName(t *testing.T) {
@@ -107,7 +110,7 @@ type fileRig struct {
 	answer func(ctx context.Context, o FileOffer) bool
 }
 
-func newFileRig(t *testing.T, ft FileTransfer) *fileRig {
+func newFileRig(t *testing.T, ft FileTransfer, tweak ...func(*Config)) *fileRig {
 	rig := &fileRig{t: t, dir: filepath.Join(t.TempDir(), "received")}
 	ft.Dir = rig.dir
 	if ft.Ask == nil {
@@ -127,7 +130,11 @@ func newFileRig(t *testing.T, ft FileTransfer) *fileRig {
 		}
 		rig.got = append(rig.got, path)
 	}
-	rig.srv, rig.addr, rig.logs = startServer(t, Config{Target: startEcho(t), Auth: tokenAuth{}, Files: &ft})
+	cfg := Config{Target: startEcho(t), Auth: tokenAuth{}, Files: &ft}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	rig.srv, rig.addr, rig.logs = startServer(t, cfg)
 	return rig
 }
 
@@ -209,6 +216,13 @@ func (rig *fileRig) files() []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// setAnswer sets how the person sharing answers.
+func (rig *fileRig) setAnswer(f func(ctx context.Context, o FileOffer) bool) {
+	rig.mu.Lock()
+	rig.answer = f
+	rig.mu.Unlock()
 }
 
 func (rig *fileRig) askedCount() int {
@@ -327,7 +341,7 @@ func TestFileUploadRefusals(t *testing.T) {
 func TestFileDeclined(t *testing.T) {
 	t.Parallel()
 	rig := newFileRig(t, FileTransfer{})
-	rig.answer = func(context.Context, FileOffer) bool { return false }
+	rig.setAnswer(func(context.Context, FileOffer) bool { return false })
 	rig.open(key1, "")
 	if status, body := rig.send(key1, "a.txt", []byte("hello")); status != 403 || !strings.Contains(body, ReasonFileDeclined) {
 		t.Fatalf("declined: %d %s", status, body)
@@ -403,7 +417,7 @@ func TestFileOneQuestionAtATime(t *testing.T) {
 	rig := newFileRig(t, FileTransfer{MaxWaiting: 2})
 	release := make(chan struct{})
 	var asking, most atomic.Int32
-	rig.answer = func(ctx context.Context, o FileOffer) bool {
+	rig.setAnswer(func(ctx context.Context, o FileOffer) bool {
 		n := asking.Add(1)
 		if n > most.Load() {
 			most.Store(n)
@@ -411,7 +425,7 @@ func TestFileOneQuestionAtATime(t *testing.T) {
 		<-release
 		asking.Add(-1)
 		return true
-	}
+	})
 	rig.open(key1, "")
 	rig.open(key2, "")
 	sum := sha256.Sum256(nil)
@@ -515,4 +529,37 @@ func vmRSS(t *testing.T) int64 {
 	}
 	t.Error("no VmRSS in /proc/self/status")
 	return 0
+}
+
+// A recorded session's sidecar lists its files: what was received, what
+// was declined.
+func TestFilesInTheRecordingSidecar(t *testing.T) {
+	t.Parallel()
+	recordings := t.TempDir()
+	rig := newFileRig(t, FileTransfer{}, func(c *Config) { c.RecordDir = recordings })
+	conn := rig.open(key1, "")
+	conn.Write(maskedFrame(true, ws.OpBinary, []byte("RFB 003.008\n"))) // the recording starts with a frame
+	testnet.WaitFor(t, "the recording", func() bool {
+		m, _ := filepath.Glob(filepath.Join(recordings, "*"+recordfmt.Ext))
+		return len(m) == 1
+	})
+	if status, body := rig.send(key1, "kept.txt", []byte("kept")); status != http.StatusCreated {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	rig.setAnswer(func(context.Context, FileOffer) bool { return false })
+	if status, _ := rig.send(key1, "refused.txt", []byte("refused")); status != http.StatusForbidden {
+		t.Fatalf("declined: %d", status)
+	}
+	conn.Close()
+	m, _ := filepath.Glob(filepath.Join(recordings, "*"+recordfmt.Ext))
+	var side recordfmt.Sidecar
+	testnet.WaitFor(t, "the completed sidecar", func() bool {
+		side, _, _ = recordfmt.ReadSidecar(m[0])
+		return side.End != nil
+	})
+	if len(side.Files) != 2 || side.Files[0].Name != "kept.txt" || side.Files[0].Outcome != "received as kept.txt" ||
+		side.Files[0].Direction != "from viewer" || side.Files[0].Size != 4 ||
+		side.Files[1].Name != "refused.txt" || side.Files[1].Outcome != ReasonFileDeclined {
+		t.Fatalf("the sidecar's files: %+v", side.Files)
+	}
 }

@@ -183,6 +183,15 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		}
 		ss.target, dialErr = s.dialSession(target)
 	}
+	// The recorder is there before the session is seen (its file requests
+	// note their files in it); its file comes with the first frame.
+	if s.cfg.Record != "" || s.cfg.RecordDir != "" {
+		name := target.String()
+		if s.cfg.TargetName != "" && s.cfg.Tokens == nil {
+			name = s.cfg.TargetName
+		}
+		ss.rec = s.newRecorder(id, r.RemoteAddr, name)
+	}
 	if !s.sessionStarted(ss) { // the upgrade raced with Shutdown
 		s.log.Info("session refused: server shutting down", "session", id, "client", r.RemoteAddr)
 		code := ws.StatusGoingAway
@@ -198,13 +207,6 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		"mode", ss.viewer().Mode(), "browser", ss.browser)
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
-	if s.cfg.Record != "" || s.cfg.RecordDir != "" {
-		name := target.String()
-		if s.cfg.TargetName != "" && s.cfg.Tokens == nil {
-			name = s.cfg.TargetName
-		}
-		ss.rec = s.newRecorder(id, r.RemoteAddr, name)
-	}
 	if dialErr != nil {
 		reason := unreachableReason(target, dialErr)
 		s.log.Warn("target unreachable", "session", id, "target", target.String(), "error", dialErr)

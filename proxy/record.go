@@ -57,7 +57,18 @@ type recorder struct {
 	w       io.WriteCloser
 
 	closeW   sync.Once
-	finished chan struct{} // closed when the writer is done
+	finished chan struct{}         // closed when the writer is done
+	files    []recordfmt.FileEvent // the session's files, for the completed sidecar (r.mu)
+}
+
+// setFiles tells the session's files, before close.
+func (r *recorder) setFiles(files []recordfmt.FileEvent) {
+	if r == nil || len(files) == 0 {
+		return
+	}
+	r.mu.Lock()
+	r.files = files
+	r.mu.Unlock()
 }
 
 // newRecorder prepares session id's recording; its file is created with
@@ -276,6 +287,9 @@ func (r *recorder) end(w io.WriteCloser, name string, err error) {
 	}
 	end := time.Now()
 	r.meta.End = &end
+	r.mu.Lock()
+	r.meta.Files = r.files
+	r.mu.Unlock()
 	if stop != nil {
 		r.meta.Stopped = stop.Error()
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"vncbridge/proxy/recordfmt"
 )
 
 // framing is how a session wraps the bytes it relays.
@@ -91,6 +93,9 @@ type session struct {
 	endMu   sync.Mutex
 	endWhy  string // the first reason the session ended, for the log
 	endCode ws.StatusCode
+
+	filesMu sync.Mutex
+	fileLog []recordfmt.FileEvent // its files, for its recording's sidecar (files.go)
 }
 
 // run starts the two directions. The last one to stop closes everything and
@@ -444,6 +449,9 @@ func (s *session) finish() {
 		}
 	}
 	s.abort()
+	s.filesMu.Lock()
+	s.rec.setFiles(s.fileLog)
+	s.filesMu.Unlock()
 	s.rec.close()
 	s.endMu.Lock()
 	why := s.endWhy

@@ -65,6 +65,21 @@ type Sidecar struct {
 	// Stopped says why the recording ended before the session did (a
 	// write failed, the disk could not keep up).
 	Stopped string `json:"stopped,omitempty"`
+	// Files are the files that went between the viewer and the person
+	// sharing during the session, or were offered to go.
+	Files []FileEvent `json:"files,omitempty"`
+}
+
+// FileEvent is a file a session's viewer sent or was sent.
+type FileEvent struct {
+	Time time.Time `json:"time"`
+	// Direction is "from viewer" (an upload) or "to viewer" (a download).
+	Direction string `json:"direction"`
+	Name      string `json:"name"`
+	Size      int64  `json:"size"`
+	SHA256    string `json:"sha256"`
+	// Outcome is "received", "declined", "downloaded", or what went wrong.
+	Outcome string `json:"outcome"`
 }
 
 // IsCompanion tells whether the file name is a sidecar, or a sidecar being
