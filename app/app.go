@@ -84,9 +84,12 @@ type config struct {
 	asker questioner
 	// chooser picks the files offered to viewers (offers.go); without
 	// one, none are.
-	chooser   fileChooser
-	autostart autostart
-	service   serviceControl
+	chooser fileChooser
+	// noteWithButton tells in a notification with one button, and whether
+	// it was clicked (notifyWithButton); nil: notifications without one.
+	noteWithButton func(ctx context.Context, title, body, label string) (bool, error)
+	autostart      autostart
+	service        serviceControl
 	// detect lists the VNC servers among candidates; nil probes them.
 	detect func(ctx context.Context, candidates []string) []foundServer
 	// every is how often the VNC servers and the service are looked at

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"vncbridge/proxy"
 )
@@ -110,10 +111,46 @@ func (a *trayApp) fileHooks() (ask func(context.Context, proxy.FileOffer) bool, 
 			a.notify(w.Sprintf("File not received"), w.Sprintf("%s from %s did not arrive: %s", viewerText(o.Name), viewerName(w, o.Viewer), err.Error()))
 			return
 		}
-		a.notify(w.Sprintf("File received"), sentence(w.Sprintf("%s sent you %s. It is in %s.", viewerName(w, o.Viewer), filepath.Base(path), filepath.Dir(path))))
+		title := w.Sprintf("File received")
+		body := sentence(w.Sprintf("%s sent you %s. It is in %s.", viewerName(w, o.Viewer), filepath.Base(path), filepath.Dir(path)))
+		go a.noteOpening(title, body, w.Sprintf("Open folder"), filepath.Dir(path))
 	}
 	return ask, arrived
 }
+
+// noteOpening tells title and body in a notification whose button opens
+// target, where notifications have buttons, else in a plain one. The
+// button waits fileNoteLife at most.
+func (a *trayApp) noteOpening(title, body, label, target string) {
+	if a.cfg.noteWithButton != nil {
+		ctx, cancel := context.WithTimeout(a.life, fileNoteLife)
+		defer cancel()
+		clicked, err := a.cfg.noteWithButton(ctx, title, body, label)
+		if clicked && a.cfg.opener != nil {
+			if err := a.cfg.opener.Open(target); err != nil {
+				a.log.Info("opening the files folder", "err", err)
+			}
+		}
+		if !cannotShow(err) {
+			return
+		}
+	}
+	a.notify(title, body)
+}
+
+// notifyWithButton tells body in a notification with one button, label,
+// and returns whether it was clicked before ctx was done or the
+// notification went; a cannotAskError where notifications have no buttons.
+func notifyWithButton(ctx context.Context, title, body, label string) (bool, error) {
+	if platform.askByNotification == nil {
+		return false, cannotAskError{"no notifications with buttons on this system"}
+	}
+	id, err := platform.askByNotification(ctx, title, body, []consentButton{{"open", label}})
+	return err == nil && id == "open", err
+}
+
+// fileNoteLife is how long a file's notification waits for its button.
+const fileNoteLife = 10 * time.Minute
 
 // fileSize is a size as people read it: "2.1 MB" (decimal units, as file
 // managers show them).

@@ -57,6 +57,7 @@ func Run(opt Options) error {
 	}
 	cfg.asker = askSharerAbout(opener.Open, cfg.consenter) // in the line of the viewers' questions
 	cfg.chooser = dialogChooser{}
+	cfg.noteWithButton = notifyWithButton
 	if svc, err := NewService(opt.Paths, opt.Web, log, !platform.isRoot()); err == nil {
 		cfg.service = elevated{svc: svc, paths: opt.Paths}
 	} else {

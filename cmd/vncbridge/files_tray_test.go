@@ -23,6 +23,15 @@ import (
 	"vncbridge/proxy"
 )
 
+// waitUntilFile waits until file holds want.
+func waitUntilFile(t *testing.T, file, want string) {
+	t.Helper()
+	testnet.WaitFor(t, want+" in "+file, func() bool {
+		b, _ := os.ReadFile(file)
+		return strings.Contains(string(b), want)
+	})
+}
+
 // fileRequest sends a file request of the session named key to the proxy
 // at addr (with query, the token), waiting for the session to be open.
 func fileRequest(t *testing.T, addr, query, key, method, path string, body []byte) (int, string) {
@@ -46,13 +55,13 @@ func fileRequest(t *testing.T, addr, query, key, method, path string, body []byt
 
 // TestTrayAsksAboutAFile: on the session bus, the tray asks about a
 // viewer's file in a notification with Accept and Decline; the file
-// accepted lands in the files folder and a notification says so; the one
-// declined does not.
+// accepted lands in the files folder and a notification says so, whose
+// button opens the folder; the one declined does not land.
 func TestTrayAsksAboutAFile(t *testing.T) {
 	bus := sessionBus(t)
 	p := newPanel(t, bus)
 	svc := newQuestionService(t, bus)
-	binDir, _, _ := fakeDesktop(t)
+	binDir, opened, _ := fakeDesktop(t)
 	os.Remove(filepath.Join(binDir, "zenity"))
 	folder := filepath.Join(t.TempDir(), "Downloads", "vncbridge")
 	port := freeAddr(t)[len("127.0.0.1:"):]
@@ -103,14 +112,13 @@ func TestTrayAsksAboutAFile(t *testing.T) {
 		if status, text := fileRequest(t, "127.0.0.1:"+port, "?token="+shareToken, key, http.MethodPut, id.ID, data); status != http.StatusCreated {
 			t.Fatalf("the upload: %d %s", status, text)
 		}
-		want := "File received: This computer sent you report.pdf. It is in " + folder + "."
-		for told := ""; told != want; {
-			select {
-			case told = <-svc.told:
-			case <-time.After(10 * time.Second):
-				t.Fatalf("no notification %q", want)
-			}
+		note := svc.next(t)
+		if want := "This computer sent you report.pdf. It is in " + folder + "."; note.body != want ||
+			!slices.Equal(note.actions, []string{"open", "Open folder"}) {
+			t.Fatalf("the notification reads %q with %q", note.body, note.actions)
 		}
+		svc.click(t, note, "open")
+		waitUntilFile(t, opened, folder)
 	}
 	entries, _ := os.ReadDir(folder)
 	if len(entries) != 1 || entries[0].Name() != "report.pdf" {

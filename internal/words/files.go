@@ -14,6 +14,7 @@ func init() {
 		"%s sent you %s. It is in %s.",
 		"File not received",
 		"%s from %s did not arrive: %s",
+		"Open folder",
 		"Send a file to viewers…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing",
 		"Withdraw %s",
@@ -23,6 +24,7 @@ func init() {
 		"%s is offered to every viewer until you withdraw it or stop sharing.",
 	))
 	extend(language.German, map[string]string{
+		"Open folder":             "Ordner öffnen",
 		"Send a file to viewers…": "Eine Datei an die Zuschauer senden …",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "Die Seite jedes Zuschauers zeigt sie mit einer Schaltfläche zum Herunterladen, bis Sie sie zurückziehen oder das Teilen beenden",
 		"Withdraw %s":                   "%s zurückziehen",
@@ -40,6 +42,7 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s von %s ist nicht angekommen: %s",
 	})
 	extend(language.Japanese, map[string]string{
+		"Open folder":             "フォルダーを開く",
 		"Send a file to viewers…": "視聴者にファイルを送る…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "取り下げるか共有を止めるまで、各視聴者のページにダウンロードボタン付きで表示されます",
 		"Withdraw %s":                   "%s を取り下げる",
@@ -57,6 +60,7 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s (%s から) は届きませんでした: %s",
 	})
 	extend(language.Russian, map[string]string{
+		"Open folder":             "Открыть папку",
 		"Send a file to viewers…": "Отправить файл зрителям…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "Страница каждого зрителя показывает его с кнопкой «Скачать», пока вы не отзовёте его или не прекратите показ",
 		"Withdraw %s":                   "Отозвать %s",
@@ -74,6 +78,7 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s от %s не получен: %s",
 	})
 	extend(language.SimplifiedChinese, map[string]string{
+		"Open folder":             "打开文件夹",
 		"Send a file to viewers…": "向观看者发送文件…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "每位观看者的页面都会显示它和一个下载按钮，直到您撤回它或停止共享",
 		"Withdraw %s":                   "撤回 %s",
@@ -91,6 +96,7 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "来自 %[2]s 的 %[1]s 未送达：%[3]s",
 	})
 	extend(language.French, map[string]string{
+		"Open folder":             "Ouvrir le dossier",
 		"Send a file to viewers…": "Envoyer un fichier aux spectateurs…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "La page de chaque spectateur l’affiche avec un bouton Télécharger, jusqu’à ce que vous le retiriez ou arrêtiez le partage",
 		"Withdraw %s":                   "Retirer %s",
@@ -108,6 +114,7 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s n’est pas arrivé : %s",
 	})
 	extend(language.Spanish, map[string]string{
+		"Open folder":             "Abrir la carpeta",
 		"Send a file to viewers…": "Enviar un archivo a los espectadores…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "La página de cada espectador lo muestra con un botón Descargar, hasta que lo retire o deje de compartir",
 		"Withdraw %s":                   "Retirar %s",
@@ -125,6 +132,7 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s no llegó: %s",
 	})
 	extend(language.BrazilianPortuguese, map[string]string{
+		"Open folder":             "Abrir a pasta",
 		"Send a file to viewers…": "Enviar um arquivo aos espectadores…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "A página de cada espectador o mostra com um botão Baixar, até você retirá-lo ou parar de compartilhar",
 		"Withdraw %s":                   "Retirar %s",
@@ -142,6 +150,7 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s não chegou: %s",
 	})
 	extend(language.Italian, map[string]string{
+		"Open folder":             "Apri la cartella",
 		"Send a file to viewers…": "Invia un file agli spettatori…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "La pagina di ogni spettatore lo mostra con un pulsante Scarica, finché non lo ritiri o smetti di condividere",
 		"Withdraw %s":                   "Ritira %s",
