@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -25,6 +26,34 @@ func (s settings) filesFolder() string {
 		return s.FilesFolder
 	}
 	return filepath.Join(downloadsFolder(), "vncbridge")
+}
+
+// askFilesFolder is Viewers ▸ Folder for files from viewers….
+func (a *trayApp) askFilesFolder() {
+	w := a.st.Words
+	askUntilValid(a, w.Sprintf("Folder for files from viewers"),
+		w.Sprintf("The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):"),
+		a.st.Settings.filesFolder(), parseFolder, func(dir string) { a.update(func(s *settings) { s.FilesFolder = dir }) })
+}
+
+// parseFolder reads a folder typed by the person: a full path ("~/" is
+// their home), or "" for the default.
+func parseFolder(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if rest, ok := strings.CutPrefix(v, "~"+string(filepath.Separator)); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		v = filepath.Join(home, rest)
+	}
+	if !filepath.IsAbs(v) {
+		return "", errors.New("the folder must be a full path, such as " + filepath.Join(downloadsFolder(), "vncbridge"))
+	}
+	return filepath.Clean(v), nil
 }
 
 // downloadsFolder is the system's Downloads folder: XDG_DOWNLOAD_DIR on

@@ -214,3 +214,37 @@ func TestFileSize(t *testing.T) {
 		}
 	}
 }
+
+// Viewers ▸ Folder for files from viewers… sets where they go; a path that
+// is not a full one is asked again.
+func TestFilesFolderSetting(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	dir := filepath.Join(t.TempDir(), "in")
+	h := startApp(t, settings{Port: port, Target: echoTarget(t)}, func(cfg *config) {
+		cfg.asker = fakeAsker{answer: true, asked: &recorder{}}
+		cfg.prompter = fakePrompter{answer: dir + string(filepath.Separator)}
+	})
+	if it, ok := h.item("Viewers", "Folder for files from viewers…"); ok {
+		t.Fatalf("a menu of viewers while not sharing: %+v", it)
+	}
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing"))
+	h.click("Viewers", "Folder for files from viewers…")
+	testnet.WaitFor(t, "the setting saved", func() bool {
+		s, _ := loadSettings(h.paths)
+		return s.FilesFolder == dir
+	})
+	testnet.WaitFor(t, "the menu showing the folder", func() bool {
+		it, _ := h.item("Viewers", "Folder for files from viewers…")
+		return it.Tooltip == dir
+	})
+	for in, want := range map[string]string{"": "", " /a/b/ ": "/a/b"} {
+		if got, err := parseFolder(in); err != nil || got != want {
+			t.Errorf("parseFolder(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := parseFolder("relative/dir"); err == nil {
+		t.Error("a relative folder is taken")
+	}
+}

@@ -39,16 +39,22 @@ func (dialogChooser) Choose(ctx context.Context, title string) (string, bool, er
 	return path, path != "", nil
 }
 
-// offerItems are the Viewers menu's entries for the files offered: Send
-// a file to viewers…, and Withdraw for each file offered.
+// offerItems are the Viewers menu's entries for files: where the files
+// viewers send go, Send a file to viewers…, and Withdraw for each file
+// offered.
 func (a *trayApp) offerItems(st state) []menuItem {
-	if a.cfg.chooser == nil {
-		return nil
-	}
 	w := st.Words
-	items := []menuItem{separator(), {Title: w.Sprintf("Send a file to viewers…"),
+	var items []menuItem
+	if a.cfg.asker != nil {
+		items = append(items, separator(), menuItem{Title: w.Sprintf("Folder for files from viewers…"),
+			Tooltip: st.Settings.filesFolder(), Action: a.do(a.askFilesFolder)})
+	}
+	if a.cfg.chooser == nil {
+		return items
+	}
+	items = append(items, menuItem{Title: w.Sprintf("Send a file to viewers…"),
 		Tooltip: w.Sprintf("Every viewer's page shows it with a Download button, until you withdraw it or stop sharing"),
-		Action:  a.do(a.offerFile)}}
+		Action:  a.do(a.offerFile)})
 	for _, o := range st.Offered {
 		items = append(items, menuItem{Title: w.Sprintf("Withdraw %s", o.Name), Action: a.do(func() { a.withdrawFile(o.ID) })})
 	}

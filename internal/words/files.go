@@ -15,6 +15,9 @@ func init() {
 		"File not received",
 		"%s from %s did not arrive: %s",
 		"Open folder",
+		"Folder for files from viewers…",
+		"Folder for files from viewers",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):",
 		"Send a file to viewers…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing",
 		"Withdraw %s",
@@ -24,6 +27,9 @@ func init() {
 		"%s is offered to every viewer until you withdraw it or stop sharing.",
 	))
 	extend(language.German, map[string]string{
+		"Folder for files from viewers…": "Ordner für Dateien von Zuschauern …",
+		"Folder for files from viewers":  "Ordner für Dateien von Zuschauern",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Die Dateien, die Zuschauer senden, werden in diesem Ordner gespeichert (leer: vncbridge in Ihrem Download-Ordner):",
 		"Open folder":             "Ordner öffnen",
 		"Send a file to viewers…": "Eine Datei an die Zuschauer senden …",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "Die Seite jedes Zuschauers zeigt sie mit einer Schaltfläche zum Herunterladen, bis Sie sie zurückziehen oder das Teilen beenden",
@@ -42,6 +48,9 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s von %s ist nicht angekommen: %s",
 	})
 	extend(language.Japanese, map[string]string{
+		"Folder for files from viewers…": "視聴者からのファイルの保存先…",
+		"Folder for files from viewers":  "視聴者からのファイルの保存先",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "視聴者が送ったファイルはこのフォルダーに保存されます (空欄: ダウンロード フォルダー内の vncbridge):",
 		"Open folder":             "フォルダーを開く",
 		"Send a file to viewers…": "視聴者にファイルを送る…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "取り下げるか共有を止めるまで、各視聴者のページにダウンロードボタン付きで表示されます",
@@ -60,6 +69,9 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s (%s から) は届きませんでした: %s",
 	})
 	extend(language.Russian, map[string]string{
+		"Folder for files from viewers…": "Папка для файлов от зрителей…",
+		"Folder for files from viewers":  "Папка для файлов от зрителей",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Файлы от зрителей сохраняются в эту папку (пусто: vncbridge в папке «Загрузки»):",
 		"Open folder":             "Открыть папку",
 		"Send a file to viewers…": "Отправить файл зрителям…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "Страница каждого зрителя показывает его с кнопкой «Скачать», пока вы не отзовёте его или не прекратите показ",
@@ -78,6 +90,9 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s от %s не получен: %s",
 	})
 	extend(language.SimplifiedChinese, map[string]string{
+		"Folder for files from viewers…": "观看者文件的保存文件夹…",
+		"Folder for files from viewers":  "观看者文件的保存文件夹",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "观看者发送的文件保存在此文件夹中（留空：下载文件夹中的 vncbridge）：",
 		"Open folder":             "打开文件夹",
 		"Send a file to viewers…": "向观看者发送文件…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "每位观看者的页面都会显示它和一个下载按钮，直到您撤回它或停止共享",
@@ -96,6 +111,9 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "来自 %[2]s 的 %[1]s 未送达：%[3]s",
 	})
 	extend(language.French, map[string]string{
+		"Folder for files from viewers…": "Dossier des fichiers des spectateurs…",
+		"Folder for files from viewers":  "Dossier des fichiers des spectateurs",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Les fichiers envoyés par les spectateurs sont enregistrés dans ce dossier (vide : vncbridge dans votre dossier Téléchargements) :",
 		"Open folder":             "Ouvrir le dossier",
 		"Send a file to viewers…": "Envoyer un fichier aux spectateurs…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "La page de chaque spectateur l’affiche avec un bouton Télécharger, jusqu’à ce que vous le retiriez ou arrêtiez le partage",
@@ -114,6 +132,9 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s n’est pas arrivé : %s",
 	})
 	extend(language.Spanish, map[string]string{
+		"Folder for files from viewers…": "Carpeta para los archivos de los espectadores…",
+		"Folder for files from viewers":  "Carpeta para los archivos de los espectadores",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Los archivos que envían los espectadores se guardan en esta carpeta (vacío: vncbridge en su carpeta Descargas):",
 		"Open folder":             "Abrir la carpeta",
 		"Send a file to viewers…": "Enviar un archivo a los espectadores…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "La página de cada espectador lo muestra con un botón Descargar, hasta que lo retire o deje de compartir",
@@ -132,6 +153,9 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s no llegó: %s",
 	})
 	extend(language.BrazilianPortuguese, map[string]string{
+		"Folder for files from viewers…": "Pasta para os arquivos dos espectadores…",
+		"Folder for files from viewers":  "Pasta para os arquivos dos espectadores",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Os arquivos que os espectadores enviam são salvos nesta pasta (vazio: vncbridge na sua pasta Downloads):",
 		"Open folder":             "Abrir a pasta",
 		"Send a file to viewers…": "Enviar um arquivo aos espectadores…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "A página de cada espectador o mostra com um botão Baixar, até você retirá-lo ou parar de compartilhar",
@@ -150,6 +174,9 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s não chegou: %s",
 	})
 	extend(language.Italian, map[string]string{
+		"Folder for files from viewers…": "Cartella per i file degli spettatori…",
+		"Folder for files from viewers":  "Cartella per i file degli spettatori",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "I file inviati dagli spettatori vengono salvati in questa cartella (vuoto: vncbridge nella cartella Download):",
 		"Open folder":             "Apri la cartella",
 		"Send a file to viewers…": "Invia un file agli spettatori…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "La pagina di ogni spettatore lo mostra con un pulsante Scarica, finché non lo ritiri o smetti di condividere",
