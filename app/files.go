@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,7 +112,7 @@ func fileTransfer(s settings, o shareOptions) *proxy.FileTransfer {
 	if o.askFile == nil {
 		return nil
 	}
-	return &proxy.FileTransfer{Dir: s.filesFolder(), Ask: o.askFile, OnFile: o.onFile}
+	return &proxy.FileTransfer{Dir: s.filesFolder(), Ask: o.askFile, OnFile: o.onFile, OnReceiving: o.onReceiving}
 }
 
 // fileHooks are the shares' question about a file and the notice of its
@@ -180,6 +181,57 @@ func notifyWithButton(ctx context.Context, title, body, label string) (bool, err
 
 // fileNoteLife is how long a file's notification waits for its button.
 const fileNoteLife = 10 * time.Minute
+
+// receivingFile is a file on its way from a viewer, as the menu shows it.
+type receivingFile struct {
+	r   *proxy.Receiving
+	got int64
+}
+
+// receivingFile follows a file on its way (proxy.FileTransfer.OnReceiving):
+// the Viewers menu shows how much came, once a second, with Cancel, until
+// it is in or is not.
+func (a *trayApp) receivingFile(r *proxy.Receiving) {
+	a.post(func() { a.st.Receiving = append(a.st.Receiving, receivingFile{r: r}) })
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				a.post(func() {
+					for i := range a.st.Receiving {
+						if a.st.Receiving[i].r == r {
+							a.st.Receiving[i].got = r.Received()
+						}
+					}
+				})
+			case <-r.Done():
+				a.post(func() {
+					a.st.Receiving = slices.DeleteFunc(a.st.Receiving, func(f receivingFile) bool { return f.r == r })
+				})
+				return
+			case <-a.life.Done():
+				return
+			}
+		}
+	}()
+}
+
+// receivingItems are the Viewers menu's files on their way, each with
+// Cancel.
+func (a *trayApp) receivingItems(st state) []menuItem {
+	var items []menuItem
+	for _, f := range st.Receiving {
+		pct := 0
+		if f.r.Offer.Size > 0 {
+			pct = int(f.got * 100 / f.r.Offer.Size)
+		}
+		items = append(items, menuItem{Title: st.Words.Sprintf("Receiving %s (%d%%)", f.r.Offer.Name, pct),
+			Children: []menuItem{{Title: st.Words.Sprintf("Cancel"), Action: a.do(f.r.Cancel)}}})
+	}
+	return items
+}
 
 // fileSize is a size as people read it: "2.1 MB" (decimal units, as file
 // managers show them).

@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -246,5 +248,58 @@ func TestFilesFolderSetting(t *testing.T) {
 	}
 	if _, err := parseFolder("relative/dir"); err == nil {
 		t.Error("a relative folder is taken")
+	}
+}
+
+// A file on its way shows in the Viewers menu with how much came; its
+// Cancel stops it, and nothing of it stays.
+func TestSharerCancelsReceiving(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	folder := t.TempDir()
+	h := startApp(t, settings{Port: port, Target: echoTarget(t), FilesFolder: folder}, func(cfg *config) {
+		cfg.asker = fakeAsker{answer: true, asked: &recorder{}}
+	})
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing"))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	base := "127.0.0.1:" + strconv.Itoa(port)
+	conn, _, _, err := ws.Dial(ctx, "ws://"+base+"/websockify?token="+testToken+"&files="+filesKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const size = 8 << 20
+	sum := testnet.PrefixSum(size)
+	offer, _ := json.Marshal(map[string]any{"name": "big.bin", "size": size, "sha256": hex.EncodeToString(sum[:])})
+	var id struct{ ID string }
+	testnet.WaitFor(t, "the offer answered", func() bool {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+base+proxy.FilesPath+"offer?token="+testToken, bytes.NewReader(offer))
+		req.Header.Set("Vncbridge-Session", filesKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&id) == nil
+	})
+	put, err := net.Dial("tcp", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer put.Close()
+	fmt.Fprintf(put, "PUT %s%s?token=%s HTTP/1.1\r\nHost: localhost\r\nVncbridge-Session: %s\r\nContent-Length: %d\r\n\r\n",
+		proxy.FilesPath, id.ID, testToken, filesKey, size)
+	io.Copy(put, testnet.Stream(size/2))
+	testnet.WaitFor(t, "half of it in the menu", func() bool {
+		it, ok := h.item("Viewers", "Receiving big.bin")
+		return ok && it.Title == "Receiving big.bin (50%)"
+	})
+	h.click("Viewers", "Receiving big.bin", "Cancel")
+	h.waitNote("big.bin from this computer did not arrive: " + proxy.ReasonFileCancelled)
+	testnet.WaitFor(t, "the menu without it", func() bool { _, ok := h.item("Viewers", "Receiving big.bin"); return !ok })
+	if entries, _ := os.ReadDir(folder); len(entries) != 0 {
+		t.Fatalf("the folder has %v", entries)
 	}
 }

@@ -44,7 +44,7 @@ func (dialogChooser) Choose(ctx context.Context, title string) (string, bool, er
 // offered.
 func (a *trayApp) offerItems(st state) []menuItem {
 	w := st.Words
-	var items []menuItem
+	items := a.receivingItems(st)
 	if a.cfg.asker != nil {
 		items = append(items, separator(), menuItem{Title: w.Sprintf("Folder for files from viewers…"),
 			Tooltip: st.Settings.filesFolder(), Action: a.do(a.askFilesFolder)})

@@ -108,8 +108,9 @@ type shareOptions struct {
 	consent func(ctx context.Context, v proxy.Viewer) (proxy.Decision, error)
 	// askFile asks about a file a viewer sends, and onFile tells of its
 	// arrival (files.go); nil where nobody can answer: no files then.
-	askFile func(ctx context.Context, o proxy.FileOffer) bool
-	onFile  func(o proxy.FileOffer, path string, err error)
+	askFile     func(ctx context.Context, o proxy.FileOffer) bool
+	onFile      func(o proxy.FileOffer, path string, err error)
+	onReceiving func(r *proxy.Receiving)
 }
 
 // startShare listens and serves s. Its errors are worded for the tray's status

@@ -58,6 +58,7 @@ func (a *trayApp) shareOptions() shareOptions {
 		version: a.cfg.version, onRecordError: a.recordingFailed,
 		onViewer: a.viewerReported, consent: consent}
 	o.askFile, o.onFile = a.fileHooks()
+	o.onReceiving = a.receivingFile
 	return o
 }
 

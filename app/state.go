@@ -51,6 +51,9 @@ type state struct {
 	Words words.Printer
 	// Offered are the files the share offers to every viewer (offers.go).
 	Offered []proxy.OfferedFile
+	// Receiving are the files on their way from viewers, with the bytes
+	// come so far (files.go).
+	Receiving []receivingFile
 }
 
 // askImpossible is what the status line says while AskImpossible.

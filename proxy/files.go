@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"vncbridge/proxy/recordfmt"
@@ -69,6 +70,7 @@ const (
 	ReasonFileNoAnswer  = "no answer: the person sharing did not answer in time"
 	ReasonFileBusy      = "busy: the person sharing has other files to answer; try again later"
 	ReasonFileNoUploads = "no uploads: this server takes no files"
+	ReasonFileCancelled = "cancelled by the person sharing"
 )
 
 // FileTransfer lets viewers with control send files to the person sharing
@@ -87,10 +89,38 @@ type FileTransfer struct {
 	Ask func(ctx context.Context, o FileOffer) bool
 	// AskTimeout bounds Ask (DefaultFileAskTimeout).
 	AskTimeout time.Duration
+	// OnReceiving, when set, is told when an accepted file's bytes start
+	// to come: r says how many came, and can stop them. OnFile follows
+	// when the file is in, or is not. It must return quickly.
+	OnReceiving func(r *Receiving)
 	// OnFile, when set, is called when an accepted file arrived (path is
 	// where it was saved) or did not (err says why). It must return quickly.
 	OnFile func(o FileOffer, path string, err error)
 }
+
+// Receiving is an accepted file on its way (FileTransfer.OnReceiving).
+type Receiving struct {
+	// Offer is the file.
+	Offer FileOffer
+
+	got       atomic.Int64
+	cancel    context.CancelFunc
+	cancelled atomic.Bool
+	done      chan struct{}
+}
+
+// Received tells how many of the file's bytes have come.
+func (r *Receiving) Received() int64 { return r.got.Load() }
+
+// Cancel stops the file on the sharer's word: what came is removed, and
+// the viewer's page is told.
+func (r *Receiving) Cancel() {
+	r.cancelled.Store(true)
+	r.cancel()
+}
+
+// Done is closed when the file is in, or is not.
+func (r *Receiving) Done() <-chan struct{} { return r.done }
 
 // FileOffer is a file a viewer offers to send.
 type FileOffer struct {
@@ -459,15 +489,25 @@ func (s *Server) fileUpload(w http.ResponseWriter, r *http.Request, ss *session,
 		return
 	}
 	// The file's bytes may take longer than the server's read timeout:
-	// each read has fileIdleTimeout, and the session's end stops them.
+	// each read has fileIdleTimeout, and the session's end or the sharer's
+	// Cancel stops them.
+	ctx, cancel := context.WithCancel(sf.ctx)
+	defer cancel()
+	rec := &Receiving{Offer: o, cancel: cancel, done: make(chan struct{})}
+	defer close(rec.done)
 	rc := http.NewResponseController(w)
-	body := &uploadBody{r: r.Body, rc: rc, ctx: sf.ctx}
-	stop := context.AfterFunc(sf.ctx, func() { rc.SetReadDeadline(time.Now()) })
+	body := &uploadBody{r: r.Body, rc: rc, ctx: ctx, got: &rec.got}
+	stop := context.AfterFunc(ctx, func() { rc.SetReadDeadline(time.Now()) })
 	defer stop()
+	if s.files.cfg.OnReceiving != nil {
+		s.files.cfg.OnReceiving(rec)
+	}
 	path, err := s.files.receive(body, o)
 	if err != nil {
 		status := http.StatusBadRequest
-		if sf.ctx.Err() != nil {
+		if rec.cancelled.Load() {
+			err, status = errors.New(ReasonFileCancelled), http.StatusConflict
+		} else if sf.ctx.Err() != nil {
 			err = errors.New("the session ended")
 		} else if !errors.Is(err, errFileMismatch) {
 			status = http.StatusInternalServerError
@@ -503,6 +543,7 @@ type uploadBody struct {
 	r   io.Reader
 	rc  *http.ResponseController
 	ctx context.Context
+	got *atomic.Int64 // bytes read
 }
 
 // uploadReadError is an error reading an upload's body: the viewer's, not ours.
@@ -520,6 +561,7 @@ func (b *uploadBody) Read(p []byte) (int, error) {
 		b.rc.SetReadDeadline(time.Now())
 	}
 	n, err := b.r.Read(p)
+	b.got.Add(int64(n))
 	if err != nil && err != io.EOF {
 		err = &uploadReadError{err}
 	}

@@ -563,3 +563,46 @@ func TestFilesInTheRecordingSidecar(t *testing.T) {
 		t.Fatalf("the sidecar's files: %+v", side.Files)
 	}
 }
+
+// The person sharing cancels a file on its way: what came is removed, and
+// the viewer hears why.
+func TestSharerCancelsAFile(t *testing.T) {
+	t.Parallel()
+	receiving := make(chan *Receiving, 1)
+	rig := newFileRig(t, FileTransfer{OnReceiving: func(r *Receiving) { receiving <- r }})
+	rig.open(key1, "")
+	size := int64(8 << 20)
+	sum := testnet.PrefixSum(size)
+	status, id := rig.offer(key1, "good", "big.bin", size, hex.EncodeToString(sum[:]))
+	if status != 200 {
+		t.Fatalf("offer: %d %s", status, id)
+	}
+	c, err := net.Dial("tcp", rig.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "PUT %s%s?token=good HTTP/1.1\r\nHost: localhost\r\n%s: %s\r\nContent-Length: %d\r\n\r\n", FilesPath, id, filesHeader, key1, size)
+	io.Copy(c, testnet.Stream(size/2))
+	r := <-receiving
+	if r.Offer.Name != "big.bin" {
+		t.Fatalf("receiving %+v", r.Offer)
+	}
+	testnet.WaitFor(t, "bytes coming", func() bool { return r.Received() > 0 })
+	r.Cancel()
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(body), ReasonFileCancelled) {
+		t.Fatalf("the viewer hears %d %s", resp.StatusCode, body)
+	}
+	<-r.Done()
+	if files := rig.files(); len(files) != 0 {
+		t.Fatalf("files %v", files)
+	}
+	if out := rig.outcomes(); len(out) != 1 || out[0] != "error: "+ReasonFileCancelled {
+		t.Fatalf("OnFile: %q", out)
+	}
+}

@@ -15,6 +15,8 @@ func init() {
 		"File not received",
 		"%s from %s did not arrive: %s",
 		"Open folder",
+		"Receiving %s (%d%%)",
+		"Cancel",
 		"Folder for files from viewers…",
 		"Folder for files from viewers",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):",
@@ -27,6 +29,8 @@ func init() {
 		"%s is offered to every viewer until you withdraw it or stop sharing.",
 	))
 	extend(language.German, map[string]string{
+		"Receiving %s (%d%%)":            "%s wird empfangen (%d %%)",
+		"Cancel":                         "Abbrechen",
 		"Folder for files from viewers…": "Ordner für Dateien von Zuschauern …",
 		"Folder for files from viewers":  "Ordner für Dateien von Zuschauern",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Die Dateien, die Zuschauer senden, werden in diesem Ordner gespeichert (leer: vncbridge in Ihrem Download-Ordner):",
@@ -48,6 +52,8 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s von %s ist nicht angekommen: %s",
 	})
 	extend(language.Japanese, map[string]string{
+		"Receiving %s (%d%%)":            "%s を受信中 (%d%%)",
+		"Cancel":                         "キャンセル",
 		"Folder for files from viewers…": "視聴者からのファイルの保存先…",
 		"Folder for files from viewers":  "視聴者からのファイルの保存先",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "視聴者が送ったファイルはこのフォルダーに保存されます (空欄: ダウンロード フォルダー内の vncbridge):",
@@ -69,6 +75,8 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s (%s から) は届きませんでした: %s",
 	})
 	extend(language.Russian, map[string]string{
+		"Receiving %s (%d%%)":            "Получение %s (%d %%)",
+		"Cancel":                         "Отмена",
 		"Folder for files from viewers…": "Папка для файлов от зрителей…",
 		"Folder for files from viewers":  "Папка для файлов от зрителей",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Файлы от зрителей сохраняются в эту папку (пусто: vncbridge в папке «Загрузки»):",
@@ -90,6 +98,8 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s от %s не получен: %s",
 	})
 	extend(language.SimplifiedChinese, map[string]string{
+		"Receiving %s (%d%%)":            "正在接收 %s（%d%%）",
+		"Cancel":                         "取消",
 		"Folder for files from viewers…": "观看者文件的保存文件夹…",
 		"Folder for files from viewers":  "观看者文件的保存文件夹",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "观看者发送的文件保存在此文件夹中（留空：下载文件夹中的 vncbridge）：",
@@ -111,6 +121,8 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "来自 %[2]s 的 %[1]s 未送达：%[3]s",
 	})
 	extend(language.French, map[string]string{
+		"Receiving %s (%d%%)":            "Réception de %s (%d %%)",
+		"Cancel":                         "Annuler",
 		"Folder for files from viewers…": "Dossier des fichiers des spectateurs…",
 		"Folder for files from viewers":  "Dossier des fichiers des spectateurs",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Les fichiers envoyés par les spectateurs sont enregistrés dans ce dossier (vide : vncbridge dans votre dossier Téléchargements) :",
@@ -132,6 +144,8 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s n’est pas arrivé : %s",
 	})
 	extend(language.Spanish, map[string]string{
+		"Receiving %s (%d%%)":            "Recibiendo %s (%d %%)",
+		"Cancel":                         "Cancelar",
 		"Folder for files from viewers…": "Carpeta para los archivos de los espectadores…",
 		"Folder for files from viewers":  "Carpeta para los archivos de los espectadores",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Los archivos que envían los espectadores se guardan en esta carpeta (vacío: vncbridge en su carpeta Descargas):",
@@ -153,6 +167,8 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s no llegó: %s",
 	})
 	extend(language.BrazilianPortuguese, map[string]string{
+		"Receiving %s (%d%%)":            "Recebendo %s (%d%%)",
+		"Cancel":                         "Cancelar",
 		"Folder for files from viewers…": "Pasta para os arquivos dos espectadores…",
 		"Folder for files from viewers":  "Pasta para os arquivos dos espectadores",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "Os arquivos que os espectadores enviam são salvos nesta pasta (vazio: vncbridge na sua pasta Downloads):",
@@ -174,6 +190,8 @@ func init() {
 		"%s from %s did not arrive: %s":                                        "%s de %s não chegou: %s",
 	})
 	extend(language.Italian, map[string]string{
+		"Receiving %s (%d%%)":            "Ricezione di %s (%d%%)",
+		"Cancel":                         "Annulla",
 		"Folder for files from viewers…": "Cartella per i file degli spettatori…",
 		"Folder for files from viewers":  "Cartella per i file degli spettatori",
 		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "I file inviati dagli spettatori vengono salvati in questa cartella (vuoto: vncbridge nella cartella Download):",
