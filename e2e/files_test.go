@@ -268,3 +268,43 @@ func TestViewerDownloadsAnOfferedFile(t *testing.T) {
 		t.Fatalf("the page is %q", b.state())
 	}
 }
+
+// The person sharing cancels a file on its way: the page says so, and
+// nothing of it stays.
+func TestSharerCancelsAFileOnItsWay(t *testing.T) {
+	art := newArtifacts(t)
+	d := startDesktop(t, art)
+	dir := filepath.Join(t.TempDir(), "received")
+	addr := startProxy(t, d, art, func(cfg *proxy.Config) {
+		cfg.Files = &proxy.FileTransfer{Dir: dir, OnReceiving: func(r *proxy.Receiving) {
+			go func() { // a megabyte in, the person changes their mind
+				testnet.Poll(30*time.Second, 10*time.Millisecond, func() bool { return r.Received() >= 1<<20 })
+				r.Cancel()
+			}()
+		}}
+	})
+	b := newBrowser(t, art)
+	connectAndCheckPicture(t, b, "http://"+addr+"/?password="+vncPassword+"&resize=off&autoconnect=1")
+	b.waitFor("the page may send", `window.vncbridge.canSend`, 10*time.Second)
+	src := filepath.Join(t.TempDir(), "big.bin")
+	f, _ := os.Create(src)
+	io.Copy(f, testnet.Stream(32<<20))
+	f.Close()
+	b.run(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{DownloadThroughput: -1, UploadThroughput: 4e6}}})
+		return err
+	}))
+	b.run(chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{src}))
+	b.waitFor("the outcome", `["sent", "failed", "cancelled", "sharerCancelled"].includes(document.body.dataset.transfer)`, 30*time.Second)
+	var text string
+	b.eval(`document.getElementById("transfer-text").textContent`, &text)
+	b.shot("file-cancelled-by-sharer.png")
+	if text != "big.bin was not sent: the person sharing cancelled it" {
+		t.Errorf("the page says %q", text)
+	}
+	waitUntil(t, 10*time.Second, "no partial file", func() bool {
+		entries, _ := os.ReadDir(dir)
+		return len(entries) == 0
+	})
+}

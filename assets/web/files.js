@@ -60,7 +60,7 @@ export async function hashFile(file, signal, progress) {
  * sendFile hashes, offers and sends one file. stage(name, fraction) tells
  * where it is: "hashing", "asking", "sending". It returns the outcome:
  * { outcome: "sent" | "declined" | "busy" | "noAnswer" | "tooLarge" |
- * "cancelled" | "failed", name, reason }.
+ * "cancelled" | "sharerCancelled" | "failed", name, reason }.
  */
 export async function sendFile(file, { url, key, signal, stage }) {
   const name = file.name;
@@ -83,6 +83,7 @@ export async function sendFile(file, { url, key, signal, stage }) {
     stage("sending", 0);
     const sent = await put(url(id), headers, file, signal, (f) => stage("sending", f));
     if (sent.status === 201) return { outcome: "sent", name: JSON.parse(sent.body).name || name };
+    if (sent.status === 409) return { outcome: "sharerCancelled", name };
     return { outcome: "failed", name, reason: sent.body.replace(/^\d+ [^:]*: /, "").trim() };
   } catch (e) {
     if (signal.aborted) return { outcome: "cancelled", name };
@@ -149,7 +150,7 @@ export function wireFiles(session) {
     const r = await sendFile(file, { url: s.url, key: s.key, signal: running.signal, stage });
     running = null;
     const words = { sent: "fileSent", declined: "fileDeclined", busy: "fileBusy", noAnswer: "fileNoAnswer",
-      tooLarge: "fileTooLarge", cancelled: "fileCancelled", failed: "fileFailed" }[r.outcome];
+      tooLarge: "fileTooLarge", cancelled: "fileCancelled", sharerCancelled: "fileSharerCancelled", failed: "fileFailed" }[r.outcome];
     show(t(words, { name: r.name, reason: r.reason || "" }), null, true);
     document.body.dataset.transfer = r.outcome;
     if (r.outcome === "sent") hide = setTimeout(() => { $("transfer").hidden = true; }, 5000);
