@@ -364,7 +364,12 @@ func (s *Server) fileOffer(w http.ResponseWriter, r *http.Request, ss *session, 
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Now().Add(s.cfg.handshakeTimeout()))
 	var o offerJSON
-	err := json.NewDecoder(io.LimitReader(r.Body, maxOfferBytes)).Decode(&o)
+	body := io.LimitReader(r.Body, maxOfferBytes)
+	err := json.NewDecoder(body).Decode(&o)
+	// Read to the end: net/http then watches the connection, and ends the
+	// request's context when the viewer withdraws the offer (the question
+	// goes with it).
+	io.Copy(io.Discard, body)
 	// No deadline from now on: net/http's watch of the connection, which
 	// tells when the viewer withdraws the offer, would end the request at it.
 	rc.SetReadDeadline(time.Time{})

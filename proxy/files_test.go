@@ -606,3 +606,80 @@ func TestSharerCancelsAFile(t *testing.T) {
 		t.Fatalf("OnFile: %q", out)
 	}
 }
+
+// slowReader gives its bytes in two halves, the second after a pause.
+type slowReader struct {
+	data  []byte
+	pause time.Duration
+	half  bool
+}
+
+func (s *slowReader) Read(p []byte) (int, error) {
+	if len(s.data) == 0 {
+		return 0, io.EOF
+	}
+	if s.half {
+		<-time.After(s.pause) // a slow viewer is what is tested here
+	}
+	n := len(s.data)
+	if !s.half {
+		n = n / 2
+	}
+	n = copy(p, s.data[:n])
+	s.data, s.half = s.data[n:], true
+	return n, nil
+}
+
+// A slow answer and a file slower than the handshake's timeout still
+// arrive: that timeout is for requests, not for a person to answer or a
+// file's bytes.
+func TestSlowUploadOutlastsTheHandshakeTimeout(t *testing.T) {
+	t.Parallel()
+	rig := newFileRig(t, FileTransfer{}, func(c *Config) { c.HandshakeTimeout = 200 * time.Millisecond })
+	rig.setAnswer(func(context.Context, FileOffer) bool {
+		<-time.After(time.Second) // the person thinks it over
+		return true
+	})
+	rig.open(key1, "")
+	data := bytes.Repeat([]byte("slow "), 1000)
+	sum := sha256.Sum256(data)
+	status, id := rig.offer(key1, "good", "slow.txt", int64(len(data)), hex.EncodeToString(sum[:]))
+	if status != 200 {
+		t.Fatalf("offer: %d %s", status, id)
+	}
+	start := time.Now()
+	if status, body := rig.request(http.MethodPut, id, key1, "good", &slowReader{data: data, pause: time.Second}, int64(len(data))); status != http.StatusCreated {
+		t.Fatalf("after %v: %d %s", time.Since(start), status, body)
+	}
+}
+
+// A viewer that withdraws its offer while the person sharing is asked (its
+// page's Cancel ends the request) ends the question.
+func TestOfferWithdrawnWhileAsked(t *testing.T) {
+	t.Parallel()
+	asked, ended := make(chan struct{}), make(chan struct{})
+	rig := newFileRig(t, FileTransfer{}, func(c *Config) { c.HandshakeTimeout = 200 * time.Millisecond })
+	rig.setAnswer(func(ctx context.Context, o FileOffer) bool {
+		close(asked)
+		<-ctx.Done()
+		close(ended)
+		return true
+	})
+	rig.open(key1, "")
+	sum := sha256.Sum256(nil)
+	offer, _ := json.Marshal(offerJSON{Name: "a", Size: 0, SHA256: hex.EncodeToString(sum[:])})
+	c, err := net.Dial("tcp", rig.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(c, "POST %soffer?token=good HTTP/1.1\r\nHost: localhost\r\n%s: %s\r\nContent-Length: %d\r\n\r\n%s", FilesPath, filesHeader, key1, len(offer), offer)
+	<-asked
+	select {
+	case <-ended:
+		t.Fatal("the question ended before the viewer left")
+	default:
+	}
+	c.Close()
+	<-ended
+	testnet.WaitFor(t, "the log", func() bool { return strings.Contains(rig.logs.String(), "withdrawn by the viewer") })
+}
