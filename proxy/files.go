@@ -228,6 +228,21 @@ func (f *files) endSession(ss *session) {
 	}
 }
 
+// maxAcceptedPerSession bounds a session's accepted files not sent yet:
+// without a question (FileTransfer.Ask nil), offers cost nothing to make.
+const maxAcceptedPerSession = 4
+
+// acceptedOf counts ss's accepted files not sent yet; f.mu is held.
+func (f *files) acceptedOf(ss *session) int {
+	n := 0
+	for _, a := range f.accepted {
+		if a.ss == ss {
+			n++
+		}
+	}
+	return n
+}
+
 // take removes and returns ss's accepted offer id, or nil.
 func (f *files) take(id string, ss *session) *acceptedFile {
 	f.mu.Lock()
@@ -396,7 +411,7 @@ func (s *Server) fileOffer(w http.ResponseWriter, r *http.Request, ss *session, 
 
 	f := s.files
 	f.mu.Lock()
-	busy := sf.waiting || f.waiting >= f.cfg.maxWaiting()
+	busy := sf.waiting || f.waiting >= f.cfg.maxWaiting() || f.acceptedOf(ss) >= maxAcceptedPerSession
 	if !busy {
 		sf.waiting = true
 		f.waiting++

@@ -683,3 +683,22 @@ func TestOfferWithdrawnWhileAsked(t *testing.T) {
 	<-ended
 	testnet.WaitFor(t, "the log", func() bool { return strings.Contains(rig.logs.String(), "withdrawn by the viewer") })
 }
+
+// A viewer cannot pile up accepted offers it never sends (unasked, with
+// --file-transfer, offers cost it nothing).
+func TestAcceptedOffersAreBounded(t *testing.T) {
+	t.Parallel()
+	rig := newFileRig(t, FileTransfer{})
+	rig.open(key1, "")
+	sum := sha256.Sum256(nil)
+	for i := range maxAcceptedPerSession + 1 {
+		status, body := rig.offer(key1, "good", "a", 0, hex.EncodeToString(sum[:]))
+		want := http.StatusOK
+		if i == maxAcceptedPerSession {
+			want = http.StatusTooManyRequests
+		}
+		if status != want {
+			t.Fatalf("offer %d: %d %s, want %d", i, status, body, want)
+		}
+	}
+}
