@@ -128,3 +128,59 @@ func TestTrayAsksAboutAFile(t *testing.T) {
 		t.Fatalf("the file has %d bytes, want %d", len(got), len(data))
 	}
 }
+
+// TestTrayOffersAFile: the real tray's Viewers ▸ Send a file to viewers…
+// takes the file the desktop's chooser (zenity, faked) names, every page
+// of the share downloads it with the hash the proxy tells, and Withdraw
+// ends the offer.
+func TestTrayOffersAFile(t *testing.T) {
+	bus := sessionBus(t)
+	p := newPanel(t, bus)
+	binDir, _, answer := fakeDesktop(t)
+	src := filepath.Join(t.TempDir(), "handout.pdf")
+	data := bytes.Repeat([]byte("handout "), 200_000)
+	os.WriteFile(src, data, 0o600)
+	os.WriteFile(answer, []byte(src+"\n"), 0o600) // what zenity --file-selection prints
+	port := freeAddr(t)[len("127.0.0.1:"):]
+	_, tray := startTray(t, trayEnv(t, bus, binDir),
+		map[string]any{"port": mustAtoi(t, port), "target": echoServer(t), "share_on_start": true})
+	p.follow(tray)
+	p.waitMenu(t, "sharing", func(m entry) bool { return m.listening() })
+
+	const key = "trayofferstrayofferstrayoffers"
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, _, err := ws.Dial(ctx, "ws://127.0.0.1:"+port+"/websockify?token="+shareToken+"&files="+key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	addr, query := "127.0.0.1:"+port, "?token="+shareToken
+	offers := func() []proxy.OfferedFile {
+		_, text := fileRequest(t, addr, query, key, http.MethodGet, "", nil)
+		var state struct{ Offers []proxy.OfferedFile }
+		json.Unmarshal([]byte(text), &state)
+		return state.Offers
+	}
+	if got := offers(); len(got) != 0 {
+		t.Fatalf("offered before anything was chosen: %+v", got)
+	}
+
+	p.click(t, "Viewers", "Send a file to viewers…")
+	p.waitMenu(t, "Withdraw in the menu", func(m entry) bool { _, ok := m.path("Viewers", "Withdraw handout.pdf"); return ok })
+	got := offers()
+	sum := sha256.Sum256(data)
+	if len(got) != 1 || got[0].Name != "handout.pdf" || got[0].SHA256 != hex.EncodeToString(sum[:]) {
+		t.Fatalf("the page sees %+v", got)
+	}
+	status, body := fileRequest(t, addr, query+"&session="+key, "", http.MethodGet, "download/"+got[0].ID, nil)
+	if status != http.StatusOK || sha256.Sum256([]byte(body)) != sum {
+		t.Fatalf("the download: %d, %d bytes", status, len(body))
+	}
+
+	p.click(t, "Viewers", "Withdraw handout.pdf")
+	p.waitMenu(t, "Withdraw gone", func(m entry) bool { _, ok := m.path("Viewers", "Withdraw handout.pdf"); return !ok })
+	if got := offers(); len(got) != 0 {
+		t.Fatalf("withdrawn, the page still sees %+v", got)
+	}
+}
