@@ -9,6 +9,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -256,6 +258,22 @@ func (f *files) take(id string, ss *session) *acceptedFile {
 	return a
 }
 
+// freeMargin is the space an upload leaves free on the folder's disk.
+const freeMargin = 64 << 20
+
+// freeSpaceFor is the space free where dir is, or would be made: on the
+// disk of its nearest folder that is there.
+func freeSpaceFor(dir string) (int64, bool) {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			return freeSpace(d)
+		}
+		if filepath.Dir(d) == d {
+			return 0, false
+		}
+	}
+}
+
 // validFilesKey tells whether k can be a session's secret: 22 to 128
 // characters of base64url (at least 128 bits).
 func validFilesKey(k string) bool {
@@ -403,6 +421,11 @@ func (s *Server) fileOffer(w http.ResponseWriter, r *http.Request, ss *session, 
 	case o.Size > s.files.cfg.maxSize():
 		s.refuse(w, r, refused(http.StatusRequestEntityTooLarge, "too large: the file has "+strconv.FormatInt(o.Size, 10)+
 			" bytes, more than the limit of "+strconv.FormatInt(s.files.cfg.maxSize(), 10)))
+		return
+	}
+	if free, ok := freeSpaceFor(s.files.cfg.Dir); ok && o.Size > free-freeMargin {
+		s.refuse(w, r, refused(http.StatusInsufficientStorage, "no room: the file has "+strconv.FormatInt(o.Size, 10)+
+			" bytes, and the folder's disk "+strconv.FormatInt(max(free, 0), 10)+" free"))
 		return
 	}
 	offer := FileOffer{Viewer: ss.viewer(), Name: SafeFileName(o.Name), Size: o.Size, SHA256: hex.EncodeToString(sum)}

@@ -702,3 +702,22 @@ func TestAcceptedOffersAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// A file larger than the room left on the folder's disk is refused before
+// the person sharing is asked.
+func TestFileWithoutRoomRefused(t *testing.T) {
+	t.Parallel()
+	rig := newFileRig(t, FileTransfer{MaxSize: 1 << 62})
+	if _, ok := freeSpaceFor(rig.dir); !ok {
+		t.Skip("this system does not tell the free space")
+	}
+	rig.open(key1, "")
+	sum := sha256.Sum256(nil)
+	if status, body := rig.offer(key1, "good", "huge.bin", 1<<60, hex.EncodeToString(sum[:])); status != http.StatusInsufficientStorage ||
+		!strings.Contains(body, "no room") {
+		t.Fatalf("offer: %d %s", status, body)
+	}
+	if rig.askedCount() != 0 {
+		t.Fatal("asked about a file there is no room for")
+	}
+}

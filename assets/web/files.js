@@ -60,7 +60,7 @@ export async function hashFile(file, signal, progress) {
  * sendFile hashes, offers and sends one file. stage(name, fraction) tells
  * where it is: "hashing", "asking", "sending". It returns the outcome:
  * { outcome: "sent" | "declined" | "busy" | "noAnswer" | "tooLarge" |
- * "cancelled" | "sharerCancelled" | "failed", name, reason }.
+ * "noRoom" | "cancelled" | "sharerCancelled" | "failed", name, reason }.
  */
 export async function sendFile(file, { url, key, signal, stage }) {
   const name = file.name;
@@ -97,6 +97,7 @@ function refusedOffer(status, name, body) {
   if (status === 429) return { outcome: "busy", name };
   if (status === 504) return { outcome: "noAnswer", name };
   if (status === 413) return { outcome: "tooLarge", name };
+  if (status === 507) return { outcome: "noRoom", name };
   return { outcome: "failed", name, reason };
 }
 
@@ -150,7 +151,7 @@ export function wireFiles(session) {
     const r = await sendFile(file, { url: s.url, key: s.key, signal: running.signal, stage });
     running = null;
     const words = { sent: "fileSent", declined: "fileDeclined", busy: "fileBusy", noAnswer: "fileNoAnswer",
-      tooLarge: "fileTooLarge", cancelled: "fileCancelled", sharerCancelled: "fileSharerCancelled", failed: "fileFailed" }[r.outcome];
+      tooLarge: "fileTooLarge", cancelled: "fileCancelled", sharerCancelled: "fileSharerCancelled", noRoom: "fileNoRoom", failed: "fileFailed" }[r.outcome];
     show(t(words, { name: r.name, reason: r.reason || "" }), null, true);
     document.body.dataset.transfer = r.outcome;
     if (r.outcome === "sent") hide = setTimeout(() => { $("transfer").hidden = true; }, 5000);
