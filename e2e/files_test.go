@@ -65,6 +65,7 @@ func TestViewerSendsAFile(t *testing.T) {
 			}
 			b.waitFor("the question", `document.getElementById("transfer-text").textContent.startsWith("Waiting for the person sharing to accept report.bin (67 MB)")`, 30*time.Second)
 			b.shot("file-asking.png")
+			checkAccessible(t, b, art, "the viewer with a file under way")
 			close(answer)
 			b.waitFor("the outcome", `["sent", "declined", "failed", "cancelled"].includes(document.body.dataset.transfer)`, 60*time.Second)
 			var outcome, text string
@@ -245,6 +246,7 @@ func TestViewerDownloadsAnOfferedFile(t *testing.T) {
 		t.Error("a view-only page offers to send files")
 	}
 	b.shot("file-offered.png")
+	checkAccessible(t, b, art, "the viewer with a file offered")
 	var at [2]float64
 	b.eval(`(() => { const r = document.querySelector("#offers-list a").getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`, &at)
 	b.run(chromedp.MouseClickXY(at[0], at[1]))
