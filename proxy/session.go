@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -247,7 +246,7 @@ func (s *session) clientClosed(code ws.StatusCode, reason string) {
 func (s *session) clientGone(err error) {
 	switch {
 	case s.ending.Load():
-	case errors.Is(err, os.ErrDeadlineExceeded) && s.w.closed():
+	case isDeadline(err) && s.w.closed():
 		s.noteEnd("client did not answer the close", 0)
 	case errors.Is(err, io.EOF):
 		s.noteEnd("client disconnected without a close frame", ws.StatusAbnormalClosure)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -175,7 +174,7 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		for len(early) < maxEarly {
 			n, err := ss.client.Read(b[:])
 			early = append(early, b[:n]...)
-			if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) || saysGoodbye(ss.w.framing, early) {
+			if err != nil && !isDeadline(err) || saysGoodbye(ss.w.framing, early) {
 				close(gone)
 				return
 			}

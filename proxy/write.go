@@ -3,7 +3,6 @@ package proxy
 import (
 	"errors"
 	"net"
-	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -170,7 +169,7 @@ func (w *clientWriter) ping(timeout time.Duration) error {
 	w.conn.SetWriteDeadline(time.Now().Add(timeout))
 	n, err := w.conn.Write(appendControl(b[:0], ws.OpPing, nil))
 	w.conn.SetWriteDeadline(time.Time{})
-	if err != nil && n == 0 && errors.Is(err, os.ErrDeadlineExceeded) {
+	if err != nil && n == 0 && isDeadline(err) {
 		return nil // nothing went, the stream is whole; the heartbeat's silence check judges the client
 	}
 	if err != nil {

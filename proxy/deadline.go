@@ -1,0 +1,19 @@
+package proxy
+
+import (
+	"errors"
+	"net"
+	"os"
+)
+
+// isDeadline tells an error of a read or write that a deadline cut short.
+// The host's network says so with os.ErrDeadlineExceeded; a connection of
+// another network stack (a userspace one, such as a tailnet's) with its own
+// error that says Timeout.
+func isDeadline(err error) bool {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
