@@ -117,6 +117,9 @@ type config struct {
 	startLocal localStarter
 	// monitors lists this desktop's monitors (nil: localvnc.Monitors).
 	monitors monitorLister
+	// tailnetAuthKey logs the tailnet node in without a person ("": the
+	// login page).
+	tailnetAuthKey string
 }
 
 // trayApp is the tray application: one state, one event loop.
@@ -169,6 +172,8 @@ type trayApp struct {
 	// the recordings folder are being applied.
 	recPage *localpage.Server
 	pruning bool
+	// tn is the tailnet node while sharing on the tailnet (tailnet.go).
+	tn *tailnetRun
 }
 
 // words is the tray's language: the command line's, else the language

@@ -33,6 +33,13 @@ type Options struct {
 	// a locale name ("de", "pt-BR", "ja_JP.UTF-8"); "" is the language
 	// setting, else the system's language.
 	Language string
+	// Tailnet, TailnetHostname and TailnetControlURL, when set, change the
+	// saved tailnet settings; TailnetAuthKey (not saved) logs the node in
+	// without a person.
+	Tailnet           *bool
+	TailnetHostname   string
+	TailnetControlURL string
+	TailnetAuthKey    string
 	// LoginArgs are the arguments "Start at login" starts vncbridge with
 	// (such as --config-dir DIR).
 	LoginArgs []string
@@ -54,6 +61,7 @@ func Run(opt Options) error {
 		prompter: dialogPrompter{}, consenter: askSharer(opener.Open),
 		notifier: &desktopNotifier{}, autostart: loginItem{args: opt.LoginArgs}, headless: opt.Headless,
 		changes: opt.changes(), language: opt.Language, systemLanguages: words.System,
+		tailnetAuthKey: opt.TailnetAuthKey,
 	}
 	cfg.asker = askSharerAbout(opener.Open, cfg.consenter) // in the line of the viewers' questions
 	cfg.chooser = dialogChooser{}
@@ -121,7 +129,8 @@ func trayHost() (bool, string) {
 // changes are the settings given on the command line, as a change of the
 // saved ones; nil when there are none.
 func (opt Options) changes() func(*settings) {
-	if opt.Port == 0 && opt.Target == "" && opt.Record == nil && opt.AllowRemote == nil {
+	if opt.Port == 0 && opt.Target == "" && opt.Record == nil && opt.AllowRemote == nil &&
+		opt.Tailnet == nil && opt.TailnetHostname == "" && opt.TailnetControlURL == "" {
 		return nil
 	}
 	return func(s *settings) {
@@ -141,6 +150,15 @@ func (opt Options) changes() func(*settings) {
 		if opt.AllowRemote != nil && *opt.AllowRemote != s.AllowRemote {
 			s.AllowRemote = *opt.AllowRemote
 			s.mintTokens(true) // as the menu's item does: old links stop working
+		}
+		if opt.Tailnet != nil {
+			s.Tailnet = *opt.Tailnet
+		}
+		if opt.TailnetHostname != "" {
+			s.TailnetHostname = opt.TailnetHostname
+		}
+		if opt.TailnetControlURL != "" {
+			s.TailnetControlURL = opt.TailnetControlURL
 		}
 	}
 }

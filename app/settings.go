@@ -58,6 +58,16 @@ type settings struct {
 	// FilesFolder is where the files viewers send go once accepted; ""
 	// is vncbridge in the system's Downloads folder (files.go).
 	FilesFolder string `json:"files_folder,omitempty"`
+	// Tailnet shares on the person's tailnet too, through an embedded
+	// Tailscale node named TailnetHostname ("": vncbridge-HOST) of the
+	// coordination server TailnetControlURL ("": Tailscale's).
+	Tailnet           bool   `json:"tailnet,omitempty"`
+	TailnetHostname   string `json:"tailnet_hostname,omitempty"`
+	TailnetControlURL string `json:"tailnet_control_url,omitempty"`
+	// TailnetAnyUser lets in the tailnet viewers of other Tailscale users
+	// (the tailnet's ACLs decide); unset or false, only the devices of the
+	// person sharing.
+	TailnetAnyUser *bool `json:"tailnet_any_user,omitempty"`
 }
 
 // askToJoin tells whether viewers need the sharer's consent; canAsk is
@@ -66,7 +76,7 @@ func (s settings) askToJoin(canAsk bool) bool {
 	if s.AskToJoin != nil {
 		return *s.AskToJoin
 	}
-	return canAsk && s.AllowRemote
+	return canAsk && (s.AllowRemote || s.Tailnet)
 }
 
 // The first run's settings.
@@ -102,7 +112,7 @@ func (s settings) validate() error {
 	if s.RecordKeepDays < 0 || s.RecordMaxGiB < 0 {
 		return errors.New("the limits of the recordings cannot be negative")
 	}
-	return nil
+	return s.validateTailnet()
 }
 
 // ParsePort reads a listen port as a person types it (" 6080 ").

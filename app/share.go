@@ -162,6 +162,9 @@ func startShare(s settings, o shareOptions) (*share, error) {
 		return nil, errors.New("the share has no token")
 	}
 	cfg.Auth, cfg.AuthWeb = newShareAuth(s.Token, s.ViewOnlyToken, s.Port, !s.AllowRemote), true
+	if s.Tailnet { // who a tailnet viewer is, first (tailnet.go)
+		cfg.Auth = tailnetAuth{shareAuth: cfg.Auth.(shareAuth), ownOnly: s.tailnetOwnOnly()}
+	}
 	for i, host := range addrs {
 		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(s.Port)))
 		if err != nil {

@@ -91,6 +91,7 @@ func (a *trayApp) serve(sh *share) {
 	a.pruneRecordings()
 	a.countViewers()
 	a.log.Info("sharing", "target", a.st.Settings.Target, "url", a.st.Settings.baseURL())
+	a.syncTailnet()
 	a.startLook(false)
 	go func() {
 		err := <-sh.ended
@@ -145,6 +146,7 @@ func (a *trayApp) stopSharing() {
 		}
 	}
 	wg.Wait()
+	a.syncTailnet()
 	a.log.Info("stopped sharing")
 }
 

@@ -47,6 +47,8 @@ type state struct {
 	// AskImpossible: the last viewer to ask before joining was refused,
 	// for nothing here could ask the person sharing.
 	AskImpossible bool
+	// Tailnet is the share on the tailnet, when its setting is on.
+	Tailnet tailnetState
 	// Words is the language the tray speaks (the zero Printer: English).
 	Words words.Printer
 	// Offered are the files the share offers to every viewer (offers.go).

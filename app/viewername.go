@@ -14,6 +14,9 @@ import (
 // viewerName is who a viewer is: "this computer" in w's language, or its
 // address.
 func viewerName(w words.Printer, v proxy.Viewer) string {
+	if name := tailnetViewers.name(v.Address); name != "" {
+		return viewerText(name) // "Ann (ann@example.com) on phone"
+	}
 	h := viewerHost(v)
 	if isLoopback(h) {
 		return w.Sprintf("this computer")

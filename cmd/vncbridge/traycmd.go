@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -35,6 +36,10 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	target := flags.String("target", "", "share this VNC `server`: host:port, :display, a port on this computer, or desktop:x11vnc, desktop:x0vncserver or desktop:wayvnc (this desktop, served by that program), or desktop:x11vnc:DP-1 (one monitor of it, by its name: xrandr --listactivemonitors)")
 	record := flags.Bool("record", false, "record every session into the recordings folder (--record=false: stop)")
 	remote := flags.Bool("allow-remote", false, "let other computers connect, with TLS and a secret link (--allow-remote=false: stop)")
+	tailnetOn := flags.Bool("tailnet", false, "share on your tailnet too, through an embedded Tailscale node (--tailnet=false: stop)")
+	tailnetHost := flags.String("tailnet-hostname", "", "the node's `name` on the tailnet (default: vncbridge- and this computer's short host name)")
+	tailnetControl := flags.String("tailnet-control-url", "", "the tailnet's coordination server `URL` (default: Tailscale's; a Headscale server works too)")
+	tailnetKeyFile := flags.String("tailnet-authkey-file", "", "log the tailnet node in with the Tailscale auth key in `FILE` (default: $TS_AUTHKEY, else the login page)")
 	lang := flags.String("language", "", "speak this `language` in the tray this run (de, ja, ru, zh…; default: the \"language\" setting, else the system's)")
 	help := flags.BoolP("help", "h", false, "this help")
 	usage := func(w io.Writer) {
@@ -84,6 +89,15 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	if flags.Changed("allow-remote") {
 		opt.AllowRemote = remote
 	}
+	if flags.Changed("tailnet") {
+		opt.Tailnet = tailnetOn
+	}
+	opt.TailnetHostname, opt.TailnetControlURL = *tailnetHost, *tailnetControl
+	key, err := tailnetAuthKey(*tailnetKeyFile)
+	if err != nil {
+		return usageErr("--tailnet-authkey-file: %v", err)
+	}
+	opt.TailnetAuthKey = key
 	paths, err := app.PathsFor(*configDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "vncbridge: %v\n", err)
@@ -105,7 +119,7 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, app.ErrAlreadyRunning):
 		fmt.Fprintln(stdout, "vncbridge:", err)
 		var ignored []string
-		for _, name := range []string{"port", "target", "record", "allow-remote", "headless", "language"} {
+		for _, name := range []string{"port", "target", "record", "allow-remote", "headless", "language", "tailnet", "tailnet-hostname", "tailnet-control-url"} {
 			if flags.Changed(name) {
 				ignored = append(ignored, "--"+name)
 			}
@@ -120,4 +134,21 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// tailnetAuthKey reads a Tailscale auth key from file, else TS_AUTHKEY; ""
+// when neither gives one (the node then asks for a login).
+func tailnetAuthKey(file string) (string, error) {
+	if file == "" {
+		return strings.TrimSpace(os.Getenv("TS_AUTHKEY")), nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	key := strings.TrimSpace(string(b))
+	if key == "" {
+		return "", fmt.Errorf("%s is empty", file)
+	}
+	return key, nil
 }
