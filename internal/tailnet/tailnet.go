@@ -20,10 +20,17 @@ import (
 
 	"tailscale.com/client/local"
 	"tailscale.com/envknob"
+	"tailscale.com/feature/buildfeatures"
 	"tailscale.com/ipn"
 	"tailscale.com/logtail"
 	"tailscale.com/tsnet"
 )
+
+// HostListener tells that this build's node listens on the host's network
+// too: Tailscale's peer API, which a userspace node serves on a port of every
+// interface. vncbridge is built without it (the Makefile's
+// -tags=ts_omit_peerapiserver); a build with it still works, and says so.
+const HostListener = buildfeatures.HasPeerAPIServer
 
 // Config says which node to start.
 type Config struct {
@@ -75,7 +82,7 @@ func Start(cfg Config) (*Node, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("tailnet: no state folder")
 	}
-	if err := validHostname(cfg.Hostname); err != nil {
+	if err := ValidHostname(cfg.Hostname); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
@@ -354,9 +361,9 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// validHostname checks a node name: a DNS label (letters, digits, hyphens,
+// ValidHostname checks a node name: a DNS label (letters, digits, hyphens,
 // at most 63, not starting or ending with a hyphen).
-func validHostname(h string) error {
+func ValidHostname(h string) error {
 	if h == "" || len(h) > 63 || h[0] == '-' || h[len(h)-1] == '-' {
 		return fmt.Errorf("tailnet: %q is not a host name (letters, digits and hyphens, at most 63)", h)
 	}

@@ -68,3 +68,25 @@ func Start(t testing.TB, o Options) *Control {
 	t.Cleanup(c.HTTPTestServer.Close)
 	return &Control{Server: c, URL: c.HTTPTestServer.URL}
 }
+
+// GiveNodeTo makes the node named hostname a device of the user of the node
+// named owner (the coordination server tells every node): the person
+// sharing's second device, in a tailnet where each node started as a user
+// of its own.
+func (c *Control) GiveNodeTo(t testing.TB, hostname, owner string) {
+	t.Helper()
+	var node, of *tailcfg.Node
+	for _, n := range c.AllNodes() {
+		switch n.Hostinfo.Hostname() {
+		case hostname:
+			node = n
+		case owner:
+			of = n
+		}
+	}
+	if node == nil || of == nil {
+		t.Fatalf("tailnettest: no node %q or %q on the test tailnet", hostname, owner)
+	}
+	node.User = of.User
+	c.UpdateNode(node)
+}
