@@ -155,6 +155,7 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		srv:     s,
 		id:      id,
 		client:  conn,
+		addr:    r.RemoteAddr,
 		target:  targetConn,
 		dest:    target,
 		w:       newClientWriter(conn, op.framing, r.URL.Query().Get("seq_num") == "1"),

@@ -64,9 +64,13 @@ type clientReader interface {
 //   - finished: both directions returned; the last one runs finish, which
 //     closes everything and logs the first reason noted (noteEnd).
 type session struct {
-	srv        *Server
-	id         uint64
-	client     net.Conn
+	srv    *Server
+	id     uint64
+	client net.Conn
+	// addr is the client's address, host:port, kept from the handshake:
+	// the connection of a userspace network stack (a tailnet's) no longer
+	// knows it once closed.
+	addr       string
 	target     net.Conn      // nil when the target could not be reached
 	dest       Target        // where target goes
 	w          *clientWriter // the only writer to client once the session runs; its framing is the session's
@@ -191,7 +195,7 @@ func (s *session) handleClientBytes(fr clientReader, p []byte) (done bool) {
 		if err != nil {
 			var ce *closeError
 			if errors.As(err, &ce) {
-				s.srv.log.Info("client broke the protocol", "session", s.id, "client", s.client.RemoteAddr().String(), "error", ce.reason)
+				s.srv.log.Info("client broke the protocol", "session", s.id, "client", s.addr, "error", ce.reason)
 				s.noteEnd("client broke the protocol: "+ce.reason, ce.code)
 				s.closeWith(ce.code, ce.reason)
 			}
@@ -457,7 +461,7 @@ func (s *session) finish() {
 	s.endMu.Unlock()
 	s.srv.log.Info("session ended",
 		"session", s.id,
-		"client", s.client.RemoteAddr().String(),
+		"client", s.addr,
 		"target", s.dest.String(),
 		"protocol", s.w.framing.String(),
 		"tls", s.secure,

@@ -29,7 +29,7 @@ const (
 func (s *Server) accept(c net.Conn) {
 	defer func() {
 		if v := recover(); v != nil {
-			s.log.Error("panic while accepting a connection", "client", c.RemoteAddr().String(), "panic", v, "stack", string(debug.Stack()))
+			s.log.Error("panic while accepting a connection", "client", addrString(c.RemoteAddr()), "panic", v, "stack", string(debug.Stack()))
 			c.Close()
 		}
 	}()
@@ -41,7 +41,7 @@ func (s *Server) accept(c net.Conn) {
 
 	prefix := make([]byte, 1, len(flashPolicyRequest))
 	if _, err := io.ReadFull(c, prefix); err != nil {
-		s.log.Debug("connection closed before it said anything", "client", c.RemoteAddr().String(), "error", err)
+		s.log.Debug("connection closed before it said anything", "client", addrString(c.RemoteAddr()), "error", err)
 		c.Close()
 		return
 	}
@@ -55,7 +55,7 @@ func (s *Server) accept(c net.Conn) {
 
 	if prefix[0] != tlsHandshakeByte {
 		if s.cfg.TLSOnly {
-			s.log.Warn("plain connection refused: this server accepts TLS only", "client", c.RemoteAddr().String())
+			s.log.Warn("plain connection refused: this server accepts TLS only", "client", addrString(c.RemoteAddr()))
 			s.metrics.handshakeFailed("tls_only")
 			answerAndClose(c, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nThis port accepts TLS only: use https:// or wss://.\n")
 			return
@@ -65,7 +65,7 @@ func (s *Server) accept(c net.Conn) {
 	}
 
 	if s.cfg.TLS == nil {
-		s.log.Warn("TLS connection refused", "client", c.RemoteAddr().String(), "reason", "no certificate configured")
+		s.log.Warn("TLS connection refused", "client", addrString(c.RemoteAddr()), "reason", "no certificate configured")
 		s.metrics.handshakeFailed("tls_unavailable")
 		c.Close()
 		return
@@ -75,7 +75,7 @@ func (s *Server) accept(c net.Conn) {
 	err := tc.HandshakeContext(ctx)
 	cancel()
 	if err != nil {
-		s.log.Info("TLS handshake failed", "client", c.RemoteAddr().String(), "error", err)
+		s.log.Info("TLS handshake failed", "client", addrString(c.RemoteAddr()), "error", err)
 		s.metrics.handshakeFailed("tls_handshake")
 		c.Close()
 		return
@@ -98,11 +98,11 @@ func (s *Server) answerFlashPolicy(c net.Conn, prefix []byte) ([]byte, bool) {
 		return prefix, false
 	}
 	if s.cfg.NoLegacy {
-		s.log.Info("Flash policy request refused: legacy protocols are turned off", "client", c.RemoteAddr().String())
+		s.log.Info("Flash policy request refused: legacy protocols are turned off", "client", addrString(c.RemoteAddr()))
 		answerAndClose(c, "")
 		return nil, true
 	}
-	s.log.Info("Flash policy request answered", "client", c.RemoteAddr().String())
+	s.log.Info("Flash policy request answered", "client", addrString(c.RemoteAddr()))
 	answerAndClose(c, flashPolicy)
 	return nil, true
 }

@@ -109,7 +109,7 @@ func (s *Server) Disconnect(id uint64, reason string) error {
 }
 
 func (ss *session) viewer() Viewer {
-	return Viewer{ID: ss.id, Address: ss.client.RemoteAddr().String(), Start: ss.start,
+	return Viewer{ID: ss.id, Address: ss.addr, Start: ss.start,
 		ViewOnly: ss.view != nil, Browser: ss.browser, Device: ss.device, Key: ss.key}
 }
 
@@ -139,10 +139,10 @@ func clip(s string, n int) string {
 // unasked: a flood of viewers from one address cannot keep the person
 // sharing answering.
 func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
-	client := clientKey(ss.client.RemoteAddr().String())
+	client := clientKey(ss.addr)
 	if beyond := s.guesses.beyondBacklog(client); beyond > 0 {
 		why := "too many refused attempts from this address; try again in " + beyond.Round(time.Second).String()
-		s.log.Info("viewer refused unasked", "session", ss.id, "client", ss.client.RemoteAddr().String(), "reason", why)
+		s.log.Info("viewer refused unasked", "session", ss.id, "client", ss.addr, "reason", why)
 		ss.closeWith(refusalCode(http.StatusTooManyRequests), why)
 		return false, false
 	}
@@ -197,7 +197,7 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 			stopWatching()
 			select {
 			case <-gone:
-				s.log.Info("viewer left before it was let in", "session", ss.id, "client", ss.client.RemoteAddr().String())
+				s.log.Info("viewer left before it was let in", "session", ss.id, "client", ss.addr)
 				ss.client.Close()
 				return false, false
 			default:
@@ -212,7 +212,7 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 	case <-gone:
 		cancel()
 		stopWatching()
-		s.log.Info("viewer left before it was let in", "session", ss.id, "client", ss.client.RemoteAddr().String())
+		s.log.Info("viewer left before it was let in", "session", ss.id, "client", ss.addr)
 		ss.client.Close()
 		return false, false
 	case <-ctx.Done():
@@ -225,7 +225,7 @@ func (s *Server) consent(ss *session, r *http.Request) (ok, viewOnly bool) {
 		why, code = ReasonShuttingDown, ws.StatusGoingAway
 	}
 	stopWatching()
-	s.log.Info("viewer refused", "session", ss.id, "client", ss.client.RemoteAddr().String(), "reason", why)
+	s.log.Info("viewer refused", "session", ss.id, "client", ss.addr, "reason", why)
 	ss.closeWith(code, why)
 	// Give the client a moment to answer the close before the connection
 	// goes, so that its page sees a clean close with the reason.

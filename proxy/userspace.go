@@ -1,5 +1,8 @@
 package proxy
 
+// Connections of another network stack than the host's (a tailnet's,
+// served in userspace) say some things their own way.
+
 import (
 	"errors"
 	"net"
@@ -16,4 +19,13 @@ func isDeadline(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// addrString is a connection's address as text; "" where the connection
+// does not know it (a closed one of a userspace network stack says nil).
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
 }
