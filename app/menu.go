@@ -70,7 +70,9 @@ func (a *trayApp) menu(st state) []menuItem {
 		menuItem{Title: w.Sprintf("Recordings…"), Tooltip: w.Sprintf("Watch, download or delete the recorded sessions"), Action: a.do(a.openRecordings)},
 		a.keepMenu(st),
 		menuItem{Title: w.Sprintf("Allow other computers"), Checkbox: true, Checked: s.AllowRemote, Disabled: running,
-			Tooltip: w.Sprintf("Listen on every network interface, with TLS and a secret link"), Action: a.do(a.toggleRemote)},
+			Tooltip: w.Sprintf("Listen on every network interface, with TLS and a secret link"), Action: a.do(a.toggleRemote)})
+	items = append(items, a.tailnetMenu(st)...)
+	items = append(items,
 		separator(),
 		a.serviceMenu(st),
 		separator(),

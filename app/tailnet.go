@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,8 +57,8 @@ type tailnetBook struct {
 	mu    sync.Mutex
 	node  *tailnet.Node
 	self  tailnet.Identity
-	conns map[string]string // remote address → "" (not asked yet) or the name
-	order []string          // oldest first, to forget the oldest names
+	conns map[string]*tailnet.Identity // remote address → who (nil: not asked yet)
+	order []string                     // oldest first, to forget the oldest names
 }
 
 // maxTailnetNames bounds the names kept after their connections closed (a
@@ -76,24 +77,37 @@ func (b *tailnetBook) mark(addr string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.conns == nil {
-		b.conns = map[string]string{}
+		b.conns = map[string]*tailnet.Identity{}
 	}
 	if _, ok := b.conns[addr]; !ok {
 		b.order = append(b.order, addr)
 	}
-	b.conns[addr] = ""
+	b.conns[addr] = nil
 	for len(b.order) > maxTailnetNames {
 		delete(b.conns, b.order[0])
 		b.order = b.order[1:]
 	}
 }
 
-// name is the tailnet name of the viewer at addr ("" for one not on the
-// tailnet, or not admitted yet).
+// name is the tailnet name of the viewer at addr, "Ann (ann@example.com)
+// on phone", each part as plain text of a viewer's (viewerText); "" for one
+// not on the tailnet, or not admitted yet.
 func (b *tailnetBook) name(addr string) string {
 	b.mu.Lock()
+	id := b.conns[addr]
+	b.mu.Unlock()
+	if id == nil {
+		return ""
+	}
+	return tailnet.Identity{DisplayName: viewerText(id.DisplayName), Login: viewerText(id.Login), Device: viewerText(id.Device)}.String()
+}
+
+// has tells whether addr is a connection that came over the tailnet.
+func (b *tailnetBook) has(addr string) bool {
+	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.conns[addr]
+	_, ok := b.conns[addr]
+	return ok
 }
 
 // errOwnDevicesOnly refuses a tailnet viewer of another Tailscale user.
@@ -124,7 +138,7 @@ func (b *tailnetBook) admit(r *http.Request, ownOnly bool) (isTailnet bool, err 
 	}
 	b.mu.Lock()
 	if _, ok := b.conns[r.RemoteAddr]; ok {
-		b.conns[r.RemoteAddr] = id.String()
+		b.conns[r.RemoteAddr] = &id
 	}
 	b.mu.Unlock()
 	return true, nil
@@ -291,18 +305,58 @@ func (a *trayApp) listenTailnet() {
 	a.log.Warn("cannot share on the tailnet", "err", err)
 }
 
-// stopTailnet closes the tailnet listeners and the node: its sessions end
-// (the desktop is off that network).
+// tailnetGone is the reason the page of a tailnet viewer shows when the
+// desktop is taken off the tailnet.
+const tailnetGone = "The person sharing stopped sharing on the tailnet"
+
+// stopTailnet closes the tailnet listeners, ends the tailnet's sessions
+// (the desktop is off that network) and then closes the node.
 func (a *trayApp) stopTailnet() {
 	tn := a.tn
 	a.tn = nil
-	tailnetViewers.use(nil, tailnet.Identity{})
 	for _, ln := range tn.listeners {
 		ln.Close()
 	}
-	a.background(func() { tn.node.Close() })
+	ended := a.endTailnetSessions()
+	tailnetViewers.use(nil, tailnet.Identity{})
+	a.background(func() {
+		ended()
+		tn.node.Close()
+	})
 	a.st.Tailnet = tailnetState{}
 	a.log.Info("stopped sharing on the tailnet")
+}
+
+// endTailnetSessions disconnects the viewers that came over the tailnet,
+// from every share, with tailnetGone; it returns a wait for their ends (a
+// closed node would no longer carry their close frames), bounded.
+func (a *trayApp) endTailnetSessions() (wait func()) {
+	type open struct {
+		srv *proxy.Server
+		id  uint64
+	}
+	var ending []open
+	for _, sh := range append([]*share{a.share}, a.draining...) {
+		if sh == nil {
+			continue
+		}
+		for _, v := range sh.srv.Viewers() {
+			if tailnetViewers.has(v.Address) && sh.srv.Disconnect(v.ID, tailnetGone) == nil {
+				ending = append(ending, open{sh.srv, v.ID})
+			}
+		}
+	}
+	if len(ending) > 0 {
+		a.log.Info("the desktop is off the tailnet", "disconnected", len(ending))
+	}
+	return func() {
+		deadline := time.Now().Add(3 * time.Second)
+		for _, o := range ending {
+			for time.Now().Before(deadline) && slices.ContainsFunc(o.srv.Viewers(), func(v proxy.Viewer) bool { return v.ID == o.id }) {
+				time.Sleep(20 * time.Millisecond) // the proxy has no signal for one session's end
+			}
+		}
+	}
 }
 
 // tailnetHostname is the node's name: the setting, else vncbridge-HOST.

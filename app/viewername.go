@@ -15,7 +15,7 @@ import (
 // address.
 func viewerName(w words.Printer, v proxy.Viewer) string {
 	if name := tailnetViewers.name(v.Address); name != "" {
-		return viewerText(name) // "Ann (ann@example.com) on phone"
+		return name // "Ann (ann@example.com) on phone"
 	}
 	h := viewerHost(v)
 	if isLoopback(h) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -37,16 +39,8 @@ func MainInLoopbackNamespace(m *testing.M) {
 	if err != nil {
 		exe = os.Args[0]
 	}
-	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd := inNewNamespace(exe, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), inNamespace+"=1")
-	attr := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET, Pdeathsig: syscall.SIGKILL}
-	if uid, gid := os.Getuid(), os.Getgid(); uid != 0 {
-		attr.Cloneflags |= syscall.CLONE_NEWUSER
-		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}}
-		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: gid, Size: 1}}
-	}
-	cmd.SysProcAttr = attr
 	if err := cmd.Run(); err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
 			os.Exit(ee.ExitCode())
@@ -75,4 +69,51 @@ func loopbackUp() error {
 	}
 	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
 	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
+}
+
+// inNewNamespace is the command that runs exe with args in a new network
+// namespace (and a user namespace, when not root), told so by inNamespace.
+func inNewNamespace(exe string, args ...string) *exec.Cmd {
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), inNamespace+"=1")
+	attr := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET, Pdeathsig: syscall.SIGKILL}
+	if uid, gid := os.Getuid(), os.Getgid(); uid != 0 {
+		attr.Cloneflags |= syscall.CLONE_NEWUSER
+		attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}}
+		attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: gid, Size: 1}}
+	}
+	cmd.SysProcAttr = attr
+	return cmd
+}
+
+var loopbackOnce = sync.OnceValue(loopbackUp)
+
+// RunInLoopbackNamespace runs the calling top-level test alone in a network
+// namespace with only lo (a test binary of its own, run again), for a package
+// whose other tests run on the host. It reports whether the caller is that
+// run, and goes on; otherwise the test's result is the run's, and the caller
+// returns at once:
+//
+//	if !testnet.RunInLoopbackNamespace(t) {
+//		return
+//	}
+func RunInLoopbackNamespace(t *testing.T) bool {
+	t.Helper()
+	if InLoopbackNamespace() {
+		if err := loopbackOnce(); err != nil {
+			t.Fatalf("bringing lo up in the test's network namespace: %v", err)
+		}
+		return true
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := inNewNamespace(exe, "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.count=1", "-test.v")
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s in a network namespace of its own:\n%s", t.Name(), out)
+	if err != nil {
+		t.Fatalf("%s failed in its network namespace: %v", t.Name(), err)
+	}
+	return false
 }

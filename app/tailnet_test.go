@@ -1,0 +1,115 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"vncbridge/internal/tailnet"
+	"vncbridge/internal/tailnet/tailnettest"
+	"vncbridge/internal/testnet"
+)
+
+// The tray's Share on my tailnet, in a network namespace with lo alone: a
+// click shares on a test tailnet, Copy tailnet link gives the link, a
+// viewer node of the same person gets the desktop and is named by
+// Tailscale in the Viewers menu and the notification; a second click ends
+// the tailnet listener and its sessions; Log out of Tailscale removes the
+// node's state.
+func TestShareOnMyTailnet(t *testing.T) {
+	if !testnet.RunInLoopbackNamespace(t) {
+		return
+	}
+	c := tailnettest.Start(t, tailnettest.Options{SameUser: true})
+	target := testnet.Greeter(t, "RFB 003.008\n")
+	h := startApp(t, settings{Port: freePort(t), Target: target, TailnetHostname: "desk", TailnetControlURL: c.URL})
+	stateDir := tailnet.StateDir(h.paths.Dir)
+	if it, ok := h.item("Share on my tailnet"); !ok || it.Checked {
+		t.Fatalf("Share on my tailnet: %+v (found %v), want it unchecked", it, ok)
+	}
+	if _, err := os.Stat(stateDir); !os.IsNotExist(err) {
+		t.Fatalf("a tailnet node's state before sharing on the tailnet: %v", err)
+	}
+
+	h.click("Share on my tailnet")
+	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
+	h.click("Copy tailnet link")
+	host := "desk." + tailnettest.Domain
+	want := "https://" + host + "/?token=" + testToken
+	testnet.WaitFor(t, "the tailnet link in the clipboard", func() bool { return slices.Contains(h.clip.list(), want) })
+	if fi, err := os.Stat(stateDir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("the node's state folder: %v %v, want 0700", fi, err)
+	}
+
+	viewer, err := tailnet.Start(tailnet.Config{Dir: t.TempDir() + "/viewer", Hostname: "viewer", ControlURL: c.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viewer.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := viewer.Running(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := viewer.Dial(ctx, "tcp", host+":80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /websockify?token=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n", testToken, host)
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("the WebSocket over the tailnet: %v %v", res, err)
+	}
+	frame := make([]byte, 2+12)
+	if _, err := io.ReadFull(br, frame); err != nil || string(frame[2:]) != "RFB 003.008\n" {
+		t.Fatalf("greeting %q (%v), want the target's", frame, err)
+	}
+	name := "User 123 (user-123@"
+	if !testnet.Poll(10*time.Second, 10*time.Millisecond, func() bool {
+		it, _ := h.item("Viewers")
+		return slices.ContainsFunc(it.Children, func(v menuItem) bool {
+			return strings.HasPrefix(v.Title, name) && strings.Contains(v.Title, " on viewer")
+		})
+	}) {
+		it, _ := h.item("Viewers")
+		t.Fatalf("the Viewers menu %q: want the viewer named %s… on viewer", titles(it.Children), name)
+	}
+	h.waitNote(name)
+
+	// Off: the tailnet listener closes, and its viewers are off that
+	// network at once.
+	h.click("Share on my tailnet")
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.Copy(io.Discard, br); err != nil && strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("the tailnet session goes on after sharing on the tailnet was turned off: %v", err)
+	}
+	testnet.WaitFor(t, "the tailnet items to go", func() bool { _, ok := h.item("Copy tailnet link"); return !ok })
+	dctx, dcancel := context.WithTimeout(ctx, 3*time.Second)
+	defer dcancel()
+	if c2, err := viewer.Dial(dctx, "tcp", host+":80"); err == nil {
+		c2.Close()
+		t.Fatal("the share still answers on the tailnet after it was turned off")
+	}
+
+	// Log out: the node's state goes.
+	h.click("Share on my tailnet")
+	testnet.WaitFor(t, "Copy tailnet link again", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
+	h.click("Log out of Tailscale")
+	testnet.WaitFor(t, "the node's state to be removed", func() bool {
+		_, err := os.Stat(stateDir)
+		return os.IsNotExist(err)
+	})
+	if it, _ := h.item("Share on my tailnet"); it.Checked {
+		t.Error("Share on my tailnet still checked after logging out")
+	}
+}
