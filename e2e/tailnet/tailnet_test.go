@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/proxy"
+
 	"vncbridge/internal/tailnet"
 	"vncbridge/internal/tailnet/tailnettest"
 	"vncbridge/internal/testnet"
@@ -241,6 +243,28 @@ func TestHeadlessShareOnTheTailnet(t *testing.T) {
 	if status, body := openWebSocket(t, viewer, host, "/websockify"); status != http.StatusUnauthorized || !strings.Contains(body, "link") {
 		t.Errorf("without the token: %d %q, want 401 and the link's reason", status, body)
 	}
+	// The page, by a client on this computer through the viewer node's
+	// SOCKS5 proxy on loopback (what a browser would be pointed at).
+	socks, cred, err := viewer.Loopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialer, err := proxy.SOCKS5("tcp", socks, &proxy.Auth{User: "tsnet", Password: cred}, proxy.Direct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{
+		DialContext: dialer.(proxy.ContextDialer).DialContext}}
+	res, err := client.Get("http://" + host + "/?token=" + token)
+	if err != nil {
+		t.Fatalf("the page through the viewer node's SOCKS5 proxy: %v", err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(page), "<html") {
+		t.Errorf("the page through SOCKS5: %s, %.200q", res.Status, page)
+	}
+
 	logFile := filepath.Join(h.config, "vncbridge.log")
 	var named string
 	testnet.WaitFor(t, "the log to name the tailnet viewer", func() bool {
