@@ -113,3 +113,55 @@ func TestShareOnMyTailnet(t *testing.T) {
 		t.Error("Share on my tailnet still checked after logging out")
 	}
 }
+
+func TestTailnetSettings(t *testing.T) {
+	for _, c := range []struct {
+		s  settings
+		ok bool
+	}{
+		{settings{Tailnet: true}, true},
+		{settings{TailnetHostname: "desk-1"}, true},
+		{settings{TailnetHostname: "desk.example"}, false},
+		{settings{TailnetHostname: "-desk"}, false},
+		{settings{TailnetControlURL: "https://headscale.example.net"}, true},
+		{settings{TailnetControlURL: "ftp://x"}, false},
+		{settings{TailnetControlURL: "headscale.example.net"}, false},
+	} {
+		s := defaultSettings()
+		s.Tailnet, s.TailnetHostname, s.TailnetControlURL = c.s.Tailnet, c.s.TailnetHostname, c.s.TailnetControlURL
+		if err := s.validate(); (err == nil) != c.ok {
+			t.Errorf("%+v: validate() = %v, want ok %v", c.s, err, c.ok)
+		}
+	}
+	if !defaultSettings().tailnetOwnOnly() {
+		t.Error("Only my own devices is off by default")
+	}
+	if s := defaultSettings(); !s.askToJoin(true) {
+		s.Tailnet = true
+		if !s.askToJoin(true) {
+			t.Error("a share on the tailnet does not ask before a viewer joins, where a tray can")
+		}
+	}
+}
+
+// Only my own devices: a tailnet request of another user is refused with the
+// reason; one from elsewhere is not the tailnet's to judge.
+func TestTailnetBookAdmitsLocalRequests(t *testing.T) {
+	b := &tailnetBook{}
+	r, _ := http.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "127.0.0.1:5000"
+	if isTailnet, err := b.admit(r, true); isTailnet || err != nil {
+		t.Fatalf("a request not from the tailnet: %v %v", isTailnet, err)
+	}
+	b.mark("100.64.0.2:4000")
+	r.RemoteAddr = "100.64.0.2:4000"
+	if isTailnet, err := b.admit(r, true); !isTailnet || err == nil {
+		t.Fatalf("a tailnet request with no node to ask: %v %v, want a refusal", isTailnet, err)
+	}
+	for i := range maxTailnetNames + 10 {
+		b.mark(fmt.Sprintf("100.64.1.%d:1", i))
+	}
+	if len(b.conns) > maxTailnetNames || len(b.order) > maxTailnetNames {
+		t.Errorf("%d names kept, at most %d", len(b.conns), maxTailnetNames)
+	}
+}
