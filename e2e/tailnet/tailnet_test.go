@@ -81,7 +81,7 @@ type headless struct {
 	stderr testnet.LogBuffer
 }
 
-func startHeadless(t *testing.T, target string, args ...string) *headless {
+func startHeadless(t testing.TB, target string, args ...string) *headless {
 	t.Helper()
 	// Built as the Makefile builds it: without Tailscale's peer API, which
 	// would listen on the host.
@@ -126,7 +126,7 @@ func startHeadless(t *testing.T, target string, args ...string) *headless {
 }
 
 // waitLine waits for a printed line that starts with prefix.
-func (h *headless) waitLine(t *testing.T, prefix string) string {
+func (h *headless) waitLine(t testing.TB, prefix string) string {
 	t.Helper()
 	timeout := time.After(time.Minute)
 	for {
