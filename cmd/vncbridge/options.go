@@ -51,6 +51,9 @@ type proxyOptions struct {
 	webAuth                                bool
 	lookupTimeout                          int
 
+	// The tailnet: serve on an embedded Tailscale node too.
+	tailnetHostname, tailnetControlURL, tailnetAuthKeyFile, tailnetState string
+
 	wrapMode  string
 	libserver bool
 	version   bool
@@ -143,6 +146,10 @@ func newProxyFlags(o *proxyOptions) *pflag.FlagSet {
 	fs.StringVar(&o.authSource, "auth-source", "", "`ARG` of the auth plugin")
 	fs.BoolVar(&o.webAuth, "web-auth", false, "the auth plugin guards the web files too")
 
+	fs.StringVar(&o.tailnetHostname, "tailnet-hostname", "", "serve on a tailnet too, as the Tailscale node `NAME` (on its own network: http://NAME/ and, with the tailnet's HTTPS, https://NAME.TAILNET.ts.net/)")
+	fs.StringVar(&o.tailnetControlURL, "tailnet-control-url", "", "with --tailnet-hostname, the coordination server `URL` (default: Tailscale's; Headscale works too)")
+	fs.StringVar(&o.tailnetAuthKeyFile, "tailnet-authkey-file", "", "with --tailnet-hostname, log the node in with the auth key in `FILE` (default: $TS_AUTHKEY, else a login URL in the log)")
+	fs.StringVar(&o.tailnetState, "tailnet-state", "", "with --tailnet-hostname, the node's state `DIR` (default: vncbridge/tailnet-NAME in the user's config directory)")
 	fs.StringVar(&o.wrapMode, "wrap-mode", "", "`MODE` of a wrapped program (wrap mode is not supported yet)")
 	fs.BoolVar(&o.libserver, "libserver", false, "websockify's choice of Python server engine (no meaning here)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")

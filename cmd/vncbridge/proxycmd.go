@@ -66,6 +66,14 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, 1, err)
 	}
 	announce(logger, o, cfg, ln)
+	if o.tailnetHostname != "" {
+		node, err := serveTailnet(srv, o, logger)
+		if err != nil {
+			ln.Close()
+			return fail(stderr, 1, err)
+		}
+		defer node.Close()
+	}
 	daemonReady(nil)
 
 	stop := make(chan os.Signal, 1)

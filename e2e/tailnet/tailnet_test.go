@@ -81,14 +81,20 @@ type headless struct {
 	stderr testnet.LogBuffer
 }
 
-func startHeadless(t testing.TB, target string, args ...string) *headless {
+// buildVncbridge builds the command as the Makefile does: without
+// Tailscale's peer API, which would listen on the host.
+func buildVncbridge(t testing.TB) string {
 	t.Helper()
-	// Built as the Makefile builds it: without Tailscale's peer API, which
-	// would listen on the host.
 	bin := filepath.Join(t.TempDir(), "vncbridge")
 	if out, err := exec.Command("go", "build", "-tags=ts_omit_peerapiserver", "-o", bin, "vncbridge/cmd/vncbridge").CombinedOutput(); err != nil {
 		t.Fatalf("building vncbridge: %v\n%s", err, out)
 	}
+	return bin
+}
+
+func startHeadless(t testing.TB, target string, args ...string) *headless {
+	t.Helper()
+	bin := buildVncbridge(t)
 	h := &headless{config: t.TempDir(), port: testnet.FreePort(t), lines: make(chan string, 64)}
 	b, _ := json.Marshal(map[string]any{"port": h.port, "target": target, "token": token})
 	if err := os.WriteFile(filepath.Join(h.config, "settings.json"), b, 0o600); err != nil {
@@ -315,4 +321,47 @@ func listeningPorts(t *testing.T, pid int) []int {
 		t.Fatalf("vncbridge (pid %d) listens on no TCP port; its share's is %d", pid, 0)
 	}
 	return ports
+}
+
+// vncbridge proxy --tailnet-hostname: the websockify command serves on the
+// tailnet too, for server setups; a node of the tailnet reaches the target.
+func TestProxyOnTheTailnet(t *testing.T) {
+	c := tailnettest.Start(t, tailnettest.Options{})
+	target := testnet.Greeter(t, "RFB 003.008\n")
+	state := filepath.Join(t.TempDir(), "state")
+	cmd := exec.Command(buildVncbridge(t), "proxy", "--tailnet-hostname", "srv", "--tailnet-control-url", c.URL,
+		"--tailnet-state", state, "127.0.0.1:"+strconv.Itoa(testnet.FreePort(t)), target)
+	cmd.Env = append(os.Environ(), "TS_ASSUME_NETWORK_UP_FOR_TEST=1")
+	logs := &testnet.LogBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("vncbridge proxy's log:\n%s", logs)
+		}
+	}()
+	testnet.WaitWithin(t, time.Minute, "the proxy to listen on the tailnet", func() bool {
+		return strings.Contains(logs.String(), "listening on the tailnet")
+	})
+	if fi, err := os.Stat(state); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("the node's state folder: %v %v, want 0700", fi, err)
+	}
+	viewer, err := tailnet.Start(tailnet.Config{Dir: filepath.Join(t.TempDir(), "viewer"), Hostname: "viewer", ControlURL: c.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viewer.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := viewer.Running(ctx); err != nil {
+		t.Fatal(err)
+	}
+	status, greeting := openWebSocket(t, viewer, "srv."+tailnettest.Domain, "/websockify")
+	if status != http.StatusSwitchingProtocols || greeting != "RFB 003.008\n" {
+		t.Fatalf("through the proxy on the tailnet: %d %q, want 101 and the greeting", status, greeting)
+	}
 }
