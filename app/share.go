@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -164,6 +165,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	cfg.Auth, cfg.AuthWeb = newShareAuth(s.Token, s.ViewOnlyToken, s.Port, !s.AllowRemote), true
 	if s.Tailnet { // who a tailnet viewer is, first (tailnet.go)
 		cfg.Auth = tailnetAuth{shareAuth: cfg.Auth.(shareAuth), ownOnly: s.tailnetOwnOnly()}
+		cfg.ViewerName = func(r *http.Request) string { return tailnetViewers.name(r.RemoteAddr) }
 	}
 	for i, host := range addrs {
 		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(s.Port)))

@@ -46,9 +46,11 @@ type tailnetRun struct {
 	seen bool
 }
 
-// tailnetViewers names the viewers that came over a tailnet, by their
-// address: the app's names (Viewers menu, notifications, consent question)
-// and the share's admission read it. The proxy knows nothing of Tailscale.
+// tailnetViewers knows the viewers that came over a tailnet, by their
+// address: the share's admission reads it, and names them for the proxy
+// (proxy.Config.ViewerName, so Viewer.Name in the Viewers menu, the
+// notifications, the consent question, the log). The proxy knows nothing of
+// Tailscale.
 var tailnetViewers = &tailnetBook{}
 
 // tailnetBook knows the tailnet connections (marked as they are accepted)

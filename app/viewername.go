@@ -14,8 +14,8 @@ import (
 // viewerName is who a viewer is: "this computer" in w's language, or its
 // address.
 func viewerName(w words.Printer, v proxy.Viewer) string {
-	if name := tailnetViewers.name(v.Address); name != "" {
-		return name // "Ann (ann@example.com) on phone"
+	if v.Name != "" {
+		return v.Name // a tailnet's "Ann (ann@example.com) on phone"
 	}
 	h := viewerHost(v)
 	if isLoopback(h) {

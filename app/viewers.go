@@ -47,9 +47,6 @@ func (q *viewerEvents) take() []viewerEvent {
 // viewerReported is a share's OnViewer, maybe called with the proxy's lock
 // held: queue the event and wake the loop, without waiting for it.
 func (a *trayApp) viewerReported(v proxy.Viewer, joined bool) {
-	if name := tailnetViewers.name(v.Address); name != "" { // the proxy's log has its address only
-		a.log.Info("tailnet viewer", "id", v.ID, "joined", joined, "viewer", name)
-	}
 	a.viewerQueue.add(v, joined)
 	select {
 	case a.wake <- struct{}{}:

@@ -171,6 +171,11 @@ type Config struct {
 	// Viewer.Key: the person sharing can then recognise a viewer that comes
 	// back.
 	ViewerKey func(r *http.Request) string
+	// ViewerName, when set, names the person behind a session's request as
+	// the embedder knows them (say, a tailnet's user and device), in
+	// Viewer.Name, the session's log lines and /metrics; "" when it does
+	// not know. It is asked after Auth admitted the request.
+	ViewerName func(r *http.Request) string
 	// ConsentTimeout bounds Consent (DefaultConsentTimeout).
 	ConsentTimeout time.Duration
 	// OnViewer, when set, is called when a viewer joins (joined true) and

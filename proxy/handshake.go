@@ -171,6 +171,9 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 	if s.files.serving() {
 		ss.filesKey = filesKeyOf(r)
 	}
+	if s.cfg.ViewerName != nil {
+		ss.name = s.cfg.ViewerName(r)
+	}
 	if s.viewOnlyRequest(r, target) {
 		ss.view = newViewOnlyFilter()
 	}
@@ -203,9 +206,9 @@ func (s *Server) startSession(conn net.Conn, pending []byte, r *http.Request, op
 		ss.abort()
 		return
 	}
-	s.log.Info("session started", "session", id, "client", r.RemoteAddr, "target", target.String(),
+	s.log.Info("session started", append([]any{"session", id, "client", r.RemoteAddr, "target", target.String(),
 		"protocol", op.framing.String(), "tls", secure, "seq_num", ss.w.seq,
-		"mode", ss.viewer().Mode(), "browser", ss.browser)
+		"mode", ss.viewer().Mode(), "browser", ss.browser}, ss.nameAttr()...)...)
 	s.log.Debug("handshake", "session", id, "path", redactQuery(r.URL), "origin", r.Header.Get("Origin"),
 		"user_agent", r.UserAgent(), "version", r.Header.Get("Sec-WebSocket-Version"))
 	if dialErr != nil {

@@ -112,8 +112,12 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 
 	metric("vncbridge_viewer_start_seconds", "gauge", "Open sessions: when each began (Unix time), with who is watching.")
 	for _, v := range s.Viewers() {
-		fmt.Fprintf(w, "vncbridge_viewer_start_seconds{session=\"%d\",address=%q,mode=%q,browser=%q} %d\n",
-			v.ID, v.Address, v.Mode(), v.Browser, v.Start.Unix())
+		name := ""
+		if v.Name != "" { // the embedder's name for the person (Config.ViewerName)
+			name = fmt.Sprintf(",name=%q", v.Name)
+		}
+		fmt.Fprintf(w, "vncbridge_viewer_start_seconds{session=\"%d\",address=%q,mode=%q,browser=%q%s} %d\n",
+			v.ID, v.Address, v.Mode(), v.Browser, name, v.Start.Unix())
 	}
 
 	m.mu.Lock()

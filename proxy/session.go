@@ -71,6 +71,7 @@ type session struct {
 	// the connection of a userspace network stack (a tailnet's) no longer
 	// knows it once closed.
 	addr       string
+	name       string        // Config.ViewerName's, "" without one
 	target     net.Conn      // nil when the target could not be reached
 	dest       Target        // where target goes
 	w          *clientWriter // the only writer to client once the session runs; its framing is the session's
@@ -459,7 +460,7 @@ func (s *session) finish() {
 	s.endMu.Lock()
 	why := s.endWhy
 	s.endMu.Unlock()
-	s.srv.log.Info("session ended",
+	s.srv.log.Info("session ended", append([]any{
 		"session", s.id,
 		"client", s.addr,
 		"target", s.dest.String(),
@@ -468,7 +469,7 @@ func (s *session) finish() {
 		"duration", time.Since(s.start).Round(time.Millisecond),
 		"to_target", s.toTarget.Load(),
 		"to_client", s.toClient.Load(),
-		"reason", why)
+		"reason", why}, s.nameAttr()...)...)
 	s.srv.sessionEnded(s)
 }
 
@@ -483,4 +484,12 @@ func closeText(code ws.StatusCode, reason string) string {
 		return strconv.Itoa(int(code))
 	}
 	return strconv.Itoa(int(code)) + " " + reason
+}
+
+// nameAttr is the session's viewer name for a log line, when it has one.
+func (s *session) nameAttr() []any {
+	if s.name == "" {
+		return nil
+	}
+	return []any{"viewer", s.name}
 }

@@ -34,6 +34,9 @@ type Viewer struct {
 	// Key is what Config.ViewerKey made of the session's request; "" without
 	// one.
 	Key string
+	// Name is who is watching as Config.ViewerName tells ("Ann (ann@example.com)
+	// on ann-phone"); "" without one.
+	Name string
 }
 
 // Mode is "view-only" or "control".
@@ -110,7 +113,7 @@ func (s *Server) Disconnect(id uint64, reason string) error {
 
 func (ss *session) viewer() Viewer {
 	return Viewer{ID: ss.id, Address: ss.addr, Start: ss.start,
-		ViewOnly: ss.view != nil, Browser: ss.browser, Device: ss.device, Key: ss.key}
+		ViewOnly: ss.view != nil, Browser: ss.browser, Device: ss.device, Key: ss.key, Name: ss.name}
 }
 
 // disconnect closes the session on the sharer's request.

@@ -221,6 +221,35 @@ func TestMetricsListViewers(t *testing.T) {
 	}
 }
 
+// Config.ViewerName names the person behind a session: in Viewers, the
+// session's log lines and /metrics.
+func TestViewerName(t *testing.T) {
+	t.Parallel()
+	tg := startTarget(t)
+	const name = "Ann (ann@example.com) on ann-phone"
+	srv, addr, logs := startServer(t, Config{Target: tg.addr(), Metrics: true,
+		ViewerName: func(r *http.Request) string { return name }})
+	c := dialWS(t, addr, firefoxUA)
+	tg.accept(t)
+	testnet.WaitFor(t, "the session", func() bool { return srv.Sessions() == 1 })
+	if vs := srv.Viewers(); len(vs) != 1 || vs[0].Name != name {
+		t.Fatalf("viewers %+v, want one named %q", vs, name)
+	}
+	r, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	body, _ := io.ReadAll(r.Body)
+	want := `vncbridge_viewer_start_seconds{session="1",address="` + c.conn.LocalAddr().String() + `",mode="control",browser="Firefox",name="` + name + `"} `
+	if !strings.Contains(string(body), want) {
+		t.Fatalf("metrics lack %s:\n%s", want, body)
+	}
+	if !strings.Contains(logs.String(), `msg="session started"`) || !strings.Contains(logs.String(), `viewer="`+name+`"`) {
+		t.Fatalf("the log does not name the viewer:\n%s", logs)
+	}
+}
+
 // TestViewOnlyEndsWhenItCannotFollow: a target offering only an encrypted
 // security type ends a view-only session with the reason.
 func TestViewOnlyEndsWhenItCannotFollow(t *testing.T) {

@@ -57,6 +57,10 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 	}
 	watch := newSessionWatch()
 	cfg.OnSessions = watch.onSessions
+	var tn tailnetNamer
+	if o.tailnetHostname != "" {
+		cfg.ViewerName = tn.name
+	}
 	srv, err := proxy.New(cfg)
 	if err != nil {
 		return fail(stderr, 2, err)
@@ -73,6 +77,7 @@ func runProxy(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, 1, err)
 		}
 		defer node.Close()
+		tn.node.Store(node)
 	}
 	daemonReady(nil)
 

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"vncbridge/internal/tailnet"
@@ -54,4 +56,23 @@ func serveTailnet(srv *proxy.Server, o *proxyOptions, logger *slog.Logger) (*tai
 	}
 	logger.Info("listening on the tailnet", "url", sh.URL, "https", sh.HTTPS)
 	return node, nil
+}
+
+// tailnetNamer names a tailnet viewer by Tailscale, "Ann (ann@example.com)
+// on ann-phone", for the proxy's log and /metrics (proxy.Config.ViewerName);
+// "" for a viewer from elsewhere.
+type tailnetNamer struct{ node atomic.Pointer[tailnet.Node] }
+
+func (n *tailnetNamer) name(r *http.Request) string {
+	node := n.node.Load()
+	if node == nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	id, err := node.WhoIs(ctx, r.RemoteAddr)
+	if err != nil {
+		return "" // not a tailnet address
+	}
+	return id.String()
 }

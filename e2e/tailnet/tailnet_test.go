@@ -276,7 +276,7 @@ func TestHeadlessShareOnTheTailnet(t *testing.T) {
 	testnet.WaitFor(t, "the log to name the tailnet viewer", func() bool {
 		b, _ := os.ReadFile(logFile)
 		for l := range strings.Lines(string(b)) {
-			if strings.Contains(l, "tailnet viewer") {
+			if strings.Contains(l, "session started") && strings.Contains(l, "viewer=") {
 				named = l
 				return true
 			}
@@ -364,4 +364,7 @@ func TestProxyOnTheTailnet(t *testing.T) {
 	if status != http.StatusSwitchingProtocols || greeting != "RFB 003.008\n" {
 		t.Fatalf("through the proxy on the tailnet: %d %q, want 101 and the greeting", status, greeting)
 	}
+	testnet.WaitFor(t, "the log to name the viewer by Tailscale", func() bool {
+		return strings.Contains(logs.String(), `viewer="User 2 (user-2@`) && strings.Contains(logs.String(), `on viewer"`)
+	})
 }
