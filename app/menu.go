@@ -38,6 +38,8 @@ func (a *trayApp) menu(st state) []menuItem {
 	if st.advice() != nil {
 		status.Disabled, status.Tooltip = false, "What to do: opens a page with the steps"
 		status.Action = a.do(func() { a.openPage("help") })
+	} else if u := st.Tailnet.LoginURL; u != "" && st.Sharing { // the tailnet waits for a login (tailnet_menu.go)
+		status = menuItem{Title: w.Sprintf("Log in to Tailscale to share on your tailnet"), Tooltip: u, Action: a.do(func() { a.openLogin(u) })}
 	}
 	items := []menuItem{status, separator()}
 	if st.Sharing || running {

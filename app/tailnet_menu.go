@@ -21,10 +21,7 @@ func (a *trayApp) tailnetMenu(st state) []menuItem {
 	}
 	if st.Sharing {
 		switch {
-		case tn.LoginURL != "":
-			u := tn.LoginURL
-			items = append(items, menuItem{Title: w.Sprintf("Log in to Tailscale to share on your tailnet"), Tooltip: u,
-				Action: a.do(func() { a.openLogin(u) })})
+		case tn.LoginURL != "": // the status item says it, and opens the login page
 		case tn.URL != "":
 			items = append(items, menuItem{Title: w.Sprintf("Copy tailnet link"), Tooltip: tn.URL, Action: a.do(a.copyTailnetLink)})
 			if tn.HTTPSOff {

@@ -165,3 +165,46 @@ func TestTailnetBookAdmitsLocalRequests(t *testing.T) {
 		t.Errorf("%d names kept, at most %d", len(b.conns), maxTailnetNames)
 	}
 }
+
+// The first share on the tailnet opens Tailscale's login page; while the
+// node waits, the status says so and opens the page again; once logged in,
+// the link is there.
+func TestTailnetLogin(t *testing.T) {
+	if !testnet.RunInLoopbackNamespace(t) {
+		return
+	}
+	c := tailnettest.Start(t, tailnettest.Options{RequireAuth: true})
+	h := startApp(t, settings{Port: freePort(t), Target: testnet.Echo(t), TailnetHostname: "desk", TailnetControlURL: c.URL})
+	h.click("Share on my tailnet")
+	login := func() string {
+		for _, u := range h.opener.list() {
+			if strings.HasPrefix(u, c.URL+"/auth/") {
+				return u
+			}
+		}
+		return ""
+	}
+	testnet.WaitFor(t, "the login page to open", func() bool { return login() != "" })
+	const status = "Log in to Tailscale to share on your tailnet"
+	h.waitStatus("the status to ask for a login", func(string) bool {
+		m := h.menu()
+		return len(m) > 0 && m[0].Title == status
+	})
+	h.click(status)
+	testnet.WaitFor(t, "the login page to open again", func() bool {
+		n := 0
+		for _, u := range h.opener.list() {
+			if u == login() {
+				n++
+			}
+		}
+		return n == 2
+	})
+	if !c.CompleteAuth(login()) {
+		t.Fatal("the control server does not know the login URL")
+	}
+	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
+	if m := h.menu(); m[0].Title == status {
+		t.Error("the status still asks for a login")
+	}
+}
