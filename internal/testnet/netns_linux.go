@@ -2,6 +2,7 @@ package testnet
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -102,6 +103,10 @@ func RunInLoopbackNamespace(t *testing.T) bool {
 	if InLoopbackNamespace() {
 		if err := loopbackOnce(); err != nil {
 			t.Fatalf("bringing lo up in the test's network namespace: %v", err)
+		}
+		// Nothing of the host's network is here: lo alone.
+		if ifs, err := net.Interfaces(); err != nil || len(ifs) != 1 || ifs[0].Name != "lo" {
+			t.Fatalf("the test's network namespace has %v (%v), want lo alone", ifs, err)
 		}
 		return true
 	}
