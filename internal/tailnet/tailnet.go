@@ -365,11 +365,11 @@ func truncate(s string, n int) string {
 // at most 63, not starting or ending with a hyphen).
 func ValidHostname(h string) error {
 	if h == "" || len(h) > 63 || h[0] == '-' || h[len(h)-1] == '-' {
-		return fmt.Errorf("tailnet: %q is not a host name (letters, digits and hyphens, at most 63)", h)
+		return fmt.Errorf("%q is not a host name for the tailnet (letters, digits and hyphens, at most 63)", h)
 	}
 	for _, r := range h {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-			return fmt.Errorf("tailnet: %q is not a host name (letters, digits and hyphens, at most 63)", h)
+			return fmt.Errorf("%q is not a host name for the tailnet (letters, digits and hyphens, at most 63)", h)
 		}
 	}
 	return nil
