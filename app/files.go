@@ -112,7 +112,7 @@ func fileTransfer(s settings, o shareOptions) *proxy.FileTransfer {
 	if o.askFile == nil {
 		return nil
 	}
-	return &proxy.FileTransfer{Dir: s.filesFolder(), Ask: o.askFile, OnFile: o.onFile, OnReceiving: o.onReceiving}
+	return &proxy.FileTransfer{Dir: s.filesFolder(), MaxSize: int64(s.FilesMaxMiB) << 20, Ask: o.askFile, OnFile: o.onFile, OnReceiving: o.onReceiving}
 }
 
 // fileHooks are the shares' question about a file and the notice of its

@@ -124,6 +124,31 @@ func TestFileFromViewer(t *testing.T) {
 	}
 }
 
+// files_max_mib bounds a viewer's file: a larger one is refused before
+// the person sharing is asked.
+func TestFileOverTheSizeSetting(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	asked := &recorder{}
+	h := startApp(t, settings{Port: port, Target: echoTarget(t), FilesFolder: t.TempDir(), FilesMaxMiB: 1}, func(cfg *config) {
+		cfg.asker = fakeAsker{answer: true, asked: asked}
+	})
+	h.click("Start sharing")
+	h.waitStatus("sharing", prefix("Sharing"))
+	if offered, _ := sendFile(t, port, "big.bin", make([]byte, 1<<20+1)); offered != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a file of 1 MiB + 1 byte: %d", offered)
+	}
+	if offered, sent := sendFile(t, port, "small.bin", make([]byte, 1<<20)); offered != http.StatusOK || sent != http.StatusCreated {
+		t.Fatalf("a file of 1 MiB: offer %d, upload %d", offered, sent)
+	}
+	if got := asked.list(); len(got) != 1 {
+		t.Fatalf("asked %q; want only the file within the limit", got)
+	}
+	if err := (settings{Port: 1, Target: "h:1", FilesMaxMiB: -1}).validate(); err == nil {
+		t.Error("a negative files_max_mib is valid")
+	}
+}
+
 // Without someone to answer (no asker: a headless run, the service), a
 // share takes no files.
 func TestNoFilesWithoutSomeoneToAsk(t *testing.T) {

@@ -58,6 +58,9 @@ type settings struct {
 	// FilesFolder is where the files viewers send go once accepted; ""
 	// is vncbridge in the system's Downloads folder (files.go).
 	FilesFolder string `json:"files_folder,omitempty"`
+	// FilesMaxMiB refuses larger files from viewers, in MiB; 0 is the
+	// proxy's default (2 GiB).
+	FilesMaxMiB int `json:"files_max_mib,omitempty"`
 	// Tailnet shares on the person's tailnet too, through an embedded
 	// Tailscale node named TailnetHostname ("": vncbridge-HOST) of the
 	// coordination server TailnetControlURL ("": Tailscale's).
@@ -111,6 +114,9 @@ func (s settings) validate() error {
 	}
 	if s.RecordKeepDays < 0 || s.RecordMaxGiB < 0 {
 		return errors.New("the limits of the recordings cannot be negative")
+	}
+	if s.FilesMaxMiB < 0 {
+		return errors.New("files_max_mib cannot be negative")
 	}
 	return s.validateTailnet()
 }

@@ -25,7 +25,7 @@ func TestProxyFileTransfer(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	with, without := freeAddr(t), freeAddr(t)
-	start(t, binary, "proxy", "--file-transfer", dir, with, echoServer(t))
+	start(t, binary, "proxy", "--file-transfer", dir, "--file-max-mib", "1", with, echoServer(t))
 	start(t, binary, "proxy", without, echoServer(t))
 	waitListening(t, "tcp", with)
 	waitListening(t, "tcp", without)
@@ -52,6 +52,10 @@ func TestProxyFileTransfer(t *testing.T) {
 		if status != http.StatusOK {
 			t.Fatalf("the offer: %d %s", status, text)
 		}
+		big, _ := json.Marshal(map[string]any{"name": "big.bin", "size": 1<<20 + 1, "sha256": hex.EncodeToString(sum[:])})
+		if status, text := fileRequest(t, addr, "", key, http.MethodPost, "offer", big); status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("a file over --file-max-mib: %d %s", status, text)
+		}
 		var a struct{ ID string }
 		json.Unmarshal([]byte(text), &a)
 		if status, text := fileRequest(t, addr, "", key, http.MethodPut, a.ID, data); status != http.StatusCreated {
@@ -67,7 +71,8 @@ func TestProxyFileTransfer(t *testing.T) {
 	}
 }
 
-// --file-transfer needs a folder that is there.
+// --file-transfer needs a folder that is there, and --file-max-mib it
+// and a positive size.
 func TestFileTransferNeedsAFolder(t *testing.T) {
 	t.Parallel()
 	file := filepath.Join(t.TempDir(), "f")
@@ -84,5 +89,10 @@ func TestFileTransferNeedsAFolder(t *testing.T) {
 	o, _ := parseProxyArgs([]string{"6080", "h:1"})
 	if cfg, _ := o.config(slog.New(slog.DiscardHandler)); cfg.Files != nil {
 		t.Error("file transfer is on by default")
+	}
+	for _, args := range [][]string{{"--file-max-mib", "5"}, {"--file-transfer", t.TempDir(), "--file-max-mib", "0"}} {
+		if _, err := parseProxyArgs(append(args, "6080", "h:1")); err == nil || !strings.Contains(err.Error(), "--file-max-mib") {
+			t.Errorf("%q: %v", args, err)
+		}
 	}
 }

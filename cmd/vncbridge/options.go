@@ -44,6 +44,7 @@ type proxyOptions struct {
 	metrics                  bool
 	viewOnly                 bool
 	fileTransfer             string // viewers upload files into this folder
+	fileMaxMiB               int    // the largest file they may upload, in MiB
 
 	tokenPlugin, tokenSource, targetConfig string
 	hostToken                              bool
@@ -136,6 +137,7 @@ func newProxyFlags(o *proxyOptions) *pflag.FlagSet {
 	fs.BoolVar(&o.metrics, "metrics", false, "serve counters at /metrics (Prometheus text format)")
 	fs.BoolVar(&o.viewOnly, "view-only", false, "make every session view-only: the proxy drops keys, pointer, clipboard and resizing (RFB targets only)")
 	fs.StringVar(&o.fileTransfer, "file-transfer", "", "let viewers with control upload files into `DIR` from the viewer page, unasked (off by default)")
+	fs.IntVar(&o.fileMaxMiB, "file-max-mib", 0, "with --file-transfer, refuse files larger than `MIB` mebibytes (default 2048)")
 
 	fs.StringVar(&o.tokenPlugin, "token-plugin", "", "choose targets by token with plugin `NAME` ("+strings.Join(tokens.Names(), ", ")+")")
 	fs.StringVar(&o.tokenSource, "token-source", "", "`ARG` of the token plugin (a file, directory, URL, key file or Redis address)")
@@ -215,6 +217,10 @@ func (o *proxyOptions) check(fs *pflag.FlagSet) error {
 		return usagef("--ssl-target-insecure needs --ssl-target")
 	case o.unixTarget != "" && (o.tokenPlugin != "" || o.targetConfig != ""):
 		return usagef("--unix-target and a token plugin cannot be used together")
+	case fs.Changed("file-max-mib") && o.fileTransfer == "":
+		return usagef("--file-max-mib needs --file-transfer")
+	case fs.Changed("file-max-mib") && o.fileMaxMiB <= 0:
+		return usagef("--file-max-mib must be positive, got %d", o.fileMaxMiB)
 	}
 	for name, v := range map[string]int{"--timeout": o.timeout, "--idle-timeout": o.idleTimeout, "--heartbeat": o.heartbeat} {
 		if v < 0 {

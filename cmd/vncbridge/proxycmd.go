@@ -216,7 +216,7 @@ func (o *proxyOptions) config(logger *slog.Logger) (proxy.Config, error) {
 		} else if !fi.IsDir() {
 			return cfg, fmt.Errorf("--file-transfer: %s is not a folder", o.fileTransfer)
 		}
-		cfg.Files = &proxy.FileTransfer{Dir: o.fileTransfer}
+		cfg.Files = &proxy.FileTransfer{Dir: o.fileTransfer, MaxSize: int64(o.fileMaxMiB) << 20}
 	}
 	plugin, source := o.tokenPlugin, o.tokenSource
 	if o.targetConfig != "" {
