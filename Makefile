@@ -82,9 +82,8 @@ wine: deps dist
 # BENCHFLAGS=-quick for a short smoke run.
 bench: deps build
 	VNCBRIDGE_E2E_REPORT=$(CURDIR)/bin/desktop-bench.md $(GO) test ./e2e -run '^$$' -bench Desktop -benchtime 1x
-	$(GO) run ./bench -proxy $(BIN) -desktop bin/desktop-bench.md -out docs/BENCHMARKS.md $(BENCHFLAGS)
 	VNCBRIDGE_TAILNET_REPORT=$(CURDIR)/bin/tailnet-bench.txt $(GO) test ./e2e/tailnet -run '^$$' -bench TailnetPath -benchtime 1x >/dev/null
-	cat bin/tailnet-bench.txt
+	$(GO) run ./bench -proxy $(BIN) -desktop bin/desktop-bench.md -tailnet bin/tailnet-bench.txt -out docs/BENCHMARKS.md $(BENCHFLAGS)
 
 # docs/tray.png: the tray icon and its menu in a real panel (Xvfb, xfce4-panel).
 # The picture is committed with the tree it shows, so its About item names the

@@ -48,6 +48,7 @@ type config struct {
 	settle                    time.Duration
 
 	desktop string // the end-to-end desktop figures (Markdown), from make bench's e2e run
+	tailnet string // the tailnet path's line, from make bench's e2e/tailnet run
 
 	load              loadConfig // the desktop-like load
 	certFile, keyFile string     // the certificate of the wss:// figures
@@ -111,6 +112,7 @@ func main() {
 		conns      = flag.Int("n", 0, "connections for the memory test of vncbridge and the relay (default 5000; quick 200)")
 		wsConns    = flag.Int("websockify-n", 0, "connections for the memory test of websockify (default 300; quick 30)")
 		desktop    = flag.String("desktop", "", "include the end-to-end desktop figures from `file` (written by e2e's BenchmarkDesktop)")
+		tailnet    = flag.String("tailnet", "", "include the tailnet path's figures from `file` (written by e2e/tailnet's BenchmarkTailnetPath)")
 		runs       = flag.Int("runs", 0, "throughput runs per proxy and direction (default 15; quick 1)")
 		only       = flag.String("only", "", "measure only these figures, comma-separated: down, up, rtt, mem, load, tls, record (for profiling a proxy)")
 	)
@@ -157,6 +159,14 @@ func main() {
 			os.Exit(1)
 		}
 		cfg.desktop = string(md)
+	}
+	if *tailnet != "" {
+		line, err := os.ReadFile(*tailnet)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -tailnet:", err)
+			os.Exit(1)
+		}
+		cfg.tailnet = strings.TrimSpace(string(line))
 	}
 	cfg.websockify = *websockify
 	self, err := os.Executable()

@@ -494,6 +494,11 @@ func (r *report) markdown() string {
 		p("A real Xvnc desktop shown by noVNC in headless Chromium (`go test ./e2e -run '^$' -bench Desktop -benchtime 1x`, run by `make bench` before the proxy figures).\n\n")
 		p("%s", cfg.desktop)
 	}
+	if cfg.tailnet != "" {
+		p("\n## Through a tailnet\n\n")
+		p("The same share reached by a second Tailscale node on a test tailnet (Tailscale's test control and DERP servers, in a network namespace that has only loopback) and through localhost (`go test ./e2e/tailnet -run '^$' -bench TailnetPath -benchtime 1x`, run by `make bench` before the proxy figures).\n\n")
+		p("- %s\n", cfg.tailnet)
+	}
 	p("\n## How to read this\n\n")
 	p("- The relay is a minimal Go program (`bench -relay`): per connection, `io.Copy` both ways between the two sockets," +
 		" through a 32 KiB buffer in user space, as a WebSocket proxy has to where it cannot splice. Its two 32 KiB buffers stay allocated while a connection is idle.\n")
