@@ -152,6 +152,17 @@ func (dialogPrompter) Ask(ctx context.Context, title, prompt, value string) (str
 	if err != nil {
 		return "", false, err
 	}
+	answer, ok, err := runDialog(cmd)
+	if platform.emptyIsCancel && answer == "" {
+		return "", false, err
+	}
+	return answer, ok, err
+}
+
+// runDialog runs a dialog program and reads its answer, the line it
+// printed; ok is false when the person cancelled (the program exited with
+// an error code).
+func runDialog(cmd *exec.Cmd) (answer string, ok bool, err error) {
 	out, err := cmd.Output()
 	var exit *exec.ExitError
 	switch {
@@ -160,11 +171,7 @@ func (dialogPrompter) Ask(ctx context.Context, title, prompt, value string) (str
 	case err != nil:
 		return "", false, errNoDialog
 	}
-	answer := strings.TrimRight(string(out), "\r\n")
-	if platform.emptyIsCancel && answer == "" {
-		return "", false, nil
-	}
-	return answer, true, nil
+	return strings.TrimRight(string(out), "\r\n"), true, nil
 }
 
 // desktopNotifier shows notifications the platform's way.

@@ -2,10 +2,7 @@ package app
 
 import (
 	"context"
-	"errors"
-	"os/exec"
 	"path/filepath"
-	"strings"
 )
 
 // The person sharing offers a file to every viewer (issue #28): Viewers ▸
@@ -27,16 +24,8 @@ func (dialogChooser) Choose(ctx context.Context, title string) (string, bool, er
 	if err != nil {
 		return "", false, err
 	}
-	out, err := cmd.Output()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return "", false, nil // cancelled
-	case err != nil:
-		return "", false, errNoDialog
-	}
-	path := strings.TrimRight(string(out), "\r\n")
-	return path, path != "", nil
+	path, ok, err := runDialog(cmd)
+	return path, ok && path != "", err
 }
 
 // offerItems are the Viewers menu's entries for files: where the files

@@ -7,6 +7,7 @@ package words
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -131,35 +132,30 @@ func (p Printer) Sprintf(key string, a ...any) string {
 // (internal/words/FEATURE.go), beside the others' and apart from them.
 // English lists its keys with same.
 func extend(tag language.Tag, words map[string]string) {
-	for _, d := range dictionaries {
-		if d.tag == tag {
-			for key, text := range words {
-				if _, dup := d.words[key]; dup {
-					panic("words: " + tag.String() + " has " + key + " twice")
-				}
-				d.words[key] = text
-			}
-			return
-		}
-	}
-	panic("words: no catalogue for " + tag.String())
+	addTo(tag, words, func(d dictionary) map[string]string { return d.words })
 }
 
 // extendPlurals adds a feature's messages whose words change with a number
 // (their first argument) to one language's catalogue, as extend does.
 func extendPlurals(tag language.Tag, plurals map[string]forms) {
-	for _, d := range dictionaries {
-		if d.tag == tag {
-			for key, fs := range plurals {
-				if _, dup := d.plurals[key]; dup {
-					panic("words: " + tag.String() + " has " + key + " twice")
-				}
-				d.plurals[key] = fs
-			}
-			return
-		}
+	addTo(tag, plurals, func(d dictionary) map[string]forms { return d.plurals })
+}
+
+// addTo adds entries to the map of tag's catalogue that part picks; a
+// message given twice, or a language without a catalogue, is a mistake in
+// this package's data.
+func addTo[V any](tag language.Tag, entries map[string]V, part func(dictionary) map[string]V) {
+	i := slices.IndexFunc(dictionaries, func(d dictionary) bool { return d.tag == tag })
+	if i < 0 {
+		panic("words: no catalogue for " + tag.String())
 	}
-	panic("words: no catalogue for " + tag.String())
+	m := part(dictionaries[i])
+	for key, v := range entries {
+		if _, dup := m[key]; dup {
+			panic("words: " + tag.String() + " has " + key + " twice")
+		}
+		m[key] = v
+	}
 }
 
 // Languages are the languages vncbridge speaks, as BCP 47 tags, English
