@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,4 +41,20 @@ func TestViewerNotificationInGerman(t *testing.T) {
 	h.waitNote("Dieser Computer sieht jetzt Ihren Bildschirm und kann ihn steuern")
 	c.Close()
 	h.waitNote("Dieser Computer sieht Ihren Bildschirm nicht mehr")
+}
+
+// Under the German printer a share that cannot start says why in German;
+// the system's own reason follows as the system words it.
+func TestShareErrorInGerman(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "a file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t), Record: true}, func(c *config) {
+		c.language = "de"
+		c.paths.Recordings = filepath.Join(file, "recordings") // under a file: no folder can be made
+	})
+	h.click("Freigabe starten")
+	h.waitStatus("the reason in German", prefix("Der Ordner für Aufzeichnungen kann nicht angelegt werden: "))
 }

@@ -112,6 +112,9 @@ type shareOptions struct {
 	askFile     func(ctx context.Context, o proxy.FileOffer) bool
 	onFile      func(o proxy.FileOffer, path string, err error)
 	onReceiving func(r *proxy.Receiving)
+	// words words the errors for the status line (the zero Printer:
+	// English).
+	words words.Printer
 }
 
 // startShare listens and serves s. Its errors are worded for the tray's status
@@ -141,7 +144,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	cfg.Files = fileTransfer(s, o)
 	if s.Record {
 		if err := os.MkdirAll(o.paths.Recordings, 0o700); err != nil {
-			return nil, fmt.Errorf("recordings folder: %w", err)
+			return nil, errors.New(o.words.Sprintf("the recordings folder cannot be made: %s", err.Error()))
 		}
 		// Each session's file is named by its start, with a sidecar.
 		cfg.RecordDir, cfg.Version, cfg.OnRecordError = o.paths.Recordings, o.version, o.onRecordError
@@ -150,7 +153,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	if s.AllowRemote {
 		cert, err := loadOrCreateCertificate(o.paths.Dir)
 		if err != nil {
-			return nil, fmt.Errorf("TLS certificate: %w", err)
+			return nil, errors.New(o.words.Sprintf("the TLS certificate cannot be made or read: %s", err.Error()))
 		}
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		sh.fingerprint = proxy.CertificateFingerprint(cert.Certificate[0])
@@ -177,7 +180,7 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			if isAddrInUse(err) {
 				return nil, fmt.Errorf("port %d is %w", s.Port, errPortInUse)
 			}
-			return nil, fmt.Errorf("cannot listen on port %d: %w", s.Port, err)
+			return nil, errors.New(o.words.Sprintf("cannot listen on port %s: %s", strconv.Itoa(s.Port), err.Error()))
 		}
 		if o.sharerOnly { // other users of this computer reach loopback too
 			ln = peeruser.Guard(ln, !s.AllowRemote, o.log)
@@ -247,7 +250,7 @@ func startDesktopServer(sh *share, target string, o shareOptions) (localServer, 
 	case !ok:
 		return nil, adviceError{advice}
 	case prog.Name != name:
-		return nil, fmt.Errorf("%s cannot serve this desktop; %s can: choose %s in Target VNC server", name, prog.Name, prog.Label())
+		return nil, errors.New(o.words.Sprintf("%s cannot serve this desktop; %s can: choose %s in Target VNC server", name, prog.Name, prog.Label()))
 	}
 	opt := localvnc.Options{Log: o.log}
 	if monitor != "" {

@@ -60,6 +60,7 @@ func (a *trayApp) shareOptions() shareOptions {
 		onViewer: a.viewerReported, consent: consent}
 	o.askFile, o.onFile = a.fileHooks()
 	o.onReceiving = a.receivingFile
+	o.words = a.st.Words
 	return o
 }
 
