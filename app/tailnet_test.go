@@ -208,3 +208,54 @@ func TestTailnetLogin(t *testing.T) {
 		t.Error("the status still asks for a login")
 	}
 }
+
+// Only my own devices, turned off in the menu, lets in another Tailscale
+// user's device (the tailnet's ACLs decide then); on, the default, refuses
+// it with the reason.
+func TestOnlyMyOwnDevicesOff(t *testing.T) {
+	if !testnet.RunInLoopbackNamespace(t) {
+		return
+	}
+	c := tailnettest.Start(t, tailnettest.Options{}) // each node a user of its own
+	target := testnet.Greeter(t, "RFB 003.008\n")
+	h := startApp(t, settings{Port: freePort(t), Target: target, TailnetHostname: "desk", TailnetControlURL: c.URL})
+	h.click("Share on my tailnet")
+	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
+	viewer, err := tailnet.Start(tailnet.Config{Dir: t.TempDir() + "/viewer", Hostname: "viewer", ControlURL: c.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viewer.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := viewer.Running(ctx); err != nil {
+		t.Fatal(err)
+	}
+	host := "desk." + tailnettest.Domain
+	open := func() int {
+		conn, err := viewer.Dial(ctx, "tcp", host+":80")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "GET /websockify?token=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", testToken, host)
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if status := open(); status != http.StatusForbidden {
+		t.Fatalf("another user's device with Only my own devices on: %d, want 403", status)
+	}
+	if it, ok := h.item("Only my own devices"); !ok || !it.Checked {
+		t.Fatalf("Only my own devices: %+v (found %v), want it checked", it, ok)
+	}
+	h.click("Only my own devices")
+	testnet.WaitFor(t, "Only my own devices off", func() bool { it, _ := h.item("Only my own devices"); return !it.Checked })
+	if !testnet.Poll(30*time.Second, 100*time.Millisecond, func() bool { return open() == http.StatusSwitchingProtocols }) {
+		t.Fatalf("another user's device with Only my own devices off: %d, want 101", open())
+	}
+}
