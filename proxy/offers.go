@@ -25,6 +25,11 @@ import (
 // changes. The file is opened and hashed when it is offered; the viewers
 // download what was hashed, through the session's rules, with the
 // session's secret in the URL (a download is the browser's navigation).
+//
+// The same state tells how many viewers watch the same desktop (no names,
+// no addresses): its version moves when a session opens or ends too, so a
+// page hears at once that another viewer joined or left, and says so to a
+// person using a screen reader.
 
 // statePoll bounds how long a page's GET of FilesPath waits for a change.
 const statePoll = 25 * time.Second
@@ -156,7 +161,15 @@ func (f *files) withdrawAll() {
 	}
 }
 
-// changedLocked marks a change of the list; of.mu is held.
+// viewersChanged marks that a session opened or ended: the pages' state
+// (its count of viewers) is not that of its version any more.
+func (of *offers) viewersChanged() {
+	of.mu.Lock()
+	of.changedLocked()
+	of.mu.Unlock()
+}
+
+// changedLocked marks a change of the state; of.mu is held.
 func (of *offers) changedLocked() {
 	of.version++
 	close(of.changed)
@@ -185,8 +198,10 @@ func (of *offers) find(id string) *offeredFile {
 }
 
 // fileState answers a page's GET of FilesPath: whether it may send files,
-// and the files offered. With ?after=VERSION it waits until the offers are
-// not those of VERSION any more (statePoll at most).
+// the files offered and how many viewers watch. With ?after=VERSION it
+// waits until these are not those of VERSION any more (statePoll at most).
+// The version is read before the count: a session that opens or ends in
+// between moves the version on, so the page asks again at once.
 func (s *Server) fileState(w http.ResponseWriter, r *http.Request, ss *session, sf *sessionFiles) {
 	http.NewResponseController(w).SetReadDeadline(time.Time{}) // the wait is not a slow request
 	version, list, changed := s.files.offered.state()
@@ -203,7 +218,8 @@ func (s *Server) fileState(w http.ResponseWriter, r *http.Request, ss *session, 
 		}
 		version, list, _ = s.files.offered.state()
 	}
-	state := map[string]any{"version": strconv.FormatUint(version, 10), "offers": list, "upload": false}
+	state := map[string]any{"version": strconv.FormatUint(version, 10), "offers": list, "upload": false,
+		"viewers": s.viewersOf(ss.dest)}
 	switch {
 	case ss.view != nil:
 		state["reason"] = ReasonFileViewOnly
@@ -213,6 +229,19 @@ func (s *Server) fileState(w http.ResponseWriter, r *http.Request, ss *session, 
 		state["upload"], state["maxSize"] = true, s.files.cfg.maxSize()
 	}
 	writeJSON(w, http.StatusOK, state)
+}
+
+// viewersOf counts the open sessions that watch dest, the page's own too.
+func (s *Server) viewersOf(dest Target) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for ss := range s.sessions {
+		if ss.dest == dest {
+			n++
+		}
+	}
+	return n
 }
 
 // fileDownload serves an offered file to a viewer, as an attachment.

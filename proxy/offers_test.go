@@ -117,3 +117,48 @@ func TestOfferedFileDownloads(t *testing.T) {
 		t.Error("withdrawn twice")
 	}
 }
+
+// A page hears at once when another viewer joins or leaves: the state's
+// count of viewers moves, and a GET waiting on the old version returns.
+func TestFileStateCountsViewers(t *testing.T) {
+	t.Parallel()
+	rig := newFileRig(t, FileTransfer{})
+	type state struct {
+		Version string
+		Viewers *int
+	}
+	get := func(after string) state {
+		t.Helper()
+		token := "good"
+		if after != "" {
+			token += "&after=" + after
+		}
+		status, body := rig.request(http.MethodGet, "", key1, token, nil, 0)
+		var s state
+		if err := json.Unmarshal([]byte(body), &s); status != http.StatusOK || err != nil || s.Viewers == nil {
+			t.Errorf("the state: %d %s", status, body)
+			return state{Viewers: new(int)}
+		}
+		return s
+	}
+	rig.open(key1, "")
+	first := get("")
+	if *first.Viewers != 1 {
+		t.Fatalf("one viewer alone: %d viewers", *first.Viewers)
+	}
+
+	waited := make(chan state, 1)
+	go func() { waited <- get(first.Version) }()
+	second := rig.open(key2, "&look=1") // a view-only viewer watches too
+	joined := <-waited
+	if *joined.Viewers != 2 || joined.Version == first.Version {
+		t.Fatalf("after a second viewer joined: %d viewers, version %s (was %s)", *joined.Viewers, joined.Version, first.Version)
+	}
+
+	go func() { waited <- get(joined.Version) }()
+	second.Close()
+	left := <-waited
+	if *left.Viewers != 1 || left.Version == joined.Version {
+		t.Fatalf("after the second viewer left: %d viewers, version %s", *left.Viewers, left.Version)
+	}
+}

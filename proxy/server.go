@@ -272,6 +272,7 @@ func (s *Server) sessionStarted(ss *session) bool {
 	s.metrics.sessions.Add(1)
 	n := len(s.sessions)
 	s.mu.Unlock()
+	s.files.offered.viewersChanged() // the pages hear that a viewer joined
 	s.reportSessions(n)
 	s.reportViewer(ss, true)
 	return true
@@ -290,7 +291,8 @@ func (s *Server) sessionEnded(ss *session) {
 		close(s.noneOpen)
 	}
 	s.mu.Unlock()
-	s.files.endSession(ss) // its file requests end with it
+	s.files.endSession(ss)           // its file requests end with it
+	s.files.offered.viewersChanged() // the pages hear that a viewer left
 	s.reportSessions(n)
 	s.reportViewer(ss, false)
 }
