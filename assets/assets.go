@@ -22,7 +22,7 @@ var favicon []byte
 // Web is the web client, rooted at the page a browser opens: index.html
 // (which forwards to vnc.html, connecting at once), vnc.html with its style
 // and its script modules (vncbridge.js, failure.js, endings.js, settings.js,
-// keys.js, i18n.js), the recordings page (recordings.html, recordings.js and its
+// keys.js, i18n.js, viewers.js…), the recordings page (recordings.html, recordings.js and its
 // player, player.js), page.js with what the pages' scripts share, and novnc/
 // with the library and its licence at novnc/LICENSE.txt.
 func Web() fs.FS {

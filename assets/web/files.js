@@ -196,8 +196,9 @@ export function wireFiles(session) {
 /**
  * followFiles follows what the proxy says of this session's files while
  * live() is true: whether it may send files, and the files the person
- * sharing offers, told to changed({ upload, offers }) at each change (the
- * proxy holds each request until something changes). It stops at the
+ * sharing offers, and how many viewers watch (this one too), told to
+ * changed({ upload, offers, viewers }) at each change (the proxy holds each
+ * request until something changes). It stops at the
  * first failure: a proxy without files, or a session that ended.
  */
 export async function followFiles(url, key, live, changed) {
@@ -215,7 +216,7 @@ export async function followFiles(url, key, live, changed) {
     }
     if (!live()) return;
     version = state.version;
-    changed({ upload: !!state.upload, offers: state.offers || [] });
+    changed({ upload: !!state.upload, offers: state.offers || [], viewers: state.viewers });
   }
 }
 

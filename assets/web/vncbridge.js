@@ -18,6 +18,7 @@ import { wireKeys, setKeysyms, releaseHeld, refocus } from "./keys.js";
 import { $, parseYes, exposeForTests } from "./page.js";
 import { zoomable, wireZoom } from "./zoom.js";
 import { newSessionKey, withSessionKey, filesBase, wireFiles, followFiles, showOffers } from "./files.js";
+import { followViewers } from "./viewers.js";
 
 const params = new URLSearchParams(location.search);
 setLanguage(params.get("lang") || chooseLanguage(navigator.languages || [navigator.language]));
@@ -296,7 +297,9 @@ function connect() {
     rfb.focus();
     keepAwake(true);
     const key = filesKey;
+    const viewers = followViewers($("viewers-news")); // anew: this page's own joining is not news
     followFiles(filesURL, key, () => key === filesKey && rfb !== null, (state) => {
+      viewers(state.viewers);
       canSend = state.upload;
       document.body.dataset.files = canSend ? "send" : "receive"; // what the proxy said, for tests and styles
       showOffers(state.offers, filesURL, key);
