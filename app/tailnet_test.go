@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -48,25 +49,13 @@ func TestShareOnMyTailnet(t *testing.T) {
 		t.Fatalf("the node's state folder: %v %v, want 0700", fi, err)
 	}
 
-	viewer, err := tailnet.Start(tailnet.Config{Dir: t.TempDir() + "/viewer", Hostname: "viewer", ControlURL: c.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viewer.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := viewer.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
+	viewer, ctx := viewerNode(t, c.URL)
 	conn, err := viewer.Dial(ctx, "tcp", host+":80")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "GET /websockify?token=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n", testToken, host)
-	br := bufio.NewReader(conn)
-	res, err := http.ReadResponse(br, nil)
+	br, res, err := openShare(conn, host)
 	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
 		t.Fatalf("the WebSocket over the tailnet: %v %v", res, err)
 	}
@@ -221,16 +210,7 @@ func TestOnlyMyOwnDevicesOff(t *testing.T) {
 	h := startApp(t, settings{Port: freePort(t), Target: target, TailnetHostname: "desk", TailnetControlURL: c.URL})
 	h.click("Share on my tailnet")
 	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
-	viewer, err := tailnet.Start(tailnet.Config{Dir: t.TempDir() + "/viewer", Hostname: "viewer", ControlURL: c.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viewer.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := viewer.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
+	viewer, ctx := viewerNode(t, c.URL)
 	host := "desk." + tailnettest.Domain
 	open := func() int {
 		conn, err := viewer.Dial(ctx, "tcp", host+":80")
@@ -238,9 +218,7 @@ func TestOnlyMyOwnDevicesOff(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		fmt.Fprintf(conn, "GET /websockify?token=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", testToken, host)
-		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		_, res, err := openShare(conn, host)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,4 +236,31 @@ func TestOnlyMyOwnDevicesOff(t *testing.T) {
 	if !testnet.Poll(30*time.Second, 100*time.Millisecond, func() bool { return open() == http.StatusSwitchingProtocols }) {
 		t.Fatalf("another user's device with Only my own devices off: %d, want 101", open())
 	}
+}
+
+// viewerNode starts a second node on the test tailnet at controlURL, the
+// viewer, and waits until it is on the tailnet; ctx bounds the test's dials.
+func viewerNode(t *testing.T, controlURL string) (*tailnet.Node, context.Context) {
+	t.Helper()
+	viewer, err := tailnet.Start(tailnet.Config{Dir: t.TempDir() + "/viewer", Hostname: "viewer", ControlURL: controlURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { viewer.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	if err := viewer.Running(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return viewer, ctx
+}
+
+// openShare asks for the share's WebSocket, with the test's token, over
+// conn to host; the reader holds what follows the answer.
+func openShare(conn net.Conn, host string) (*bufio.Reader, *http.Response, error) {
+	fmt.Fprintf(conn, "GET /websockify?token=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n", testToken, host)
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	return br, res, err
 }
