@@ -342,7 +342,7 @@ func (s *Server) serveFiles(w http.ResponseWriter, r *http.Request) {
 		s.fileUpload(w, r, ss, sf, rest)
 	case rest != "offer" && r.Method == http.MethodDelete:
 		if a := s.files.take(rest, ss); a != nil {
-			s.log.Info("file withdrawn", "session", ss.id, "client", ss.client.RemoteAddr().String(), "name", a.offer.Name)
+			s.log.Info("file withdrawn", "session", ss.id, "client", ss.addr, "name", a.offer.Name)
 		}
 		w.WriteHeader(http.StatusNoContent)
 	default:
@@ -429,7 +429,7 @@ func (s *Server) fileOffer(w http.ResponseWriter, r *http.Request, ss *session, 
 		return
 	}
 	offer := FileOffer{Viewer: ss.viewer(), Name: SafeFileName(o.Name), Size: o.Size, SHA256: hex.EncodeToString(sum)}
-	who := []any{"session", ss.id, "client", ss.client.RemoteAddr().String(), "browser", ss.browser,
+	who := []any{"session", ss.id, "client", ss.addr, "browser", ss.browser,
 		"name", offer.Name, "size", offer.Size, "sha256", offer.SHA256}
 
 	f := s.files
@@ -524,7 +524,7 @@ func (s *Server) fileUpload(w http.ResponseWriter, r *http.Request, ss *session,
 		return
 	}
 	o := a.offer
-	who := []any{"session", ss.id, "client", ss.client.RemoteAddr().String(), "name", o.Name, "size", o.Size, "sha256", o.SHA256}
+	who := []any{"session", ss.id, "client", ss.addr, "name", o.Name, "size", o.Size, "sha256", o.SHA256}
 	if r.ContentLength != o.Size {
 		err := errors.New("the request has " + strconv.FormatInt(r.ContentLength, 10) + " bytes, the offer said " +
 			strconv.FormatInt(o.Size, 10))

@@ -269,7 +269,7 @@ func (s *Server) fileDownload(w http.ResponseWriter, r *http.Request, ss *sessio
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": o.Name}))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Vncbridge-Sha256", o.SHA256)
-	s.log.Info("file downloaded", "session", ss.id, "client", ss.client.RemoteAddr().String(), "name", o.Name,
+	s.log.Info("file downloaded", "session", ss.id, "client", ss.addr, "name", o.Name,
 		"size", o.Size, "sha256", o.SHA256, "range", r.Header.Get("Range"))
 	ss.noteFile("to viewer", o.Name, o.Size, o.SHA256, "download started")
 	http.ServeContent(w, r, "", o.mod, io.NewSectionReader(o.f, 0, o.Size))
