@@ -4,7 +4,9 @@ import "golang.org/x/text/language"
 
 // What to do to have a VNC server (app/localvnc's advice): the summary
 // the status line shows.
-func init() {
+//
+// adviceWords adds them to the catalogue.
+func adviceWords() {
 	extend(language.English, same(
 		"No VNC server runs; install %s and vncbridge starts it for you",
 		"No VNC server runs; install %s: %s",

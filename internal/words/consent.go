@@ -5,7 +5,9 @@ import "golang.org/x/text/language"
 // The consent question: may a viewer join? In a notification with
 // buttons, a dialog or a page; and the notifications of a viewer refused
 // without an answer.
-func init() {
+//
+// consentWords adds them to the catalogue.
+func consentWords() {
 	extend(language.English, same(
 		"%s wants to see and control your desktop",
 		"%s wants to see your desktop",

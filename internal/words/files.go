@@ -4,7 +4,9 @@ import "golang.org/x/text/language"
 
 // The words of files a viewer sends to the person sharing (issue #28): the
 // question, its answers, and the notifications of what arrived.
-func init() {
+//
+// filesWords adds them to the catalogue.
+func filesWords() {
 	extend(language.English, same(
 		"%s wants to send you %s (%s)",
 		"A viewer sends you a file",

@@ -17,7 +17,7 @@ func TestThePageNamesTheTraysMenu(t *testing.T) {
 	}
 	page := string(b)
 	starts := regexp.MustCompile(`(?m)^  "?([a-z]+(?:-[A-Z]+)?)"?: \{`).FindAllStringSubmatchIndex(page, -1)
-	if len(starts) < len(dictionaries) {
+	if len(starts) < len(tags) {
 		t.Fatalf("the page's languages: %d found", len(starts))
 	}
 	for i, m := range starts {

@@ -5,7 +5,9 @@ import "golang.org/x/text/language"
 // The pages vncbridge serves a person's browser (in the browser's
 // language): the refusal pages of the proxy, and the tray's settings,
 // about and help pages.
-func init() {
+//
+// localPageWords adds them to the catalogue.
+func localPageWords() {
 	extend(language.English, same(
 		// The proxy's refusal pages.
 		"This link has expired or is wrong", "Ask the person sharing for a new one.",

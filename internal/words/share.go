@@ -4,7 +4,9 @@ import "golang.org/x/text/language"
 
 // The reasons a share cannot start, for the tray's status line; each ends
 // in the system's own error (%s), which stays as the system words it.
-func init() {
+//
+// shareWords adds them to the catalogue.
+func shareWords() {
 	extend(language.English, same(
 		"the recordings folder cannot be made: %s",
 		"the TLS certificate cannot be made or read: %s",

@@ -3,7 +3,9 @@ package words
 import "golang.org/x/text/language"
 
 // The words of sharing on a tailnet (app/tailnet.go).
-func init() {
+//
+// tailnetWords adds them to the catalogue.
+func tailnetWords() {
 	extend(language.English, same(
 		"vncbridge: to share on your tailnet, log in to Tailscale at %s",
 		"vncbridge: sharing on the tailnet at %s",

@@ -4,7 +4,9 @@ import "golang.org/x/text/language"
 
 // The tray's other words: its viewers' entries, the desktop's name, and
 // every notification and error it shows.
-func init() {
+//
+// trayWords adds them to the catalogue.
+func trayWords() {
 	extend(language.English, same(
 		"%s on %s",
 		"view only",

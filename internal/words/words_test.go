@@ -21,8 +21,8 @@ func verbKinds(s string) []string {
 }
 
 func TestEveryLanguageHasEveryMessage(t *testing.T) {
-	for _, d := range dictionaries[1:] {
-		for key := range english.words {
+	for _, d := range dictionaries()[1:] {
+		for key := range dictionaries()[0].words {
 			text, ok := d.words[key]
 			if !ok || text == "" {
 				t.Errorf("%s: no translation of %q", d.tag, key)
@@ -30,7 +30,7 @@ func TestEveryLanguageHasEveryMessage(t *testing.T) {
 				t.Errorf("%s: %q words %q with other verbs", d.tag, key, text)
 			}
 		}
-		for key := range english.plurals {
+		for key := range dictionaries()[0].plurals {
 			fs, ok := d.plurals[key]
 			if !ok || fs["other"] == "" {
 				t.Errorf("%s: no plural forms of %q", d.tag, key)
@@ -42,12 +42,12 @@ func TestEveryLanguageHasEveryMessage(t *testing.T) {
 			}
 		}
 		for key := range d.words {
-			if _, ok := english.words[key]; !ok {
+			if _, ok := dictionaries()[0].words[key]; !ok {
 				t.Errorf("%s: %q is no English message", d.tag, key)
 			}
 		}
 		for key := range d.plurals {
-			if _, ok := english.plurals[key]; !ok {
+			if _, ok := dictionaries()[0].plurals[key]; !ok {
 				t.Errorf("%s: %q is no English plural message", d.tag, key)
 			}
 		}
