@@ -3,9 +3,12 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"vncbridge/internal/words"
 )
 
 // A busy port is told in the tray's language in the status line, with the
@@ -54,5 +57,30 @@ func TestUnknownLanguageSetting(t *testing.T) {
 	h.waitNote(`: vncbridge does not speak "tlh"; it speaks en, de, ja, ru, zh-Hans, fr, es, pt-BR, it`)
 	if _, ok := h.item("Freigabe starten"); !ok {
 		t.Errorf("the menu is not in the system's language: %+v", h.menu())
+	}
+}
+
+// The pages send a person to the tray's menu items by their names, in the
+// page's language: each item they quote is in the tray's menu under that
+// name, in every language.
+func TestThePagesQuoteTheTraysItems(t *testing.T) {
+	for _, lang := range words.Languages() {
+		t.Run(lang, func(t *testing.T) {
+			h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t)}, func(c *config) { c.language = lang })
+			var titles []string
+			var walk func([]menuItem)
+			walk = func(items []menuItem) {
+				for _, it := range items {
+					titles = append(titles, it.Title)
+					walk(it.Children)
+				}
+			}
+			walk(h.menu())
+			for _, item := range words.QuotedTrayItems() {
+				if name := words.For(lang).Sprintf(item); !slices.Contains(titles, name) {
+					t.Errorf("the pages quote %q, which the tray's menu does not show: %q", name, titles)
+				}
+			}
+		})
 	}
 }
