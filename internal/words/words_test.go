@@ -186,3 +186,61 @@ func TestFromAcceptLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A message that sends the person along a menu path ("choose Listen port ▸
+// Other…") names each of the tray's items on it as the catalogue words that
+// item, in every language: the names of the menu's items are the same
+// everywhere they are quoted.
+func TestMenuPathsUseTheItemsNames(t *testing.T) {
+	ds := dictionaries()
+	var items []string // the tray's menu: the base English dictionary
+	for key := range english().words {
+		if !strings.ContainsAny(key, "%{") {
+			items = append(items, key)
+		}
+	}
+	// longest is the longest item s ends with (or starts with), on a word
+	// boundary.
+	longest := func(s string, ends bool) string {
+		best := ""
+		for _, item := range items {
+			var ok bool
+			if ends {
+				ok = strings.HasSuffix(s, item) && (len(s) == len(item) || s[len(s)-len(item)-1] == ' ')
+			} else {
+				ok = strings.HasPrefix(s, item) && (len(s) == len(item) || strings.ContainsRune(" .,)", rune(s[len(item)])))
+			}
+			if ok && len(item) > len(best) {
+				best = item
+			}
+		}
+		return best
+	}
+	checked := 0
+	for key := range ds[0].words {
+		parts := strings.Split(key, " ▸ ")
+		for i, part := range parts {
+			var named []string
+			if i > 0 {
+				named = append(named, longest(part, false))
+			}
+			if i < len(parts)-1 {
+				named = append(named, longest(part, true))
+			}
+			for _, item := range named {
+				if item == "" {
+					continue
+				}
+				checked++
+				for _, d := range ds[1:] {
+					if name := d.words[item]; !strings.Contains(d.words[key], name) {
+						t.Errorf("%s: %q does not name %q as the menu does (%q): %q", d.tag, key, item, name, d.words[key])
+					}
+				}
+			}
+		}
+	}
+	if checked < 4 {
+		t.Errorf("only %d menu items named on paths: the test finds none", checked)
+	}
+}
