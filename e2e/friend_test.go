@@ -65,7 +65,7 @@ func TestFriendStoppedSharing(t *testing.T) {
 	if reconnect != "" || m.Countdown != "" {
 		t.Errorf("the page tries again after the share stopped: reconnect %q, countdown %q", reconnect, m.Countdown)
 	}
-	if m.Log != "" || strings.Contains(m.Hint, "proxy") || strings.Contains(m.Hint, "settings") {
+	if m.Log != "" || m.Details != "" || strings.Contains(m.Hint, "proxy") || strings.Contains(m.Hint, "settings") {
 		t.Errorf("the page speaks of the proxy: %+v", m)
 	}
 	var text string

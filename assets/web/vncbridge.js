@@ -152,8 +152,13 @@ function showMessage(why, raw) {
   $("message-hint").textContent = t(why.hint, why.vars);
   $("message-log").textContent = t("logWhere");
   $("message-log").hidden = !why.log;
-  $("message-details").textContent = raw ? t("details", { details: raw }) : "";
-  $("message-details").hidden = !raw;
+  // The raw close goes with the log: it is for whoever runs the proxy. The
+  // friend of a person's share reads the words alone (the person sharing
+  // sees why in their tray); the console keeps it for a bug report.
+  const shown = why.log ? raw : "";
+  if (raw && !shown) console.info("vncbridge: " + raw);
+  $("message-details").textContent = shown ? t("details", { details: shown }) : "";
+  $("message-details").hidden = !shown;
   showCertificate($("message-certificate"));
   $("retry").textContent = t(why.again ? "askAgain" : "reconnectNow");
   $("message").hidden = false;
