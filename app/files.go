@@ -126,7 +126,7 @@ func (a *trayApp) fileHooks() (ask func(context.Context, proxy.FileOffer) bool, 
 	ask = func(ctx context.Context, o proxy.FileOffer) bool {
 		q := question{
 			title: w.Sprintf("A viewer sends you a file"),
-			text:  sentence(w.Sprintf("%s wants to send you %s (%s)", viewerName(w, o.Viewer), viewerText(o.Name), fileSize(o.Size))),
+			text:  sentence(w.Sprintf("%s wants to send you %s (%s)", viewerName(w, o.Viewer), viewerText(o.Name), w.Size(o.Size))),
 			yes:   w.Sprintf("Accept"),
 			no:    w.Sprintf("Decline"),
 		}
@@ -231,22 +231,4 @@ func (a *trayApp) receivingItems(st state) []menuItem {
 			Children: []menuItem{{Title: st.Words.Sprintf("Cancel"), Action: a.do(f.r.Cancel)}}})
 	}
 	return items
-}
-
-// fileSize is a size as people read it: "2.1 MB" (decimal units, as file
-// managers show them).
-func fileSize(n int64) string {
-	units := []string{"B", "kB", "MB", "GB", "TB"}
-	f, i := float64(n), 0
-	for f >= 1000 && i < len(units)-1 {
-		f /= 1000
-		i++
-	}
-	switch {
-	case i == 0:
-		return strconv.FormatInt(n, 10) + " B"
-	case f < 10:
-		return strconv.FormatFloat(f, 'f', 1, 64) + " " + units[i]
-	}
-	return strconv.FormatFloat(f, 'f', 0, 64) + " " + units[i]
 }

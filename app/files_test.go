@@ -233,15 +233,6 @@ func TestDownloadsFolder(t *testing.T) {
 	}
 }
 
-func TestFileSize(t *testing.T) {
-	t.Parallel()
-	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1000: "1.0 kB", 2_100_000: "2.1 MB", 64 << 20: "67 MB", 3 << 30: "3.2 GB"} {
-		if got := fileSize(n); got != want {
-			t.Errorf("fileSize(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 // Viewers ▸ Folder for files from viewers… sets where they go; a path that
 // is not a full one is asked again.
 func TestFilesFolderSetting(t *testing.T) {

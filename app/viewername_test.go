@@ -16,9 +16,9 @@ func TestViewerWords(t *testing.T) {
 	near := proxy.Viewer{Address: "[::1]:50000", Browser: "Chrome", Device: "Linux", ViewOnly: true, Start: start}
 	odd := proxy.Viewer{Address: "[::ffff:127.0.0.1]:50000", Browser: "unknown", Start: start}
 	for _, c := range []struct{ got, want string }{
-		{viewerTitle(words.English, far), "192.168.1.20 — Firefox on Android, can control, since 14:05"},
-		{viewerTitle(words.English, near), "This computer — Chrome on Linux, view only, since 14:05"},
-		{viewerTitle(words.English, odd), "This computer — can control, since 14:05"},
+		{viewerTitle(words.English, far), "192.168.1.20 — Firefox on Android, can control, since 2:05 PM"},
+		{viewerTitle(words.English, near), "This computer — Chrome on Linux, view only, since 2:05 PM"},
+		{viewerTitle(words.English, odd), "This computer — can control, since 2:05 PM"},
 		{viewerTitle(words.For("de"), far), "192.168.1.20 — Firefox auf Android, kann steuern, seit 14:05"},
 		{viewerTitle(words.For("ja"), near), "このコンピューター — Chrome (Linux)、表示のみ、14:05 から"},
 		{consentQuestion(words.English, far), "192.168.1.20 wants to see and control your desktop (Firefox on Android)"},

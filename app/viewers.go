@@ -94,7 +94,7 @@ func viewerNotice(w words.Printer, v proxy.Viewer, joined bool) (title, body str
 // viewerTitle is a viewer's menu entry in w's language: "192.168.1.20 —
 // Firefox on Android, view only, since 14:05".
 func viewerTitle(w words.Printer, v proxy.Viewer) string {
-	who, since := sentence(viewerName(w, v)), v.Start.Local().Format("15:04")
+	who, since := sentence(viewerName(w, v)), w.Clock(v.Start.Local())
 	if c := viewerClient(w, v); c != "" {
 		return w.Sprintf("%s — %s, %s, since %s", who, c, viewerMode(w, v), since)
 	}
