@@ -22,9 +22,10 @@ var favicon []byte
 // Web is the web client, rooted at the page a browser opens: index.html
 // (which forwards to vnc.html, connecting at once), vnc.html with its style
 // and its script modules (vncbridge.js, failure.js, endings.js, settings.js,
-// keys.js, i18n.js, viewers.js…), the recordings page (recordings.html, recordings.js and its
-// player, player.js), page.js with what the pages' scripts share, and novnc/
-// with the library and its licence at novnc/LICENSE.txt.
+// keys.js, i18n.js and its words.js, viewers.js…), the recordings page
+// (recordings.html, recordings.js and its player, player.js), page.js with
+// what the pages' scripts share, and novnc/ with the library and its
+// licence at novnc/LICENSE.txt.
 func Web() fs.FS {
 	web, err := fs.Sub(embedded, "web")
 	if err != nil {
