@@ -114,6 +114,8 @@ func refusal(w words.Printer, v string, err error) string {
 		return w.Sprintf("%s is not a port between 1 and 65535", v)
 	case errors.Is(err, errBadTarget):
 		return w.Sprintf("%s is not a VNC server address", v)
+	case errors.Is(err, errBadTailnetName):
+		return w.Sprintf("%s is not a name on a tailnet: letters, digits and -, at most 63", v)
 	}
 	return err.Error()
 }

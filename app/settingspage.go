@@ -92,7 +92,7 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		st, _ := p.stateFor(r)
 		p.page(w, st, pageForm{Port: strconv.Itoa(st.Settings.Port), Target: targetInput(st.Settings.Target),
-			Msg: r.URL.Query().Get("msg")}, rest == "about")
+			TailnetName: st.Settings.tailnetHostname(), Msg: r.URL.Query().Get("msg")}, rest == "about")
 	default:
 		http.Error(w, "not here", http.StatusMethodNotAllowed)
 	}
@@ -101,8 +101,8 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // pageForm is what the settings page's form shows: the values, and a
 // message, an error when Err is set.
 type pageForm struct {
-	Port, Target, Msg string
-	Err               bool
+	Port, Target, TailnetName, Msg string
+	Err                            bool
 }
 
 // page writes the settings (or about) page with the form f.
@@ -125,23 +125,36 @@ func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 	msg := say.Sprintf("Saved.")
 	port, perr := ParsePort(r.FormValue("port"))
 	target, terr := ParseTarget(r.FormValue("target"))
-	if err := cmp.Or(perr, terr); err != nil {
+	// The tailnet's name is in the form while tailnet sharing is on.
+	_, named := r.PostForm["tailnet_name"]
+	name, nerr := parseTailnetName(r.FormValue("tailnet_name"))
+	if err := cmp.Or(perr, terr, nerr); err != nil {
 		v := r.FormValue("port")
-		if perr == nil {
+		switch {
+		case perr != nil:
+		case terr != nil:
 			v = r.FormValue("target")
+		default:
+			v = r.FormValue("tailnet_name")
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		st, _ := p.stateFor(r)
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		p.page(w, st, pageForm{Port: r.FormValue("port"), Target: r.FormValue("target"),
+		p.page(w, st, pageForm{Port: r.FormValue("port"), Target: r.FormValue("target"), TailnetName: r.FormValue("tailnet_name"),
 			Msg: sentence(refusal(say, v, err)), Err: true}, false)
 		return
 	}
 	{
 		done := make(chan error, 1)
 		p.app.post(func() {
-			done <- p.app.update(func(s *settings) { *s = s.withTarget(target); s.Port = port })
+			done <- p.app.update(func(s *settings) {
+				*s = s.withTarget(target)
+				s.Port = port
+				if named {
+					s.TailnetHostname = name
+				}
+			})
 		})
 		select {
 		case err := <-done:
@@ -250,6 +263,8 @@ button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 <label for="target">{{.W.Sprintf "Target VNC server (host:port, :display or a port)"}}</label>
 <input id="target" name="target" list="found" value="{{.F.Target}}"{{if .F.Err}} aria-describedby="msg"{{end}}>
 <datalist id="found">{{range .Found}}<option value="{{.Addr}}">{{.Label}}</option>{{end}}{{if .St.Desktop.OK}}<option value="This desktop ({{.St.Desktop.Prog.Name}})">{{.Desktop}}</option>{{end}}</datalist>
+{{if .St.Settings.Tailnet}}<label for="tailnet_name">{{.W.Sprintf "Name on my tailnet"}}</label>
+<input id="tailnet_name" name="tailnet_name" autocapitalize="off" spellcheck="false" value="{{.F.TailnetName}}"{{if .F.Err}} aria-describedby="msg"{{end}}>{{end}}
 <button type="submit">{{.W.Sprintf "Save"}}</button>
 </form>
 {{end}}

@@ -34,6 +34,7 @@ func (a *trayApp) tailnetMenu(st state) []menuItem {
 	}
 	items = append(items,
 		menuItem{Title: w.Sprintf("Only my own devices"), Checkbox: true, Checked: s.tailnetOwnOnly(), Action: a.do(a.toggleOwnDevices)},
+		menuItem{Title: w.Sprintf("Name on my tailnet…"), Tooltip: s.tailnetHostname(), Action: a.do(a.askTailnetName)},
 		menuItem{Title: w.Sprintf("Log out of Tailscale"), Action: a.do(a.logOutTailnet)})
 	return items
 }

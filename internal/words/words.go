@@ -49,7 +49,7 @@ var tags = []language.Tag{
 
 // features add each feature's words (internal/words/FEATURE.go) to the
 // languages' catalogues.
-var features = []func(){adviceWords, consentWords, filesWords, localPageWords, pageWords, shareWords, tailnetWords, trayWords}
+var features = []func(){adviceWords, consentWords, filesWords, localPageWords, pageWords, shareWords, tailnetWords, tailnetNameWords, trayWords}
 
 // loading are the dictionaries while features add to them.
 var loading []dictionary
