@@ -33,7 +33,7 @@ func localPageWords() {
 		"vncbridge has quit; the settings were not changed.":          "vncbridge wurde beendet; die Einstellungen wurden nicht geändert.",
 		"vncbridge has quit.":                                         "vncbridge wurde beendet.",
 		"Shares the VNC desktop of this computer with a web browser.": "Gibt den VNC-Bildschirm dieses Computers für einen Webbrowser frei.",
-		"The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at %s on the sharing port.": "Der Betrachter ist noVNC, unter der Mozilla Public License 2.0; seine Lizenz liegt unter %s auf dem Freigabe-Port.",
+		"The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at %s on the sharing port.": "Die Anzeige im Browser ist noVNC, unter der Mozilla Public License 2.0; die Lizenz liegt unter %s auf dem Freigabeport.",
 		"Share this desktop":       "Diesen Bildschirm freigeben",
 		"vncbridge: no VNC server": "vncbridge: kein VNC-Server",
 		"Copy":                     "Kopieren",
