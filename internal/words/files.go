@@ -54,11 +54,11 @@ func filesWords() {
 		"%s from %s did not arrive: %s":                                        "%s von %s ist nicht angekommen: %s",
 	})
 	extend(language.Japanese, map[string]string{
-		"Receiving %s (%d%%)":            "%s を受信中 (%d%%)",
+		"Receiving %s (%d%%)":            "%s を受信中（%d%%）",
 		"Cancel":                         "キャンセル",
 		"Folder for files from viewers…": "視聴者からのファイルの保存先…",
 		"Folder for files from viewers":  "視聴者からのファイルの保存先",
-		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "視聴者が送ったファイルはこのフォルダーに保存されます (空欄: ダウンロード フォルダー内の vncbridge):",
+		"The files viewers send are saved in this folder (empty: vncbridge in your Downloads folder):": "視聴者が送ったファイルはこのフォルダーに保存されます（空欄：ダウンロード フォルダー内の vncbridge）：",
 		"Open folder":             "フォルダーを開く",
 		"Send a file to viewers…": "視聴者にファイルを送る…",
 		"Every viewer's page shows it with a Download button, until you withdraw it or stop sharing": "取り下げるか共有を止めるまで、各視聴者のページにダウンロードボタン付きで表示されます",
@@ -67,14 +67,14 @@ func filesWords() {
 		"File not offered":              "ファイルを提供できませんでした",
 		"File offered":                  "ファイルを提供しました",
 		"%s is offered to every viewer until you withdraw it or stop sharing.": "%s は、取り下げるか共有を止めるまで、すべての視聴者に提供されます。",
-		"%s wants to send you %s (%s)":                                         "%s が %s (%s) を送ろうとしています",
+		"%s wants to send you %s (%s)":                                         "%s が %s（%s）を送ろうとしています",
 		"A viewer sends you a file":                                            "視聴者からファイルが届いています",
 		"Accept":                                                               "受け取る",
 		"Decline":                                                              "断る",
 		"File received":                                                        "ファイルを受け取りました",
-		"%s sent you %s. It is in %s.":                                         "%s から %s が届きました。保存先: %s",
+		"%s sent you %s. It is in %s.":                                         "%s から %s が届きました。保存先：%s",
 		"File not received":                                                    "ファイルを受け取れませんでした",
-		"%s from %s did not arrive: %s":                                        "%s (%s から) は届きませんでした: %s",
+		"%s from %s did not arrive: %s":                                        "%s（%s から）は届きませんでした：%s",
 	})
 	extend(language.Russian, map[string]string{
 		"Receiving %s (%d%%)":            "Получение %s (%d %%)",
