@@ -12,7 +12,7 @@ func chinese() dictionary {
 			"Open in browser":       "在浏览器中打开",
 			"Certificate %s":        "证书 %s",
 			"Copy share link":       "复制共享链接",
-			"Copy view-only link":   "复制只读链接",
+			"Copy view-only link":   "复制仅查看链接",
 			"Record sessions":       "录制会话",
 			"Recordings…":           "录像…",
 			"Allow other computers": "允许其他计算机",
