@@ -69,8 +69,8 @@ func localPageWords() {
 	})
 	extend(language.Russian, map[string]string{
 		"This link has expired or is wrong":                 "Эта ссылка устарела или неверна",
-		"Ask the person sharing for a new one.":             "Попросите у того, кто открыл доступ, новую.",
-		"Open this share from the vncbridge menu":           "Откройте этот доступ из меню vncbridge",
+		"Ask the person sharing for a new one.":             "Попросите новую у того, кто показывает экран.",
+		"Open this share from the vncbridge menu":           "Откройте этот показ из меню vncbridge",
 		"In the vncbridge menu, choose Open in browser.":    "В меню vncbridge выберите «Открыть в браузере».",
 		"vncbridge settings":                                "Настройки vncbridge",
 		"Target VNC server (host:port, :display or a port)": "VNC-сервер (хост:порт, :дисплей или порт)",
@@ -78,9 +78,9 @@ func localPageWords() {
 		"Saved.": "Сохранено.",
 		"vncbridge has quit; the settings were not changed.":          "vncbridge завершил работу; настройки не изменены.",
 		"vncbridge has quit.":                                         "vncbridge завершил работу.",
-		"Shares the VNC desktop of this computer with a web browser.": "Открывает доступ к VNC-экрану этого компьютера из веб-браузера.",
-		"The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at %s on the sharing port.": "Просмотрщик — noVNC, под лицензией Mozilla Public License 2.0; его лицензия лежит по адресу %s на порту доступа.",
-		"Share this desktop":       "Открыть доступ к этому экрану",
+		"Shares the VNC desktop of this computer with a web browser.": "Показывает VNC-экран этого компьютера в веб-браузере.",
+		"The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at %s on the sharing port.": "Просмотрщик — noVNC, под лицензией Mozilla Public License 2.0; его лицензия лежит по адресу %s на порту показа.",
+		"Share this desktop":       "Показать этот экран",
 		"vncbridge: no VNC server": "vncbridge: нет VNC-сервера",
 		"Copy":                     "Копировать",
 		"Copied":                   "Скопировано",
