@@ -125,7 +125,7 @@ func localPageWords() {
 		"vncbridge has quit; the settings were not changed.":          "vncbridge s’est arrêté ; les réglages n’ont pas changé.",
 		"vncbridge has quit.":                                         "vncbridge s’est arrêté.",
 		"Shares the VNC desktop of this computer with a web browser.": "Partage le bureau VNC de cet ordinateur avec un navigateur web.",
-		"The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at %s on the sharing port.": "Le lecteur est noVNC, sous Mozilla Public License 2.0 ; sa licence est servie à %s sur le port de partage.",
+		"The viewer is noVNC, under the Mozilla Public License 2.0; its licence is served at %s on the sharing port.": "Le visualiseur est noVNC, sous Mozilla Public License 2.0 ; sa licence est disponible à l’adresse %s sur le port de partage.",
 		"Share this desktop":       "Partager ce bureau",
 		"vncbridge: no VNC server": "vncbridge : aucun serveur VNC",
 		"Copy":                     "Copier",
