@@ -163,7 +163,7 @@ func localPageWords() {
 		"This link has expired or is wrong":                 "Este link expirou ou está errado",
 		"Ask the person sharing for a new one.":             "Peça um novo a quem está compartilhando.",
 		"Open this share from the vncbridge menu":           "Abra este compartilhamento pelo menu do vncbridge",
-		"In the vncbridge menu, choose Open in browser.":    "No menu do vncbridge, escolha Abrir no navegador.",
+		"In the vncbridge menu, choose Open in browser.":    "No menu do vncbridge, escolha “Abrir no navegador”.",
 		"vncbridge settings":                                "Configurações do vncbridge",
 		"Target VNC server (host:port, :display or a port)": "Destino (host:porta, :tela ou uma porta)",
 		"Save":   "Salvar",
