@@ -15,7 +15,7 @@ func japanese() dictionary {
 			"Copy view-only link":   "閲覧専用リンクをコピー",
 			"Record sessions":       "セッションを録画",
 			"Recordings…":           "録画…",
-			"Allow other computers": "他のコンピューターを許可",
+			"Allow other computers": "ほかのコンピューターを許可",
 			"About vncbridge %s":    "vncbridge %s について",
 			"Quit":                  "終了",
 
@@ -78,7 +78,7 @@ func japanese() dictionary {
 			"Their browser will warn that the connection is not private: the certificate is this computer's own, not a public one. They choose Advanced, then Proceed, once the fingerprint their page shows is %s.": "相手のブラウザーは「この接続ではプライバシーが保護されません」と警告します。証明書が公的なものではなく、このコンピューター自身のものだからです。ページに表示されるフィンガープリントが %s であれば、「詳細設定」から「アクセスする」を選んでもらってください。",
 			"Share %s on port %s": "%s をポート %s で共有",
 			"The viewer's page shows the same: their browser warns about this certificate, which is this computer's own": "視聴者のページにも同じものが表示されます。この証明書はこのコンピューター自身のもので、ブラウザーが警告します",
-			"The link for other computers, with its secret token; their browser will warn about the certificate":         "他のコンピューター用のリンク（秘密のトークン付き）。ブラウザーが証明書について警告します",
+			"The link for other computers, with its secret token; their browser will warn about the certificate":         "ほかのコンピューター用のリンク（秘密のトークン付き）。ブラウザーが証明書について警告します",
 			"A link of its own whose viewers cannot touch the desktop":                                                   "デスクトップを操作できない、閲覧専用の別のリンク",
 			"Watch, download or delete the recorded sessions":                                                            "録画したセッションを再生、ダウンロード、削除",
 			"Listen on every network interface, with TLS and a secret link":                                              "すべてのネットワークインターフェースで待ち受け（TLS と秘密のリンク付き）",

@@ -16,7 +16,7 @@ func russian() dictionary {
 			"Copy view-only link":   "Копировать ссылку только для просмотра",
 			"Record sessions":       "Записывать сеансы",
 			"Recordings…":           "Записи…",
-			"Allow other computers": "Разрешить другие компьютеры",
+			"Allow other computers": "Разрешить доступ с других компьютеров",
 			"About vncbridge %s":    "О vncbridge %s",
 			"Quit":                  "Выход",
 

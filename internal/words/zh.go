@@ -78,7 +78,7 @@ func chinese() dictionary {
 			"Their browser will warn that the connection is not private: the certificate is this computer's own, not a public one. They choose Advanced, then Proceed, once the fingerprint their page shows is %s.": "对方的浏览器会警告连接不是私密连接：证书是本机自己的，不是公共证书。页面显示的指纹是 %s 时，请对方选择“高级”，然后选择“继续前往”。",
 			"Share %s on port %s": "在端口 %[2]s 上共享 %[1]s",
 			"The viewer's page shows the same: their browser warns about this certificate, which is this computer's own": "观众的页面显示相同内容：其浏览器会对这个本机自己的证书发出警告",
-			"The link for other computers, with its secret token; their browser will warn about the certificate":         "供其他电脑使用的链接，含秘密令牌；对方浏览器会对证书发出警告",
+			"The link for other computers, with its secret token; their browser will warn about the certificate":         "供其他计算机使用的链接，含秘密令牌；对方浏览器会对证书发出警告",
 			"A link of its own whose viewers cannot touch the desktop":                                                   "单独的链接，其观众不能操作桌面",
 			"Watch, download or delete the recorded sessions":                                                            "观看、下载或删除录制的会话",
 			"Listen on every network interface, with TLS and a secret link":                                              "在所有网络接口上监听，使用 TLS 和秘密链接",
