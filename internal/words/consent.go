@@ -31,7 +31,7 @@ func consentWords() {
 		"If you do not answer, the viewer is refused when its time is up.": "Ohne Antwort wird der Zuschauer abgelehnt, wenn seine Zeit um ist.",
 		"Yes: allow. No: view only. Cancel: deny.":                         "Ja: zulassen. Nein: nur ansehen. Abbrechen: ablehnen.",
 		"Viewer not let in": "Zuschauer nicht zugelassen",
-		"%s was not let in: nothing here can ask you: %s": "%s wurde nicht zugelassen: Hier kann Sie nichts fragen: %s",
+		"%s was not let in: nothing here can ask you: %s": "%s wurde nicht zugelassen: Hier gibt es keine Möglichkeit, Sie zu fragen: %s",
 		"%s was not let in: no answer in %s s":            "%s wurde nicht zugelassen: keine Antwort in %s s",
 	})
 	extend(language.Japanese, map[string]string{
@@ -98,7 +98,7 @@ func consentWords() {
 		"Deny":                                     "Rechazar",
 		"A viewer asks to join":                    "Un espectador pide entrar",
 		"Answered: %s. You can close this page.":   "Respondido: %s. Puede cerrar esta página.",
-		"If you do not answer, the viewer is refused when its time is up.": "Si no responde, el espectador se rechaza cuando se acabe su tiempo.",
+		"If you do not answer, the viewer is refused when its time is up.": "Si no responde, se rechazará al espectador cuando se acabe el tiempo.",
 		"Yes: allow. No: view only. Cancel: deny.":                         "Sí: permitir. No: solo ver. Cancelar: rechazar.",
 		"Viewer not let in": "Espectador no admitido",
 		"%s was not let in: nothing here can ask you: %s": "%s no fue admitido: aquí no hay nada que pueda preguntarle: %s",

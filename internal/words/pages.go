@@ -65,7 +65,7 @@ func localPageWords() {
 		"Open System Settings":     "システム設定を開く",
 		"Opened System Settings.":  "システム設定を開きました。",
 		"There is no system setting to open now.":       "いま開けるシステム設定はありません。",
-		"A VNC server answers: there is nothing to do.": "VNC サーバーが応答しています。することはありません。",
+		"A VNC server answers: there is nothing to do.": "VNC サーバーが応答しています。必要な操作はありません。",
 	})
 	extend(language.Russian, map[string]string{
 		"This link has expired or is wrong":                 "Эта ссылка устарела или неверна",
