@@ -20,7 +20,7 @@ func TestViewerWords(t *testing.T) {
 		{viewerTitle(words.English, near), "This computer — Chrome on Linux, view only, since 2:05 PM"},
 		{viewerTitle(words.English, odd), "This computer — can control, since 2:05 PM"},
 		{viewerTitle(words.For("de"), far), "192.168.1.20 — Firefox auf Android, kann steuern, seit 14:05"},
-		{viewerTitle(words.For("ja"), near), "このコンピューター — Chrome (Linux)、表示のみ、14:05 から"},
+		{viewerTitle(words.For("ja"), near), "このコンピューター — Chrome (Linux)、閲覧のみ、14:05 から"},
 		{consentQuestion(words.English, far), "192.168.1.20 wants to see and control your desktop (Firefox on Android)"},
 		{consentQuestion(words.English, near), "This computer wants to see your desktop (Chrome on Linux)"},
 		{consentQuestion(words.For("de"), far), "192.168.1.20 möchte Ihren Bildschirm sehen und steuern (Firefox auf Android)"},

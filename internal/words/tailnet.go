@@ -63,7 +63,7 @@ func tailnetWords() {
 		"Open it on a device of your tailnet; it carries the secret token.": "Откройте её на устройстве вашего tailnet; в ней секретный токен.",
 	})
 	extend(language.SimplifiedChinese, map[string]string{
-		"vncbridge: to share on your tailnet, log in to Tailscale at %s":        "vncbridge：要在您的 tailnet 上共享，请登录 Tailscale：%s",
+		"vncbridge: to share on your tailnet, log in to Tailscale at %s":        "vncbridge：要在你的 tailnet 上共享，请登录 Tailscale：%s",
 		"vncbridge: sharing on the tailnet at %s":                               "vncbridge：正在 tailnet 上共享：%s",
 		"Share on my tailnet":                                                   "在我的 tailnet 上共享",
 		"Only my own devices":                                                   "仅限我自己的设备",
@@ -74,7 +74,7 @@ func tailnetWords() {
 		"Tailnet: %s":         "tailnet：%s",
 		"Tailnet link":        "tailnet 链接",
 		"Tailnet link copied": "已复制 tailnet 链接",
-		"Open it on a device of your tailnet; it carries the secret token.": "请在您 tailnet 中的设备上打开；其中包含秘密令牌。",
+		"Open it on a device of your tailnet; it carries the secret token.": "请在你的 tailnet 中的设备上打开；其中包含秘密令牌。",
 	})
 	extend(language.French, map[string]string{
 		"vncbridge: to share on your tailnet, log in to Tailscale at %s":        "vncbridge : pour partager sur votre tailnet, connectez-vous à Tailscale : %s",
