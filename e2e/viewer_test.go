@@ -661,13 +661,13 @@ func TestViewerSpeaksTheBrowsersLanguage(t *testing.T) {
 
 	for _, tc := range []struct{ accept, connect, noServer string }{
 		{"de-DE,de;q=0.9,en;q=0.5", "Verbinden", "Kein VNC-Server antwortet unter " + target},
-		{"fr-CH,fr", "Connecter", "Aucun serveur VNC ne répond sur " + target},
+		{"fr-CH,fr", "Se connecter", "Aucun serveur VNC ne répond sur " + target},
 		{"es-MX", "Conectar", "Ningún servidor VNC responde en " + target},
 		{"zh-CN,zh", "连接", target + " 上没有 VNC 服务器响应"},
 		{"ja-JP,ja;q=0.9", "接続", target + " で応答する VNC サーバーがありません"},
 		{"pt-BR,en-GB", "Conectar", "Nenhum servidor VNC responde em " + target},
 		{"pt-PT", "Conectar", "Nenhum servidor VNC responde em " + target},
-		{"ru-RU,ru", "Подключить", "VNC-сервер не отвечает по адресу " + target},
+		{"ru-RU,ru", "Подключиться", "VNC-сервер не отвечает по адресу " + target},
 		{"it-IT", "Connetti", "Nessun server VNC risponde a " + target},
 		{"sw-KE,sw", "Connect", "No VNC server answers at " + target},
 	} {
