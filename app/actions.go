@@ -149,7 +149,7 @@ func (a *trayApp) toggleLogin() {
 		return
 	}
 	if err := a.cfg.autostart.SetEnabled(!a.st.StartAtLogin); err != nil {
-		a.tell(a.st.Words.Sprintf("Start at login: %s", err.Error()))
+		a.tell(a.st.Words.Sprintf("Start at login: %s", a.reasonOf(err)))
 		return
 	}
 	a.st.StartAtLogin = a.cfg.autostart.Enabled()

@@ -117,9 +117,13 @@ func askSharer(open func(url string) error) consenter {
 // A cannotAskError says why a way of asking cannot be shown here (no
 // notification service with buttons, no dialog program): the next way is
 // tried.
-type cannotAskError struct{ why string }
+type cannotAskError struct{ knownError }
 
-func (e cannotAskError) Error() string { return e.why }
+// cannotAsk is a cannotAskError: say is why not, as the catalogue keys it;
+// err, when set, is the system's error behind it (for the log).
+func cannotAsk(say string, err error) cannotAskError {
+	return cannotAskError{knownError{say: say, err: err}}
+}
 
 // cannotShow tells whether err says that a question could not be shown.
 func cannotShow(err error) bool {
@@ -129,10 +133,14 @@ func cannotShow(err error) bool {
 
 // A nothingCanAskError refuses a viewer that no way of asking could ask
 // about; why says, for each way, why not.
-type nothingCanAskError struct{ why []string }
+type nothingCanAskError struct{ why []error }
 
 func (e *nothingCanAskError) Error() string {
-	return "nothing here can ask you: " + strings.Join(e.why, "; ")
+	why := make([]string, len(e.why))
+	for i, err := range e.why {
+		why[i] = err.Error()
+	}
+	return "nothing here can ask you: " + strings.Join(why, "; ")
 }
 
 // firstThatCanAsk asks with the first of its consenters that can show the
@@ -142,13 +150,13 @@ type firstThatCanAsk []consenter
 
 // Consent asks about v with the first way that can.
 func (f firstThatCanAsk) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
-	var why []string
+	var why []error
 	for _, c := range f {
 		d, err := c.Consent(ctx, v)
 		if !cannotShow(err) {
 			return d, err
 		}
-		why = append(why, err.Error())
+		why = append(why, err)
 	}
 	return proxy.Deny, &nothingCanAskError{why}
 }
@@ -173,7 +181,7 @@ type notificationConsenter struct{}
 // closed).
 func (notificationConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
 	if platform.askByNotification == nil {
-		return proxy.Deny, cannotAskError{"no notifications with buttons on this system"}
+		return proxy.Deny, cannotAsk("no notifications with buttons on this system", nil)
 	}
 	w := wordsOf(ctx)
 	id, err := platform.askByNotification(ctx, w.Sprintf("A viewer asks to join"), consentQuestion(w, v), consentButtons(w, v.ViewOnly))
@@ -302,7 +310,7 @@ func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, 
 	asked := time.Now()
 	w := a.words
 	ctx = withWords(ctx, w)
-	d, err := proxy.Deny, error(&nothingCanAskError{[]string{"no way of asking was set up"}})
+	d, err := proxy.Deny, error(&nothingCanAskError{[]error{knownError{say: "no way of asking was set up"}}})
 	if a.cfg.consenter != nil {
 		d, err = a.cfg.consenter.Consent(ctx, v)
 	}
@@ -315,7 +323,8 @@ func (a *trayApp) consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, 
 	a.post(func() { a.st.AskImpossible = impossible })
 	switch {
 	case impossible:
-		a.notify(w.Sprintf("Viewer not let in"), w.Sprintf("%s was not let in: nothing here can ask you: %s", host, strings.Join(nothing.why, "; ")))
+		a.log.Info("nothing here can ask about a viewer", "viewer", host, "err", err)
+		a.notify(w.Sprintf("Viewer not let in"), w.Sprintf("%s was not let in: nothing here can ask you: %s", host, reasons(w, nothing.why)))
 	case errors.Is(err, context.DeadlineExceeded):
 		waited := time.Since(asked)
 		if end, ok := ctx.Deadline(); ok {

@@ -24,17 +24,17 @@ type pageConsenter struct {
 // Consent asks about v until ctx is done (then the page stops answering).
 func (p pageConsenter) Consent(ctx context.Context, v proxy.Viewer) (proxy.Decision, error) {
 	if p.open == nil {
-		return proxy.Deny, cannotAskError{"no browser to ask in"}
+		return proxy.Deny, cannotAsk("no browser to ask in", nil)
 	}
 	w := wordsOf(ctx)
 	q := &pageQuestion{w: w, text: consentQuestion(w, v), answers: consentButtons(w, v.ViewOnly), answered: make(chan string, 1)}
 	srv, err := localpage.Listen(q)
 	if err != nil {
-		return proxy.Deny, cannotAskError{"the question's page could not be served (" + err.Error() + ")"}
+		return proxy.Deny, cannotAsk("the question's page could not be served", err)
 	}
 	defer srv.Close()
 	if err := p.open(srv.URL()); err != nil {
-		return proxy.Deny, cannotAskError{"the browser could not be opened to ask (" + err.Error() + ")"}
+		return proxy.Deny, cannotAsk("the browser could not be opened to ask", err)
 	}
 	select {
 	case a := <-q.answered:

@@ -195,8 +195,8 @@ func TestNothingCanAsk(t *testing.T) {
 	if got := testnet.CloseReason(t, conn, br); got != "The person sharing did not let you in" {
 		t.Fatalf("refused with %q", got)
 	}
-	h.waitNote("127.0.0.1 was not let in: nothing here can ask you: no desktop notifications (")
-	h.waitNote("; no dialog program (zenity, kdialog, osascript or PowerShell); the browser could not be opened to ask (no browser)")
+	// The causes, in the person's words; the system's own errors are in the log.
+	h.waitNote("127.0.0.1 was not let in: nothing here can ask you: no desktop notifications; no dialog program (zenity, kdialog, osascript or PowerShell); the browser could not be opened to ask")
 	h.waitStatus("asking is impossible", func(s string) bool { return strings.HasSuffix(s, " — no viewers — "+askImpossible) })
 
 	<-browserWorks

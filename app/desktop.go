@@ -52,8 +52,8 @@ type desktop struct {
 	// returned before as replaces (0: none), and returns its own; nil
 	// where notifications are not replaced.
 	notifyReplacing func(title, body string, replaces uint32) (uint32, error)
-	// trayHost tells whether a tray can show the icon, and why not.
-	trayHost func() (bool, string)
+	// trayHost tells why a tray cannot show the icon; nil when it can.
+	trayHost func() error
 	// listeningPorts reads the listening TCP ports without connecting;
 	// known is false where the system does not tell.
 	listeningPorts func() (ports map[int]bool, known bool)
@@ -141,7 +141,7 @@ type systemClipboard struct{}
 func (systemClipboard) Copy(text string) error { return atclip.WriteAll(text) }
 
 // errNoDialog says that the desktop has no dialog program.
-var errNoDialog = errors.New("no dialog program (zenity, kdialog, osascript or PowerShell)")
+var errNoDialog error = &knownError{say: "no dialog program (zenity, kdialog, osascript or PowerShell)"}
 
 // dialogPrompter asks with the platform's own dialog program.
 type dialogPrompter struct{}

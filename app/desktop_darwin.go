@@ -23,7 +23,7 @@ var platform = desktop{
 	notify: func(title, body string) error {
 		return exec.Command("osascript", "-e", "display notification "+appleString(body)+" with title "+appleString(title)).Run()
 	},
-	trayHost:       func() (bool, string) { return true, "" }, // the menu bar is always there
+	trayHost:       func() error { return nil }, // the menu bar is always there
 	listeningPorts: func() (map[int]bool, bool) { return nil, false },
 	watchMenus:     func(func()) error { return nil }, // the tray library reports menu opens
 	serviceFiles: func() []string {

@@ -155,17 +155,20 @@ func kdialogText(q string) string {
 // freedesktopTrayHost: a StatusNotifierWatcher on the session bus (a panel
 // with a tray); without one, fyne.io/systray would run with nothing to
 // show.
-func freedesktopTrayHost() (bool, string) {
+func freedesktopTrayHost() error {
 	conn, err := sessionBus()
 	if err != nil {
-		return false, "no D-Bus session bus (" + err.Error() + ")"
+		return knownError{say: "no D-Bus session bus", err: err}
 	}
 	var has bool
 	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
-	if err != nil || !has {
-		return false, "no system tray on this desktop (nothing owns org.kde.StatusNotifierWatcher on the session bus)"
+	if err == nil && !has {
+		err = errors.New("nothing owns org.kde.StatusNotifierWatcher on the session bus")
 	}
-	return true, ""
+	if err != nil {
+		return knownError{say: "no system tray on this desktop", err: err}
+	}
+	return nil
 }
 
 // procListeningPorts reads the TCP ports something listens on from /proc

@@ -40,7 +40,7 @@ func TestNoSessionBusIsNotStarted(t *testing.T) {
 	if _, err := sessionBus(); err == nil {
 		t.Fatal("a session bus without an address or a socket")
 	}
-	if ok, why := freedesktopTrayHost(); ok || !strings.Contains(why, "no D-Bus session bus") {
-		t.Fatalf("tray host %v: %s", ok, why)
+	if why := freedesktopTrayHost(); why == nil || !strings.Contains(why.Error(), "no D-Bus session bus") {
+		t.Fatalf("tray host: %v", why)
 	}
 }

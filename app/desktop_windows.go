@@ -24,7 +24,7 @@ var platform = desktop{
 	consentDialog:       windowsConsentDialog,
 	emptyIsCancel:       true, // InputBox answers "" for Cancel
 	notify:              func(string, string) error { return errors.New("no notifications on Windows") },
-	trayHost:            func() (bool, string) { return true, "" },
+	trayHost:            func() error { return nil },
 	listeningPorts:      func() (map[int]bool, bool) { return nil, false },
 	watchMenus:          func(func()) error { return nil }, // the tray looks at its timer
 	serviceFiles:        func() []string { return nil },    // in the registry; the service manager is asked each round
@@ -41,7 +41,7 @@ func windowsElevate(exe string, args []string) error {
 	file, _ := windows.UTF16PtrFromString(exe)
 	params, _ := windows.UTF16PtrFromString(strings.Join(quoted, " "))
 	if err := windows.ShellExecute(0, verb, file, params, nil, windows.SW_HIDE); err != nil {
-		return errors.New("the administrator's approval was refused: " + err.Error())
+		return knownError{say: "the administrator's approval was refused", err: err}
 	}
 	return nil
 }

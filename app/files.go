@@ -138,7 +138,7 @@ func (a *trayApp) fileHooks() (ask func(context.Context, proxy.FileOffer) bool, 
 	}
 	arrived = func(o proxy.FileOffer, path string, err error) {
 		if err != nil {
-			a.notify(w.Sprintf("File not received"), w.Sprintf("%s from %s did not arrive: %s", viewerText(o.Name), viewerName(w, o.Viewer), err.Error()))
+			a.notify(w.Sprintf("File not received"), w.Sprintf("%s from %s did not arrive: %s", viewerText(o.Name), viewerName(w, o.Viewer), reason(w, err)))
 			return
 		}
 		title := w.Sprintf("File received")
@@ -173,7 +173,7 @@ func (a *trayApp) noteOpening(title, body, label, target string) {
 // notification went; a cannotAskError where notifications have no buttons.
 func notifyWithButton(ctx context.Context, title, body, label string) (bool, error) {
 	if platform.askByNotification == nil {
-		return false, cannotAskError{"no notifications with buttons on this system"}
+		return false, cannotAsk("no notifications with buttons on this system", nil)
 	}
 	id, err := platform.askByNotification(ctx, title, body, []consentButton{{"open", label}})
 	return err == nil && id == "open", err

@@ -82,12 +82,12 @@ func TestDesktopTargetRunsTheChildWhileSharing(t *testing.T) {
 		t.Fatalf("icon %v, want sharing (the socket greets)", h.tray.currentIcon())
 	}
 	child := d.children()[0]
-	child.opt.Status("x11vnc stopped; starting it again")
+	child.opt.Status(localvnc.Note{Format: "%s stopped; starting it again", Args: []any{"x11vnc"}})
 	h.waitStatus("the restart said", func(s string) bool { return strings.HasSuffix(s, "— x11vnc stopped; starting it again") })
 	if h.tray.currentIcon() != icons.Warning {
 		t.Fatalf("icon %v while it restarts, want the warning", h.tray.currentIcon())
 	}
-	child.opt.Status("")
+	child.opt.Status(localvnc.Note{})
 	h.waitStatus("running again", func(s string) bool { return strings.HasSuffix(s, "— no viewers") })
 	h.click("Stop sharing")
 	h.waitStatus("Stopped", prefix("Stopped"))

@@ -62,20 +62,20 @@ const clickAfterClose = 500 * time.Millisecond
 // button clicked, whatever its label says.
 func freedesktopAskByNotification(ctx context.Context, title, q string, buttons []consentButton) (string, error) {
 	if err := sessionBusNamed(); err != nil {
-		return "", cannotAskError{"no desktop notifications (" + err.Error() + ")"}
+		return "", cannotAsk("no desktop notifications", err)
 	}
 	conn, err := dbus.ConnectSessionBus() // not WithContext: that would close it before the notification
 	if err != nil {
-		return "", cannotAskError{"no desktop notifications (the session bus: " + err.Error() + ")"}
+		return "", cannotAsk("no desktop notifications", fmt.Errorf("the session bus: %w", err))
 	}
 	defer conn.Close()
 	obj := conn.Object(notifications, notificationsPath)
 	var caps []string
 	if err := obj.CallWithContext(ctx, notifications+".GetCapabilities", 0).Store(&caps); err != nil {
-		return "", cannotAskError{"no desktop notifications (" + err.Error() + ")"}
+		return "", cannotAsk("no desktop notifications", err)
 	}
 	if !slices.Contains(caps, "actions") {
-		return "", cannotAskError{"the desktop's notifications have no buttons"}
+		return "", cannotAsk("the desktop's notifications have no buttons", nil)
 	}
 	if slices.Contains(caps, "body-markup") {
 		q = escapeMarkup(q)
@@ -101,7 +101,7 @@ func freedesktopAskByNotification(ctx context.Context, title, q string, buttons 
 		title, q, actions, hints, int32(0)).Store(&id)
 	cancel()
 	if err != nil {
-		return "", cannotAskError{"the notification could not be shown (" + err.Error() + ")"}
+		return "", cannotAsk("the notification could not be shown", err)
 	}
 	var dismissed <-chan time.Time // set when the notification closed
 	for {

@@ -66,13 +66,13 @@ func (l inLine) Ask(ctx context.Context, q question) (bool, error) {
 type firstThatCanAnswer []questioner
 
 func (f firstThatCanAnswer) Ask(ctx context.Context, q question) (bool, error) {
-	var why []string
+	var why []error
 	for _, w := range f {
 		yes, err := w.Ask(ctx, q)
 		if !cannotShow(err) {
 			return yes, err
 		}
-		why = append(why, err.Error())
+		why = append(why, err)
 	}
 	return false, &nothingCanAskError{why}
 }
@@ -82,7 +82,7 @@ type notificationQuestioner struct{}
 
 func (notificationQuestioner) Ask(ctx context.Context, q question) (bool, error) {
 	if platform.askByNotification == nil {
-		return false, cannotAskError{"no notifications with buttons on this system"}
+		return false, cannotAsk("no notifications with buttons on this system", nil)
 	}
 	id, err := platform.askByNotification(ctx, q.title, q.text, q.buttons())
 	return err == nil && id == questionYes, err
@@ -117,16 +117,16 @@ type pageQuestioner struct{ open func(url string) error }
 
 func (p pageQuestioner) Ask(ctx context.Context, q question) (bool, error) {
 	if p.open == nil {
-		return false, cannotAskError{"no browser to ask in"}
+		return false, cannotAsk("no browser to ask in", nil)
 	}
 	pq := &pageQuestion{w: wordsOf(ctx), text: q.text, answers: q.buttons(), answered: make(chan string, 1)}
 	srv, err := localpage.Listen(pq)
 	if err != nil {
-		return false, cannotAskError{"the question's page could not be served (" + err.Error() + ")"}
+		return false, cannotAsk("the question's page could not be served", err)
 	}
 	defer srv.Close()
 	if err := p.open(srv.URL()); err != nil {
-		return false, cannotAskError{"the browser could not be opened to ask (" + err.Error() + ")"}
+		return false, cannotAsk("the browser could not be opened to ask", err)
 	}
 	select {
 	case a := <-pq.answered:

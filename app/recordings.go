@@ -69,7 +69,7 @@ func (a *trayApp) setRecordLimits(days, gib int) {
 func (a *trayApp) openRecordings() {
 	dir := a.cfg.paths.Recordings
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		a.tell(a.st.Words.Sprintf("Cannot make the recordings folder: %s", err.Error()))
+		a.tell(a.st.Words.Sprintf("Cannot make the recordings folder: %s", a.reasonOf(err)))
 		return
 	}
 	if a.recPage == nil {
@@ -82,7 +82,7 @@ func (a *trayApp) openRecordings() {
 			},
 		})
 		if err != nil {
-			a.tell(a.st.Words.Sprintf("Cannot start the recordings page: %s", err.Error()))
+			a.tell(a.st.Words.Sprintf("Cannot start the recordings page: %s", a.reasonOf(err)))
 			return
 		}
 		a.recPage = srv

@@ -72,10 +72,10 @@ func Run(opt Options) error {
 		log.Warn("no service manager", "err", err)
 	}
 	if !cfg.headless {
-		if ok, why := trayHost(); !ok {
-			log.Warn("running without a tray icon: " + why)
+		if why := trayHost(); why != nil {
+			log.Warn("running without a tray icon: " + why.Error())
 			w := cfg.words(settings{}) // the settings are read later: the command line's or the system's language
-			cfg.notifier.Notify(w.Sprintf("vncbridge runs without a tray icon"), w.Sprintf("%s. It shares with the saved settings; see the log for the address.", why))
+			cfg.notifier.Notify(w.Sprintf("vncbridge runs without a tray icon"), w.Sprintf("%s. It shares with the saved settings; see the log for the address.", sentence(reason(w, why))))
 			cfg.headless = true
 		}
 	}
@@ -117,11 +117,11 @@ func Run(opt Options) error {
 	return runTray(cfg, started)
 }
 
-// trayHost tells whether a tray can show the icon here, and why not: a build
-// without a tray has none, whatever the desktop.
-func trayHost() (bool, string) {
+// trayHost tells why a tray cannot show the icon here (nil when it can): a
+// build without a tray has none, whatever the desktop.
+func trayHost() error {
 	if noTrayBuilt != "" {
-		return false, noTrayBuilt
+		return knownError{say: noTrayBuilt}
 	}
 	return platform.trayHost()
 }

@@ -21,9 +21,9 @@ var (
 	// ErrNotInstalled: there is no vncbridge service to act on.
 	ErrNotInstalled = errors.New("not installed")
 	// errAlreadyInstalled: Install found one.
-	errAlreadyInstalled = errors.New("already installed")
+	errAlreadyInstalled error = &knownError{say: "already installed"}
 	// errNeedsRights: the service manager wants root or an administrator.
-	errNeedsRights = errors.New("this needs administrator rights")
+	errNeedsRights error = &knownError{say: "this needs administrator rights"}
 )
 
 // Service is the vncbridge service, through the platform's service manager

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kardianos/service"
 
+	"vncbridge/app/localvnc"
 	"vncbridge/recordings"
 )
 
@@ -73,9 +74,9 @@ func (p *serviceProgram) Start(service.Service) error {
 
 func (p *serviceProgram) shareOptions(life context.Context) shareOptions {
 	return shareOptions{life: life, sharerOnly: !platform.isRoot(), paths: p.paths, web: p.web, log: p.log, find: p.find, start: p.start,
-		onLocal: func(_ *share, msg string) {
-			if msg != "" {
-				p.log.Warn(msg)
+		onLocal: func(_ *share, n localvnc.Note) {
+			if n.Format != "" {
+				p.log.Warn(n.String())
 			}
 		}}
 }

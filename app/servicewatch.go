@@ -107,7 +107,7 @@ func (a *trayApp) serviceDo(what string, do func(serviceControl) error) {
 				a.tell(a.st.Words.Sprintf("The service is already installed"))
 			case err != nil:
 				if f, ok := serviceFailures[what]; ok {
-					a.tell(a.st.Words.Sprintf(f, err.Error()))
+					a.tell(a.st.Words.Sprintf(f, a.reasonOf(err)))
 				} else {
 					a.tell(fmt.Sprintf("The service could not %s: %v", what, err))
 				}

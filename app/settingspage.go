@@ -28,7 +28,7 @@ func (a *trayApp) openPage(which string) {
 	if a.page == nil {
 		p, err := newSettingsPage(a)
 		if err != nil {
-			a.tell(a.st.Words.Sprintf("Cannot start the settings page: %s", err.Error()))
+			a.tell(a.st.Words.Sprintf("Cannot start the settings page: %s", a.reasonOf(err)))
 			return
 		}
 		a.page = p

@@ -88,7 +88,7 @@ type shareOptions struct {
 	monitors monitorLister
 	// onLocal is told when the desktop's VNC server restarts or gives up
 	// ("" when it runs again), from the server's own goroutine.
-	onLocal func(sh *share, status string)
+	onLocal func(sh *share, status localvnc.Note)
 	version string // written into the recordings' sidecars
 	// onRecordError: a recording stopped (a full disk), the session goes on.
 	onRecordError func(file string, err error)
@@ -144,7 +144,8 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	cfg.Files = fileTransfer(s, o)
 	if s.Record {
 		if err := os.MkdirAll(o.paths.Recordings, 0o700); err != nil {
-			return nil, errors.New(o.words.Sprintf("the recordings folder cannot be made: %s", err.Error()))
+			o.log.Warn("the recordings folder cannot be made", "err", err)
+			return nil, errors.New(o.words.Sprintf("the recordings folder cannot be made: %s", reason(o.words, err)))
 		}
 		// Each session's file is named by its start, with a sidecar.
 		cfg.RecordDir, cfg.Version, cfg.OnRecordError = o.paths.Recordings, o.version, o.onRecordError
@@ -153,7 +154,8 @@ func startShare(s settings, o shareOptions) (*share, error) {
 	if s.AllowRemote {
 		cert, err := loadOrCreateCertificate(o.paths.Dir)
 		if err != nil {
-			return nil, errors.New(o.words.Sprintf("the TLS certificate cannot be made or read: %s", err.Error()))
+			o.log.Warn("the TLS certificate cannot be made or read", "err", err)
+			return nil, errors.New(o.words.Sprintf("the TLS certificate cannot be made or read: %s", reason(o.words, err)))
 		}
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		sh.fingerprint = proxy.CertificateFingerprint(cert.Certificate[0])
@@ -180,7 +182,8 @@ func startShare(s settings, o shareOptions) (*share, error) {
 			if isAddrInUse(err) {
 				return nil, fmt.Errorf("port %d is %w", s.Port, errPortInUse)
 			}
-			return nil, errors.New(o.words.Sprintf("cannot listen on port %s: %s", strconv.Itoa(s.Port), err.Error()))
+			o.log.Warn("cannot listen", "port", s.Port, "err", err)
+			return nil, errors.New(o.words.Sprintf("cannot listen on port %s: %s", strconv.Itoa(s.Port), reason(o.words, err)))
 		}
 		if o.sharerOnly { // other users of this computer reach loopback too
 			ln = peeruser.Guard(ln, !s.AllowRemote, o.log)
@@ -264,7 +267,7 @@ func startDesktopServer(sh *share, target string, o shareOptions) (localServer, 
 		}
 	}
 	if o.onLocal != nil {
-		opt.Status = func(msg string) { o.onLocal(sh, msg) }
+		opt.Status = func(n localvnc.Note) { o.onLocal(sh, n) }
 	}
 	life := o.life
 	if life == nil {

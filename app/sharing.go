@@ -2,13 +2,14 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"vncbridge/app/localvnc"
 )
 
 // The tray's share: started, moved to new settings without dropping a
@@ -42,7 +43,7 @@ func (a *trayApp) startSharing() {
 		return
 	}
 	if err != nil {
-		a.fail(err.Error())
+		a.fail(a.reasonOf(err))
 		return
 	}
 	a.serve(sh)
@@ -65,14 +66,15 @@ func (a *trayApp) shareOptions() shareOptions {
 }
 
 // localStatus is told by the desktop's VNC server of sh that it restarted
-// or gave up ("" when it runs again); from the server's goroutine.
-func (a *trayApp) localStatus(sh *share, msg string) {
+// or gave up (the zero Note when it runs again); from the server's
+// goroutine. The status line says it in the person's words.
+func (a *trayApp) localStatus(sh *share, n localvnc.Note) {
 	a.post(func() {
 		if a.share == sh {
-			if msg != "" {
-				a.log.Warn(msg)
+			if n.Format != "" {
+				a.log.Warn(n.String())
 			}
-			a.st.LocalNote = msg
+			a.st.LocalNote = noteIn(a.st.Words, n)
 		}
 	})
 }
@@ -102,7 +104,7 @@ func (a *trayApp) serve(sh *share) {
 			}
 			a.share, a.st.Sharing = nil, false
 			if err != nil && !errors.Is(err, net.ErrClosed) {
-				a.fail(a.st.Words.Sprintf("Sharing stopped: %s", err.Error()))
+				a.fail(a.st.Words.Sprintf("Sharing stopped: %s", a.reasonOf(err)))
 			}
 		})
 	}()
@@ -225,7 +227,7 @@ func (a *trayApp) update(change func(*settings)) error {
 	}
 	if err == nil {
 		if serr := saveSettings(a.cfg.paths, s); serr != nil {
-			err = fmt.Errorf("%s: %w", a.st.Words.Sprintf("the settings could not be saved"), serr)
+			err = errors.New(a.st.Words.Sprintf("the settings could not be saved") + ": " + a.reasonOf(serr))
 		}
 	}
 	if err != nil {

@@ -1,10 +1,8 @@
 package app
 
-import "errors"
-
 // ErrAlreadyRunning is returned by Run when another tray of this user runs;
 // it has been asked to open the browser.
-var ErrAlreadyRunning = errors.New("vncbridge is already running; it was asked to open the browser")
+var ErrAlreadyRunning error = &knownError{say: "vncbridge is already running; it was asked to open the browser"}
 
 // instance is this user's one tray: it holds what a second launch reaches
 // it through, made by claim (single_unix.go: a Unix socket;

@@ -265,7 +265,7 @@ func (a *trayApp) tailnetRunning(tn *tailnetRun, err error) {
 		return
 	}
 	if err != nil {
-		a.st.Tailnet.Err = err.Error()
+		a.st.Tailnet.Err = a.reasonOf(err)
 		return
 	}
 	tn.seen = true
@@ -303,7 +303,7 @@ func (a *trayApp) listenTailnet() {
 			return
 		}
 	}
-	a.st.Tailnet.Err = err.Error()
+	a.st.Tailnet.Err = reason(a.st.Words, err)
 	a.log.Warn("cannot share on the tailnet", "err", err)
 }
 
@@ -383,7 +383,7 @@ func (s settings) validateTailnet() error {
 	if s.TailnetControlURL != "" {
 		u, err := url.Parse(s.TailnetControlURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("tailnet coordination server %q is not an http(s) URL", s.TailnetControlURL)
+			return knownError{say: "the tailnet's coordination server %s is not an http(s) URL", args: []any{fmt.Sprintf("%q", s.TailnetControlURL)}}
 		}
 	}
 	return nil

@@ -70,7 +70,7 @@ func (a *trayApp) copyTailnetLink() {
 // openLogin opens a Tailscale page in the browser.
 func (a *trayApp) openLogin(u string) {
 	if err := a.cfg.opener.Open(u); err != nil {
-		a.tell(err.Error())
+		a.tell(a.st.Words.Sprintf("The browser could not be opened") + ": " + a.reasonOf(err))
 	}
 }
 

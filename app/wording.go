@@ -26,3 +26,19 @@ func adviceIn(w words.Printer, adv localvnc.Advice) localvnc.Advice {
 	adv.Steps = steps
 	return adv
 }
+
+// noteIn is n in w's language, an error among its arguments told by its
+// cause (reason); "" for the zero Note.
+func noteIn(w words.Printer, n localvnc.Note) string {
+	if n.Format == "" {
+		return ""
+	}
+	args := make([]any, len(n.Args))
+	for i, a := range n.Args {
+		if err, ok := a.(error); ok {
+			a = reason(w, err)
+		}
+		args[i] = a
+	}
+	return w.Sprintf(n.Format, args...)
+}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -37,7 +38,7 @@ type Server struct {
 	dir    string
 	socket string
 	log    *slog.Logger
-	status func(string)
+	status func(Note)
 
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -48,6 +49,28 @@ type Server struct {
 	done  chan struct{} // closed when the supervisor has ended
 }
 
+// A Note is what the supervisor tells of the child: Format filled with
+// Args, as fmt does. Format is English, and the key of the words a person
+// reads it in; an error among Args is the system's. The zero Note says the
+// child runs again.
+type Note struct {
+	Format string
+	Args   []any
+}
+
+// String is the note in English, for the log; "" for the zero Note.
+func (n Note) String() string {
+	if n.Format == "" {
+		return ""
+	}
+	return fmt.Sprintf(n.Format, n.Args...)
+}
+
+// A NoteError is a failure of the child told as a Note.
+type NoteError struct{ Note }
+
+func (e NoteError) Error() string { return e.Note.String() }
+
 // Options are what Start needs besides the program.
 type Options struct {
 	// RuntimeDir holds the socket's private folder; "" means
@@ -55,8 +78,8 @@ type Options struct {
 	RuntimeDir string
 	Log        *slog.Logger
 	// Status is told, from the supervisor's goroutine, when the child died
-	// and was restarted, or gave up ("" when it runs again).
-	Status func(string)
+	// and was restarted, or gave up (the zero Note when it runs again).
+	Status func(Note)
 	// Monitor is the one monitor to serve; nil serves them all.
 	Monitor *Monitor
 	// DesktopName is what viewers see as the desktop's name (RFB's
@@ -71,7 +94,7 @@ func Start(ctx context.Context, prog Program, opt Options) (*Server, error) {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	if opt.Status == nil {
-		opt.Status = func(string) {}
+		opt.Status = func(Note) {}
 	}
 	base := opt.RuntimeDir
 	if base == "" {
@@ -194,13 +217,12 @@ func (s *Server) waitReady(ctx context.Context) error {
 				s.log.Warn(e.Error(), "program", s.prog.Name)
 				return e
 			}
-			why := lastWords(lines)
-			if why == "" {
-				why = "it said nothing"
+			if why := lastWords(lines); why != "" { // the program's own words
+				return NoteError{Note{"%s exited at start: %s", []any{s.prog.Name, why}}}
 			}
-			return fmt.Errorf("%s exited at start: %s", s.prog.Name, why)
+			return NoteError{Note{"%s exited at start, and said nothing", []any{s.prog.Name}}}
 		case <-ctx.Done():
-			return fmt.Errorf("%s did not answer on %s within %v", s.prog.Name, s.socket, readyTimeout)
+			return NoteError{Note{"%s did not answer on %s within %s s", []any{s.prog.Name, s.socket, strconv.Itoa(int(readyTimeout / time.Second))}}}
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -242,10 +264,10 @@ func (s *Server) supervise() {
 			deaths = deaths[1:]
 		}
 		if len(deaths) > maxRestarts {
-			s.status(fmt.Sprintf("%s keeps stopping (%d times in a minute); its output is in the log", s.prog.Name, len(deaths)))
+			s.status(Note{"%s keeps stopping (%s times in a minute); its output is in the log", []any{s.prog.Name, strconv.Itoa(len(deaths))}})
 			return
 		}
-		s.status(s.prog.Name + " stopped; starting it again")
+		s.status(Note{"%s stopped; starting it again", []any{s.prog.Name}})
 		time.Sleep(time.Duration(len(deaths)) * 200 * time.Millisecond)
 		s.mu.Lock()
 		stopped = s.stopped
@@ -254,14 +276,14 @@ func (s *Server) supervise() {
 			return
 		}
 		if err := s.spawn(); err != nil {
-			s.status(err.Error())
+			s.status(Note{"%s", []any{err}})
 			return
 		}
 		if err := s.waitReady(context.Background()); err != nil {
 			s.log.Warn("vnc server restart", "err", err)
 			continue
 		}
-		s.status("")
+		s.status(Note{})
 	}
 }
 

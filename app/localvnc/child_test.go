@@ -27,9 +27,9 @@ func TestX11vncOnAPrivateSocket(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var statuses []string
-	srv, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir(), Log: testLog(t), Status: func(s string) {
+	srv, err := Start(context.Background(), prog, Options{RuntimeDir: t.TempDir(), Log: testLog(t), Status: func(n Note) {
 		mu.Lock()
-		statuses = append(statuses, s)
+		statuses = append(statuses, n.String())
 		mu.Unlock()
 	}})
 	if err != nil {
@@ -83,7 +83,7 @@ func TestStartFails(t *testing.T) {
 	runtime := t.TempDir()
 	prog := Program{Name: "false", Path: "/bin/false", args: func(string, Options) []string { return nil }}
 	_, err := Start(context.Background(), prog, Options{RuntimeDir: runtime})
-	if err == nil || !strings.Contains(err.Error(), "false exited at start: it said nothing") {
+	if err == nil || !strings.Contains(err.Error(), "false exited at start, and said nothing") {
 		t.Fatalf("err = %v", err)
 	}
 	if ents, _ := os.ReadDir(runtime); len(ents) != 0 {
