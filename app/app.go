@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -228,18 +230,18 @@ func newApp(cfg config, tray trayView) *trayApp {
 	_, statErr := os.Stat(cfg.paths.SettingsFile())
 	a.firstRun = os.IsNotExist(statErr)
 	s, err := loadSettings(cfg.paths)
-	if err != nil {
+	a.words = cfg.words(s)
+	if err != nil { // the log says why; the person, where
 		a.log.Warn(err.Error())
-		a.notify("vncbridge settings", err.Error())
+		a.notify(a.words.Sprintf("vncbridge settings"), a.words.Sprintf("The settings in %s could not be read, so vncbridge uses the defaults; the log says why", cfg.paths.SettingsFile()))
 	}
 	if s.Language != "" && cfg.language == "" {
 		if _, err := words.Lookup(s.Language); err != nil {
-			msg := fmt.Sprintf("the \"language\" setting in %s: %v", cfg.paths.SettingsFile(), err)
-			a.log.Warn(msg)
-			a.notify("vncbridge settings", msg)
+			a.log.Warn(fmt.Sprintf("the \"language\" setting in %s: %v", cfg.paths.SettingsFile(), err))
+			a.notify(a.words.Sprintf("vncbridge settings"), a.words.Sprintf("The \"language\" setting in %s is %s, which vncbridge does not speak; it speaks %s",
+				cfg.paths.SettingsFile(), strconv.Quote(s.Language), strings.Join(words.Languages(), ", ")))
 		}
 	}
-	a.words = cfg.words(s)
 	a.st = state{Settings: s, Version: cfg.version, NoServiceManager: cfg.service == nil, Words: a.words}
 	a.st.Desktop = findDesktopState(cfg.find, cfg.monitors)
 	if cfg.autostart != nil {

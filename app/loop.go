@@ -40,7 +40,7 @@ func (a *trayApp) runHeadless() error {
 		s := a.st.Settings
 		a.cfg.changes(&s)
 		if err := s.validate(); err != nil {
-			return errors.New(sentence(err.Error()))
+			return errors.New(sentence(a.reasonOf(err)))
 		}
 		// A target given is chosen; without one, a first run's is still a
 		// guess that the look may replace.
@@ -152,7 +152,11 @@ func (a *trayApp) render() {
 		a.shown = st
 		fmt.Fprintf(a.cfg.out, "vncbridge: %s\n", st)
 		if adv := a.st.advice(); adv != nil {
-			for _, step := range adv.Steps {
+			steps := adv.Steps
+			if adv != a.st.ErrAdvice { // the desktop's advice is in English
+				steps = adviceIn(a.st.Words, *adv).Steps
+			}
+			for _, step := range steps {
 				fmt.Fprintf(a.cfg.out, "  %s\n", step)
 			}
 		}
@@ -185,10 +189,6 @@ func (a *trayApp) Quit() { a.post(a.quitNow) }
 func (a *trayApp) quitNow() {
 	a.stopped = true
 	if n := len(a.st.Watching); n > 0 {
-		were := fmt.Sprintf("%d viewers were", n)
-		if n == 1 {
-			were = "1 viewer was"
-		}
-		a.tell(were + " disconnected when vncbridge quit")
+		a.tell(a.st.Words.Sprintf("%d viewers were disconnected when vncbridge quit", n))
 	}
 }

@@ -147,7 +147,7 @@ func (a *trayApp) desktopMenu(st state, listed map[string]bool) menuItem {
 	d, target := st.Desktop, st.Settings.Target
 	prog := d.Prog.Name
 	pick := func(t string) func() { return a.do(func() { a.setTarget(t) }) }
-	tooltip := "vncbridge starts " + prog + " while it shares, on a private socket"
+	tooltip := st.Words.Sprintf("vncbridge starts %s while it shares, on a private socket", prog)
 	all := desktopTargetOf(prog, "")
 	listed[all] = true
 	if len(d.Monitors) < 2 {
@@ -158,7 +158,7 @@ func (a *trayApp) desktopMenu(st state, listed map[string]bool) menuItem {
 	for _, mon := range d.Monitors {
 		t := desktopTargetOf(prog, mon.Name)
 		listed[t] = true
-		m.Children = append(m.Children, menuItem{Title: mon.Label(), Checkbox: true, Checked: target == t, Action: pick(t),
+		m.Children = append(m.Children, menuItem{Title: monitorLabel(st.Words, mon), Checkbox: true, Checked: target == t, Action: pick(t),
 			Tooltip: st.Words.Sprintf("Share only this monitor")})
 	}
 	return m

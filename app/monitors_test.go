@@ -30,7 +30,7 @@ func TestMonitorsInTheMenu(t *testing.T) {
 			got = append(got, c.Title)
 		}
 	}
-	want := []string{"All monitors", "LEFT-1, 320×240, left", "RIGHT-1, 320×240, right"}
+	want := []string{"All monitors", "LEFT-1, 320×240, on the left", "RIGHT-1, 320×240, on the right"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("This desktop's menu: %q, want %q", got, want)
 	}
@@ -43,7 +43,7 @@ func TestMonitorsInTheMenu(t *testing.T) {
 	if c := d.children(); len(c) != 1 || c[0].opt.Monitor != nil {
 		t.Fatalf("all monitors: the child was given monitor %+v", c[0].opt.Monitor)
 	}
-	h.click(append(desktop, "RIGHT-1, 320×240, right")...)
+	h.click(append(desktop, "RIGHT-1, 320×240, on the right")...)
 	h.waitStatus("sharing RIGHT-1", prefix("Sharing this desktop (x11vnc, monitor RIGHT-1) at http://localhost:"+strconv.Itoa(port)))
 	c := d.children()
 	if len(c) != 2 || c[1].opt.Monitor == nil || *c[1].opt.Monitor != rightMonitor {
@@ -53,7 +53,7 @@ func TestMonitorsInTheMenu(t *testing.T) {
 		t.Fatalf("the desktop's name for viewers: %q", name)
 	}
 	greetAndEcho(t, port)
-	if it, _ := h.item(append(desktop, "RIGHT-1, 320×240, right")...); !it.Checked {
+	if it, _ := h.item(append(desktop, "RIGHT-1, 320×240, on the right")...); !it.Checked {
 		t.Fatal("RIGHT-1 is not checked")
 	}
 	saved, err := loadSettings(h.paths)
@@ -66,7 +66,7 @@ func TestMonitorsInTheMenu(t *testing.T) {
 	<-h.done
 	h.done <- nil // for the cleanup
 	h2 := startApp(t, saved, d.use)
-	if it, _ := h2.item(append(desktop, "RIGHT-1, 320×240, right")...); !it.Checked {
+	if it, _ := h2.item(append(desktop, "RIGHT-1, 320×240, on the right")...); !it.Checked {
 		t.Fatalf("RIGHT-1 is not the choice after a restart: %+v", h2.menu())
 	}
 
@@ -89,7 +89,7 @@ func TestWaylandOutputsInTheMenu(t *testing.T) {
 	d.prog = localvnc.Program{Name: "wayvnc", Path: "/usr/bin/wayvnc"}
 	d.setMonitors(leftMonitor, rightMonitor)
 	h := startApp(t, settings{Port: freePort(t), Target: "desktop:wayvnc"}, d.use)
-	right := []string{"Target VNC server", "This desktop (wayvnc)", "RIGHT-1, 320×240, right"}
+	right := []string{"Target VNC server", "This desktop (wayvnc)", "RIGHT-1, 320×240, on the right"}
 	if _, ok := h.item(right...); !ok {
 		t.Fatalf("no RIGHT-1 under This desktop (wayvnc): %+v", h.menu())
 	}

@@ -47,14 +47,14 @@ type failingOpener struct{}
 func (failingOpener) Open(string) error { return errors.New("no") }
 
 // A language setting vncbridge does not speak is told in a notification
-// that names the setting and the languages it speaks; the tray speaks the
-// system's language meanwhile.
+// that names the setting and the languages it speaks, in the system's
+// language, which the tray speaks meanwhile.
 func TestUnknownLanguageSetting(t *testing.T) {
 	h := startApp(t, settings{Port: freePort(t), Target: echoTarget(t), Language: "tlh"}, func(c *config) {
 		c.systemLanguages = func() []string { return []string{"de_DE.UTF-8"} }
 	})
-	h.waitNote(`the "language" setting in `)
-	h.waitNote(`: vncbridge does not speak "tlh"; it speaks en, de, ja, ru, zh-Hans, fr, es, pt-BR, it`)
+	h.waitNote(`Die Einstellung "language" in `)
+	h.waitNote(` ist "tlh", und diese Sprache spricht vncbridge nicht; es spricht en, de, ja, ru, zh-Hans, fr, es, pt-BR, it`)
 	if _, ok := h.item("Freigabe starten"); !ok {
 		t.Errorf("the menu is not in the system's language: %+v", h.menu())
 	}

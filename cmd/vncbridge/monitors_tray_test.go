@@ -40,14 +40,14 @@ func TestTrayPicksAMonitor(t *testing.T) {
 	p.follow(tray)
 
 	desktop := []string{"Target VNC server", "This desktop (x11vnc)"}
-	right := append(desktop, "RIGHT-1, 320×240, right")
+	right := append(desktop, "RIGHT-1, 320×240, on the right")
 	m := p.waitMenu(t, "the monitors", func(m entry) bool { _, ok := m.path(right...); return ok })
 	d, _ := m.path(desktop...)
 	var labels []string
 	for _, c := range d.children {
 		labels = append(labels, c.label)
 	}
-	if want := "All monitors|LEFT-1, 320×240, left|RIGHT-1, 320×240, right"; strings.Join(labels, "|") != want {
+	if want := "All monitors|LEFT-1, 320×240, on the left|RIGHT-1, 320×240, on the right"; strings.Join(labels, "|") != want {
 		t.Fatalf("This desktop's menu: %q; want %q", labels, want)
 	}
 	if all, _ := m.path(append(desktop, "All monitors")...); !all.checked {
