@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 
 	"github.com/skratchdot/open-golang/open"
@@ -14,6 +15,7 @@ import (
 	"vncbridge/app"
 	"vncbridge/assets"
 	"vncbridge/internal/localpage"
+	"vncbridge/internal/words"
 	"vncbridge/recordings"
 )
 
@@ -47,30 +49,34 @@ func runRecordings(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 		return 0
 	}
+	paths, err := app.PathsFor(*configDir)
+	w := words.For(words.System()...)
+	if err == nil {
+		w = app.Speaking(paths, "") // the tray's language
+	}
 	if fs.NArg() > 1 {
-		fmt.Fprintf(stderr, "vncbridge recordings: one folder at most, not %d\n", fs.NArg())
+		fmt.Fprintf(stderr, "vncbridge recordings: %s\n", w.Sprintf("one folder at most, not %s", strconv.Itoa(fs.NArg())))
 		return 2
 	}
 	var dir string
 	if fs.NArg() == 1 {
 		dir = fs.Arg(0)
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			fmt.Fprintf(stderr, "vncbridge recordings: %s is not a folder\n", dir)
+			fmt.Fprintf(stderr, "vncbridge recordings: %s\n", w.Sprintf("%s is not a folder", dir))
 			return 1
 		}
 	} else {
-		p, err := app.PathsFor(*configDir)
 		if err != nil {
-			fmt.Fprintln(stderr, "vncbridge recordings:", err)
+			fmt.Fprintln(stderr, "vncbridge recordings:", app.Reason(w, err))
 			return 1
 		}
-		dir = p.Recordings
+		dir = paths.Recordings
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
 	if !assets.HasNoVNC() {
-		fmt.Fprintln(stderr, "vncbridge recordings: this build has no noVNC library, so the player cannot show recordings (make build runs make assets); the list works")
+		fmt.Fprintln(stderr, "vncbridge recordings:", w.Sprintf("this build has no noVNC library, so the player cannot show recordings (make build runs make assets); the list works"))
 	}
 	srv, err := localpage.Listen(&recordings.Handler{
 		Dir:        dir,
@@ -78,14 +84,14 @@ func runRecordings(args []string, stdout, stderr io.Writer) int {
 		OpenFolder: func() error { return open.Start(dir) },
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "vncbridge recordings:", err)
+		fmt.Fprintln(stderr, "vncbridge recordings:", app.Reason(w, err))
 		return 1
 	}
 	defer srv.Close()
-	fmt.Fprintf(stdout, "The recordings in %s are at\n  %s\n(on this computer only; Ctrl-C stops)\n", dir, srv.URL())
+	fmt.Fprintf(stdout, "%s\n  %s\n%s\n", w.Sprintf("The recordings in %s are at", dir), srv.URL(), w.Sprintf("(on this computer only; Ctrl-C stops)"))
 	if !*noBrowser {
 		if err := open.Start(srv.URL()); err != nil {
-			fmt.Fprintln(stderr, "vncbridge recordings: cannot open the browser:", err, "- open the address above yourself")
+			fmt.Fprintln(stderr, "vncbridge recordings:", w.Sprintf("cannot open the browser (%s): open the address above yourself", app.Reason(w, err)))
 		}
 	}
 	stop := make(chan os.Signal, 1)

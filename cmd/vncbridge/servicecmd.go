@@ -10,6 +10,7 @@ import (
 
 	"vncbridge/app"
 	"vncbridge/assets"
+	"vncbridge/internal/words"
 )
 
 const serviceUsage = `Usage: vncbridge service COMMAND [--user | --system] [--config-dir DIR]
@@ -69,72 +70,90 @@ func runService(args []string, stdout, stderr io.Writer) int {
 	cmd := flags.Arg(0)
 	paths, err := app.PathsFor(*configDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "vncbridge service: %v\n", err)
+		fmt.Fprintf(stderr, "vncbridge service: %s\n", app.Reason(words.For(words.System()...), err))
 		return 1
 	}
+	w := app.Speaking(paths, "")
 	asUser := os.Geteuid() != 0 && !*system || *user // Geteuid is -1 on Windows
 	log, closeLog, err := newLog(logSpec{}, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "vncbridge service: %v\n", err)
+		fmt.Fprintf(stderr, "vncbridge service: %s\n", app.Reason(w, err))
 		return 1
 	}
 	defer closeLog()
 	svc, err := app.NewService(paths, assets.Web(), log, asUser)
 	if err != nil {
-		fmt.Fprintf(stderr, "vncbridge service: %v\n", err)
+		fmt.Fprintf(stderr, "vncbridge service: %s\n", app.Reason(w, err))
 		return 1
 	}
-	kind := "system"
-	if svc.User() {
-		kind = "user"
-	}
+	// The lines a person reads, in the tray's language; the kind of
+	// service is named in full in each, as languages inflect it.
+	say := serviceWords(svc.User())
 	do := func(what, done string, f func() error) int {
 		err := f()
 		switch {
 		case errors.Is(err, app.ErrNotInstalled):
-			fmt.Fprintf(stderr, "vncbridge service %s: no %s service is installed; install it with: vncbridge service install\n", what, kind)
+			fmt.Fprintf(stderr, "vncbridge service %s: %s\n", what, w.Sprintf(say.noneToAct))
 			return exitNotInstalled
 		case err != nil:
-			fmt.Fprintf(stderr, "vncbridge service %s: %v\n", what, err)
+			log.Debug("service "+what, "err", err)
+			fmt.Fprintf(stderr, "vncbridge service %s: %s\n", what, app.Reason(w, err))
 			return 1
 		}
-		fmt.Fprintf(stdout, "vncbridge: %s service %s (%s)\n", kind, done, svc.System())
+		fmt.Fprintf(stdout, "vncbridge: %s\n", w.Sprintf(done, w.Sprintf(say.it), svc.System()))
 		return 0
 	}
 	switch cmd {
 	case "install":
-		if code := do("install", "installed", svc.Install); code != 0 {
+		if code := do("install", "%s is installed (%s)", svc.Install); code != 0 {
 			return code
 		}
-		fmt.Fprintf(stdout, "It shares with the settings in %s; start it with: vncbridge service start\n", paths.SettingsFile())
+		fmt.Fprintln(stdout, w.Sprintf("It shares with the settings in %s; start it with: vncbridge service start", paths.SettingsFile()))
 		return 0
 	case "uninstall":
-		return do("uninstall", "uninstalled", svc.Uninstall)
+		return do("uninstall", "%s was removed (%s)", svc.Uninstall)
 	case "start":
-		return do("start", "started", svc.Start)
+		return do("start", "%s was started (%s)", svc.Start)
 	case "stop":
-		return do("stop", "stopped", svc.Stop)
+		return do("stop", "%s was stopped (%s)", svc.Stop)
 	case "status":
 		st := svc.Status()
 		switch {
 		case st.Err != "":
-			fmt.Fprintf(stdout, "vncbridge: %s service installed; its state is unknown: %s\n", kind, st.Err)
+			fmt.Fprintf(stdout, "vncbridge: %s\n", w.Sprintf("%s is installed; its state is unknown: %s", w.Sprintf(say.it), st.Err))
 			return exitNotInstalled
 		case !st.Installed:
-			fmt.Fprintf(stdout, "vncbridge: no %s service installed\n", kind)
+			fmt.Fprintf(stdout, "vncbridge: %s\n", w.Sprintf(say.none))
 			return exitNotInstalled
 		case st.Running:
-			fmt.Fprintf(stdout, "vncbridge: %s service running (%s)\n", kind, svc.System())
+			fmt.Fprintf(stdout, "vncbridge: %s\n", w.Sprintf("%s is running (%s)", w.Sprintf(say.it), svc.System()))
 			return exitRunning
 		}
-		fmt.Fprintf(stdout, "vncbridge: %s service stopped (%s)\n", kind, svc.System())
+		fmt.Fprintf(stdout, "vncbridge: %s\n", w.Sprintf("%s is stopped (%s)", w.Sprintf(say.it), svc.System()))
 		return exitStopped
 	case "run":
 		if err := svc.Run(); err != nil {
-			fmt.Fprintf(stderr, "vncbridge service run: %v\n", err)
+			fmt.Fprintf(stderr, "vncbridge service run: %s\n", app.Reason(w, err))
 			return 1
 		}
 		return 0
 	}
 	return usageErr("unknown command %q", cmd)
+}
+
+// serviceWords are the words of the lines of `vncbridge service` about a
+// system service or a user service (as the catalogue keys them).
+type serviceWordsOf struct {
+	it        string // "the user service"
+	none      string // status: there is none
+	noneToAct string // start, stop, uninstall: there is none, and what to do
+}
+
+func serviceWords(user bool) serviceWordsOf {
+	if user {
+		return serviceWordsOf{"the user service", "no user service installed",
+			"no user service is installed; install it with: vncbridge service install"}
+	}
+	return serviceWordsOf{"the system service", "no system service installed",
+		"no system service is installed; install it with: vncbridge service install"}
 }

@@ -100,16 +100,17 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	opt.TailnetAuthKey = key
 	paths, err := app.PathsFor(*configDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "vncbridge: %v\n", err)
+		fmt.Fprintf(stderr, "vncbridge: %s\n", app.Reason(words.For(words.System()...), err))
 		return 1
 	}
+	w := app.Speaking(paths, *lang) // for the lines printed here
 	opt.Paths = paths
 	if *configDir != "" {
 		opt.LoginArgs = []string{"--config-dir", paths.Dir}
 	}
 	log, closeLog, err := newLog(logSpec{verbose: *verbose, rotatedFile: filepath.Clean(paths.LogFile())}, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "vncbridge: log: %v\n", err)
+		fmt.Fprintf(stderr, "vncbridge: %s\n", w.Sprintf("the log cannot be opened: %s", app.Reason(w, err)))
 		return 1
 	}
 	defer closeLog()
@@ -117,7 +118,7 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	err = app.Run(opt)
 	switch {
 	case errors.Is(err, app.ErrAlreadyRunning):
-		fmt.Fprintln(stdout, "vncbridge:", err)
+		fmt.Fprintln(stdout, "vncbridge:", app.Reason(w, err))
 		var ignored []string
 		for _, name := range []string{"port", "target", "record", "allow-remote", "headless", "language", "tailnet", "tailnet-hostname", "tailnet-control-url"} {
 			if flags.Changed(name) {
@@ -125,8 +126,8 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		if len(ignored) > 0 {
-			fmt.Fprintf(stdout, "vncbridge: %s not applied: the running vncbridge keeps its settings; change them in its menu, or quit it first\n",
-				strings.Join(ignored, ", "))
+			fmt.Fprintln(stdout, "vncbridge:", w.Sprintf("%s not applied: the running vncbridge keeps its settings; change them in its menu, or quit it first",
+				strings.Join(ignored, ", ")))
 		}
 		return 0
 	case err != nil:
