@@ -204,6 +204,3 @@ func commandWords() {
 		"cannot open the browser (%s): open the address above yourself": "impossibile aprire il browser (%s): apri tu l’indirizzo qui sopra",
 	})
 }
-
-// This feature's words join the others' when the catalogues are made.
-func init() { features = append(features, commandWords) }

@@ -122,6 +122,3 @@ func headlessWords() {
 	})
 	extendPlurals(language.Italian, map[string]forms{"%d viewers were disconnected when vncbridge quit": {"one": "%d spettatore è stato disconnesso alla chiusura di vncbridge", "other": "%d spettatori sono stati disconnessi alla chiusura di vncbridge"}})
 }
-
-// This feature's words join the others' when the catalogues are made.
-func init() { features = append(features, headlessWords) }

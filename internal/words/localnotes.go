@@ -71,6 +71,3 @@ func localNoteWords() {
 		"%s keeps stopping (%s times in a minute); its output is in the log": "%s continua a fermarsi (%s volte in un minuto); il suo output è nel log",
 	})
 }
-
-// This feature's words join the others' when the catalogues are made.
-func init() { features = append(features, localNoteWords) }

@@ -271,6 +271,3 @@ func reasonWords() {
 		"the tailnet's coordination server %s is not an http(s) URL":     "il server di coordinamento del tailnet %s non è un URL http(s)",
 	})
 }
-
-// This feature's words join the others' when the catalogues are made.
-func init() { features = append(features, reasonWords) }

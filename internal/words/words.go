@@ -49,7 +49,10 @@ var tags = []language.Tag{
 
 // features add each feature's words (internal/words/FEATURE.go) to the
 // languages' catalogues.
-var features = []func(){adviceWords, consentWords, filesWords, localPageWords, pageWords, shareWords, tailnetWords, tailnetNameWords, trayWords}
+var features = []func(){
+	adviceWords, commandWords, consentWords, filesWords, headlessWords, localNoteWords, localPageWords,
+	pageWords, reasonWords, shareWords, tailnetWords, tailnetNameWords, trayWords,
+}
 
 // loading are the dictionaries while features add to them.
 var loading []dictionary
