@@ -10,6 +10,7 @@ import (
 
 	"vncbridge/app/localvnc"
 	"vncbridge/internal/words"
+	"vncbridge/proxy"
 )
 
 // A knownError is a failure whose cause vncbridge knows and can tell a
@@ -75,12 +76,17 @@ func reason(w words.Printer, err error) string {
 	return err.Error()
 }
 
-// systemCauses are the system's errors whose cause a person can act on,
-// in the words they are told in; the first that matches is told.
+// systemCauses are the errors whose cause a person can act on (a file
+// that did not arrive, the system's), in the words they are told in; the
+// first that matches is told.
 var systemCauses = []struct {
 	err error
 	say string
 }{
+	{proxy.ErrFileCancelled, "you cancelled it"},
+	{proxy.ErrFileSessionEnded, "the viewer left"},
+	{proxy.ErrFileInterrupted, "the viewer's connection broke off"},
+	{proxy.ErrFileMismatch, "it arrived damaged: not the file announced"},
 	{context.DeadlineExceeded, "no answer in time"},
 	{fs.ErrPermission, "permission denied"},
 	{syscall.ENOTDIR, "not a folder"},

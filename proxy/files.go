@@ -75,6 +75,17 @@ const (
 	ReasonFileCancelled = "cancelled by the person sharing"
 )
 
+// Why a file did not arrive, besides ErrFileMismatch and the system's own
+// errors (FileTransfer.OnFile's error, with errors.Is).
+var (
+	// ErrFileCancelled: the person sharing cancelled it (Receiving.Cancel).
+	ErrFileCancelled = errors.New(ReasonFileCancelled)
+	// ErrFileSessionEnded: the viewer's session ended while it came.
+	ErrFileSessionEnded = errors.New("the session ended")
+	// ErrFileInterrupted: the viewer's upload stopped before its end.
+	ErrFileInterrupted = errors.New("the upload stopped")
+)
+
 // FileTransfer lets viewers with control send files to the person sharing
 // (Config.Files).
 type FileTransfer struct {
@@ -526,8 +537,8 @@ func (s *Server) fileUpload(w http.ResponseWriter, r *http.Request, ss *session,
 	o := a.offer
 	who := []any{"session", ss.id, "client", ss.addr, "name", o.Name, "size", o.Size, "sha256", o.SHA256}
 	if r.ContentLength != o.Size {
-		err := errors.New("the request has " + strconv.FormatInt(r.ContentLength, 10) + " bytes, the offer said " +
-			strconv.FormatInt(o.Size, 10))
+		err := errors.Join(ErrFileMismatch, errors.New("the request has "+strconv.FormatInt(r.ContentLength, 10)+" bytes, the offer said "+
+			strconv.FormatInt(o.Size, 10)))
 		s.fileFailed(w, r, o, who, err, http.StatusBadRequest)
 		return
 	}
@@ -549,10 +560,10 @@ func (s *Server) fileUpload(w http.ResponseWriter, r *http.Request, ss *session,
 	if err != nil {
 		status := http.StatusBadRequest
 		if rec.cancelled.Load() {
-			err, status = errors.New(ReasonFileCancelled), http.StatusConflict
+			err, status = ErrFileCancelled, http.StatusConflict
 		} else if sf.ctx.Err() != nil {
-			err = errors.New("the session ended")
-		} else if !errors.Is(err, errFileMismatch) {
+			err = ErrFileSessionEnded
+		} else if !errors.Is(err, ErrFileMismatch) {
 			status = http.StatusInternalServerError
 			var re *uploadReadError
 			if errors.As(err, &re) {
@@ -592,8 +603,8 @@ type uploadBody struct {
 // uploadReadError is an error reading an upload's body: the viewer's, not ours.
 type uploadReadError struct{ err error }
 
-func (e *uploadReadError) Error() string { return "the upload stopped: " + e.err.Error() }
-func (e *uploadReadError) Unwrap() error { return e.err }
+func (e *uploadReadError) Error() string   { return ErrFileInterrupted.Error() + ": " + e.err.Error() }
+func (e *uploadReadError) Unwrap() []error { return []error{ErrFileInterrupted, e.err} }
 
 func (b *uploadBody) Read(p []byte) (int, error) {
 	if err := b.ctx.Err(); err != nil {

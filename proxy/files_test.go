@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -107,6 +108,7 @@ type fileRig struct {
 	mu     sync.Mutex
 	asked  []FileOffer
 	got    []string // OnFile: paths, or "error: …"
+	errs   []error  // OnFile's errors
 	answer func(ctx context.Context, o FileOffer) bool
 }
 
@@ -127,6 +129,7 @@ func newFileRig(t *testing.T, ft FileTransfer, tweak ...func(*Config)) *fileRig 
 		defer rig.mu.Unlock()
 		if err != nil {
 			path = "error: " + err.Error()
+			rig.errs = append(rig.errs, err)
 		}
 		rig.got = append(rig.got, path)
 	}
@@ -229,6 +232,16 @@ func (rig *fileRig) askedCount() int {
 	rig.mu.Lock()
 	defer rig.mu.Unlock()
 	return len(rig.asked)
+}
+
+// lastError is OnFile's last error.
+func (rig *fileRig) lastError() error {
+	rig.mu.Lock()
+	defer rig.mu.Unlock()
+	if len(rig.errs) == 0 {
+		return nil
+	}
+	return rig.errs[len(rig.errs)-1]
 }
 
 func (rig *fileRig) outcomes() []string {
@@ -368,7 +381,7 @@ func TestFileHashMismatchLeavesNothing(t *testing.T) {
 	if len(rig.files()) != 0 {
 		t.Fatalf("files %v", rig.files())
 	}
-	if out := rig.outcomes(); len(out) != 1 || !strings.HasPrefix(out[0], "error: ") {
+	if out := rig.outcomes(); len(out) != 1 || !strings.HasPrefix(out[0], "error: ") || !errors.Is(rig.lastError(), ErrFileMismatch) {
 		t.Fatalf("OnFile: %q", out)
 	}
 	// Its id was used: it cannot be sent again.
@@ -404,6 +417,9 @@ func TestFileCancelLeavesNothing(t *testing.T) {
 		}
 		testnet.WaitFor(t, "the upload's end", func() bool { return len(rig.outcomes()) == 1 })
 		c.Close()
+		if want := map[string]error{"viewer aborts": ErrFileInterrupted, "session ends": ErrFileSessionEnded}[how]; !errors.Is(rig.lastError(), want) {
+			t.Errorf("%s: OnFile's error %v, want %v", how, rig.lastError(), want)
+		}
 		if files := rig.files(); len(files) != 0 {
 			t.Fatalf("%s: files %v", how, files)
 		}

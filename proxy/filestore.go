@@ -12,8 +12,9 @@ import (
 	"sync"
 )
 
-// errFileMismatch is a file whose bytes are not what its offer announced.
-var errFileMismatch = errors.New("the file is not what was announced")
+// ErrFileMismatch is a file whose bytes are not what its offer announced
+// (FileTransfer.OnFile's error, with errors.Is).
+var ErrFileMismatch = errors.New("the file is not what was announced")
 
 // uploadBuffers are the buffers files are copied through: a file of any
 // size takes one buffer of memory.
@@ -47,10 +48,10 @@ func (f *files) receive(body io.Reader, o FileOffer) (string, error) {
 		return "", err
 	}
 	if n != o.Size {
-		return "", errors.Join(errFileMismatch, errors.New("it has "+strconv.FormatInt(n, 10)+" bytes or more, not "+strconv.FormatInt(o.Size, 10)))
+		return "", errors.Join(ErrFileMismatch, errors.New("it has "+strconv.FormatInt(n, 10)+" bytes or more, not "+strconv.FormatInt(o.Size, 10)))
 	}
 	if sum := hex.EncodeToString(h.Sum(nil)); sum != o.SHA256 {
-		return "", errors.Join(errFileMismatch, errors.New("its sha256 is "+sum+", not "+o.SHA256))
+		return "", errors.Join(ErrFileMismatch, errors.New("its sha256 is "+sum+", not "+o.SHA256))
 	}
 	if err := tmp.Sync(); err != nil {
 		return "", err
