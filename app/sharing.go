@@ -34,7 +34,8 @@ func (a *trayApp) startSharing() {
 	}
 	sh, err := startShare(a.st.Settings, a.shareOptions())
 	if errors.Is(err, errPortInUse) {
-		err = errors.New(a.st.Words.Sprintf("port %s is in use; %s", strconv.Itoa(a.st.Settings.Port), a.freePortHint()))
+		a.fail(a.st.Words.Sprintf("port %s is in use; %s", strconv.Itoa(a.st.Settings.Port), a.freePortHint()))
+		return
 	}
 	if ae := (adviceError{}); errors.As(err, &ae) {
 		adv := adviceIn(a.st.Words, ae.advice)

@@ -130,6 +130,11 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 				strings.Join(ignored, ", ")))
 		}
 		return 0
+	case err != nil && *headless:
+		// The log has it already (a warning); the person reads it plainly,
+		// as the headless mode's other lines.
+		fmt.Fprintln(stderr, "vncbridge:", err)
+		return 1
 	case err != nil:
 		log.Error(err.Error())
 		return 1

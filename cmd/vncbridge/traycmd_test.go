@@ -102,7 +102,7 @@ func TestHeadlessBusyPortExits1AndTheLogIsAppended(t *testing.T) {
 		if code := p.exitCode(t); code != 1 {
 			t.Fatalf("run %d: exit %d, want 1", run, code)
 		}
-		if !strings.Contains(p.out.String(), "Port "+strconv.Itoa(port)+" is in use") || !strings.Contains(p.out.String(), " is free: try --port ") {
+		if !strings.Contains(p.out.String(), "vncbridge: Port "+strconv.Itoa(port)+" is in use") || !strings.Contains(p.out.String(), " is free: try --port ") {
 			t.Fatalf("run %d: no reason given, or no free port suggested:\n%s", run, p.out)
 		}
 		if b, err := os.ReadFile(filepath.Join(config, "settings.json")); err == nil && strings.Contains(string(b), strconv.Itoa(port)) {
@@ -113,7 +113,7 @@ func TestHeadlessBusyPortExits1AndTheLogIsAppended(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(b), "level=ERROR msg=\"Port "+strconv.Itoa(port)+" is in use; port "); n != 2 || strings.Contains(string(b), "\x00") {
+	if n := strings.Count(string(b), "level=WARN msg=\"Port "+strconv.Itoa(port)+" is in use; port "); n != 2 || strings.Contains(string(b), "\x00") {
 		t.Fatalf("the log holds %d runs' reasons, want 2 (appended):\n%q", n, b)
 	}
 }
