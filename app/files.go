@@ -137,6 +137,9 @@ func (a *trayApp) fileHooks() (ask func(context.Context, proxy.FileOffer) bool, 
 		return yes
 	}
 	arrived = func(o proxy.FileOffer, path string, err error) {
+		if errors.Is(err, proxy.ErrFileCancelled) {
+			return // the person sharing cancelled it: they know
+		}
 		if err != nil {
 			a.notify(w.Sprintf("File not received"), w.Sprintf("%s from %s did not arrive: %s", viewerText(o.Name), viewerName(w, o.Viewer), reason(w, err)))
 			return

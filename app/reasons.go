@@ -83,7 +83,6 @@ var systemCauses = []struct {
 	err error
 	say string
 }{
-	{proxy.ErrFileCancelled, "you cancelled it"},
 	{proxy.ErrFileSessionEnded, "the viewer left"},
 	{proxy.ErrFileInterrupted, "the viewer's connection broke off"},
 	{proxy.ErrFileMismatch, "it arrived damaged: not the file announced"},

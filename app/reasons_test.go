@@ -46,7 +46,6 @@ func TestReasonTellsKnownCausesInTheLanguage(t *testing.T) {
 		{fmt.Errorf("start: %w", localvnc.NoteError{Note: localvnc.Note{Format: "%s exited at start, and said nothing", Args: []any{"x11vnc"}}}), "x11vnc wurde beim Start beendet, ohne etwas zu sagen", "x11vnc が起動時に何も出力せずに終了しました"},
 		{fmt.Errorf("upload: %w", proxy.ErrFileSessionEnded), "der Zuschauer ist gegangen", "視聴者が退出しました"},
 		{errors.Join(proxy.ErrFileMismatch, errors.New("its sha256 is 00")), "sie kam beschädigt an: nicht die angekündigte Datei", "壊れた状態で届きました（予告されたファイルと一致しません）"},
-		{proxy.ErrFileCancelled, "Sie haben abgebrochen", "キャンセルしました"},
 		{errors.New("an unknown failure"), "an unknown failure", "an unknown failure"},
 		{nil, "", ""},
 	} {

@@ -217,55 +217,46 @@ func filesWords() {
 
 	// Why a file did not arrive (app/reasons.go).
 	extend(language.English, same(
-		"you cancelled it",
 		"the viewer left",
 		"the viewer's connection broke off",
 		"it arrived damaged: not the file announced",
 	))
 	extend(language.German, map[string]string{
-		"you cancelled it":                           "Sie haben abgebrochen",
 		"the viewer left":                            "der Zuschauer ist gegangen",
 		"the viewer's connection broke off":          "die Verbindung des Zuschauers ist abgebrochen",
 		"it arrived damaged: not the file announced": "sie kam beschädigt an: nicht die angekündigte Datei",
 	})
 	extend(language.Japanese, map[string]string{
-		"you cancelled it":                           "キャンセルしました",
 		"the viewer left":                            "視聴者が退出しました",
 		"the viewer's connection broke off":          "視聴者の接続が切れました",
 		"it arrived damaged: not the file announced": "壊れた状態で届きました（予告されたファイルと一致しません）",
 	})
 	extend(language.Russian, map[string]string{
-		"you cancelled it":                           "вы отменили передачу",
 		"the viewer left":                            "зритель ушёл",
 		"the viewer's connection broke off":          "соединение зрителя оборвалось",
 		"it arrived damaged: not the file announced": "файл пришёл повреждённым: это не тот файл, что был объявлен",
 	})
 	extend(language.SimplifiedChinese, map[string]string{
-		"you cancelled it":                           "你取消了接收",
 		"the viewer left":                            "观众已离开",
 		"the viewer's connection broke off":          "观众的连接中断了",
 		"it arrived damaged: not the file announced": "文件到达时已损坏：与预告的文件不符",
 	})
 	extend(language.French, map[string]string{
-		"you cancelled it":                           "vous l’avez annulé",
 		"the viewer left":                            "le spectateur est parti",
 		"the viewer's connection broke off":          "la connexion du spectateur s’est interrompue",
 		"it arrived damaged: not the file announced": "il est arrivé abîmé : ce n’est pas le fichier annoncé",
 	})
 	extend(language.Spanish, map[string]string{
-		"you cancelled it":                           "usted lo canceló",
 		"the viewer left":                            "el espectador se fue",
 		"the viewer's connection broke off":          "la conexión del espectador se cortó",
 		"it arrived damaged: not the file announced": "llegó dañado: no es el archivo anunciado",
 	})
 	extend(language.BrazilianPortuguese, map[string]string{
-		"you cancelled it":                           "você cancelou",
 		"the viewer left":                            "o espectador saiu",
 		"the viewer's connection broke off":          "a conexão do espectador caiu",
 		"it arrived damaged: not the file announced": "chegou danificado: não é o arquivo anunciado",
 	})
 	extend(language.Italian, map[string]string{
-		"you cancelled it":                           "l’hai annullato",
 		"the viewer left":                            "lo spettatore è uscito",
 		"the viewer's connection broke off":          "la connessione dello spettatore si è interrotta",
 		"it arrived damaged: not the file announced": "è arrivato danneggiato: non è il file annunciato",
