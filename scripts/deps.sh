@@ -27,8 +27,9 @@ debs=(websockify python3-websockets nodejs npm
 	# and its Wayland twin, tested in a headless wlroots compositor
 	wayvnc cage xwayland
 	# make wine: the Windows build on a 64-bit Wine, headless (Xvfb); mingw-w64
-	# builds the test prefix's bcryptprimitives.dll
-	wine wine64 gcc-mingw-w64-x86-64-win32)
+	# builds the test prefix's bcryptprimitives.dll; locales' sources give
+	# Wine the languages the Windows build is tested in (localedef)
+	wine wine64 gcc-mingw-w64-x86-64-win32 locales)
 missing=()
 for p in "${debs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,11 @@ type proc struct {
 }
 
 func startWine(program string, args ...string) (*proc, error) {
+	return startWineWith(nil, program, args...)
+}
+
+// startWineWith is startWine with more environment variables (LANG=…).
+func startWineWith(env []string, program string, args ...string) (*proc, error) {
 	dir, err := os.MkdirTemp(root, "proc")
 	if err != nil {
 		return nil, err
@@ -195,7 +201,7 @@ func startWine(program string, args ...string) (*proc, error) {
 	}
 	defer stderr.Close()
 	p.cmd = exec.Command("wine", append([]string{program}, args...)...)
-	p.cmd.Env = wineEnv
+	p.cmd.Env = append(slices.Clip(wineEnv), env...)
 	p.cmd.Dir = root
 	p.cmd.Stdout, p.cmd.Stderr = stdout, stderr
 	if err := p.cmd.Start(); err != nil {
