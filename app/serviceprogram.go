@@ -34,6 +34,8 @@ type serviceProgram struct {
 	done chan struct{} // closed when the watch has stopped the share
 	mu   sync.Mutex
 	sh   *share // the share now; nil between a failure and its restart
+	// tn shares on the tailnet, with the tailnet setting (servicetailnet.go).
+	tn *serviceTailnet
 }
 
 func (p *serviceProgram) Start(service.Service) error {
@@ -64,6 +66,11 @@ func (p *serviceProgram) Start(service.Service) error {
 	}
 	p.end, p.done, p.sh = end, make(chan struct{}), sh
 	p.log.Info("service sharing", "target", s.Target, "url", s.baseURL(), "settings", p.paths.SettingsFile())
+	if s.Tailnet {
+		if p.tn, err = startServiceTailnet(life, p.paths, s, p.log, p.sharing); err != nil {
+			p.log.Warn("cannot share on the tailnet", "err", err)
+		}
+	}
 	// The recordings' limits, as the tray applies them when sharing starts.
 	if removed, err := recordings.Prune(p.paths.Recordings, s.recordLimits(), time.Now()); err != nil || len(removed) > 0 {
 		p.log.Info("recordings removed by the limits", "files", removed, "err", err)
@@ -116,6 +123,9 @@ func (p *serviceProgram) watch(life context.Context, s settings, sh *share) {
 		p.sh = sh
 		p.mu.Unlock()
 		p.log.Info("service sharing again", "target", s.Target, "url", s.baseURL())
+		if p.tn != nil {
+			p.tn.serve(life)
+		}
 	}
 }
 
@@ -130,6 +140,9 @@ func (p *serviceProgram) Stop(service.Service) error {
 	if p.end != nil {
 		p.end()
 		<-p.done
+	}
+	if p.tn != nil {
+		p.tn.close()
 	}
 	p.log.Info("service stopped")
 	return nil
