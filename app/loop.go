@@ -21,6 +21,7 @@ func (a *trayApp) Run(ctx context.Context) error {
 	if a.cfg.headless {
 		return a.runHeadless()
 	}
+	a.removeOfferCopies() // a tray that did not stop left them
 	if a.cfg.changes != nil {
 		a.update(a.cfg.changes)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 )
 
@@ -60,15 +61,21 @@ func (a *trayApp) offerFile() {
 	w := a.st.Words
 	go func() {
 		path, ok, err := a.cfg.chooser.Choose(a.life, w.Sprintf("Choose a file for the viewers"))
+		if errors.Is(err, errNoDialog) { // a page chooses instead (offerpage.go)
+			a.post(func() { a.openPage("offer") })
+			return
+		}
 		if err != nil {
-			a.notify(w.Sprintf("File not offered"), err.Error())
+			a.log.Info("no file chosen", "err", err)
+			a.notify(w.Sprintf("File not offered"), reason(w, err))
 		}
 		if !ok || err != nil {
 			return
 		}
 		o, err := sh.srv.OfferFile(path)
 		if err != nil {
-			a.notify(w.Sprintf("File not offered"), filepath.Base(path)+": "+err.Error())
+			a.log.Info("file not offered", "path", path, "err", err)
+			a.notify(w.Sprintf("File not offered"), filepath.Base(path)+": "+reason(w, err))
 			return
 		}
 		a.notify(w.Sprintf("File offered"), w.Sprintf("%s is offered to every viewer until you withdraw it or stop sharing.", o.Name))

@@ -70,6 +70,8 @@ func (p *settingsPage) stateFor(r *http.Request) (state, words.Printer) {
 func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/")
 	switch {
+	case rest == "offer":
+		p.serveOffer(w, r)
 	case r.Method == http.MethodPost && (rest == "" || rest == "help"):
 		if rest == "help" {
 			p.openSystemSetting(w, r)

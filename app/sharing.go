@@ -150,6 +150,7 @@ func (a *trayApp) stopSharing() {
 		}
 	}
 	wg.Wait()
+	a.removeOfferCopies() // their offers ended with the shares
 	a.syncTailnet()
 	a.log.Info("stopped sharing")
 }

@@ -28,8 +28,8 @@ type axeFinding struct {
 	} `json:"nodes"`
 }
 
-// TestLocalPagesAreAccessible: the real tray's settings, about and help
-// pages (opened from its menu: About), in English, German and Japanese, pass
+// TestLocalPagesAreAccessible: the real tray's settings, about, help and
+// offer pages (opened from its menu: About), in English, German and Japanese, pass
 // axe-core (npm, e2e/clients) in headless Chromium: no violation of any
 // impact above minor.
 func TestLocalPagesAreAccessible(t *testing.T) {
@@ -60,7 +60,7 @@ func TestLocalPagesAreAccessible(t *testing.T) {
 	ctx, stop := context.WithTimeout(ctx, time.Minute)
 	defer stop()
 	for _, lang := range []string{"en", "de", "ja"} {
-		for _, page := range []string{"", "about", "help"} {
+		for _, page := range []string{"", "about", "help", "offer"} {
 			var found []axeFinding
 			var htmlLang string
 			err := chromedp.Do(ctx,

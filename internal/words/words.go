@@ -50,7 +50,7 @@ var tags = []language.Tag{
 // features add each feature's words (internal/words/FEATURE.go) to the
 // languages' catalogues.
 var features = []func(){
-	adviceWords, commandWords, consentWords, filesWords, headlessWords, localNoteWords, localPageWords,
+	adviceWords, commandWords, consentWords, filesWords, headlessWords, localNoteWords, localPageWords, offerPageWords,
 	pageWords, reasonWords, shareWords, tailnetWords, tailnetNameWords, trayWords,
 }
 
