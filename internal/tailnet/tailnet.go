@@ -10,6 +10,7 @@ package tailnet
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -20,17 +21,10 @@ import (
 
 	"tailscale.com/client/local"
 	"tailscale.com/envknob"
-	"tailscale.com/feature/buildfeatures"
 	"tailscale.com/ipn"
 	"tailscale.com/logtail"
 	"tailscale.com/tsnet"
 )
-
-// HostListener tells that this build's node listens on the host's network
-// too: Tailscale's peer API, which a userspace node serves on a port of every
-// interface. vncbridge is built without it (the Makefile's
-// -tags=ts_omit_peerapiserver); a build with it still works, and says so.
-const HostListener = buildfeatures.HasPeerAPIServer
 
 // Config says which node to start.
 type Config struct {
@@ -52,6 +46,10 @@ type Config struct {
 	OnState func(state string)
 	// Logf receives Tailscale's own (verbose) log; nil discards it.
 	Logf func(format string, args ...any)
+	// FunnelTLS is the TLS of the public (Funnel) listener; nil is the
+	// node's own certificate from the tailnet (tests give one of their
+	// own: the test tailnet has no certificate authority).
+	FunnelTLS *tls.Config
 }
 
 // Node is a running tailnet node.
@@ -142,11 +140,15 @@ func (n *Node) watch(w *local.IPNBusWatcher) {
 				n.cfg.OnLoginURL(*note.BrowseToURL)
 			}
 		}
+		running := note.State != nil && *note.State == ipn.Running
+		if running || note.NetMap != nil {
+			n.shutHostListener()
+		}
 		if note.State != nil {
 			st := note.State.String()
 			n.mu.Lock()
 			n.state = st
-			if *note.State == ipn.Running {
+			if running {
 				n.authURL = ""
 				select {
 				case <-n.running:

@@ -6,8 +6,22 @@
 package tailnettest
 
 import (
+	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"math/big"
+	"net"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
+	"time"
 
 	"tailscale.com/net/netns"
 	"tailscale.com/tailcfg"
@@ -32,6 +46,9 @@ type Options struct {
 	RequireAuth bool
 	// Verbose logs the coordination server's and the relay's lines.
 	Verbose bool
+	// NoFunnel is a tailnet whose policy lacks Funnel: its nodes have
+	// HTTPS and not the "funnel" attribute.
+	NoFunnel bool
 }
 
 // Control is a running test tailnet.
@@ -63,6 +80,12 @@ func Start(t testing.TB, o Options) *Control {
 		AllNodesSameUser: o.SameUser,
 		Logf:             logf,
 	}
+	if o.NoFunnel {
+		c.DefaultNodeCapabilities = &tailcfg.NodeCapMap{
+			tailcfg.CapabilityHTTPS:                      nil,
+			tailcfg.CapabilityFunnelPorts + "?ports=443": nil,
+		}
+	}
 	c.HTTPTestServer = httptest.NewUnstartedServer(c)
 	c.HTTPTestServer.Start()
 	t.Cleanup(c.HTTPTestServer.Close)
@@ -89,4 +112,114 @@ func (c *Control) GiveNodeTo(t testing.TB, hostname, owner string) {
 	}
 	node.User = of.User
 	c.UpdateNode(node)
+}
+
+// MakeIngress makes the node named hostname a Funnel ingress node, as
+// Tailscale's relays are: the other nodes see it as a peer that reaches
+// their peer API alone (UnsignedPeerAPIOnly).
+func (c *Control) MakeIngress(t testing.TB, hostname string) {
+	t.Helper()
+	for _, n := range c.AllNodes() {
+		if n.Hostinfo.Hostname() == hostname {
+			c.SetUnsignedPeerAPIOnly(n.Key, true)
+			return
+		}
+	}
+	t.Fatalf("tailnettest: no node %q on the test tailnet", hostname)
+}
+
+// A Dialer dials over a tailnet (a node).
+type Dialer interface {
+	Dial(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// DialIngress plays a Funnel relay: from an ingress node, it asks the
+// peer API at peerAPI ("http://100.64.0.1:45678", the target node's) for a
+// connection to target ("NAME.TAILNET.ts.net:443") on behalf of the
+// public address src, as Tailscale's relays do (POST /v0/ingress); the
+// connection returned carries what the person on the internet sends (TLS
+// to the target's name). A refusal is an error with the peer API's status
+// and answer.
+func DialIngress(ctx context.Context, from Dialer, peerAPI, src, target string) (net.Conn, error) {
+	u, err := url.Parse(peerAPI)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := from.Dial(ctx, "tcp", u.Host)
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	req, _ := http.NewRequest("POST", "/v0/ingress", nil)
+	req.Host = u.Host
+	req.Header.Set("Tailscale-Ingress-Src", src)
+	req.Header.Set("Tailscale-Ingress-Target", target)
+	if err := req.Write(conn); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, req)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if res.StatusCode != http.StatusSwitchingProtocols {
+		body := make([]byte, 512)
+		n, _ := res.Body.Read(body)
+		conn.Close()
+		return nil, fmt.Errorf("ingress refused: %s %q", res.Status, body[:n])
+	}
+	conn.SetDeadline(time.Time{})
+	return &bufferedConn{Conn: conn, r: br}, nil
+}
+
+type bufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// Certificate makes a certificate authority and, signed by it, a
+// certificate for the names (the test tailnet has no authority of its
+// own): the certificate for a node's listener, and the pool a client
+// trusts it by. Both are valid for an hour.
+func Certificate(t testing.TB, names ...string) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "vncbridge test tailnet CA"},
+		NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
+		NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	return tls.Certificate{Certificate: [][]byte{der, caDER}, PrivateKey: key}, pool
 }
