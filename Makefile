@@ -5,10 +5,6 @@ GO      ?= go
 BIN     := bin/vncbridge
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
-# Tailscale's peer API is left out of the embedded tailnet node (tsnet): in a
-# userspace node it would listen on every interface of the host, and sharing
-# on a tailnet promises nothing listens there (internal/tailnet).
-export GOFLAGS := $(strip $(shell $(GO) env GOFLAGS) -tags=ts_omit_peerapiserver)
 
 .PHONY: all assets build run deps test lint cross dist e2e wine bench screenshot screenshots clean
 

@@ -233,9 +233,6 @@ func (a *trayApp) startTailnet(hostname, control string) {
 	a.tn = tn
 	a.st.Tailnet = tailnetState{}
 	a.log.Info("tailnet node started", "hostname", hostname)
-	if tailnet.HostListener {
-		a.log.Warn("this build's Tailscale node serves its peer API on a port of the host (build with -tags=ts_omit_peerapiserver, as the Makefile does, to leave it out)")
-	}
 	life := a.life
 	a.background(func() {
 		err := node.Running(life)

@@ -36,7 +36,7 @@ func TestDesktopOnTheTailnetInChromium(t *testing.T) {
 	d := startDesktop(t, art)
 
 	bin := filepath.Join(t.TempDir(), "vncbridge")
-	if out, err := exec.Command("go", "build", "-tags=ts_omit_peerapiserver", "-o", bin, "vncbridge/cmd/vncbridge").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "vncbridge/cmd/vncbridge").CombinedOutput(); err != nil {
 		t.Fatalf("building vncbridge: %v\n%s", err, out)
 	}
 	config := t.TempDir()

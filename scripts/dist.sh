@@ -26,9 +26,6 @@ else
 fi
 fileversion=${version//\~/-} # for file names and the .app
 ldflags="-s -w -X main.version=$describe"
-# Without Tailscale's peer API, as the Makefile builds (a userspace tailnet
-# node would serve it on a port of every host interface).
-tags=ts_omit_peerapiserver
 
 out=dist
 stage=$out/stage
@@ -49,7 +46,7 @@ cp "$novnc/LICENSE.txt" "$docs/noVNC-LICENSE.txt"
 cp "$novnc/AUTHORS" "$docs/noVNC-AUTHORS.txt"
 
 build() { # GOOS GOARCH OUTPUT [extra ldflags]
-	CGO_ENABLED=0 GOOS=$1 GOARCH=$2 $GO build -trimpath -tags="$tags" -ldflags "$ldflags ${4:-}" -o "$3" ./cmd/vncbridge
+	CGO_ENABLED=0 GOOS=$1 GOARCH=$2 $GO build -trimpath -ldflags "$ldflags ${4:-}" -o "$3" ./cmd/vncbridge
 }
 
 # The Go modules built into the binary, for the notices.
@@ -149,7 +146,7 @@ if [ "$(uname)" = Darwin ]; then
 	mac=$stage/macos
 	mkdir -p "$mac"
 	for arch in amd64 arm64; do
-		CGO_ENABLED=1 GOOS=darwin GOARCH=$arch $GO build -trimpath -tags="$tags" -ldflags "$ldflags" -o "$mac/vncbridge-$arch" ./cmd/vncbridge
+		CGO_ENABLED=1 GOOS=darwin GOARCH=$arch $GO build -trimpath -ldflags "$ldflags" -o "$mac/vncbridge-$arch" ./cmd/vncbridge
 	done
 	if command -v lipo >/dev/null; then
 		lipo -create -output "$mac/vncbridge" "$mac/vncbridge-amd64" "$mac/vncbridge-arm64"

@@ -81,12 +81,11 @@ type headless struct {
 	stderr testnet.LogBuffer
 }
 
-// buildVncbridge builds the command as the Makefile does: without
-// Tailscale's peer API, which would listen on the host.
+// buildVncbridge builds the command as the Makefile does.
 func buildVncbridge(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "vncbridge")
-	if out, err := exec.Command("go", "build", "-tags=ts_omit_peerapiserver", "-o", bin, "vncbridge/cmd/vncbridge").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "vncbridge/cmd/vncbridge").CombinedOutput(); err != nil {
 		t.Fatalf("building vncbridge: %v\n%s", err, out)
 	}
 	return bin

@@ -172,4 +172,3 @@ func TestFunnelNotAllowed(t *testing.T) {
 		t.Fatalf("error %v (%#v), want a FunnelUnavailableError naming https://tailscale.com/s/no-funnel", err, fe)
 	}
 }
-
