@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -222,4 +223,27 @@ func Certificate(t testing.TB, names ...string) (tls.Certificate, *x509.CertPool
 	pool := x509.NewCertPool()
 	pool.AddCert(ca)
 	return tls.Certificate{Certificate: [][]byte{der, caDER}, PrivateKey: key}, pool
+}
+
+// PeerAPI is the address of the peer API of the node named hostname
+// ("http://100.64.0.1:45678"), as the node told the coordination server;
+// it waits up to a minute for the node to tell it.
+func (c *Control) PeerAPI(t testing.TB, hostname string) string {
+	t.Helper()
+	var found string
+	testnet.WaitWithin(t, time.Minute, "the peer API of "+hostname, func() bool {
+		for _, n := range c.AllNodes() {
+			if n.Hostinfo.Hostname() != hostname || len(n.Addresses) == 0 {
+				continue
+			}
+			for _, s := range n.Hostinfo.Services().All() {
+				if s.Proto == tailcfg.PeerAPI4 && s.Port != 0 {
+					found = "http://" + net.JoinHostPort(n.Addresses[0].Addr().String(), strconv.Itoa(int(s.Port)))
+					return true
+				}
+			}
+		}
+		return false
+	})
+	return found
 }
