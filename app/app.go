@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"io/fs"
@@ -122,6 +123,9 @@ type config struct {
 	// tailnetAuthKey logs the tailnet node in without a person ("": the
 	// login page).
 	tailnetAuthKey string
+	// funnelTLS is the TLS of the public (Funnel) listener (nil: the
+	// node's certificate from the tailnet; tests give their own).
+	funnelTLS *tls.Config
 }
 
 // trayApp is the tray application: one state, one event loop.

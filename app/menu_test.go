@@ -49,7 +49,7 @@ func TestMenuStopped(t *testing.T) {
 		t.Fatalf("status item %+v", m[0])
 	}
 	if got := strings.Join(titles(m), "|"); got != "Stopped|Start sharing|Open in browser|Listen port|Target VNC server|"+
-		"Record sessions|Recordings…|Keep recordings|Allow other computers|Share on my tailnet|Run in background|About vncbridge 1.2.3|Quit" {
+		"Record sessions|Recordings…|Keep recordings|Allow other computers|Share on my tailnet|Share on the internet (Funnel)|Run in background|About vncbridge 1.2.3|Quit" {
 		t.Fatalf("menu %s", got)
 	}
 	ports := child(t, m, "Listen port").Children

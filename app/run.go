@@ -33,10 +33,11 @@ type Options struct {
 	// a locale name ("de", "pt-BR", "ja_JP.UTF-8"); "" is the language
 	// setting, else the system's language.
 	Language string
-	// Tailnet, TailnetHostname and TailnetControlURL, when set, change the
+	// Tailnet, Funnel, TailnetHostname and TailnetControlURL, when set, change the
 	// saved tailnet settings; TailnetAuthKey (not saved) logs the node in
 	// without a person.
 	Tailnet           *bool
+	Funnel            *bool
 	TailnetHostname   string
 	TailnetControlURL string
 	TailnetAuthKey    string
@@ -130,7 +131,7 @@ func trayHost() error {
 // saved ones; nil when there are none.
 func (opt Options) changes() func(*settings) {
 	if opt.Port == 0 && opt.Target == "" && opt.Record == nil && opt.AllowRemote == nil &&
-		opt.Tailnet == nil && opt.TailnetHostname == "" && opt.TailnetControlURL == "" {
+		opt.Tailnet == nil && opt.Funnel == nil && opt.TailnetHostname == "" && opt.TailnetControlURL == "" {
 		return nil
 	}
 	return func(s *settings) {
@@ -153,6 +154,9 @@ func (opt Options) changes() func(*settings) {
 		}
 		if opt.Tailnet != nil {
 			s.Tailnet = *opt.Tailnet
+		}
+		if opt.Funnel != nil {
+			s.Funnel = *opt.Funnel
 		}
 		if opt.TailnetHostname != "" {
 			s.TailnetHostname = opt.TailnetHostname

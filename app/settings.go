@@ -71,6 +71,9 @@ type settings struct {
 	// (the tailnet's ACLs decide); unset or false, only the devices of the
 	// person sharing.
 	TailnetAnyUser *bool `json:"tailnet_any_user,omitempty"`
+	// Funnel shares on the internet too, through Tailscale Funnel, while
+	// sharing on the tailnet (funnel.go).
+	Funnel bool `json:"funnel,omitempty"`
 }
 
 // askToJoin tells whether viewers need the sharer's consent; canAsk is

@@ -323,7 +323,10 @@ func isAddrInUse(err error) bool {
 // refused, and the log says why.
 func consentPolicy(s settings, o shareOptions) func(ctx context.Context, v proxy.Viewer) proxy.Decision {
 	always := s.askToJoin(o.consent != nil)
-	if !always && o.keptOut == nil {
+	// A viewer from the internet (Funnel) is asked about whenever someone
+	// can answer, whatever the settings say (funnel.go).
+	askPublic := s.Tailnet && s.Funnel && o.consent != nil
+	if !always && !askPublic && o.keptOut == nil {
 		return nil
 	}
 	ask := o.consent
@@ -344,7 +347,7 @@ func consentPolicy(s settings, o shareOptions) func(ctx context.Context, v proxy
 			keys = keptOutKeys(v, thisComputer)
 			kept = o.keptOut.has(keys)
 		}
-		if !always && !kept {
+		if !always && !kept && !(askPublic && funnelViewers.has(v.Address)) {
 			return proxy.Allow
 		}
 		d, err := ask(ctx, v)

@@ -32,6 +32,8 @@ type tailnetState struct {
 	HTTPSOff bool
 	// Err says why the tailnet share does not run.
 	Err string
+	// Funnel is the share on the internet, when its setting is on.
+	Funnel funnelState
 }
 
 // tailnetRun is the running node and the share's listeners on it.
@@ -175,7 +177,7 @@ func (a tailnetAuth) Authenticate(r *http.Request) error {
 		return err
 	}
 	auth := a.shareAuth
-	if isTailnet {
+	if isTailnet || funnelViewers.has(r.RemoteAddr) {
 		auth.local = false // its refusals speak of the link, not of this computer's menu
 	}
 	return auth.Authenticate(r)
@@ -221,6 +223,7 @@ func (a *trayApp) startTailnet(hostname, control string) {
 		Hostname:   hostname,
 		ControlURL: control,
 		AuthKey:    a.cfg.tailnetAuthKey,
+		FunnelTLS:  a.cfg.funnelTLS,
 		OnLoginURL: func(u string) { a.post(func() { a.tailnetLogin(tn, u) }) },
 		Logf:       func(format string, args ...any) { a.log.Debug("tailscale: " + fmt.Sprintf(format, args...)) },
 	})
@@ -292,11 +295,12 @@ func (a *trayApp) listenTailnet() {
 			}
 			tn.share = a.share
 			first := a.st.Tailnet.URL == ""
-			a.st.Tailnet = tailnetState{URL: sh.URL, HTTPSOff: !sh.HTTPS}
+			a.st.Tailnet = tailnetState{URL: sh.URL, HTTPSOff: !sh.HTTPS, Funnel: a.st.Tailnet.Funnel}
 			a.log.Info("sharing on the tailnet", "url", sh.URL, "as", self.Login)
 			if first && a.cfg.headless {
 				fmt.Fprintln(a.cfg.out, a.st.Words.Sprintf("vncbridge: sharing on the tailnet at %s", a.tailnetURL()))
 			}
+			a.listenFunnel()
 			return
 		}
 	}
@@ -340,7 +344,7 @@ func (a *trayApp) endTailnetSessions() (wait func()) {
 			continue
 		}
 		for _, v := range sh.srv.Viewers() {
-			if tailnetViewers.has(v.Address) && sh.srv.Disconnect(v.ID, tailnetGone) == nil {
+			if (tailnetViewers.has(v.Address) || funnelViewers.has(v.Address)) && sh.srv.Disconnect(v.ID, tailnetGone) == nil {
 				ending = append(ending, open{sh.srv, v.ID})
 			}
 		}

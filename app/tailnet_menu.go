@@ -17,7 +17,7 @@ func (a *trayApp) tailnetMenu(st state) []menuItem {
 	items := []menuItem{{Title: w.Sprintf("Share on my tailnet"), Checkbox: true, Checked: s.Tailnet,
 		Tooltip: "Tailscale", Action: a.do(a.toggleTailnet)}}
 	if !s.Tailnet {
-		return items
+		return append(items, a.funnelMenu(st)...)
 	}
 	if st.Sharing {
 		switch {
@@ -32,6 +32,7 @@ func (a *trayApp) tailnetMenu(st state) []menuItem {
 			items = append(items, menuItem{Title: w.Sprintf("Tailnet: %s", tn.Err), Disabled: true})
 		}
 	}
+	items = append(items, a.funnelMenu(st)...)
 	items = append(items,
 		menuItem{Title: w.Sprintf("Only my own devices"), Checkbox: true, Checked: s.tailnetOwnOnly(), Action: a.do(a.toggleOwnDevices)},
 		menuItem{Title: w.Sprintf("Name on my tailnet…"), Tooltip: s.tailnetHostname(), Action: a.do(a.askTailnetName)},

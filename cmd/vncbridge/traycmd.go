@@ -37,6 +37,7 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	record := flags.Bool("record", false, "record every session into the recordings folder (--record=false: stop)")
 	remote := flags.Bool("allow-remote", false, "let other computers connect, with TLS and a secret link (--allow-remote=false: stop)")
 	tailnetOn := flags.Bool("tailnet", false, "share on your tailnet too, through an embedded Tailscale node (--tailnet=false: stop)")
+	funnel := flags.Bool("funnel", false, "while sharing on your tailnet, share on the internet too, through Tailscale Funnel: a public link with the secret token (--funnel=false: stop)")
 	tailnetHost := flags.String("tailnet-hostname", "", "the node's `name` on the tailnet (default: vncbridge- and this computer's short host name)")
 	tailnetControl := flags.String("tailnet-control-url", "", "the tailnet's coordination server `URL` (default: Tailscale's; a Headscale server works too)")
 	tailnetKeyFile := flags.String("tailnet-authkey-file", "", "log the tailnet node in with the Tailscale auth key in `FILE` (default: $TS_AUTHKEY, else the login page)")
@@ -92,6 +93,9 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	if flags.Changed("tailnet") {
 		opt.Tailnet = tailnetOn
 	}
+	if flags.Changed("funnel") {
+		opt.Funnel = funnel
+	}
 	opt.TailnetHostname, opt.TailnetControlURL = *tailnetHost, *tailnetControl
 	key, err := tailnetAuthKey(*tailnetKeyFile)
 	if err != nil {
@@ -120,7 +124,7 @@ func runTray(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, app.ErrAlreadyRunning):
 		fmt.Fprintln(stdout, "vncbridge:", app.Reason(w, err))
 		var ignored []string
-		for _, name := range []string{"port", "target", "record", "allow-remote", "headless", "language", "tailnet", "tailnet-hostname", "tailnet-control-url"} {
+		for _, name := range []string{"port", "target", "record", "allow-remote", "headless", "language", "tailnet", "funnel", "tailnet-hostname", "tailnet-control-url"} {
 			if flags.Changed(name) {
 				ignored = append(ignored, "--"+name)
 			}

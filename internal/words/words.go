@@ -50,8 +50,8 @@ var tags = []language.Tag{
 // features add each feature's words (internal/words/FEATURE.go) to the
 // languages' catalogues.
 var features = []func(){
-	adviceWords, commandWords, consentWords, filesWords, headlessWords, localNoteWords, localPageWords, offerPageWords,
-	pageWords, reasonWords, shareWords, tailnetWords, tailnetNameWords, trayWords,
+	adviceWords, commandWords, consentWords, filesWords, funnelWords, headlessWords, localNoteWords, localPageWords,
+	offerPageWords, pageWords, reasonWords, shareWords, tailnetWords, tailnetNameWords, trayWords,
 }
 
 // loading are the dictionaries while features add to them.

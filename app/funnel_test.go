@@ -1,0 +1,190 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gobwas/ws"
+
+	"vncbridge/internal/tailnet"
+	"vncbridge/internal/tailnet/tailnettest"
+	"vncbridge/internal/testnet"
+	"vncbridge/proxy"
+)
+
+// Share on the internet (Funnel), in a network namespace with lo alone: a
+// node the test tailnet marks as a Funnel ingress node plays Tailscale's
+// relays, bringing the connections of someone on the internet (a public
+// address) to the share's public listener through its peer API. Without
+// the token they are refused, and told why; with it the person sharing is
+// asked first (though the settings ask about nobody), the viewer is named
+// by its public address and gets a real desktop (Xvnc). Turning Funnel off
+// ends the public listener at once, and the open session goes on.
+func TestShareOnTheInternet(t *testing.T) {
+	if !testnet.RunInLoopbackNamespace(t) {
+		return
+	}
+	c := tailnettest.Start(t, tailnettest.Options{SameUser: true})
+	host := "desk." + tailnettest.Domain
+	cert, pool := tailnettest.Certificate(t, host)
+	asked := &recorder{}
+	no := false
+	h := startApp(t, settings{Port: freePort(t), Target: testnet.StartXvnc(t), TailnetHostname: "desk", TailnetControlURL: c.URL, AskToJoin: &no},
+		func(cfg *config) {
+			cfg.funnelTLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+			cfg.consenter = fakeConsenter{answer: proxy.Allow, asked: asked}
+		})
+	if it, ok := h.item("Share on the internet (Funnel)"); !ok || !it.Disabled || it.Checked {
+		t.Fatalf("Funnel while tailnet sharing is off: %+v (found %v), want it there, disabled", it, ok)
+	}
+	h.click("Share on my tailnet")
+	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
+	if _, ok := h.item("Copy internet link"); ok {
+		t.Fatal("Copy internet link before Funnel was turned on")
+	}
+	h.click("Share on the internet (Funnel)")
+	testnet.WaitFor(t, "Copy internet link", func() bool { _, ok := h.item("Copy internet link"); return ok })
+	h.click("Copy internet link")
+	link := "https://" + host + "/?token=" + testToken
+	testnet.WaitFor(t, "the internet link in the clipboard", func() bool { return slices.Contains(h.clip.list(), link) })
+	if s, _ := loadSettings(h.paths); !s.Funnel {
+		t.Error("the Funnel setting is not saved")
+	}
+
+	relay, ctx := viewerNode(t, c.URL)
+	c.MakeIngress(t, "viewer")
+	nodes := make(chan *tailnet.Node, 1)
+	h.app.post(func() { nodes <- h.app.tn.node })
+	peerAPI, err := (<-nodes).PeerAPI(ctx)
+	if err != nil || len(peerAPI) == 0 {
+		t.Fatalf("the share's peer API: %v %v", peerAPI, err)
+	}
+	const public = "203.0.113.7" // someone on the internet
+	open := func(path string) (net.Conn, *bufio.Reader, *http.Response, error) {
+		return openPublic(ctx, relay, peerAPI[0], public+":4321", host, pool, path)
+	}
+
+	// Without the token: refused, with the reason.
+	var res *http.Response
+	if !testnet.Poll(30*time.Second, 100*time.Millisecond, func() bool {
+		var conn net.Conn
+		conn, _, res, err = open("/websockify")
+		if err != nil {
+			return false
+		}
+		conn.Close()
+		return true
+	}) {
+		t.Fatalf("through Funnel: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "this share is opened with its link, which carries the token") {
+		t.Fatalf("without the token: %s %q, want 401 and the reason", res.Status, body)
+	}
+	if got := asked.list(); len(got) > 0 {
+		t.Errorf("asked about %v, refused for want of the token", got)
+	}
+
+	// With it: asked about, named by the public address, on the desktop.
+	conn, br, res, err := open("/websockify?token=" + testToken)
+	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("with the token: %v %v, want 101", res, err)
+	}
+	defer conn.Close()
+	frame := make([]byte, 2+12)
+	if _, err := io.ReadFull(br, frame); err != nil || string(frame[2:]) != "RFB 003.008\n" {
+		t.Fatalf("greeting %q (%v), want Xvnc's", frame, err)
+	}
+	if got := asked.list(); len(got) != 1 || !strings.HasPrefix(got[0], public+":") {
+		t.Errorf("asked about %v, want the viewer from the internet once", got)
+	}
+	if !testnet.Poll(10*time.Second, 10*time.Millisecond, func() bool {
+		it, _ := h.item("Viewers")
+		return slices.ContainsFunc(it.Children, func(v menuItem) bool { return strings.Contains(v.Title, public) })
+	}) {
+		it, _ := h.item("Viewers")
+		t.Fatalf("the Viewers menu %q: want the viewer named by %s", titles(it.Children), public)
+	}
+
+	// Off: the public listener is gone at once; the open session goes on.
+	h.click("Share on the internet (Funnel)")
+	testnet.WaitFor(t, "Copy internet link to go", func() bool { _, ok := h.item("Copy internet link"); return !ok })
+	if c2, _, res, err := open("/websockify?token=" + testToken); err == nil {
+		c2.Close()
+		t.Fatalf("a new viewer through Funnel after it was turned off: %s", res.Status)
+	}
+	if _, ok := h.item("Copy tailnet link"); !ok {
+		t.Error("sharing on the tailnet stopped with Funnel")
+	}
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if err := ws.WriteFrame(conn, ws.MaskFrame(ws.NewBinaryFrame([]byte("RFB 003.008\n")))); err != nil {
+		t.Fatalf("the open session after Funnel was turned off: %v", err)
+	}
+	hdr, err := ws.ReadHeader(br)
+	if err != nil {
+		t.Fatalf("the open session after Funnel was turned off: %v", err)
+	}
+	types := make([]byte, hdr.Length)
+	if _, err := io.ReadFull(br, types); err != nil || hdr.OpCode != ws.OpBinary || len(types) < 2 || types[0] == 0 {
+		t.Fatalf("the desktop's security types %q (%v %v), want them after Funnel was turned off", types, hdr.OpCode, err)
+	}
+}
+
+// openPublic plays someone on the internet at src reaching host through
+// Funnel (relay is the ingress node; peerAPI the share's peer API): TLS to
+// host, trusted by pool, and a WebSocket request for path. The reader
+// holds what follows the answer.
+func openPublic(ctx context.Context, relay *tailnet.Node, peerAPI, src, host string, pool *x509.CertPool, path string) (net.Conn, *bufio.Reader, *http.Response, error) {
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	raw, err := tailnettest.DialIngress(dctx, relay, peerAPI, src, host+":443")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	conn := tls.Client(raw, &tls.Config{RootCAs: pool, ServerName: host})
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if err := conn.HandshakeContext(dctx); err != nil {
+		raw.Close()
+		return nil, nil, nil, err
+	}
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n", path, host)
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		conn.Close()
+		return nil, nil, nil, err
+	}
+	conn.SetDeadline(time.Time{})
+	return conn, br, res, nil
+}
+
+// A tailnet whose policy lacks Funnel: the menu says so in plain words, and
+// its item opens the page that tells how to allow it.
+func TestFunnelNotAllowedInTheTailnet(t *testing.T) {
+	if !testnet.RunInLoopbackNamespace(t) {
+		return
+	}
+	c := tailnettest.Start(t, tailnettest.Options{SameUser: true, NoFunnel: true})
+	h := startApp(t, settings{Port: freePort(t), Target: testnet.Echo(t), TailnetHostname: "desk", TailnetControlURL: c.URL, Tailnet: true, Funnel: true})
+	h.click("Start sharing")
+	const why = "Your tailnet does not allow Funnel: allow it in Tailscale"
+	testnet.WaitFor(t, "the menu to say Funnel is not allowed", func() bool { _, ok := h.item(why); return ok })
+	if _, ok := h.item("Copy tailnet link"); !ok {
+		t.Error("sharing on the tailnet stopped for want of Funnel")
+	}
+	h.click(why)
+	testnet.WaitFor(t, "Tailscale's page on Funnel to open", func() bool {
+		return slices.Contains(h.opener.list(), "https://tailscale.com/s/no-funnel")
+	})
+}
