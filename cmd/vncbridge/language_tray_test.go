@@ -35,10 +35,10 @@ type trayWords struct{ stopped, sharing []string }
 var asciiWord = regexp.MustCompile(`[A-Za-z]{3,}`)
 
 // notEnglish are words of the English menu that other languages use too:
-// names (Tailscale's "tailnet" among them), and words German shares with
+// names (Tailscale's "tailnet" and "Funnel" among them), and words German shares with
 // English.
 var notEnglish = []string{"vncbridge", "vnc", "gib", "http", "https", "localhost", "dev", "computer", "server",
-	"port", "browser", "link", "token", "tls", "go", "unknown", "linux", "start", "display", "wayland", "tailnet", "tailscale"}
+	"port", "browser", "link", "token", "tls", "go", "unknown", "linux", "start", "display", "wayland", "tailnet", "tailscale", "funnel", "internet"}
 
 // englishWords are the words of the English labels, in lower case, but
 // those of notEnglish.
