@@ -24,8 +24,9 @@ type funnelState struct {
 	// URL is the public address, without the token, once served.
 	URL string
 	// AllowURL is Tailscale's page that says how to allow Funnel, when the
-	// tailnet does not ("" otherwise).
-	AllowURL string
+	// tailnet does not ("" otherwise); NeedsHTTPS: what it lacks is HTTPS.
+	AllowURL   string
+	NeedsHTTPS bool
 	// Err says why the share is not on the internet.
 	Err string
 }
@@ -50,7 +51,7 @@ func (a *trayApp) listenFunnel() {
 	if err != nil {
 		fs := funnelState{Err: err.Error()}
 		if fe := (*tailnet.FunnelUnavailableError)(nil); errors.As(err, &fe) {
-			fs.AllowURL = fe.URL
+			fs.AllowURL, fs.NeedsHTTPS = fe.URL, fe.NeedsHTTPS
 			if fs.AllowURL == "" {
 				fs.AllowURL = tailscaleFunnelHelp
 			}
@@ -59,7 +60,9 @@ func (a *trayApp) listenFunnel() {
 		a.st.Tailnet.Funnel = fs
 		a.log.Warn("cannot share on the internet (Funnel)", "err", err)
 		if first && a.cfg.headless {
-			if fs.AllowURL != "" {
+			if fs.NeedsHTTPS {
+				fmt.Fprintln(a.cfg.out, w.Sprintf("vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s", fs.AllowURL))
+			} else if fs.AllowURL != "" {
 				fmt.Fprintln(a.cfg.out, w.Sprintf("vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s", fs.AllowURL))
 			} else {
 				fmt.Fprintln(a.cfg.out, w.Sprintf("vncbridge: cannot share on the internet (Funnel): %s", err.Error()))
@@ -104,9 +107,11 @@ func (a *trayApp) funnelMenu(st state) []menuItem {
 	case fs.URL != "":
 		items = append(items, menuItem{Title: w.Sprintf("Copy internet link"), Tooltip: fs.URL, Action: a.do(a.copyFunnelLink)})
 	case fs.AllowURL != "":
-		u := fs.AllowURL
-		items = append(items, menuItem{Title: w.Sprintf("Your tailnet does not allow Funnel: allow it in Tailscale"), Tooltip: u,
-			Action: a.do(func() { a.openLogin(u) })})
+		u, title := fs.AllowURL, w.Sprintf("Your tailnet does not allow Funnel: allow it in Tailscale")
+		if fs.NeedsHTTPS {
+			title = w.Sprintf("Funnel needs HTTPS in your tailnet: turn it on in Tailscale")
+		}
+		items = append(items, menuItem{Title: title, Tooltip: u, Action: a.do(func() { a.openLogin(u) })})
 	case fs.Err != "":
 		items = append(items, menuItem{Title: w.Sprintf("Funnel: %s", fs.Err), Disabled: true})
 	}

@@ -188,3 +188,44 @@ func TestFunnelNotAllowedInTheTailnet(t *testing.T) {
 		return slices.Contains(h.opener.list(), "https://tailscale.com/s/no-funnel")
 	})
 }
+
+// A tailnet with HTTPS off: the share is at http://NAME.TAILNET.ts.net/
+// over WireGuard, the menu says HTTPS is off and opens the admin page that
+// turns it on, and Funnel (which needs HTTPS) says where to turn it on.
+func TestTailnetWithoutHTTPS(t *testing.T) {
+	if !testnet.RunInLoopbackNamespace(t) {
+		return
+	}
+	c := tailnettest.Start(t, tailnettest.Options{SameUser: true, NoHTTPS: true})
+	host := "desk." + tailnettest.Domain
+	h := startApp(t, settings{Port: freePort(t), Target: testnet.Greeter(t, "RFB 003.008\n"), TailnetHostname: "desk", TailnetControlURL: c.URL})
+	h.click("Share on my tailnet")
+	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
+	h.click("Copy tailnet link")
+	link := "http://" + host + "/?token=" + testToken
+	testnet.WaitFor(t, "the plain HTTP link in the clipboard", func() bool { return slices.Contains(h.clip.list(), link) })
+	const off = "On the tailnet without HTTPS: turn it on in Tailscale's admin console"
+	if _, ok := h.item(off); !ok {
+		t.Fatalf("the menu %q does not say HTTPS is off", titles(h.menu()))
+	}
+	h.click(off)
+	testnet.WaitFor(t, "the admin page to open", func() bool { return slices.Contains(h.opener.list(), tailscaleDNSAdmin) })
+
+	viewer, ctx := viewerNode(t, c.URL)
+	conn, err := viewer.Dial(ctx, "tcp", host+":80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, res, err := openShare(conn, host); err != nil || res.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("the WebSocket over plain HTTP on the tailnet: %v %v", res, err)
+	}
+
+	h.click("Share on the internet (Funnel)")
+	const why = "Funnel needs HTTPS in your tailnet: turn it on in Tailscale"
+	testnet.WaitFor(t, "the menu to say Funnel needs HTTPS", func() bool { _, ok := h.item(why); return ok })
+	h.click(why)
+	testnet.WaitFor(t, "Tailscale's page on HTTPS to open", func() bool {
+		return slices.Contains(h.opener.list(), "https://tailscale.com/s/https")
+	})
+}

@@ -31,6 +31,9 @@ type FunnelUnavailableError struct {
 	// URL is Tailscale's page that says how to allow it ("" when the
 	// refusal names none).
 	URL string
+	// NeedsHTTPS: what is missing is HTTPS in the tailnet (Funnel needs
+	// its certificates).
+	NeedsHTTPS bool
 }
 
 func (e *FunnelUnavailableError) Error() string { return e.Err.Error() }
@@ -54,14 +57,14 @@ func (n *Node) ListenFunnel(ctx context.Context) (*Funnel, error) {
 	ln, err := n.srv.ListenFunnel("tcp", ":443", tsnet.FunnelOnly(), tsnet.FunnelTLSConfig(conf))
 	if err != nil {
 		if page := tailscalePage.FindString(err.Error()); page != "" || strings.Contains(err.Error(), "Funnel not available") {
-			return nil, &FunnelUnavailableError{Err: err, URL: strings.TrimRight(page, ".")}
+			return nil, &FunnelUnavailableError{Err: err, URL: strings.TrimRight(page, "."), NeedsHTTPS: strings.Contains(err.Error(), "HTTPS must be enabled")}
 		}
 		return nil, fmt.Errorf("listening on the internet (Funnel): %w", err)
 	}
 	domains := n.srv.CertDomains()
 	if len(domains) == 0 { // ListenFunnel checked it: the map changed since
 		ln.Close()
-		return nil, &FunnelUnavailableError{Err: errors.New("the tailnet gives this node no HTTPS name"), URL: "https://tailscale.com/s/https"}
+		return nil, &FunnelUnavailableError{Err: errors.New("the tailnet gives this node no HTTPS name"), URL: "https://tailscale.com/s/https", NeedsHTTPS: true}
 	}
 	return &Funnel{Listener: publicListener{Listener: ln, conf: conf}, URL: "https://" + domains[0] + "/"}, nil
 }

@@ -16,11 +16,15 @@ func funnelWords() {
 		"Copy internet link",
 		"Your tailnet does not allow Funnel: allow it in Tailscale",
 		"Funnel: %s",
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s",
 		"Internet link",
 		"Internet link copied",
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.",
 	))
 	extend(language.German, map[string]string{
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel braucht HTTPS in Ihrem Tailnet: in Tailscale einschalten",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: Teilen im Internet (Funnel) braucht HTTPS in Ihrem Tailnet; schalten Sie es ein unter %s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge: im Internet geteilt unter %s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge: Ihr Tailnet erlaubt das Teilen im Internet (Funnel) nicht; erlauben Sie es unter %s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge: Teilen im Internet (Funnel) nicht möglich: %s",
@@ -34,6 +38,8 @@ func funnelWords() {
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.": "Wer ihn hat, kann um Zutritt bitten; er enthält das geheime Token. Sie werden vor jedem Zuschauer gefragt.",
 	})
 	extend(language.Japanese, map[string]string{
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel には tailnet の HTTPS が必要です: Tailscale でオンにしてください",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: インターネットでの共有 (Funnel) には tailnet の HTTPS が必要です。次のページでオンにしてください: %s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge: インターネットで共有中: %s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge: この tailnet ではインターネットでの共有 (Funnel) が許可されていません。次のページで許可してください: %s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge: インターネットで共有 (Funnel) できません: %s",
@@ -47,6 +53,8 @@ func funnelWords() {
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.": "このリンクを持つ人は誰でも参加を求められます。秘密のトークンを含みます。視聴者が参加する前に毎回確認されます。",
 	})
 	extend(language.Russian, map[string]string{
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel нужен HTTPS в вашем tailnet: включите его в Tailscale",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: для показа в интернете (Funnel) нужен HTTPS в вашем tailnet; включите его здесь: %s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge: экран доступен в интернете по адресу %s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge: ваш tailnet не разрешает показ в интернете (Funnel); разрешите его здесь: %s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge: не удаётся показать экран в интернете (Funnel): %s",
@@ -60,6 +68,8 @@ func funnelWords() {
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.": "Любой, у кого она есть, может попросить подключиться; в ней секретный токен. Перед каждым зрителем вас спросят.",
 	})
 	extend(language.SimplifiedChinese, map[string]string{
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel 需要你的 tailnet 开启 HTTPS：请在 Tailscale 中开启",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: 在互联网上共享（Funnel）需要你的 tailnet 开启 HTTPS；请在此处开启：%s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge: 正在互联网上共享：%s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge: 你的 tailnet 不允许在互联网上共享（Funnel）；请在此处允许：%s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge: 无法在互联网上共享（Funnel）：%s",
@@ -73,6 +83,8 @@ func funnelWords() {
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.": "拿到它的任何人都可以请求加入；它带有密钥令牌。每位观众加入前都会询问你。",
 	})
 	extend(language.French, map[string]string{
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel a besoin de HTTPS dans votre tailnet : activez-le dans Tailscale",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge : le partage sur Internet (Funnel) a besoin de HTTPS dans votre tailnet ; activez-le ici : %s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge : partagé sur Internet à %s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge : votre tailnet n’autorise pas le partage sur Internet (Funnel) ; autorisez-le ici : %s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge : impossible de partager sur Internet (Funnel) : %s",
@@ -86,6 +98,8 @@ func funnelWords() {
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.": "Quiconque l’a peut demander à se joindre ; il contient le jeton secret. On vous demande avant chaque spectateur.",
 	})
 	extend(language.Spanish, map[string]string{
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel necesita HTTPS en tu tailnet: actívalo en Tailscale",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: compartir en internet (Funnel) necesita HTTPS en tu tailnet; actívalo en %s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge: compartiendo en internet en %s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge: su tailnet no permite compartir en internet (Funnel); permítalo en %s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge: no se puede compartir en internet (Funnel): %s",
@@ -99,6 +113,8 @@ func funnelWords() {
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.": "Cualquiera que lo tenga puede pedir entrar; lleva el token secreto. Se le pregunta antes de que entre cada espectador.",
 	})
 	extend(language.BrazilianPortuguese, map[string]string{
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "O Funnel precisa de HTTPS na sua tailnet: ative no Tailscale",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: compartilhar na internet (Funnel) precisa de HTTPS na sua tailnet; ative em %s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge: compartilhando na internet em %s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge: sua tailnet não permite compartilhar na internet (Funnel); permita em %s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge: não é possível compartilhar na internet (Funnel): %s",
@@ -112,6 +128,8 @@ func funnelWords() {
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.": "Qualquer pessoa com ele pode pedir para entrar; ele contém o token secreto. Você é consultado antes de cada espectador entrar.",
 	})
 	extend(language.Italian, map[string]string{
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel richiede HTTPS nella tua tailnet: attivalo in Tailscale",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: la condivisione su internet (Funnel) richiede HTTPS nella tua tailnet; attivalo qui: %s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge: condiviso su internet su %s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge: la tua tailnet non consente la condivisione su internet (Funnel); consentila qui: %s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge: impossibile condividere su internet (Funnel): %s",

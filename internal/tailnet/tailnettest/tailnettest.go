@@ -50,6 +50,9 @@ type Options struct {
 	// NoFunnel is a tailnet whose policy lacks Funnel: its nodes have
 	// HTTPS and not the "funnel" attribute.
 	NoFunnel bool
+	// NoHTTPS is a tailnet with HTTPS off: its nodes have MagicDNS names
+	// and no certificate names (nor the https attribute, nor DNS settings).
+	NoHTTPS bool
 }
 
 // Control is a running test tailnet.
@@ -80,6 +83,10 @@ func Start(t testing.TB, o Options) *Control {
 		RequireAuth:      o.RequireAuth,
 		AllNodesSameUser: o.SameUser,
 		Logf:             logf,
+	}
+	if o.NoHTTPS {
+		c.DNSConfig = nil // testcontrol gives certificate names with DNS settings
+		c.DefaultNodeCapabilities = &tailcfg.NodeCapMap{tailcfg.NodeAttrFunnel: nil}
 	}
 	if o.NoFunnel {
 		c.DefaultNodeCapabilities = &tailcfg.NodeCapMap{
