@@ -37,6 +37,22 @@ func (s *Server) accept(c net.Conn) {
 		tc.SetNoDelay(true)
 	}
 	deadline := time.Now().Add(s.cfg.handshakeTimeout())
+	if tc, ok := c.(*tls.Conn); ok {
+		// TLS with the listener's own certificate (a tailnet's, Funnel's):
+		// handed over as TLS, so that its requests know they came over TLS
+		// (sniffing would read through it as if it were plain).
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
+		err := tc.HandshakeContext(ctx)
+		cancel()
+		if err != nil {
+			s.log.Info("TLS handshake failed", "client", addrString(c.RemoteAddr()), "error", err)
+			s.metrics.handshakeFailed("tls_handshake")
+			c.Close()
+			return
+		}
+		s.conns.push(tc)
+		return
+	}
 	c.SetReadDeadline(deadline)
 
 	prefix := make([]byte, 1, len(flashPolicyRequest))
