@@ -30,16 +30,23 @@ import (
 // asked first (though the settings ask about nobody), the viewer is named
 // by its public address and gets a real desktop (Xvnc). Turning Funnel off
 // ends the public listener at once, and the open session goes on.
+// The same with Allow other computers on (a share that takes TLS only on
+// its port): Funnel's connections are TLS too.
 func TestShareOnTheInternet(t *testing.T) {
 	if !testnet.RunInLoopbackNamespace(t) {
 		return
 	}
+	t.Run("this computer only", func(t *testing.T) { shareOnTheInternet(t, false) })
+	t.Run("other computers allowed", func(t *testing.T) { shareOnTheInternet(t, true) })
+}
+
+func shareOnTheInternet(t *testing.T, allowRemote bool) {
 	c := tailnettest.Start(t, tailnettest.Options{SameUser: true})
 	host := "desk." + tailnettest.Domain
 	cert, pool := tailnettest.Certificate(t, host)
 	asked := &recorder{}
 	no := false
-	h := startApp(t, settings{Port: freePort(t), Target: testnet.StartXvnc(t), TailnetHostname: "desk", TailnetControlURL: c.URL, AskToJoin: &no},
+	h := startApp(t, settings{Port: freePort(t), Target: testnet.StartXvnc(t), TailnetHostname: "desk", TailnetControlURL: c.URL, AskToJoin: &no, AllowRemote: allowRemote},
 		func(cfg *config) {
 			cfg.funnelTLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 			cfg.consenter = fakeConsenter{answer: proxy.Allow, asked: asked}
