@@ -12,9 +12,9 @@ import (
 // a userspace node, besides the node's own network. The node's own
 // network does not need that socket: its packets to the port reach the
 // peer API in-process. Where the system lets vncbridge take the host's
-// socket away (hostlistener_linux.go), it does, once the node runs and
-// after each change of the network map (a new map may bring new
-// listeners).
+// socket away (hostlistener_linux.go), it does, once the node runs, after
+// each change of the node in the network map (new addresses bring the
+// peer API new listeners), and before a share listens (Listen).
 
 // shutHostListener takes the peer API's listeners off the host's network,
 // where the system allows it; failures are logged (the listener then

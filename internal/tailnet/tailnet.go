@@ -141,7 +141,7 @@ func (n *Node) watch(w *local.IPNBusWatcher) {
 			}
 		}
 		running := note.State != nil && *note.State == ipn.Running
-		if running || note.NetMap != nil {
+		if running || note.SelfChange != nil { // a new map may bring the peer API new listeners
 			n.shutHostListener()
 		}
 		if note.State != nil {
@@ -216,6 +216,7 @@ func (n *Node) Listen(ctx context.Context) (*Share, error) {
 	if err := n.Running(ctx); err != nil {
 		return nil, err
 	}
+	n.shutHostListener() // again, should the peer API have listened since it ran
 	st, err := n.lc.StatusWithoutPeers(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("tailnet status: %w", err)
