@@ -49,7 +49,7 @@ func (a *trayApp) listenFunnel() {
 	f, err := tn.node.ListenFunnel(ctx)
 	w := a.st.Words
 	if err != nil {
-		fs := funnelState{Err: err.Error()}
+		fs := funnelState{Err: reason(w, err)}
 		if fe := (*tailnet.FunnelUnavailableError)(nil); errors.As(err, &fe) {
 			fs.AllowURL, fs.NeedsHTTPS = fe.URL, fe.NeedsHTTPS
 			if fs.AllowURL == "" {
@@ -65,7 +65,7 @@ func (a *trayApp) listenFunnel() {
 			} else if fs.AllowURL != "" {
 				fmt.Fprintln(a.cfg.out, w.Sprintf("vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s", fs.AllowURL))
 			} else {
-				fmt.Fprintln(a.cfg.out, w.Sprintf("vncbridge: cannot share on the internet (Funnel): %s", err.Error()))
+				fmt.Fprintln(a.cfg.out, w.Sprintf("vncbridge: cannot share on the internet (Funnel): %s", fs.Err))
 			}
 		}
 		return

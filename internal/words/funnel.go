@@ -98,8 +98,8 @@ func funnelWords() {
 		"Anyone with it can ask to join; it carries the secret token. You are asked before each viewer joins.": "Quiconque l’a peut demander à se joindre ; il contient le jeton secret. On vous demande avant chaque spectateur.",
 	})
 	extend(language.Spanish, map[string]string{
-		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel necesita HTTPS en tu tailnet: actívalo en Tailscale",
-		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: compartir en internet (Funnel) necesita HTTPS en tu tailnet; actívalo en %s",
+		"Funnel needs HTTPS in your tailnet: turn it on in Tailscale":                                                             "Funnel necesita HTTPS en su tailnet: actívelo en Tailscale",
+		"vncbridge: sharing on the internet (Funnel) needs HTTPS in your tailnet; turn it on at %s":                               "vncbridge: compartir en internet (Funnel) necesita HTTPS en su tailnet; actívelo en %s",
 		"vncbridge: sharing on the internet at %s":                                                                                "vncbridge: compartiendo en internet en %s",
 		"vncbridge: your tailnet does not allow sharing on the internet (Funnel); allow it at %s":                                 "vncbridge: su tailnet no permite compartir en internet (Funnel); permítalo en %s",
 		"vncbridge: cannot share on the internet (Funnel): %s":                                                                    "vncbridge: no se puede compartir en internet (Funnel): %s",
