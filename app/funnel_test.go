@@ -236,3 +236,27 @@ func TestTailnetWithoutHTTPS(t *testing.T) {
 		return slices.Contains(h.opener.list(), "https://tailscale.com/s/https")
 	})
 }
+
+// Allow other computers makes the share's port take TLS only; the tailnet's
+// plain HTTP (a tailnet without HTTPS) is encrypted by WireGuard below,
+// and is served too.
+func TestTailnetPlainWithOtherComputersAllowed(t *testing.T) {
+	if !testnet.RunInLoopbackNamespace(t) {
+		return
+	}
+	c := tailnettest.Start(t, tailnettest.Options{SameUser: true, NoHTTPS: true})
+	host := "desk." + tailnettest.Domain
+	h := startApp(t, settings{Port: freePort(t), Target: testnet.Greeter(t, "RFB 003.008\n"), TailnetHostname: "desk", TailnetControlURL: c.URL,
+		Tailnet: true, AllowRemote: true})
+	h.click("Start sharing")
+	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
+	viewer, ctx := viewerNode(t, c.URL)
+	conn, err := viewer.Dial(ctx, "tcp", host+":80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, res, err := openShare(conn, host); err != nil || res.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("plain HTTP on the tailnet to a share open to other computers: %v %v, want 101", res, err)
+	}
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -149,18 +150,32 @@ func (b *tailnetBook) admit(r *http.Request, ownOnly bool) (isTailnet bool, err 
 }
 
 // markedListener marks the connections it accepts as the tailnet's.
+// With sealed (the tailnet's own listeners), its plain connections are
+// told to the proxy as encrypted below (WireGuard): a share that takes TLS
+// only on its port (Allow other computers) serves them too.
 type markedListener struct {
 	net.Listener
-	book *tailnetBook
+	book   *tailnetBook
+	sealed bool
 }
 
 func (l markedListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
-	if err == nil {
-		l.book.mark(c.RemoteAddr().String())
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	l.book.mark(c.RemoteAddr().String())
+	if _, isTLS := c.(*tls.Conn); l.sealed && !isTLS {
+		return sealedConn{c}, nil
+	}
+	return c, nil
 }
+
+// sealedConn is a connection over the tailnet's WireGuard
+// (proxy.Sealed).
+type sealedConn struct{ net.Conn }
+
+func (sealedConn) Sealed() bool { return true }
 
 // tailnetAuth is the share's admission with the tailnet's check before it.
 // A tailnet viewer is a viewer on another computer: the share's link lets
@@ -289,7 +304,7 @@ func (a *trayApp) listenTailnet() {
 		sh, err = tn.node.Listen(ctx)
 		if err == nil {
 			for _, ln := range sh.Listeners {
-				ml := markedListener{Listener: ln, book: tailnetViewers}
+				ml := markedListener{Listener: ln, book: tailnetViewers, sealed: true}
 				tn.listeners = append(tn.listeners, ml)
 				go a.share.srv.Serve(ml)
 			}

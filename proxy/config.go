@@ -81,7 +81,8 @@ type Config struct {
 	// TLS, when not nil, lets clients that open with a TLS ClientHello
 	// (first byte 0x16) use wss:// and https:// on the same port.
 	TLS *tls.Config
-	// TLSOnly refuses clients that do not open with TLS.
+	// TLSOnly refuses clients that do not open with TLS, but on
+	// connections encrypted below (Sealed).
 	TLSOnly bool
 
 	// Web, when not nil, is served as static files (GET and HEAD) to plain

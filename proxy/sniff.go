@@ -70,7 +70,7 @@ func (s *Server) accept(c net.Conn) {
 	pc := &sniffedConn{Conn: c, prefix: prefix}
 
 	if prefix[0] != tlsHandshakeByte {
-		if s.cfg.TLSOnly {
+		if s.cfg.TLSOnly && !isSealed(c) {
 			s.log.Warn("plain connection refused: this server accepts TLS only", "client", addrString(c.RemoteAddr()))
 			s.metrics.handshakeFailed("tls_only")
 			answerAndClose(c, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nThis port accepts TLS only: use https:// or wss://.\n")
@@ -201,3 +201,15 @@ type queueAddr struct{}
 
 func (queueAddr) Network() string { return "vncbridge" }
 func (queueAddr) String() string  { return "sniffed connections" }
+
+// A Sealed connection is encrypted below HTTP by the network it came over
+// (a tailnet's WireGuard): a server that takes TLS only serves it plain.
+type Sealed interface {
+	net.Conn
+	Sealed() bool
+}
+
+func isSealed(c net.Conn) bool {
+	sc, ok := c.(Sealed)
+	return ok && sc.Sealed()
+}

@@ -50,3 +50,38 @@ func TestListenerWithItsOwnTLS(t *testing.T) {
 type authFunc func(r *http.Request) error
 
 func (f authFunc) Authenticate(r *http.Request) error { return f(r) }
+
+// A connection encrypted below (Sealed: a tailnet's WireGuard) is served
+// plain by a server that takes TLS only.
+func TestSealedConnectionOnTLSOnly(t *testing.T) {
+	t.Parallel()
+	srv, err := New(Config{Target: startEcho(t), TLS: &tls.Config{Certificates: []tls.Certificate{selfSigned(t)}}, TLSOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(sealingListener{raw})
+	t.Cleanup(func() { srv.Shutdown(contextWithTimeout(t, 5*time.Second)) })
+	conn, err := net.Dial("tcp", raw.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	testnet.EchoThrough(t, conn, "sealed below")
+}
+
+type sealingListener struct{ net.Listener }
+
+func (l sealingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return sealedConn{c}, nil
+}
+
+type sealedConn struct{ net.Conn }
+
+func (sealedConn) Sealed() bool { return true }
