@@ -87,7 +87,7 @@ bench: deps build
 screenshot: assets
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION:-dirty=)" -o bin/vncbridge-screenshot ./cmd/vncbridge
 	BIN=bin/vncbridge-screenshot ./scripts/screenshot.sh docs/tray.png
-	BIN=bin/vncbridge-screenshot TRAY_LANG=de_DE.UTF-8 TRAY_CROP=560x400+240+0 ./scripts/screenshot.sh docs/tray-de.png
+	BIN=bin/vncbridge-screenshot TRAY_LANG=de_DE.UTF-8 TRAY_CROP=560x430+240+0 ./scripts/screenshot.sh docs/tray-de.png
 
 # docs/viewer-desktop.png, docs/viewer-phone.png, docs/viewer-failure.png: the
 # viewer page on a real Xvnc desktop in headless Chromium (TestViewerScreenshots).

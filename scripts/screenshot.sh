@@ -88,7 +88,7 @@ dbus-run-session -- bash -c 2>"$work/session.log" '
 	# The icon is the rightmost thing on the panel: click it to open the menu.
 	xdotool mousemove 788 15 click 1
 	sleep 1.5
-	import -window root -crop "'"${TRAY_CROP:-470x400+330+0}"'" +repage "'"$out"'"
+	import -window root -crop "'"${TRAY_CROP:-470x430+330+0}"'" +repage "'"$out"'"
 	kill $(jobs -p) 2>/dev/null
 	wait
 '
