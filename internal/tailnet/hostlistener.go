@@ -3,6 +3,7 @@ package tailnet
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -47,7 +48,7 @@ func (n *Node) peerAPIPorts(ctx context.Context) ([]uint16, error) {
 		if err != nil {
 			continue
 		}
-		if p, err := strconv.ParseUint(pu.Port(), 10, 16); err == nil && p != 0 {
+		if p, err := strconv.ParseUint(pu.Port(), 10, 16); err == nil && p != 0 && !slices.Contains(ports, uint16(p)) {
 			ports = append(ports, uint16(p))
 		}
 	}
