@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"slices"
@@ -258,5 +259,63 @@ func TestTailnetPlainWithOtherComputersAllowed(t *testing.T) {
 	defer conn.Close()
 	if _, res, err := openShare(conn, host); err != nil || res.StatusCode != http.StatusSwitchingProtocols {
 		t.Fatalf("plain HTTP on the tailnet to a share open to other computers: %v %v, want 101", res, err)
+	}
+}
+
+// The service shares on the internet too with the funnel setting: its log
+// names the public address; a viewer from the internet gets in with the
+// token (nobody is there to ask), and without it is refused.
+func TestServiceSharesOnTheInternet(t *testing.T) {
+	if !testnet.RunInLoopbackNamespace(t) {
+		return
+	}
+	c := tailnettest.Start(t, tailnettest.Options{SameUser: true})
+	host := "desk." + tailnettest.Domain
+	cert, pool := tailnettest.Certificate(t, host)
+	p := testPaths(t)
+	if err := saveSettings(p, settings{Port: freePort(t), Token: testToken, Target: testnet.Greeter(t, "RFB 003.008\n"),
+		Tailnet: true, Funnel: true, TailnetHostname: "desk", TailnetControlURL: c.URL}); err != nil {
+		t.Fatal(err)
+	}
+	var log testnet.LogBuffer
+	prog := &serviceProgram{paths: p, log: slog.New(slog.NewTextHandler(&log, nil)), find: noDesktop,
+		funnelTLS: &tls.Config{Certificates: []tls.Certificate{cert}}}
+	if err := prog.Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	defer prog.Stop(nil)
+	testnet.WaitFor(t, "the log to name the public address", func() bool {
+		return strings.Contains(log.String(), `msg="service sharing on the internet (Funnel)" url=https://`+host+"/")
+	})
+
+	relay, ctx := viewerNode(t, c.URL)
+	c.MakeIngress(t, "viewer")
+	peerAPI := c.PeerAPI(t, "desk")
+	var (
+		res *http.Response
+		err error
+	)
+	if !testnet.Poll(30*time.Second, 100*time.Millisecond, func() bool {
+		var conn net.Conn
+		conn, _, res, err = openPublic(ctx, relay, peerAPI, "203.0.113.9:4000", host, pool, "/websockify")
+		if err != nil {
+			return false
+		}
+		conn.Close()
+		return true
+	}) {
+		t.Fatalf("through Funnel: %v", err)
+	}
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without the token: %s, want 401", res.Status)
+	}
+	conn, br, res, err := openPublic(ctx, relay, peerAPI, "203.0.113.9:4001", host, pool, "/websockify?token="+testToken)
+	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("with the token: %v %v, want 101", res, err)
+	}
+	defer conn.Close()
+	frame := make([]byte, 2+12)
+	if _, err := io.ReadFull(br, frame); err != nil || string(frame[2:]) != "RFB 003.008\n" {
+		t.Fatalf("greeting %q (%v), want the target's", frame, err)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -28,6 +29,9 @@ type serviceProgram struct {
 	// restartDelay is the pause before a failed share starts again; 0
 	// means 5 seconds.
 	restartDelay time.Duration
+	// funnelTLS is the TLS of the tailnet node's public listener (nil: the
+	// node's certificate; tests give their own).
+	funnelTLS *tls.Config
 
 	// end ends the service's lifetime: its share, its watch, its children.
 	end  context.CancelFunc
@@ -67,7 +71,7 @@ func (p *serviceProgram) Start(service.Service) error {
 	p.end, p.done, p.sh = end, make(chan struct{}), sh
 	p.log.Info("service sharing", "target", s.Target, "url", s.baseURL(), "settings", p.paths.SettingsFile())
 	if s.Tailnet {
-		if p.tn, err = startServiceTailnet(life, p.paths, s, p.log, p.sharing); err != nil {
+		if p.tn, err = startServiceTailnet(life, p.paths, s, p.log, p.sharing, p.funnelTLS); err != nil {
 			p.log.Warn("cannot share on the tailnet", "err", err)
 		}
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -16,7 +17,8 @@ import (
 // file (tailnet, tailnet_hostname, tailnet_control_url, and TS_AUTHKEY in
 // its environment for a login without a person): a node that starts with
 // the service, the page that logs it in and the share's tailnet address in
-// the log, its listeners serving whichever share runs now.
+// the log, its listeners serving whichever share runs now; with funnel, its
+// public (Funnel) listener too.
 
 // serviceTailnet is the service's node and its listeners.
 type serviceTailnet struct {
@@ -32,7 +34,7 @@ type serviceTailnet struct {
 
 // startServiceTailnet starts the node; once it runs, it serves the
 // current share.
-func startServiceTailnet(life context.Context, paths Paths, s settings, log *slog.Logger, current func() *share) (*serviceTailnet, error) {
+func startServiceTailnet(life context.Context, paths Paths, s settings, log *slog.Logger, current func() *share, funnelTLS *tls.Config) (*serviceTailnet, error) {
 	st := &serviceTailnet{log: log, current: current}
 	node, err := tailnet.Start(tailnet.Config{
 		Dir:        tailnet.StateDir(paths.Dir),
@@ -41,6 +43,7 @@ func startServiceTailnet(life context.Context, paths Paths, s settings, log *slo
 		AuthKey:    os.Getenv("TS_AUTHKEY"),
 		OnLoginURL: func(u string) { log.Warn("the tailnet node needs a login: open this page to log it in", "url", u) },
 		Logf:       func(format string, args ...any) { log.Debug("tailscale: " + fmt.Sprintf(format, args...)) },
+		FunnelTLS:  funnelTLS,
 	})
 	if err != nil {
 		return nil, err
@@ -85,11 +88,25 @@ func (st *serviceTailnet) serve(life context.Context) {
 		return
 	}
 	for _, ln := range ts.Listeners {
-		ml := markedListener{Listener: ln, book: tailnetViewers}
+		ml := markedListener{Listener: ln, book: tailnetViewers, sealed: true}
 		st.listeners = append(st.listeners, ml)
 		go sh.srv.Serve(ml)
 	}
 	st.log.Info("service sharing on the tailnet", "url", ts.URL, "as", self.Login)
+	if !sh.settings.Funnel {
+		return
+	}
+	// On the internet too (funnel.go): nobody is there to ask, so the
+	// token alone lets a viewer in, as in a headless run.
+	f, err := st.node.ListenFunnel(ctx)
+	if err != nil {
+		st.log.Warn("cannot share on the internet (Funnel)", "err", err)
+		return
+	}
+	ml := markedListener{Listener: f, book: funnelViewers}
+	st.listeners = append(st.listeners, ml)
+	go sh.srv.Serve(ml)
+	st.log.Info("service sharing on the internet (Funnel)", "url", f.URL)
 }
 
 // close ends the listeners and the node; once.
