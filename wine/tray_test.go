@@ -218,7 +218,8 @@ func (tr *tray) click(r rows, i int) {
 // installed, separators left out, as the test finds it on the screen.
 var (
 	mainMenu = []string{"(status)", "Start sharing", "Open in browser", "Listen port", "Target VNC server",
-		"Record sessions", "Recordings…", "Keep recordings", "Allow other computers", "Share on my tailnet", "Run in background",
+		"Record sessions", "Recordings…", "Keep recordings", "Allow other computers", "Share on my tailnet",
+		"Share on the internet (Funnel)", "Run in background",
 		"About vncbridge", "Quit"}
 	// sharingMenu is mainMenu while sharing: Stop sharing, and the viewers.
 	sharingMenu    = slices.Insert(slices.Replace(slices.Clone(mainMenu), 1, 2, "Stop sharing"), 3, "Viewers")
