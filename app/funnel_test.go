@@ -220,14 +220,7 @@ func TestTailnetWithoutHTTPS(t *testing.T) {
 	testnet.WaitFor(t, "the admin page to open", func() bool { return slices.Contains(h.opener.list(), tailscaleDNSAdmin) })
 
 	viewer, ctx := viewerNode(t, c.URL)
-	conn, err := viewer.Dial(ctx, "tcp", host+":80")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, res, err := openShare(conn, host); err != nil || res.StatusCode != http.StatusSwitchingProtocols {
-		t.Fatalf("the WebSocket over plain HTTP on the tailnet: %v %v", res, err)
-	}
+	greetOverTailnet(t, ctx, viewer, host) // plain HTTP on the tailnet
 
 	h.click("Share on the internet (Funnel)")
 	const why = "Funnel needs HTTPS in your tailnet: turn it on in Tailscale"
@@ -252,14 +245,7 @@ func TestTailnetPlainWithOtherComputersAllowed(t *testing.T) {
 	h.click("Start sharing")
 	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
 	viewer, ctx := viewerNode(t, c.URL)
-	conn, err := viewer.Dial(ctx, "tcp", host+":80")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, res, err := openShare(conn, host); err != nil || res.StatusCode != http.StatusSwitchingProtocols {
-		t.Fatalf("plain HTTP on the tailnet to a share open to other computers: %v %v, want 101", res, err)
-	}
+	greetOverTailnet(t, ctx, viewer, host)
 }
 
 // The service shares on the internet too with the funnel setting: its log

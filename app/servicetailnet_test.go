@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -70,19 +68,7 @@ func TestServiceSharesOnTheTailnet(t *testing.T) {
 		t.Fatal(err)
 	}
 	host := "desk." + tailnettest.Domain
-	conn, err := viewer.Dial(ctx, "tcp", host+":80")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	br, res, err := openShare(conn, host)
-	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
-		t.Fatalf("the WebSocket over the tailnet: %v %v", res, err)
-	}
-	frame := make([]byte, 2+12)
-	if _, err := io.ReadFull(br, frame); err != nil || string(frame[2:]) != "RFB 003.008\n" {
-		t.Fatalf("greeting %q (%v), want the target's", frame, err)
-	}
+	greetOverTailnet(t, ctx, viewer, host)
 
 	prog.Stop(nil)
 	dctx, dcancel := context.WithTimeout(ctx, 3*time.Second)

@@ -50,19 +50,7 @@ func TestShareOnMyTailnet(t *testing.T) {
 	}
 
 	viewer, ctx := viewerNode(t, c.URL)
-	conn, err := viewer.Dial(ctx, "tcp", host+":80")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	br, res, err := openShare(conn, host)
-	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
-		t.Fatalf("the WebSocket over the tailnet: %v %v", res, err)
-	}
-	frame := make([]byte, 2+12)
-	if _, err := io.ReadFull(br, frame); err != nil || string(frame[2:]) != "RFB 003.008\n" {
-		t.Fatalf("greeting %q (%v), want the target's", frame, err)
-	}
+	conn, br := greetOverTailnet(t, ctx, viewer, host)
 	name := "User 123 (user-123@"
 	if !testnet.Poll(10*time.Second, 10*time.Millisecond, func() bool {
 		it, _ := h.item("Viewers")
@@ -253,6 +241,27 @@ func viewerNode(t *testing.T, controlURL string) (*tailnet.Node, context.Context
 		t.Fatal(err)
 	}
 	return viewer, ctx
+}
+
+// greetOverTailnet opens the share's WebSocket at host from the viewer
+// node and reads the target's RFB greeting; the connection closes with the
+// test.
+func greetOverTailnet(t *testing.T, ctx context.Context, viewer *tailnet.Node, host string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := viewer.Dial(ctx, "tcp", host+":80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	br, res, err := openShare(conn, host)
+	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("the WebSocket over the tailnet: %v %v", res, err)
+	}
+	frame := make([]byte, 2+12)
+	if _, err := io.ReadFull(br, frame); err != nil || string(frame[2:]) != "RFB 003.008\n" {
+		t.Fatalf("greeting %q (%v), want the target's", frame, err)
+	}
+	return conn, br
 }
 
 // openShare asks for the share's WebSocket, with the test's token, over
