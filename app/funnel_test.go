@@ -69,7 +69,7 @@ func shareOnTheInternet(t *testing.T, allowRemote bool) {
 		t.Error("the Funnel setting is not saved")
 	}
 
-	relay, ctx := viewerNode(t, c.URL)
+	relay, ctx := c.Node(t, "viewer")
 	c.MakeIngress(t, "viewer")
 	nodes := make(chan *tailnet.Node, 1)
 	h.app.post(func() { nodes <- h.app.tn.node })
@@ -219,7 +219,7 @@ func TestTailnetWithoutHTTPS(t *testing.T) {
 	h.click(off)
 	testnet.WaitFor(t, "the admin page to open", func() bool { return slices.Contains(h.opener.list(), tailscaleDNSAdmin) })
 
-	viewer, ctx := viewerNode(t, c.URL)
+	viewer, ctx := c.Node(t, "viewer")
 	greetOverTailnet(t, ctx, viewer, host) // plain HTTP on the tailnet
 
 	h.click("Share on the internet (Funnel)")
@@ -244,7 +244,7 @@ func TestTailnetPlainWithOtherComputersAllowed(t *testing.T) {
 		Tailnet: true, AllowRemote: true})
 	h.click("Start sharing")
 	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
-	viewer, ctx := viewerNode(t, c.URL)
+	viewer, ctx := c.Node(t, "viewer")
 	greetOverTailnet(t, ctx, viewer, host)
 }
 
@@ -274,7 +274,7 @@ func TestServiceSharesOnTheInternet(t *testing.T) {
 		return strings.Contains(log.String(), `msg="service sharing on the internet (Funnel)" url=https://`+host+"/")
 	})
 
-	relay, ctx := viewerNode(t, c.URL)
+	relay, ctx := c.Node(t, "viewer")
 	c.MakeIngress(t, "viewer")
 	peerAPI := c.PeerAPI(t, "desk")
 	var (

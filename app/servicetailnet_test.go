@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"vncbridge/internal/tailnet"
 	"vncbridge/internal/tailnet/tailnettest"
 	"vncbridge/internal/testnet"
 )
@@ -55,18 +54,7 @@ func TestServiceSharesOnTheTailnet(t *testing.T) {
 	}
 	line(`msg="service sharing on the tailnet" url=https://desk.` + tailnettest.Domain + "/")
 
-	// The viewer node logs in too on this tailnet.
-	viewer, err := tailnet.Start(tailnet.Config{Dir: t.TempDir() + "/viewer", Hostname: "viewer", ControlURL: c.URL,
-		OnLoginURL: func(u string) { c.CompleteAuth(u) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viewer.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := viewer.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
+	viewer, ctx := c.Node(t, "viewer") // it logs in too on this tailnet
 	host := "desk." + tailnettest.Domain
 	greetOverTailnet(t, ctx, viewer, host)
 

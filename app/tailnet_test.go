@@ -49,7 +49,7 @@ func TestShareOnMyTailnet(t *testing.T) {
 		t.Fatalf("the node's state folder: %v %v, want 0700", fi, err)
 	}
 
-	viewer, ctx := viewerNode(t, c.URL)
+	viewer, ctx := c.Node(t, "viewer")
 	conn, br := greetOverTailnet(t, ctx, viewer, host)
 	name := "User 123 (user-123@"
 	if !testnet.Poll(10*time.Second, 10*time.Millisecond, func() bool {
@@ -198,7 +198,7 @@ func TestOnlyMyOwnDevicesOff(t *testing.T) {
 	h := startApp(t, settings{Port: freePort(t), Target: target, TailnetHostname: "desk", TailnetControlURL: c.URL})
 	h.click("Share on my tailnet")
 	testnet.WaitFor(t, "Copy tailnet link", func() bool { _, ok := h.item("Copy tailnet link"); return ok })
-	viewer, ctx := viewerNode(t, c.URL)
+	viewer, ctx := c.Node(t, "viewer")
 	host := "desk." + tailnettest.Domain
 	open := func() int {
 		conn, err := viewer.Dial(ctx, "tcp", host+":80")
@@ -224,23 +224,6 @@ func TestOnlyMyOwnDevicesOff(t *testing.T) {
 	if !testnet.Poll(30*time.Second, 100*time.Millisecond, func() bool { return open() == http.StatusSwitchingProtocols }) {
 		t.Fatalf("another user's device with Only my own devices off: %d, want 101", open())
 	}
-}
-
-// viewerNode starts a second node on the test tailnet at controlURL, the
-// viewer, and waits until it is on the tailnet; ctx bounds the test's dials.
-func viewerNode(t *testing.T, controlURL string) (*tailnet.Node, context.Context) {
-	t.Helper()
-	viewer, err := tailnet.Start(tailnet.Config{Dir: t.TempDir() + "/viewer", Hostname: "viewer", ControlURL: controlURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { viewer.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	if err := viewer.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return viewer, ctx
 }
 
 // greetOverTailnet opens the share's WebSocket at host from the viewer

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -15,7 +14,6 @@ import (
 
 	"golang.org/x/net/proxy"
 
-	"vncbridge/internal/tailnet"
 	"vncbridge/internal/tailnet/tailnettest"
 	"vncbridge/internal/testnet"
 )
@@ -82,16 +80,7 @@ func TestDesktopOnTheTailnetInChromium(t *testing.T) {
 		t.Fatalf("tailnet link %q", link)
 	}
 
-	viewer, err := tailnet.Start(tailnet.Config{Dir: filepath.Join(t.TempDir(), "viewer"), Hostname: "viewer", ControlURL: c.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { viewer.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := viewer.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
+	viewer, _ := c.Node(t, "viewer")
 	socks, cred, err := viewer.Loopback()
 	if err != nil {
 		t.Fatal(err)

@@ -4,15 +4,11 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"vncbridge/internal/tailnet"
 	"vncbridge/internal/tailnet/tailnettest"
 	"vncbridge/internal/testnet"
 )
@@ -40,16 +36,7 @@ func TestTrayTailnetViewerOnARealSessionBus(t *testing.T) {
 		t.Fatalf("Share on my tailnet: %+v, want it checked", it)
 	}
 
-	viewer, err := tailnet.Start(tailnet.Config{Dir: filepath.Join(t.TempDir(), "viewer"), Hostname: "viewer", ControlURL: c.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viewer.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := viewer.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
+	viewer, ctx := c.Node(t, "viewer")
 	host := "desk." + tailnettest.Domain
 	conn, err := viewer.Dial(ctx, "tcp", host+":80")
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 
-	"vncbridge/internal/tailnet"
 	"vncbridge/internal/tailnet/tailnettest"
 	"vncbridge/internal/testnet"
 )
@@ -30,16 +29,7 @@ func BenchmarkTailnetPath(b *testing.B) {
 	c := tailnettest.Start(b, tailnettest.Options{SameUser: true})
 	h := startHeadless(b, testnet.Echo(b), "--tailnet", "--tailnet-hostname", "desk", "--tailnet-control-url", c.URL)
 	h.waitLine(b, "vncbridge: sharing on the tailnet at ")
-	viewer, err := tailnet.Start(tailnet.Config{Dir: b.TempDir() + "/viewer", Hostname: "viewer", ControlURL: c.URL})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer viewer.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := viewer.Running(ctx); err != nil {
-		b.Fatal(err)
-	}
+	viewer, _ := c.Node(b, "viewer")
 	var line string
 	for range b.N {
 		local := measurePath(b, "127.0.0.1:"+strconv.Itoa(h.port), (&net.Dialer{}).DialContext)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"vncbridge/internal/tailnet"
 	"vncbridge/internal/tailnet/tailnettest"
 	"vncbridge/internal/testnet"
 )
@@ -23,7 +22,7 @@ import (
 // with a test certificate.)
 func TestHeadlessFunnel(t *testing.T) {
 	c := tailnettest.Start(t, tailnettest.Options{})
-	h := startHeadless(t, startXvnc(t), "--tailnet", "--funnel", "--tailnet-hostname", "desk", "--tailnet-control-url", c.URL)
+	h := startHeadless(t, testnet.StartXvnc(t), "--tailnet", "--funnel", "--tailnet-hostname", "desk", "--tailnet-control-url", c.URL)
 	host := "desk." + tailnettest.Domain
 	line := h.waitLine(t, "vncbridge: sharing on the internet at ")
 	if want := "https://" + host + "/?token=" + token; !strings.HasSuffix(line, " "+want) {
@@ -41,16 +40,8 @@ func TestHeadlessFunnel(t *testing.T) {
 		t.Errorf("saved settings %s: want funnel", b)
 	}
 
-	relay, err := tailnet.Start(tailnet.Config{Dir: filepath.Join(t.TempDir(), "relay"), Hostname: "relay", ControlURL: c.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer relay.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := relay.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
+	relay, ctx := c.Node(t, "relay")
+	var err error
 	c.MakeIngress(t, "relay")
 	peerAPI := c.PeerAPI(t, "desk")
 	if !testnet.Poll(30*time.Second, 100*time.Millisecond, func() bool {

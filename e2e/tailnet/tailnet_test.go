@@ -43,34 +43,6 @@ func TestOnlyLoopbackInNamespace(t *testing.T) {
 
 const token = "tailnet-e2e-token-0123456789"
 
-// startXvnc starts a VNC server without a password on loopback and returns
-// its address.
-func startXvnc(t *testing.T) string {
-	t.Helper()
-	testnet.RequireTools(t, "Xvnc")
-	port := testnet.FreePort(t)
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	out := &testnet.LogBuffer{}
-	cmd := exec.Command("Xvnc", "-displayfd", "3", "-geometry", "320x240", "-depth", "24", "-rfbport", strconv.Itoa(port),
-		"-SecurityTypes", "None", "-localhost", "-nolisten", "tcp", "-desktop", "vncbridge-tailnet")
-	cmd.ExtraFiles = []*os.File{w}
-	cmd.Stdout, cmd.Stderr = out, out
-	err = cmd.Start()
-	w.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	if _, err := bufio.NewReader(r).ReadString('\n'); err != nil {
-		t.Fatalf("Xvnc did not start: %v\n%s", err, out)
-	}
-	return "127.0.0.1:" + strconv.Itoa(port)
-}
-
 // headless runs `vncbridge --headless` with settings and args; its printed
 // lines arrive on lines.
 type headless struct {
@@ -188,7 +160,7 @@ func openWebSocket(t *testing.T, viewer *tailnet.Node, host, path string) (int, 
 
 func TestHeadlessShareOnTheTailnet(t *testing.T) {
 	c := tailnettest.Start(t, tailnettest.Options{})
-	rfb := startXvnc(t)
+	rfb := testnet.StartXvnc(t)
 	h := startHeadless(t, rfb, "--tailnet", "--tailnet-hostname", "desk", "--tailnet-control-url", c.URL)
 	host := "desk." + tailnettest.Domain
 	line := h.waitLine(t, "vncbridge: sharing on the tailnet at ")
@@ -212,17 +184,7 @@ func TestHeadlessShareOnTheTailnet(t *testing.T) {
 		t.Errorf("saved settings %s: want the tailnet's", b)
 	}
 
-	dir := filepath.Join(t.TempDir(), "viewer")
-	viewer, err := tailnet.Start(tailnet.Config{Dir: dir, Hostname: "viewer", ControlURL: c.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viewer.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := viewer.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
+	viewer, _ := c.Node(t, "viewer")
 
 	// Each node of the test tailnet is a user of its own: the viewer is
 	// someone else, refused by "only my own devices", with a reason.
@@ -349,16 +311,7 @@ func TestProxyOnTheTailnet(t *testing.T) {
 	if fi, err := os.Stat(state); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("the node's state folder: %v %v, want 0700", fi, err)
 	}
-	viewer, err := tailnet.Start(tailnet.Config{Dir: filepath.Join(t.TempDir(), "viewer"), Hostname: "viewer", ControlURL: c.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer viewer.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := viewer.Running(ctx); err != nil {
-		t.Fatal(err)
-	}
+	viewer, _ := c.Node(t, "viewer")
 	status, greeting := openWebSocket(t, viewer, "srv."+tailnettest.Domain, "/websockify")
 	if status != http.StatusSwitchingProtocols || greeting != "RFB 003.008\n" {
 		t.Fatalf("through the proxy on the tailnet: %d %q, want 101 and the greeting", status, greeting)

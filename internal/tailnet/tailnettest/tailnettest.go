@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -30,6 +31,7 @@ import (
 	"tailscale.com/tstest/integration/testcontrol"
 	"tailscale.com/types/logger"
 
+	"vncbridge/internal/tailnet"
 	"vncbridge/internal/testnet"
 )
 
@@ -98,6 +100,26 @@ func Start(t testing.TB, o Options) *Control {
 	c.HTTPTestServer.Start()
 	t.Cleanup(c.HTTPTestServer.Close)
 	return &Control{Server: c, URL: c.HTTPTestServer.URL}
+}
+
+// Node starts a node named hostname on the test tailnet, its state in a
+// folder of the test's, logs it in (as a person would, where the tailnet
+// requires it) and waits until it runs; it stops with the test. The
+// context, for its dials, ends with the test too, a minute at most.
+func (c *Control) Node(t testing.TB, hostname string) (*tailnet.Node, context.Context) {
+	t.Helper()
+	n, err := tailnet.Start(tailnet.Config{Dir: filepath.Join(t.TempDir(), hostname), Hostname: hostname, ControlURL: c.URL,
+		OnLoginURL: func(u string) { c.CompleteAuth(u) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	if err := n.Running(ctx); err != nil {
+		t.Fatalf("the node %s: %v (state %s)", hostname, err, n.State())
+	}
+	return n, ctx
 }
 
 // GiveNodeTo makes the node named hostname a device of the user of the node
