@@ -41,16 +41,7 @@ func (s *Server) accept(c net.Conn) {
 		// TLS with the listener's own certificate (a tailnet's, Funnel's):
 		// handed over as TLS, so that its requests know they came over TLS
 		// (sniffing would read through it as if it were plain).
-		ctx, cancel := context.WithDeadline(context.Background(), deadline)
-		err := tc.HandshakeContext(ctx)
-		cancel()
-		if err != nil {
-			s.log.Info("TLS handshake failed", "client", addrString(c.RemoteAddr()), "error", err)
-			s.metrics.handshakeFailed("tls_handshake")
-			c.Close()
-			return
-		}
-		s.conns.push(tc)
+		s.handOverTLS(tc, deadline)
 		return
 	}
 	c.SetReadDeadline(deadline)
@@ -86,14 +77,19 @@ func (s *Server) accept(c net.Conn) {
 		c.Close()
 		return
 	}
-	tc := tls.Server(pc, s.cfg.TLS)
+	s.handOverTLS(tls.Server(pc, s.cfg.TLS), deadline)
+}
+
+// handOverTLS shakes hands by deadline and hands the connection to the
+// HTTP server, or closes it.
+func (s *Server) handOverTLS(tc *tls.Conn, deadline time.Time) {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	err := tc.HandshakeContext(ctx)
 	cancel()
 	if err != nil {
-		s.log.Info("TLS handshake failed", "client", addrString(c.RemoteAddr()), "error", err)
+		s.log.Info("TLS handshake failed", "client", addrString(tc.RemoteAddr()), "error", err)
 		s.metrics.handshakeFailed("tls_handshake")
-		c.Close()
+		tc.Close()
 		return
 	}
 	s.conns.push(tc)
