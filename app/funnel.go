@@ -46,7 +46,7 @@ func (a *trayApp) listenFunnel() {
 	}
 	ctx, cancel := context.WithTimeout(a.life, 30*time.Second)
 	defer cancel()
-	f, err := tn.node.ListenFunnel(ctx)
+	ln, u, err := serveFunnel(ctx, tn.node, a.share.srv)
 	w := a.st.Words
 	if err != nil {
 		fs := funnelState{Err: reason(w, err)}
@@ -70,12 +70,10 @@ func (a *trayApp) listenFunnel() {
 		}
 		return
 	}
-	ml := markedListener{Listener: f, book: funnelViewers}
-	tn.listeners = append(tn.listeners, ml)
-	go a.share.srv.Serve(ml)
+	tn.listeners = append(tn.listeners, ln)
 	first := a.st.Tailnet.Funnel.URL == ""
-	a.st.Tailnet.Funnel = funnelState{URL: f.URL}
-	a.log.Info("sharing on the internet (Funnel)", "url", f.URL)
+	a.st.Tailnet.Funnel = funnelState{URL: u}
+	a.log.Info("sharing on the internet (Funnel)", "url", u)
 	if first && a.cfg.headless {
 		fmt.Fprintln(a.cfg.out, w.Sprintf("vncbridge: sharing on the internet at %s", a.funnelURL()))
 	}

@@ -76,37 +76,25 @@ func (st *serviceTailnet) serve(life context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(life, 30*time.Second)
 	defer cancel()
-	self, err := st.node.Self(ctx)
+	lns, ts, self, err := serveTailnet(ctx, st.node, sh.srv)
 	if err != nil {
 		st.log.Warn("cannot share on the tailnet", "err", err)
 		return
 	}
-	tailnetViewers.use(st.node, self)
-	ts, err := st.node.Listen(ctx)
-	if err != nil {
-		st.log.Warn("cannot share on the tailnet", "err", err)
-		return
-	}
-	for _, ln := range ts.Listeners {
-		ml := markedListener{Listener: ln, book: tailnetViewers, sealed: true}
-		st.listeners = append(st.listeners, ml)
-		go sh.srv.Serve(ml)
-	}
+	st.listeners = lns
 	st.log.Info("service sharing on the tailnet", "url", ts.URL, "as", self.Login)
 	if !sh.settings.Funnel {
 		return
 	}
 	// On the internet too (funnel.go): nobody is there to ask, so the
 	// token alone lets a viewer in, as in a headless run.
-	f, err := st.node.ListenFunnel(ctx)
+	ln, u, err := serveFunnel(ctx, st.node, sh.srv)
 	if err != nil {
 		st.log.Warn("cannot share on the internet (Funnel)", "err", err)
 		return
 	}
-	ml := markedListener{Listener: f, book: funnelViewers}
-	st.listeners = append(st.listeners, ml)
-	go sh.srv.Serve(ml)
-	st.log.Info("service sharing on the internet (Funnel)", "url", f.URL)
+	st.listeners = append(st.listeners, ln)
+	st.log.Info("service sharing on the internet (Funnel)", "url", u)
 }
 
 // close ends the listeners and the node; once.

@@ -297,30 +297,54 @@ func (a *trayApp) listenTailnet() {
 	tn.listeners, tn.share = nil, nil
 	ctx, cancel := context.WithTimeout(a.life, 30*time.Second)
 	defer cancel()
-	self, err := tn.node.Self(ctx)
-	if err == nil {
-		tailnetViewers.use(tn.node, self)
-		var sh *tailnet.Share
-		sh, err = tn.node.Listen(ctx)
-		if err == nil {
-			for _, ln := range sh.Listeners {
-				ml := markedListener{Listener: ln, book: tailnetViewers, sealed: true}
-				tn.listeners = append(tn.listeners, ml)
-				go a.share.srv.Serve(ml)
-			}
-			tn.share = a.share
-			first := a.st.Tailnet.URL == ""
-			a.st.Tailnet = tailnetState{URL: sh.URL, HTTPSOff: !sh.HTTPS, Funnel: a.st.Tailnet.Funnel}
-			a.log.Info("sharing on the tailnet", "url", sh.URL, "as", self.Login)
-			if first && a.cfg.headless {
-				fmt.Fprintln(a.cfg.out, a.st.Words.Sprintf("vncbridge: sharing on the tailnet at %s", a.tailnetURL()))
-			}
-			a.listenFunnel()
-			return
-		}
+	lns, sh, self, err := serveTailnet(ctx, tn.node, a.share.srv)
+	if err != nil {
+		a.st.Tailnet.Err = reason(a.st.Words, err)
+		a.log.Warn("cannot share on the tailnet", "err", err)
+		return
 	}
-	a.st.Tailnet.Err = reason(a.st.Words, err)
-	a.log.Warn("cannot share on the tailnet", "err", err)
+	tn.listeners, tn.share = lns, a.share
+	first := a.st.Tailnet.URL == ""
+	a.st.Tailnet = tailnetState{URL: sh.URL, HTTPSOff: !sh.HTTPS, Funnel: a.st.Tailnet.Funnel}
+	a.log.Info("sharing on the tailnet", "url", sh.URL, "as", self.Login)
+	if first && a.cfg.headless {
+		fmt.Fprintln(a.cfg.out, a.st.Words.Sprintf("vncbridge: sharing on the tailnet at %s", a.tailnetURL()))
+	}
+	a.listenFunnel()
+}
+
+// serveTailnet opens the share's tailnet listeners on a running node and
+// serves srv on them, its connections marked as the tailnet's (and sealed
+// by WireGuard); the tray and the service share it.
+func serveTailnet(ctx context.Context, node *tailnet.Node, srv *proxy.Server) ([]net.Listener, *tailnet.Share, tailnet.Identity, error) {
+	self, err := node.Self(ctx)
+	if err != nil {
+		return nil, nil, self, err
+	}
+	tailnetViewers.use(node, self)
+	sh, err := node.Listen(ctx)
+	if err != nil {
+		return nil, nil, self, err
+	}
+	var lns []net.Listener
+	for _, ln := range sh.Listeners {
+		ml := markedListener{Listener: ln, book: tailnetViewers, sealed: true}
+		lns = append(lns, ml)
+		go srv.Serve(ml)
+	}
+	return lns, sh, self, nil
+}
+
+// serveFunnel opens the public listener on a running node and serves srv
+// on it, its connections marked as Funnel's.
+func serveFunnel(ctx context.Context, node *tailnet.Node, srv *proxy.Server) (net.Listener, string, error) {
+	f, err := node.ListenFunnel(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	ml := markedListener{Listener: f, book: funnelViewers}
+	go srv.Serve(ml)
+	return ml, f.URL, nil
 }
 
 // tailnetGone is the reason the page of a tailnet viewer shows when the
@@ -330,6 +354,14 @@ const tailnetGone = "The person sharing stopped sharing on the tailnet"
 // stopTailnet closes the tailnet listeners, ends the tailnet's sessions
 // (the desktop is off that network) and then closes the node.
 func (a *trayApp) stopTailnet() {
+	a.detachTailnet(func(n *tailnet.Node) { n.Close() })
+	a.log.Info("stopped sharing on the tailnet")
+}
+
+// detachTailnet takes the desktop off the tailnet: the listeners close, the
+// tailnet's and Funnel's sessions end, and then, in the background, done
+// gets the node (to close it or log it out). On the event loop.
+func (a *trayApp) detachTailnet(done func(*tailnet.Node)) {
 	tn := a.tn
 	a.tn = nil
 	for _, ln := range tn.listeners {
@@ -339,10 +371,9 @@ func (a *trayApp) stopTailnet() {
 	tailnetViewers.use(nil, tailnet.Identity{})
 	a.background(func() {
 		ended()
-		tn.node.Close()
+		done(tn.node)
 	})
 	a.st.Tailnet = tailnetState{}
-	a.log.Info("stopped sharing on the tailnet")
 }
 
 // endTailnetSessions disconnects the viewers that came over the tailnet,

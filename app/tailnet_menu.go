@@ -79,18 +79,11 @@ func (a *trayApp) openLogin(u string) {
 // removed (the next share on the tailnet asks for a login again), and
 // sharing on the tailnet is turned off.
 func (a *trayApp) logOutTailnet() {
-	if tn := a.tn; tn != nil {
-		a.tn = nil
-		for _, ln := range tn.listeners {
-			ln.Close()
-		}
-		ended := a.endTailnetSessions()
-		tailnetViewers.use(nil, tailnet.Identity{})
-		a.background(func() {
-			ended()
+	if a.tn != nil {
+		a.detachTailnet(func(n *tailnet.Node) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := tn.node.LogOut(ctx); err != nil {
+			if err := n.LogOut(ctx); err != nil {
 				a.log.Warn("logging out of Tailscale", "err", err)
 			}
 		})
