@@ -201,44 +201,28 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// orDefault is v where it is set (above zero), else the default d.
+func orDefault[T ~int | ~int64](v, d T) T {
+	if v > 0 {
+		return v
+	}
+	return d
+}
+
 func (c *Config) handshakeTimeout() time.Duration {
-	if c.HandshakeTimeout > 0 {
-		return c.HandshakeTimeout
-	}
-	return DefaultHandshakeTimeout
+	return orDefault(c.HandshakeTimeout, DefaultHandshakeTimeout)
 }
 
-func (c *Config) maxHeaderBytes() int {
-	if c.MaxHeaderBytes > 0 {
-		return c.MaxHeaderBytes
-	}
-	return DefaultMaxHeaderBytes
-}
+func (c *Config) maxHeaderBytes() int { return orDefault(c.MaxHeaderBytes, DefaultMaxHeaderBytes) }
 
-func (c *Config) maxLegacyFrame() int {
-	if c.MaxLegacyFrame > 0 {
-		return c.MaxLegacyFrame
-	}
-	return DefaultMaxLegacyFrame
-}
+func (c *Config) maxLegacyFrame() int { return orDefault(c.MaxLegacyFrame, DefaultMaxLegacyFrame) }
 
-func (c *Config) dialTimeout() time.Duration {
-	if c.DialTimeout > 0 {
-		return c.DialTimeout
-	}
-	return DefaultDialTimeout
-}
+func (c *Config) dialTimeout() time.Duration { return orDefault(c.DialTimeout, DefaultDialTimeout) }
 
 func (c *Config) lookupTimeout() time.Duration {
-	if c.LookupTimeout > 0 {
-		return c.LookupTimeout
-	}
-	return DefaultLookupTimeout
+	return orDefault(c.LookupTimeout, DefaultLookupTimeout)
 }
 
 func (c *Config) consentTimeout() time.Duration {
-	if c.ConsentTimeout > 0 {
-		return c.ConsentTimeout
-	}
-	return DefaultConsentTimeout
+	return orDefault(c.ConsentTimeout, DefaultConsentTimeout)
 }

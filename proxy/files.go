@@ -149,25 +149,12 @@ type FileOffer struct {
 	SHA256 string
 }
 
-func (ft *FileTransfer) maxSize() int64 {
-	if ft.MaxSize > 0 {
-		return ft.MaxSize
-	}
-	return DefaultMaxFileSize
-}
+func (ft *FileTransfer) maxSize() int64 { return orDefault(ft.MaxSize, DefaultMaxFileSize) }
 
-func (ft *FileTransfer) maxWaiting() int {
-	if ft.MaxWaiting > 0 {
-		return ft.MaxWaiting
-	}
-	return DefaultMaxFileOffers
-}
+func (ft *FileTransfer) maxWaiting() int { return orDefault(ft.MaxWaiting, DefaultMaxFileOffers) }
 
 func (ft *FileTransfer) askTimeout() time.Duration {
-	if ft.AskTimeout > 0 {
-		return ft.AskTimeout
-	}
-	return DefaultFileAskTimeout
+	return orDefault(ft.AskTimeout, DefaultFileAskTimeout)
 }
 
 // files is a Server's file transfers.
