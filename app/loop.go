@@ -122,6 +122,21 @@ func (a *trayApp) post(f func()) {
 	}
 }
 
+// onLoop runs f on the event loop and returns what it gives, for code off
+// the loop (a page's handler); ok is false when the app ended, or ctx did,
+// before f ran.
+func onLoop[T any](a *trayApp, ctx context.Context, f func() T) (v T, ok bool) {
+	ch := make(chan T, 1)
+	a.post(func() { ch <- f() })
+	select {
+	case v = <-ch:
+		return v, true
+	case <-a.life.Done():
+	case <-ctx.Done():
+	}
+	return v, false
+}
+
 // background runs f beside the event loop; shutdown waits for it, so f
 // ends soon after the app's lifetime does.
 func (a *trayApp) background(f func()) { a.workers.Go(f) }

@@ -50,13 +50,7 @@ func (p *settingsPage) serveOffer(w http.ResponseWriter, r *http.Request) {
 // offerUpload keeps the form's file and offers it through the share.
 func (p *settingsPage) offerUpload(r *http.Request, say words.Printer) (string, error) {
 	a := p.app
-	ch := make(chan *share, 1)
-	a.post(func() { ch <- a.share })
-	var sh *share
-	select {
-	case sh = <-ch:
-	case <-a.life.Done():
-	}
+	sh, _ := onLoop(a, r.Context(), func() *share { return a.share })
 	if sh == nil {
 		return "", errors.New(say.Sprintf("Not sharing: start sharing, then send the file."))
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -49,14 +50,8 @@ func (p *settingsPage) close() { p.srv.Close() }
 
 // state reads the app's state from its event loop.
 func (p *settingsPage) state() state {
-	ch := make(chan state, 1)
-	p.app.post(func() { ch <- p.app.st })
-	select {
-	case st := <-ch:
-		return st
-	case <-p.app.life.Done():
-		return state{}
-	}
+	st, _ := onLoop(p.app, context.Background(), func() state { return p.app.st })
+	return st
 }
 
 // state reads the app's state from its event loop, in the words of the
@@ -147,27 +142,20 @@ func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 			Msg: sentence(refusal(say, v, err)), Err: true}, false)
 		return
 	}
-	{
-		done := make(chan error, 1)
-		p.app.post(func() {
-			done <- p.app.update(func(s *settings) {
-				*s = s.withTarget(target)
-				s.Port = port
-				if named {
-					s.TailnetHostname = name
-				}
-			})
-		})
-		select {
-		case err := <-done:
-			if err != nil {
-				msg = sentence(err.Error())
+	err, done := onLoop(p.app, r.Context(), func() error {
+		return p.app.update(func(s *settings) {
+			*s = s.withTarget(target)
+			s.Port = port
+			if named {
+				s.TailnetHostname = name
 			}
-		case <-p.app.life.Done(): // the tray quit meanwhile: the change was not made
-			msg = say.Sprintf("vncbridge has quit; the settings were not changed.")
-		case <-r.Context().Done():
-			return
-		}
+		})
+	})
+	switch {
+	case !done: // the tray quit meanwhile (or the browser left): not changed
+		msg = say.Sprintf("vncbridge has quit; the settings were not changed.")
+	case err != nil:
+		msg = sentence(err.Error())
 	}
 	http.Redirect(w, r, p.url("")+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
 }
@@ -178,25 +166,19 @@ func (p *settingsPage) apply(w http.ResponseWriter, r *http.Request) {
 func (p *settingsPage) openSystemSetting(w http.ResponseWriter, r *http.Request) {
 	say := words.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 	msg := say.Sprintf("Opened System Settings.")
-	done := make(chan bool, 1)
-	p.app.post(func() {
+	opened, done := onLoop(p.app, r.Context(), func() bool {
 		adv := p.app.st.helpAdvice()
 		if adv == nil || adv.SettingsURL == "" {
-			done <- false
-			return
+			return false
 		}
 		p.app.open(adv.SettingsURL)
-		done <- true
+		return true
 	})
-	select {
-	case ok := <-done:
-		if !ok {
-			msg = say.Sprintf("There is no system setting to open now.")
-		}
-	case <-p.app.life.Done():
+	switch {
+	case !done:
 		msg = say.Sprintf("vncbridge has quit.")
-	case <-r.Context().Done():
-		return
+	case !opened:
+		msg = say.Sprintf("There is no system setting to open now.")
 	}
 	http.Redirect(w, r, p.url("help")+"?msg="+url.QueryEscape(msg), http.StatusSeeOther)
 }
