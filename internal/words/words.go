@@ -48,10 +48,11 @@ var tags = []language.Tag{
 }
 
 // features add each feature's words (internal/words/FEATURE.go) to the
-// languages' catalogues.
+// languages' catalogues; pageWords comes last, as the pages' English is
+// what the others did not already give.
 var features = []func(){
 	adviceWords, commandWords, consentWords, filesWords, funnelWords, headlessWords, localNoteWords, localPageWords,
-	offerPageWords, pageWords, reasonWords, shareWords, tailnetWords, tailnetNameWords, trayWords,
+	offerPageWords, reasonWords, shareWords, tailnetWords, tailnetNameWords, trayWords, pageWords,
 }
 
 // loading are the dictionaries while features add to them.
