@@ -109,7 +109,7 @@ func (q *pageQuestion) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	questionTemplate.Execute(w, data)
+	questionTemplate().Execute(w, data)
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
@@ -117,7 +117,8 @@ func (q *pageQuestion) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // questionTemplate is the question's page: the question and a button per
 // answer, or the answer given.
-var questionTemplate = template.Must(template.New("question").Parse(`<!doctype html>
+var questionTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("question").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><title>vncbridge: {{.Title}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -133,3 +134,4 @@ button { font: inherit; margin: 1em .5em 0 0; padding: .4em 1.2em; }
 {{end}}</main>
 </body></html>
 `))
+})

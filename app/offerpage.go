@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"vncbridge/internal/words"
 	"vncbridge/proxy"
@@ -108,10 +109,11 @@ func (p *settingsPage) offerForm(w http.ResponseWriter, say words.Printer, statu
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Language", say.Language())
 	w.WriteHeader(status)
-	offerTemplate.Execute(w, map[string]any{"W": say, "Msg": msg, "Err": failed})
+	offerTemplate().Execute(w, map[string]any{"W": say, "Msg": msg, "Err": failed})
 }
 
-var offerTemplate = template.Must(template.New("offer").Parse(`<!doctype html>
+var offerTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("offer").Parse(`<!doctype html>
 <html lang="{{.W.Language}}"><head><meta charset="utf-8"><title>{{.W.Sprintf "Send a file to viewers"}} — vncbridge</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -133,3 +135,4 @@ button { margin-top: 1.2em; padding: .4em 1.2em; }
 </form>
 </main></body></html>
 `))
+})

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"vncbridge/app/localvnc"
 	"vncbridge/internal/localpage"
@@ -83,7 +84,7 @@ func (p *settingsPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			adv = &a
 		}
 		w.Header().Set("Content-Language", say.Language())
-		helpTemplate.Execute(w, map[string]any{"W": say, "Status": st.status(), "Advice": adv, "Msg": r.URL.Query().Get("msg")})
+		helpTemplate().Execute(w, map[string]any{"W": say, "Status": st.status(), "Advice": adv, "Msg": r.URL.Query().Get("msg")})
 	case r.Method == http.MethodGet && (rest == "" || rest == "about"):
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -110,7 +111,7 @@ func (p *settingsPage) page(w http.ResponseWriter, st state, f pageForm, about b
 		desktop = programLabel(st.Words, st.Desktop.Prog)
 	}
 	w.Header().Set("Content-Language", st.Words.Language())
-	pageTemplate.Execute(w, map[string]any{
+	pageTemplate().Execute(w, map[string]any{
 		"W": st.Words, "F": f, "St": st, "About": about, "Status": st.status(), "Found": st.Found, "Desktop": desktop,
 	})
 }
@@ -185,7 +186,8 @@ func (p *settingsPage) openSystemSetting(w http.ResponseWriter, r *http.Request)
 
 // helpTemplate is the help page: the advice's steps, its commands with a
 // copy button each, and the system setting's button where there is one.
-var helpTemplate = template.Must(template.New("help").Parse(`<!doctype html>
+var helpTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("help").Parse(`<!doctype html>
 <html lang="{{.W.Language}}"><head><meta charset="utf-8"><title>{{.W.Sprintf "vncbridge: no VNC server"}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -219,8 +221,10 @@ for (const b of document.querySelectorAll("button.copy")) {
 </script>
 </body></html>
 `))
+})
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="{{.W.Language}}"><head><meta charset="utf-8"><title>vncbridge</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -254,3 +258,4 @@ button { font: inherit; margin-top: 1.2em; padding: .4em 1.2em; }
 {{end}}
 </main></body></html>
 `))
+})

@@ -3,6 +3,7 @@ package words
 import (
 	"regexp"
 	"slices"
+	"sync"
 
 	"golang.org/x/text/language"
 )
@@ -1649,7 +1650,7 @@ func pageWords() {
 //go:generate go test -run ^TestPageScript$ -update .
 
 // trayQuote is a page message's place for a tray menu item's name.
-var trayQuote = regexp.MustCompile(`\{tray:([^}]+)\}`)
+var trayQuote = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{tray:([^}]+)\}`) })
 
 // pageCatalogue is the pages' words in every language: by the language's
 // tag, then by the message's id (a plural's forms as ID_one, ID_few…, by
@@ -1668,8 +1669,8 @@ func pageCatalogue() map[string]map[string]string {
 		page := make(map[string]string, len(pageTexts))
 		for id, key := range pageTexts {
 			if text, ok := d.words[key]; ok {
-				page[id] = trayQuote.ReplaceAllStringFunc(text, func(q string) string {
-					return word(trayQuote.FindStringSubmatch(q)[1])
+				page[id] = trayQuote().ReplaceAllStringFunc(text, func(q string) string {
+					return word(trayQuote().FindStringSubmatch(q)[1])
 				})
 			}
 		}
@@ -1688,7 +1689,7 @@ func pageCatalogue() map[string]map[string]string {
 func QuotedTrayItems() []string {
 	var items []string
 	for _, key := range pageTexts {
-		for _, m := range trayQuote.FindAllStringSubmatch(key, -1) {
+		for _, m := range trayQuote().FindAllStringSubmatch(key, -1) {
 			if !slices.Contains(items, m[1]) {
 				items = append(items, m[1])
 			}
