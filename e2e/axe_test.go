@@ -108,6 +108,14 @@ func TestPagesAreAccessible(t *testing.T) {
 		checkAccessible(t, b, art, "recordings list")
 		b.eval(`document.querySelector("#list tbody tr button").click(), true`, nil) // Play
 		b.waitFor("the player", `!document.getElementById("player").hidden`, 10*time.Second)
+		// Play on this empty recording, whether or not its client has ended
+		// yet, leaves the page able to answer (it once seeked for ever).
+		b.waitFor("the player's object", `window.recordings && window.recordings.player`, 10*time.Second)
+		b.eval(`(() => { const p = window.recordings.player; p.failed = ""; p.play(); return true; })()`, nil)
+		var alive bool
+		if b.eval(`true`, &alive); !alive { // a page seeking for ever answers nothing
+			t.Fatal("the page does not answer after Play on an empty recording")
+		}
 		checkAccessible(t, b, art, "recordings player")
 	})
 }

@@ -259,7 +259,9 @@ export class Player extends EventTarget {
   }
 
   play() {
-    if (this.playing || this.failed) return;
+    // An empty recording has nothing to play: from its end, play would seek
+    // to its start, which is its end, for ever.
+    if (this.playing || this.failed || this.duration <= 0) return;
     if (this.position >= this.duration) {
       this.seek(0).then(() => this.play());
       return;
